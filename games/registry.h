@@ -1,0 +1,55 @@
+// The game registry: every game family registers here, and everything else (agents, the
+// arena, the server) creates games by spec string through it, never by including a
+// game's header.
+//
+// Thread-safety: registration happens once, on first use (register_all_games); after that
+// the registry is read-only and make_game() may be called from any thread. Tests may add
+// games of their own with add() before they create any.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "games/game.h"
+
+namespace arena {
+
+using GameFactory = std::function<Result<std::shared_ptr<const Game>>(const GameParams&)>;
+
+struct GameRegistration {
+  GameType type;
+  GameFactory create;
+  // Specs worth playing and testing (the conformance suite runs each); the first is the default.
+  std::vector<std::string> example_specs;
+};
+
+class GameRegistry {
+ public:
+  // The process-wide registry, with every built-in game registered.
+  static GameRegistry& instance();
+
+  void add(GameRegistration registration);
+  const GameRegistration* find(std::string_view name) const;
+  std::vector<std::string> names() const;  // sorted
+  const std::vector<GameRegistration>& registrations() const { return registrations_; }
+
+ private:
+  std::vector<GameRegistration> registrations_;
+};
+
+// Creates a game from a spec such as "go(size=9,komi=7.5)" or "kuhn_poker". An unknown
+// name or parameter, or a value of the wrong type, is a "bad_spec" Error that lists what
+// is valid.
+Result<std::shared_ptr<const Game>> make_game(std::string_view spec);
+
+// Rebuilds a state from State::serialize() output, replaying and checking every step.
+Result<std::unique_ptr<State>> deserialize_state(std::string_view text);
+
+// describe() of every registered game with its default parameters, sorted by name.
+Json describe_all_games();
+
+}  // namespace arena
