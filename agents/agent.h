@@ -1,0 +1,57 @@
+// The Agent interface: anything that chooses moves (random play, search, the shared
+// network, an external engine). An agent never blocks its caller: choose() hands the work
+// to a worker pool and returns a future.
+//
+// Threading: one Agent object serves one seat of one match; it handles one choose() at a
+// time (the next call comes after the previous future is ready). Different agents may run
+// concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/thread_pool.h"
+#include "games/game.h"
+
+namespace arena {
+
+// How long an agent may think for one decision; zero means the agent's own default.
+struct Budget {
+  std::chrono::milliseconds time{0};
+};
+
+// An agent's answer: one action at a sequential node, or the seat's orders (one action per
+// order group, in order) at a simultaneous node.
+struct Decision {
+  std::vector<Action> actions;
+};
+
+class Agent {
+ public:
+  // `pool` runs decide(); it must outlive the agent.
+  explicit Agent(ThreadPool& pool = ThreadPool::shared()) : pool_(pool) {}
+  virtual ~Agent() = default;
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  // The spec the agent was made from, e.g. "random" (what match records show).
+  virtual std::string name() const = 0;
+
+  // Chooses for `seat`, which must be to act in `state`. Returns at once; the future holds
+  // the decision, or an Error when the agent cannot decide.
+  std::future<Result<Decision>> choose(std::unique_ptr<State> state, Player seat, Budget budget);
+
+ protected:
+  // The decision itself; runs on the pool.
+  virtual Result<Decision> decide(const State& state, Player seat, Budget budget) = 0;
+
+ private:
+  ThreadPool& pool_;
+};
+
+}  // namespace arena

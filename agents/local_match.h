@@ -1,0 +1,28 @@
+// Plays one match between in-process agents, start to end, with no clocks and no store:
+// what `arena play` and self-play use. (Matches with clocks, remote seats and recording
+// are the arena's, in server/arena.)
+#pragma once
+
+#include <vector>
+
+#include "agents/agent.h"
+#include "core/rng.h"
+#include "games/game.h"
+
+namespace arena {
+
+struct MatchOutcome {
+  std::vector<double> returns;  // per seat
+  std::vector<Step> history;    // every step, chance outcomes included
+};
+
+// seats[i] plays seat i. Chance outcomes are drawn from `chance`. An agent's error or an
+// illegal decision ends the match with that Error.
+Result<MatchOutcome> play_local_match(const Game& game, const std::vector<Agent*>& seats, Rng& chance,
+                                      Budget budget = {});
+
+// The seats whose return is highest, when it is one seat alone; -1 for a shared top
+// (a draw) and for one-player games.
+Player winner_of(const std::vector<double>& returns);
+
+}  // namespace arena

@@ -1,0 +1,25 @@
+// RandomAgent: uniform over the legal actions (at a simultaneous node, uniform within each
+// order group), from its own seeded generator. The anchor of every rating scale (0 Elo).
+#pragma once
+
+#include <mutex>
+
+#include "agents/agent.h"
+#include "core/rng.h"
+
+namespace arena {
+
+class RandomAgent final : public Agent {
+ public:
+  explicit RandomAgent(uint64_t seed, ThreadPool& pool = ThreadPool::shared()) : Agent(pool), rng_(seed) {}
+  std::string name() const override { return "random"; }
+
+ protected:
+  Result<Decision> decide(const State& state, Player seat, Budget budget) override;
+
+ private:
+  std::mutex mutex_;  // guards rng_ (decide runs on a pool thread)
+  Rng rng_;
+};
+
+}  // namespace arena

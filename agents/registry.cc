@@ -1,0 +1,43 @@
+#include "agents/registry.h"
+
+#include "agents/random_agent.h"
+
+namespace arena {
+
+const std::vector<AgentRegistration>& agent_registrations() {
+  static const std::vector<AgentRegistration> registrations = [] {
+    std::vector<AgentRegistration> r;
+    r.push_back({"random", "uniform over legal actions, seeded; the 0 Elo anchor of every game", {},
+                 [](const GameParams&, const Game&, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
+                   return std::unique_ptr<Agent>(std::make_unique<RandomAgent>(seed));
+                 }});
+    return r;
+  }();
+  return registrations;
+}
+
+Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed) {
+  Result<RawSpec> raw = parse_spec(spec);
+  if (!raw.ok()) return raw.error();
+  std::string valid;
+  for (const AgentRegistration& r : agent_registrations()) {
+    if (r.name != raw->name) {
+      valid += (valid.empty() ? "" : ", ") + r.name;
+      continue;
+    }
+    Result<GameParams> params = GameParams::resolve(r.params, raw->params);
+    if (!params.ok()) return make_error("bad_spec", r.name + ": " + params.error().message);
+    return r.create(*params, game, seed);
+  }
+  return make_error("bad_spec", "unknown agent '" + raw->name + "'; valid: " + valid);
+}
+
+Json describe_all_agents() {
+  Json out = Json::array();
+  for (const AgentRegistration& r : agent_registrations()) {
+    out.push_back({{"name", r.name}, {"description", r.description}, {"parameters", describe_params(r.params)}});
+  }
+  return out;
+}
+
+}  // namespace arena

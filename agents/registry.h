@@ -1,0 +1,36 @@
+// The agent registry: agents are made by spec ("random", later "mcts(simulations=800)",
+// "gtp:gnugo", "nn"), so the arena and the command line need no agent headers.
+//
+// Thread-safety: built on first use, read-only after; make_agent() may be called from any thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agents/agent.h"
+#include "games/params.h"
+
+namespace arena {
+
+struct AgentRegistration {
+  std::string name;
+  std::string description;
+  std::vector<ParamSpec> params;
+  // Makes an agent for `game` (agents that do not need the game may ignore it).
+  std::function<Result<std::unique_ptr<Agent>>(const GameParams&, const Game& game, uint64_t seed)> create;
+};
+
+// Every registered agent, in registration order.
+const std::vector<AgentRegistration>& agent_registrations();
+
+// Makes an agent from a spec such as "random"; an unknown name or parameter is a
+// "bad_spec" Error listing what is valid.
+Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed);
+
+// The registered agents as JSON (what `arena agents` prints).
+Json describe_all_agents();
+
+}  // namespace arena
