@@ -1,0 +1,14 @@
+// The subcommands of `arena`. Each takes the words after its name and returns the exit
+// code: 0 on success, 1 on a failure, 2 on a usage error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace arena::cli {
+
+int run_games(const std::vector<std::string>& args);
+int run_agents(const std::vector<std::string>& args);
+int run_play(const std::vector<std::string>& args);
+
+}  // namespace arena::cli

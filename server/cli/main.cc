@@ -1,0 +1,52 @@
+// arena: the command line. Each subcommand is a function in this folder; this file only
+// dispatches, and turns any Error into a message and a non-zero exit.
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "server/cli/commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>& args);
+};
+
+const Command kCommands[] = {
+    {"games", "list every registered game as JSON", arena::cli::run_games},
+    {"agents", "list every registered agent as JSON", arena::cli::run_agents},
+    {"play", "play local matches between agents and print one JSON line per match", arena::cli::run_play},
+};
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out, "usage: arena <command> [options]\n\ncommands:\n");
+  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "\n'arena <command> --help' shows a command's options.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
+    print_usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  for (const Command& c : kCommands) {
+    if (name == c.name) {
+      try {
+        return c.run(args);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "arena %s: internal error: %s\n", c.name, e.what());
+        return 1;
+      }
+    }
+  }
+  std::fprintf(stderr, "arena: unknown command '%s'\n\n", name.c_str());
+  print_usage(stderr);
+  return 2;
+}

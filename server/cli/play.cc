@@ -1,0 +1,135 @@
+// `arena play`: local matches between in-process agents, seats rotating from match to
+// match, one JSON line per match and a summary line.
+#include <iostream>
+#include <sstream>
+
+#include "agents/local_match.h"
+#include "agents/registry.h"
+#include "games/registry.h"
+#include "server/cli/args.h"
+#include "server/cli/commands.h"
+
+namespace arena::cli {
+namespace {
+
+std::vector<std::string> split_agents(const std::string& text) {
+  // Split on commas outside parentheses, so "mcts(a=1,b=2),random" is two agents.
+  std::vector<std::string> out;
+  std::string current;
+  int depth = 0;
+  for (char c : text) {
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      out.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  out.push_back(current);
+  return out;
+}
+
+// Per entry of --agents: how it fared over all matches.
+struct Tally {
+  double total_return = 0;
+  int wins = 0, draws = 0, losses = 0;
+};
+
+}  // namespace
+
+int run_play(const std::vector<std::string>& argv) {
+  auto parsed = parse_command(
+      "play",
+      "Plays local matches between agents. Seats rotate: in match i, agent k takes seat (k + i) mod players.\n"
+      "Prints one JSON line per match and a summary line.",
+      argv,
+      {{"game", true, "game spec, e.g. kuhn_poker or 'game24(puzzle=5)' (required)"},
+       {"agents", true, "comma-separated agent specs, one per seat (required), e.g. random,random"},
+       {"games", true, "number of matches (default 1)"},
+       {"seed", true, "seed for chance and agents (default 1)"}});
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
+
+  auto fail = [](const std::string& message) {
+    std::cerr << "arena play: " << message << "\n";
+    return 2;
+  };
+  if (!args.has("game") || !args.has("agents")) return fail("--game and --agents are required (see --help)");
+  Result<std::shared_ptr<const Game>> game = make_game(args.get("game"));
+  if (!game.ok()) return fail(game.error().message);
+  const std::vector<std::string> agent_specs = split_agents(args.get("agents"));
+  const int players = (*game)->num_players();
+  if (static_cast<int>(agent_specs.size()) != players) {
+    return fail((*game)->spec() + " has " + std::to_string(players) + " seats; --agents names " +
+                std::to_string(agent_specs.size()));
+  }
+  Result<int64_t> games = args.get_int("games", 1);
+  Result<int64_t> seed = args.get_int("seed", 1);
+  if (!games.ok()) return fail(games.error().message);
+  if (!seed.ok()) return fail(seed.error().message);
+  if (*games < 1) return fail("--games must be at least 1");
+
+  std::vector<Tally> tally(players);
+  Rng seeds(static_cast<uint64_t>(*seed));
+  for (int64_t match = 0; match < *games; ++match) {
+    const uint64_t match_seed = seeds.next_u64();
+    Rng match_rng(match_seed);
+    // Agent k sits in seat (k + match) mod players.
+    std::vector<std::unique_ptr<Agent>> agents(players);
+    std::vector<int> entry_of_seat(players);
+    for (int k = 0; k < players; ++k) {
+      const int seat = static_cast<int>((k + match) % players);
+      Result<std::unique_ptr<Agent>> agent = make_agent(agent_specs[k], **game, match_rng.split());
+      if (!agent.ok()) return fail(agent.error().message);
+      agents[seat] = std::move(agent).value();
+      entry_of_seat[seat] = k;
+    }
+    std::vector<Agent*> seats;
+    for (auto& a : agents) seats.push_back(a.get());
+    Result<MatchOutcome> outcome = play_local_match(**game, seats, match_rng);
+    if (!outcome.ok()) {
+      std::cerr << "arena play: match " << match << ": " << outcome.error().message << "\n";
+      return 1;
+    }
+    const Player winner = winner_of(outcome->returns);
+    for (Player seat = 0; seat < players; ++seat) {
+      Tally& t = tally[entry_of_seat[seat]];
+      t.total_return += outcome->returns[seat];
+      if (players > 1) {
+        if (winner == seat) {
+          ++t.wins;
+        } else if (winner == -1 && outcome->returns[seat] == *std::max_element(outcome->returns.begin(), outcome->returns.end())) {
+          ++t.draws;
+        } else {
+          ++t.losses;
+        }
+      }
+    }
+    Json seat_agents = Json::array();
+    for (const auto& a : agents) seat_agents.push_back(a->name());
+    std::cout << Json{{"match", match},
+                      {"game", (*game)->spec()},
+                      {"seed", match_seed},
+                      {"agents", seat_agents},
+                      {"returns", outcome->returns},
+                      {"length", outcome->history.size()}}
+                     .dump()
+              << "\n";
+  }
+  Json summary = Json::array();
+  for (int k = 0; k < players; ++k) {
+    Json entry = {{"agent", agent_specs[k]}, {"mean_return", tally[k].total_return / static_cast<double>(*games)}};
+    if (players > 1) {
+      entry["wins"] = tally[k].wins;
+      entry["draws"] = tally[k].draws;
+      entry["losses"] = tally[k].losses;
+    }
+    summary.push_back(entry);
+  }
+  std::cout << Json{{"summary", {{"game", (*game)->spec()}, {"matches", *games}, {"agents", summary}}}}.dump() << "\n";
+  return 0;
+}
+
+}  // namespace arena::cli
