@@ -1,0 +1,130 @@
+// test_blotto: a small Colonel Blotto. Each round both seats move their two units at once,
+// each unit to one of three fields; a field goes to the seat with more units on it. After
+// the rounds, the return is (fields won - fields lost) / (3 * rounds). Orders are secret
+// until both are in, which the atomic joint step models; earlier rounds are public.
+#include "tests/games/test_games.h"
+
+#include <mutex>
+
+#include "games/registry.h"
+
+namespace arena::testing {
+namespace {
+
+constexpr int kUnits = 2;
+constexpr int kFields = 3;
+
+class Blotto final : public Game {
+ public:
+  using Game::Game;
+  int rounds() const { return static_cast<int>(params().get_int("rounds")); }
+  int num_players() const override { return 2; }
+  int num_distinct_actions() const override { return kUnits * kFields; }  // unit * 3 + field
+  std::vector<int> observation_shape() const override { return {2, kFields}; }
+  double min_utility() const override { return -1; }
+  double max_utility() const override { return 1; }
+  std::optional<double> utility_sum() const override { return 0.0; }
+  int max_game_length() const override { return rounds(); }
+  std::unique_ptr<State> new_initial_state() const override;
+};
+
+class BlottoState final : public State {
+ public:
+  using State::State;
+  const Blotto& blotto() const { return static_cast<const Blotto&>(game()); }
+
+  Player current_player() const override {
+    return static_cast<int>(rounds_.size()) < blotto().rounds() ? kSimultaneousPlayer : kTerminalPlayer;
+  }
+  std::vector<Action> legal_actions(Player player) const override {
+    if (current_player() != kSimultaneousPlayer || player < 0 || player > 1) return {};
+    std::vector<Action> all(kUnits * kFields);
+    for (int i = 0; i < kUnits * kFields; ++i) all[i] = i;
+    return all;
+  }
+  std::vector<std::vector<Action>> order_groups(Player player) const override {
+    if (legal_actions(player).empty()) return {};
+    std::vector<std::vector<Action>> groups(kUnits);
+    for (int u = 0; u < kUnits; ++u) {
+      for (int f = 0; f < kFields; ++f) groups[u].push_back(u * kFields + f);
+    }
+    return groups;
+  }
+  std::vector<double> returns() const override {
+    if (!is_terminal()) return {0, 0};
+    double score = 0;
+    for (const auto& round : rounds_) {
+      for (int f = 0; f < kFields; ++f) score += (round[0][f] > round[1][f]) - (round[0][f] < round[1][f]);
+    }
+    score /= kFields * blotto().rounds();
+    return {score, -score};
+  }
+  void observation_tensor(Player player, std::span<float> out) const override {
+    std::fill(out.begin(), out.end(), 0.0f);
+    if (rounds_.empty() || player < 0) return;
+    for (int f = 0; f < kFields; ++f) {
+      out[f] = static_cast<float>(rounds_.back()[player][f]);
+      out[kFields + f] = static_cast<float>(rounds_.back()[1 - player][f]);
+    }
+  }
+  std::string information_key(Player) const override { return to_string(); }
+  std::string action_to_string(Player, Action action) const override {
+    return "unit" + std::to_string(action / kFields + 1) + "->field" + std::to_string(action % kFields + 1);
+  }
+  std::string to_string() const override {
+    std::string s;
+    for (const auto& round : rounds_) {
+      s += "[";
+      for (int p = 0; p < 2; ++p) {
+        for (int f = 0; f < kFields; ++f) s += std::to_string(round[p][f]);
+        s += p == 0 ? "|" : "]";
+      }
+    }
+    return s;
+  }
+  std::unique_ptr<State> clone() const override { return std::make_unique<BlottoState>(*this); }
+
+ protected:
+  void do_apply(Action) override { assert(false && "blotto has only simultaneous steps"); }
+  void do_apply_orders(const std::vector<std::vector<Action>>& orders) override {
+    std::array<std::array<int, kFields>, 2> round{};
+    for (int p = 0; p < 2; ++p) {
+      for (Action a : orders[p]) ++round[p][a % kFields];
+    }
+    rounds_.push_back(round);
+  }
+  Json do_view(Player) const override { return {{"rounds", to_string()}}; }
+  Result<Action> do_parse_action(Player, std::string_view text) const override {
+    for (Action a = 0; a < kUnits * kFields; ++a) {
+      if (action_to_string(0, a) == text) return a;
+    }
+    return make_error("parse_error", "'" + std::string(text) + "': expected unitU->fieldF");
+  }
+
+ private:
+  std::vector<std::array<std::array<int, kFields>, 2>> rounds_;
+};
+
+std::unique_ptr<State> Blotto::new_initial_state() const { return std::make_unique<BlottoState>(shared_from_this()); }
+
+}  // namespace
+
+void register_test_games() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GameType type;
+    type.name = "test_blotto";
+    type.description = "test-only Colonel Blotto with simultaneous moves";
+    type.has_simultaneous = true;
+    type.params = {{"rounds", int64_t{3}, "number of rounds"}};
+    GameRegistry::instance().add(
+        {type,
+         [type](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
+           if (params.get_int("rounds") < 1) return make_error("bad_spec", "test_blotto: rounds must be positive");
+           return std::shared_ptr<const Game>(std::make_shared<Blotto>(type, params));
+         },
+         {"test_blotto", "test_blotto(rounds=1)"}});
+  });
+}
+
+}  // namespace arena::testing
