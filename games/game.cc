@@ -59,6 +59,8 @@ Json Game::describe() const {
       {"perfect_information", type_.perfect_information},
       {"chance", type_.has_chance},
       {"simultaneous", type_.has_simultaneous},
+      {"draw_offers", type_.draw_offers},
+      {"rating_group", rating_group()},
       {"reward_model", type_.reward_model == RewardModel::kPerStep ? "per_step" : "terminal"},
       {"num_distinct_actions", num_distinct_actions()},
       {"max_chance_outcomes", max_chance_outcomes()},
@@ -172,6 +174,25 @@ void State::do_apply_orders(const std::vector<std::vector<Action>>&) {
 std::vector<double> State::rewards() const {
   if (is_terminal()) return returns();
   return std::vector<double>(game().num_players(), 0.0);
+}
+
+std::vector<double> State::forfeit_returns(Player loser) const {
+  const Game& g = game();
+  const int n = g.num_players();
+  std::vector<double> out(n, g.min_utility());
+  if (n == 1) return out;
+  const double others = g.utility_sum() ? std::min(g.max_utility(), (*g.utility_sum() - g.min_utility()) / (n - 1))
+                                        : g.max_utility();
+  for (Player p = 0; p < n; ++p) {
+    if (p != loser) out[p] = others;
+  }
+  return out;
+}
+
+std::vector<double> State::draw_returns() const {
+  const Game& g = game();
+  const double share = g.utility_sum() ? *g.utility_sum() / g.num_players() : 0.0;
+  return std::vector<double>(g.num_players(), share);
 }
 
 std::vector<float> State::observation_tensor(Player player) const {

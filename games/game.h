@@ -45,6 +45,8 @@ struct GameType {
   bool perfect_information = true;
   bool has_chance = false;
   bool has_simultaneous = false;
+  // Whether players may agree a draw (chess); the arena offers it only where this is set.
+  bool draw_offers = false;
   RewardModel reward_model = RewardModel::kTerminal;
   std::vector<ParamSpec> params;
 };
@@ -94,12 +96,39 @@ class Game : public std::enable_shared_from_this<Game> {
   // Replays a history; every step is checked, so a bad history is an Error.
   Result<std::unique_ptr<State>> state_from_history(const std::vector<Step>& history) const;
 
+  // Games with the same rating group are rated together: the spec without parameters that
+  // only pick a starting position (which puzzle). Default: spec().
+  virtual std::string rating_group() const { return spec(); }
+
   // The facts above as JSON (what `arena games` and GET /api/games list).
   Json describe() const;
 
  private:
   GameType type_;
   GameParams params_;
+};
+
+// What a match export needs besides the moves: who played and how it ended.
+struct ExportInfo {
+  std::vector<std::string> players;  // by seat
+  std::string date;                  // "2026-11-26"
+  std::string site;                  // e.g. "Arena"
+  std::string round;                 // e.g. the match id
+  std::string termination;           // "normal", "resign", "flag", ...
+  std::vector<double> returns;       // final returns by seat (a forfeit's included)
+};
+
+// A match in its game's standard format.
+struct ExportText {
+  std::string format;        // "pgn", "sgf", "hand-history", "puzzle-steps", ...
+  std::string content_type;  // e.g. "application/x-chess-pgn"
+  std::string text;
+};
+
+// A single-player puzzle being solved, which the arena rates as the solver's opponent.
+struct PuzzleInfo {
+  std::string spec;   // the spec that sets up exactly this puzzle, e.g. "game24(puzzle=17)"
+  double difficulty;  // a prior: larger is harder (the 24 game: people's mean seconds)
 };
 
 // A position in a game, with its history. Public entry points check their input and
@@ -152,6 +181,12 @@ class State {
   // Reward per seat from the last step. Default: the returns at a terminal state, zeros
   // before it (right for games with RewardModel::kTerminal).
   virtual std::vector<double> rewards() const;
+  // Final returns when `loser` forfeits now (resigns, flags, leaves). Default: the loser
+  // gets min_utility() and the others share what makes the declared sum (or get
+  // max_utility() in a general-sum game). Poker overrides it: a forfeit is a fold.
+  virtual std::vector<double> forfeit_returns(Player loser) const;
+  // Final returns of an agreed draw: an equal share for every seat.
+  std::vector<double> draw_returns() const;
 
   // --- What players see ---------------------------------------------------------------
   // Writes `player`'s observation (game().observation_shape(), row-major) into `out`,
@@ -172,6 +207,13 @@ class State {
   // Reads notation in the context of this state. Text that names no action here is an
   // Error ("parse_error"); legality is apply()'s business.
   Result<Action> parse_action(Player player, std::string_view text) const;
+
+  // --- Records ------------------------------------------------------------------------
+  // The match so far in the game's standard format; nullopt where the game has none (the
+  // arena then exports JSON).
+  virtual std::optional<ExportText> export_text(const ExportInfo&) const { return std::nullopt; }
+  // For single-player puzzles, the puzzle being solved once it is known.
+  virtual std::optional<PuzzleInfo> puzzle() const { return std::nullopt; }
 
   // --- Identity -----------------------------------------------------------------------
   const std::vector<Step>& history() const { return history_; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <sstream>
 
 #include "games/registry.h"
@@ -149,6 +150,7 @@ Game24State::Game24State(std::shared_ptr<const Game> game) : State(std::move(gam
 void Game24State::deal(const std::array<int, 4>& numbers, int rank) {
   numbers_.assign(numbers.begin(), numbers.end());
   std::sort(numbers_.begin(), numbers_.end());
+  start_ = numbers_;
   rank_ = rank;
   dealt_ = true;
 }
@@ -320,6 +322,37 @@ std::string Game24State::to_string() const {
   for (const Move& m : moves_) out << ' ' << m.text;
   if (rank_ > 0) out << " | puzzle " << rank_;
   return out.str();
+}
+
+std::optional<PuzzleInfo> Game24State::puzzle() const {
+  if (!dealt_) return std::nullopt;
+  if (rank_ > 0) {
+    return PuzzleInfo{"game24(puzzle=" + std::to_string(rank_) + ")", puzzles24()[rank_ - 1].mean_solve_seconds};
+  }
+  // A start outside the ranked set (it cannot make 24): as hard as the hardest ranked one.
+  std::string numbers;
+  for (const Rational& r : start_) numbers += (numbers.empty() ? "" : " ") + r.to_string();
+  return PuzzleInfo{"game24(numbers=\"" + numbers + "\")", puzzles24().back().mean_solve_seconds};
+}
+
+std::optional<ExportText> Game24State::export_text(const ExportInfo& info) const {
+  std::string out = "Puzzle: ";
+  for (const Rational& r : start_) out += r.to_string() + " ";
+  out += "-> " + std::to_string(Game24::kTarget);
+  if (rank_ > 0) out += " (rank " + std::to_string(rank_) + " of " + std::to_string(puzzles24().size()) + ")";
+  out += "\n";
+  if (!info.players.empty()) out += "Solver: " + info.players[0] + "\n";
+  for (size_t i = 0; i < moves_.size(); ++i) {
+    out += std::to_string(i + 1) + ". " + moves_[i].text + "  " +
+           (moves_[i].still_solvable ? "ok (24 still reachable) +1/3" : "dead end +0") + "\n";
+  }
+  const bool solved = numbers_.size() == 1 && numbers_[0] == Rational(Game24::kTarget);
+  out += std::string("Result: ") + (solved ? "solved" : "not solved");
+  if (!info.termination.empty() && info.termination != "normal") out += " (" + info.termination + ")";
+  char total[32];
+  std::snprintf(total, sizeof total, "%.4g", info.returns.empty() ? total_ : info.returns[0]);
+  out += ", return " + std::string(total) + "\n";
+  return ExportText{"puzzle-steps", "text/plain; charset=utf-8", out};
 }
 
 // ---------------------------------------------------------------------------------------

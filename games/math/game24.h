@@ -43,6 +43,8 @@ class Game24 final : public Game {
   double max_utility() const override { return 1; }
   std::optional<double> utility_sum() const override { return std::nullopt; }
   int max_game_length() const override { return 1 + kNumbers - 1; }
+  // Every puzzle is rated in one pool: the puzzle parameters only pick the start.
+  std::string rating_group() const override { return type().name; }
   std::unique_ptr<State> new_initial_state() const override;
 
   // The fixed start, or nullopt when a chance node deals a puzzle from the ranked set.
@@ -70,6 +72,9 @@ class Game24State final : public State {
   std::string action_to_string(Player player, Action action) const override;
   std::string to_string() const override;
   std::unique_ptr<State> clone() const override { return std::make_unique<Game24State>(*this); }
+  std::optional<PuzzleInfo> puzzle() const override;
+  // The puzzle and each step with its verdict, one per line.
+  std::optional<ExportText> export_text(const ExportInfo& info) const override;
 
   const std::vector<Rational>& numbers() const { return numbers_; }
 
@@ -87,6 +92,7 @@ class Game24State final : public State {
   std::optional<Rational> combine(int i, int j, int op) const;
 
   std::vector<Rational> numbers_;  // ascending
+  std::vector<Rational> start_;    // the four dealt numbers, ascending
   bool dealt_ = false;
   int rank_ = 0;
   std::vector<Move> moves_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "games/registry.h"
 
@@ -60,18 +61,27 @@ bool KuhnPokerState::showdown() const {
   return bets_.back() == KuhnPoker::kBet || (bets_.size() == 2 && bets_[0] == KuhnPoker::kPass);
 }
 
+std::array<int, 2> KuhnPokerState::committed() const {
+  std::array<int, 2> paid = {1, 1};
+  for (size_t i = 0; i < bets_.size(); ++i) paid[i % 2] += bets_[i] == KuhnPoker::kBet ? 1 : 0;
+  return paid;
+}
+
+std::vector<double> KuhnPokerState::forfeit_returns(Player loser) const {
+  const double lost = committed()[loser];
+  return loser == 0 ? std::vector<double>{-lost, lost} : std::vector<double>{lost, -lost};
+}
+
 std::vector<double> KuhnPokerState::returns() const {
   if (current_player() != kTerminalPlayer) return {0.0, 0.0};
-  // Each seat put in its ante plus every bet or call it made.
-  std::array<double, 2> paid = {1, 1};
-  for (size_t i = 0; i < bets_.size(); ++i) paid[i % 2] += bets_[i] == KuhnPoker::kBet ? 1 : 0;
+  const std::array<int, 2> paid = committed();
   Player winner;
   if (showdown()) {
     winner = cards_[0] > cards_[1] ? 0 : 1;
   } else {
     winner = 1 - static_cast<Player>((bets_.size() - 1) % 2);  // the last to act folded
   }
-  const double pot_share = paid[1 - winner];
+  const double pot_share = static_cast<double>(paid[1 - winner]);
   return winner == 0 ? std::vector<double>{pot_share, -pot_share} : std::vector<double>{-pot_share, pot_share};
 }
 
@@ -132,14 +142,13 @@ Json KuhnPokerState::do_view(Player viewer) const {
     }
   }
   Json bets = Json::array();
-  std::array<int, 2> paid = {1, 1};
   for (size_t i = 0; i < bets_.size(); ++i) {
     const bool facing = i > 0 && bets_[i - 1] == KuhnPoker::kBet;
     const Action b = bets_[i];
     bets.push_back({{"seat", i % 2},
                     {"action", b == KuhnPoker::kBet ? (facing ? "call" : "bet") : (facing ? "fold" : "check")}});
-    paid[i % 2] += b == KuhnPoker::kBet ? 1 : 0;
   }
+  const std::array<int, 2> paid = committed();
   return {{"cards", cards}, {"bets", bets}, {"pot", paid[0] + paid[1]}, {"committed", paid},
           {"showdown", showdown()}};
 }
@@ -150,6 +159,38 @@ std::string KuhnPokerState::to_string() const {
   s += " bets:";
   for (Action b : bets_) s += b == KuhnPoker::kBet ? " b" : " p";
   return s;
+}
+
+std::optional<ExportText> KuhnPokerState::export_text(const ExportInfo& info) const {
+  auto name = [&](Player seat) {
+    return seat < static_cast<Player>(info.players.size()) ? info.players[seat] : "seat " + std::to_string(seat + 1);
+  };
+  std::string out = "Arena Kuhn poker hand #" + info.round + (info.date.empty() ? "" : " (" + info.date + ")") + "\n";
+  for (Player seat = 0; seat < 2; ++seat) out += "Seat " + std::to_string(seat + 1) + ": " + name(seat) + " (ante 1)\n";
+  out += "*** DEAL ***\n";
+  for (Player seat = 0; seat < 2; ++seat) {
+    if (cards_[seat] >= 0) out += "Dealt to " + name(seat) + " [" + kCardNames[cards_[seat]] + "]\n";
+  }
+  out += "*** BETTING ***\n";
+  for (size_t i = 0; i < bets_.size(); ++i) {
+    const bool facing = i > 0 && bets_[i - 1] == KuhnPoker::kBet;
+    const char* verb = bets_[i] == KuhnPoker::kBet ? (facing ? "calls 1" : "bets 1") : (facing ? "folds" : "checks");
+    out += name(static_cast<Player>(i % 2)) + ": " + verb + "\n";
+  }
+  if (showdown()) {
+    out += "*** SHOWDOWN ***\n";
+    for (Player seat = 0; seat < 2; ++seat) out += name(seat) + ": shows [" + kCardNames[cards_[seat]] + "]\n";
+  }
+  out += "*** SUMMARY ***\n";
+  const std::array<int, 2> paid = committed();
+  out += "Pot " + std::to_string(paid[0] + paid[1]) + "\n";
+  for (Player seat = 0; seat < static_cast<Player>(info.returns.size()) && seat < 2; ++seat) {
+    char amount[32];
+    std::snprintf(amount, sizeof amount, "%+g", info.returns[seat]);
+    out += name(seat) + ": " + amount + "\n";
+  }
+  if (!info.termination.empty() && info.termination != "normal") out += "Ended by " + info.termination + "\n";
+  return ExportText{"hand-history", "text/plain; charset=utf-8", out};
 }
 
 void register_kuhn_poker(GameRegistry& registry) {

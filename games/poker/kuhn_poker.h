@@ -38,6 +38,10 @@ class KuhnPokerState final : public State {
   std::vector<Action> legal_actions(Player player) const override;
   std::vector<std::pair<Action, double>> chance_outcomes() const override;
   std::vector<double> returns() const override;
+  // A forfeit is a fold: the loser loses what it has put in.
+  std::vector<double> forfeit_returns(Player loser) const override;
+  // A hand history in the usual poker-site style, every card shown.
+  std::optional<ExportText> export_text(const ExportInfo& info) const override;
   void observation_tensor(Player player, std::span<float> out) const override;
   std::string information_key(Player viewer) const override;
   std::string action_to_string(Player player, Action action) const override;
@@ -53,6 +57,7 @@ class KuhnPokerState final : public State {
   Result<Action> do_parse_action(Player player, std::string_view text) const override;
 
  private:
+  std::array<int, 2> committed() const;  // ante plus bets and calls, per seat
   bool facing_bet() const { return !bets_.empty() && bets_.back() == KuhnPoker::kBet; }
   bool showdown() const;  // terminal without a fold
   bool visible(Player owner, Player viewer) const;

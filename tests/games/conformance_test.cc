@@ -301,6 +301,47 @@ TEST_P(Conformance, ReturnsAreInRangeAndRewardsAddUpToThem) {
   });
 }
 
+TEST_P(Conformance, ForfeitsDrawsAndExportsAreWellFormed) {
+  for_each_state([&](const State& s) {
+    if (s.is_terminal()) {
+      ExportInfo info;
+      for (Player p = 0; p < game_->num_players(); ++p) info.players.push_back("player" + std::to_string(p));
+      info.round = "1";
+      info.returns = s.returns();
+      if (std::optional<ExportText> text = s.export_text(info)) {
+        EXPECT_FALSE(text->format.empty());
+        EXPECT_FALSE(text->content_type.empty());
+        EXPECT_NE(text->text.find("player0"), std::string::npos) << "an export names its players";
+      }
+      return;
+    }
+    for (Player loser = 0; loser < game_->num_players(); ++loser) {
+      const std::vector<double> r = s.forfeit_returns(loser);
+      ASSERT_EQ(r.size(), static_cast<size_t>(game_->num_players()));
+      double sum = 0;
+      for (Player p = 0; p < game_->num_players(); ++p) {
+        EXPECT_GE(r[p], game_->min_utility());
+        EXPECT_LE(r[p], game_->max_utility());
+        if (p != loser) {
+          EXPECT_GE(r[p], r[loser]) << "the one who forfeits does not come out ahead";
+        }
+        sum += r[p];
+      }
+      if (auto expected = game_->utility_sum()) {
+        EXPECT_NEAR(sum, *expected, 1e-9);
+      }
+    }
+    const std::vector<double> draw = s.draw_returns();
+    ASSERT_EQ(draw.size(), static_cast<size_t>(game_->num_players()));
+    if (game_->num_players() > 1) {
+      EXPECT_EQ(std::adjacent_find(draw.begin(), draw.end(), std::not_equal_to<>()), draw.end());
+    }
+    if (game_->num_players() > 1) {
+      EXPECT_FALSE(s.puzzle().has_value()) << "only one-player games are puzzles";
+    }
+  });
+}
+
 TEST_P(Conformance, ChanceOutcomesAreAProbabilityDistribution) {
   int chance_nodes = 0;
   for_each_state([&](const State& s) {

@@ -116,6 +116,7 @@ void register_test_games() {
     type.name = "test_blotto";
     type.description = "test-only Colonel Blotto with simultaneous moves";
     type.has_simultaneous = true;
+    type.draw_offers = true;
     type.params = {{"rounds", int64_t{3}, "number of rounds"}};
     GameRegistry::instance().add(
         {type,
