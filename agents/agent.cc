@@ -2,18 +2,23 @@
 
 namespace arena {
 
-std::future<Result<Decision>> Agent::choose(std::unique_ptr<State> state, Player seat, Budget budget) {
-  // shared_ptrs because the pool's jobs are copyable std::functions.
-  auto promise = std::make_shared<std::promise<Result<Decision>>>();
-  std::future<Result<Decision>> future = promise->get_future();
+void Agent::choose_async(std::unique_ptr<State> state, Player seat, Budget budget,
+                         std::function<void(Result<Decision>)> done) {
+  // shared_ptr because the pool's jobs are copyable std::functions.
   std::shared_ptr<State> owned(std::move(state));
-  pool_.post([this, promise, owned, seat, budget] {
+  pool_.post([this, owned, seat, budget, done = std::move(done)] {
     if (owned->is_terminal()) {
-      promise->set_value(make_error("no_decision", "the game is over"));
+      done(make_error("no_decision", "the game is over"));
     } else {
-      promise->set_value(decide(*owned, seat, budget));
+      done(decide(*owned, seat, budget));
     }
   });
+}
+
+std::future<Result<Decision>> Agent::choose(std::unique_ptr<State> state, Player seat, Budget budget) {
+  auto promise = std::make_shared<std::promise<Result<Decision>>>();
+  std::future<Result<Decision>> future = promise->get_future();
+  choose_async(std::move(state), seat, budget, [promise](Result<Decision> d) { promise->set_value(std::move(d)); });
   return future;
 }
 

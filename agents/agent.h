@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <memory>
 #include <string>
@@ -42,8 +43,11 @@ class Agent {
   // The spec the agent was made from, e.g. "random" (what match records show).
   virtual std::string name() const = 0;
 
-  // Chooses for `seat`, which must be to act in `state`. Returns at once; the future holds
-  // the decision, or an Error when the agent cannot decide.
+  // Chooses for `seat`, which must be to act in `state`. Returns at once; `done` is called
+  // on a pool thread with the decision, or an Error when the agent cannot decide.
+  void choose_async(std::unique_ptr<State> state, Player seat, Budget budget,
+                    std::function<void(Result<Decision>)> done);
+  // The same, as a future.
   std::future<Result<Decision>> choose(std::unique_ptr<State> state, Player seat, Budget budget);
 
  protected:
