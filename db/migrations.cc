@@ -1,0 +1,135 @@
+#include "db/migrations.h"
+
+namespace arena::db {
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> all = {
+      // 1: the arena's core tables.
+      R"sql(
+CREATE TABLE players (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('human', 'bot', 'agent', 'engine', 'puzzle')),
+  spec TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  player_id INTEGER NOT NULL REFERENCES players(id),
+  token_sha256 TEXT NOT NULL UNIQUE,
+  scopes TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  revoked_at TEXT
+);
+CREATE TABLE agent_versions (
+  id INTEGER PRIMARY KEY,
+  player_id INTEGER NOT NULL REFERENCES players(id),
+  run TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  checkpoint_path TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (run, step)
+);
+CREATE TABLE matches (
+  id INTEGER PRIMARY KEY,
+  game TEXT NOT NULL,
+  rating_group TEXT NOT NULL,
+  rated INTEGER NOT NULL CHECK (rated IN (0, 1)),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'finished', 'aborted')),
+  seed INTEGER NOT NULL,
+  time_control TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  started_at TEXT,
+  ended_at TEXT,
+  result TEXT,
+  termination TEXT,
+  puzzle_player_id INTEGER REFERENCES players(id)
+);
+CREATE INDEX matches_by_group ON matches (rating_group, status, id);
+CREATE INDEX matches_by_status ON matches (status, id);
+CREATE TABLE seats (
+  match_id INTEGER NOT NULL REFERENCES matches(id),
+  seat INTEGER NOT NULL,
+  player_id INTEGER NOT NULL REFERENCES players(id),
+  PRIMARY KEY (match_id, seat)
+);
+CREATE INDEX seats_by_player ON seats (player_id, match_id);
+CREATE TABLE moves (
+  match_id INTEGER NOT NULL REFERENCES matches(id),
+  ply INTEGER NOT NULL,
+  seat INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  step TEXT NOT NULL,
+  think_ms INTEGER NOT NULL,
+  clocks_ms TEXT NOT NULL,
+  rewards TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (match_id, ply)
+) WITHOUT ROWID;
+CREATE TABLE ratings (
+  player_id INTEGER NOT NULL REFERENCES players(id),
+  game TEXT NOT NULL,
+  rating REAL NOT NULL,
+  deviation REAL NOT NULL,
+  volatility REAL NOT NULL,
+  games INTEGER NOT NULL,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (player_id, game)
+);
+CREATE TABLE rating_history (
+  id INTEGER PRIMARY KEY,
+  player_id INTEGER NOT NULL REFERENCES players(id),
+  game TEXT NOT NULL,
+  match_id INTEGER NOT NULL REFERENCES matches(id),
+  rating REAL NOT NULL,
+  deviation REAL NOT NULL,
+  volatility REAL NOT NULL,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX rating_history_by_player ON rating_history (player_id, game, id);
+CREATE TABLE puzzles (
+  id INTEGER PRIMARY KEY,
+  game TEXT NOT NULL,
+  spec TEXT NOT NULL UNIQUE,
+  difficulty REAL NOT NULL,
+  player_id INTEGER NOT NULL UNIQUE REFERENCES players(id)
+);
+)sql",
+  };
+  return all;
+}
+
+Result<int> schema_version(Connection& db) {
+  Result<Statement> stmt = db.prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.error();
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return row.error();
+  return static_cast<int>(stmt->column_int(0));
+}
+
+Status migrate(Connection& db, int target) {
+  const int latest = static_cast<int>(migrations().size());
+  if (target < 0) target = latest;
+  if (target > latest) {
+    return make_error("db_error", "no migration to version " + std::to_string(target) + " (the latest is " +
+                                      std::to_string(latest) + ")");
+  }
+  Result<int> version = schema_version(db);
+  if (!version.ok()) return version.error();
+  if (*version > latest) {
+    return make_error("db_error", "the database has schema version " + std::to_string(*version) +
+                                      ", newer than this arena knows (" + std::to_string(latest) + ")");
+  }
+  for (int v = *version; v < target; ++v) {
+    // The version bump commits with the migration, so a crash leaves one or the other.
+    const std::string sql = "BEGIN IMMEDIATE;\n" + migrations()[v] + "\nPRAGMA user_version = " +
+                            std::to_string(v + 1) + ";\nCOMMIT;";
+    if (Status s = db.exec(sql); !s.ok()) {
+      (void)db.exec("ROLLBACK");
+      return make_error("db_error", "migration to version " + std::to_string(v + 1) + " failed: " + s.error().message);
+    }
+  }
+  return ok_status();
+}
+
+}  // namespace arena::db

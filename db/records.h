@@ -1,0 +1,119 @@
+// Rows of the store, as plain values. Times are ISO-8601 UTC text ("2026-11-26T04:43:19.123Z").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+
+namespace arena::db {
+
+// players.kind: who or what sits at a seat.
+enum class PlayerKind { kHuman, kBot, kAgent, kEngine, kPuzzle };
+std::string to_string(PlayerKind kind);
+std::optional<PlayerKind> player_kind_from_string(const std::string& text);
+
+struct PlayerRow {
+  int64_t id = 0;
+  std::string name;
+  PlayerKind kind = PlayerKind::kAgent;
+  std::string spec;  // agents and engines: how to make them ("random"); puzzles: the game spec
+  std::string created_at;
+};
+
+// matches.status: pending (created, not started), active, finished, aborted.
+struct MatchRow {
+  int64_t id = 0;
+  std::string game;          // canonical game spec
+  std::string rating_group;  // matches with the same group are rated together
+  bool rated = false;
+  std::string status = "pending";
+  uint64_t seed = 0;  // the chance seed: with the moves, replays the match exactly
+  std::string time_control;  // "untimed", "fischer:60000+1000", "move:5000" (ms)
+  std::string created_at, started_at, ended_at;
+  std::vector<double> result;  // final returns by seat, once ended
+  std::string termination;     // normal, resign, flag, abort, disconnect, draw_agreed, server_restart
+  std::optional<int64_t> puzzle_player_id;  // one-player puzzles: the puzzle, rated as the opponent
+};
+
+struct SeatRow {
+  int seat = 0;
+  int64_t player_id = 0;
+  std::string player_name;  // filled by reads
+  PlayerKind player_kind = PlayerKind::kAgent;  // filled by reads
+};
+
+// One step of a match's history. seat is -1 for a chance outcome and -2 for a joint step
+// of a simultaneous phase.
+struct MoveRow {
+  int ply = 0;
+  int seat = 0;
+  std::string action;       // the game's notation; a joint step: JSON of each seat's orders
+  Json step;                // the step as State::serialize writes it (an id, or {"orders": ...})
+  int64_t think_ms = 0;
+  std::vector<int64_t> clocks_ms;  // remaining time per seat after the move; empty when untimed
+  std::vector<double> rewards;     // per seat, from this step
+  std::string created_at;
+};
+
+struct MatchRecord {
+  MatchRow match;
+  std::vector<SeatRow> seats;
+  std::vector<MoveRow> moves;
+};
+
+// The live Glicko-2 rating of a player in one rating group (on the Elo scale).
+struct RatingRow {
+  int64_t player_id = 0;
+  std::string player_name;
+  PlayerKind player_kind = PlayerKind::kAgent;
+  std::string game;  // rating group
+  double rating = 1500, deviation = 350, volatility = 0.06;
+  int games = 0;
+  std::string updated_at;
+};
+
+// A rating after a match, for history plots.
+struct RatingHistoryRow {
+  int64_t player_id = 0;
+  std::string game;
+  int64_t match_id = 0;
+  double rating = 0, deviation = 0;
+  std::string at;
+};
+
+// How a match ended, written in one transaction with the rating updates it causes.
+struct MatchEnd {
+  int64_t match_id = 0;
+  std::string status = "finished";  // or "aborted"
+  std::vector<double> result;
+  std::string termination;
+  std::vector<RatingRow> ratings;  // new live ratings (rated matches only)
+};
+
+struct MatchFilter {
+  std::string game;     // rating group or spec; empty: any
+  int64_t player_id = 0;  // 0: any
+  std::string status;   // empty: any
+  int64_t before_id = 0;  // page: ids below this; 0: newest first
+  int limit = 50;
+};
+
+struct PuzzleRow {
+  int64_t id = 0;
+  std::string game;  // rating group ("game24")
+  std::string spec;  // the puzzle's spec
+  double difficulty = 0;
+  int64_t player_id = 0;
+};
+
+struct TokenRow {
+  int64_t id = 0;
+  int64_t player_id = 0;
+  std::string scopes;  // space-separated
+  std::string created_at;
+};
+
+}  // namespace arena::db

@@ -1,0 +1,634 @@
+#include "db/sqlite_store.h"
+
+#include <future>
+#include <limits>
+
+#include "db/migrations.h"
+
+namespace arena::db {
+namespace {
+
+constexpr size_t kMaxBatch = 1024;  // writes per transaction
+
+const char* kMatchColumns =
+    "id, game, rating_group, rated, status, seed, time_control, created_at, COALESCE(started_at, ''), "
+    "COALESCE(ended_at, ''), COALESCE(result, '[]'), COALESCE(termination, ''), puzzle_player_id";
+
+// A stored JSON array of numbers. JSON writes NaN and infinities as null: they read back
+// as NaN rather than throwing from get<double>.
+std::vector<double> read_doubles(const std::string& text) {
+  std::vector<double> out;
+  std::optional<Json> j = parse_json(text);
+  if (!j || !j->is_array()) return out;
+  for (const Json& x : *j) out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
+  return out;
+}
+
+MatchRow read_match(const Statement& s) {
+  MatchRow m;
+  m.id = s.column_int(0);
+  m.game = s.column_text(1);
+  m.rating_group = s.column_text(2);
+  m.rated = s.column_int(3) != 0;
+  m.status = s.column_text(4);
+  m.seed = static_cast<uint64_t>(s.column_int(5));
+  m.time_control = s.column_text(6);
+  m.created_at = s.column_text(7);
+  m.started_at = s.column_text(8);
+  m.ended_at = s.column_text(9);
+  m.result = read_doubles(s.column_text(10));
+  m.termination = s.column_text(11);
+  if (!s.column_is_null(12)) m.puzzle_player_id = s.column_int(12);
+  return m;
+}
+
+PlayerRow read_player(const Statement& s) {
+  PlayerRow p;
+  p.id = s.column_int(0);
+  p.name = s.column_text(1);
+  p.kind = player_kind_from_string(s.column_text(2)).value_or(PlayerKind::kAgent);
+  p.spec = s.column_text(3);
+  p.created_at = s.column_text(4);
+  return p;
+}
+
+RatingRow read_rating(const Statement& s) {
+  RatingRow r;
+  r.player_id = s.column_int(0);
+  r.player_name = s.column_text(1);
+  r.player_kind = player_kind_from_string(s.column_text(2)).value_or(PlayerKind::kAgent);
+  r.game = s.column_text(3);
+  r.rating = s.column_double(4);
+  r.deviation = s.column_double(5);
+  r.volatility = s.column_double(6);
+  r.games = static_cast<int>(s.column_int(7));
+  r.updated_at = s.column_text(8);
+  return r;
+}
+
+// Runs one statement with the given binds; gives the last insert id.
+template <typename... Args>
+Result<int64_t> exec_insert(Connection& db, const std::string& sql, const Args&... args) {
+  Result<Statement> stmt = db.prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  int i = 0;
+  (stmt->bind(++i, args), ...);
+  if (Status s = stmt->run(); !s.ok()) return s.error();
+  return db.last_insert_id();
+}
+
+// The id of the single row a query returns, if any.
+template <typename... Args>
+Result<std::optional<int64_t>> query_id(Connection& db, const std::string& sql, const Args&... args) {
+  Result<Statement> stmt = db.prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  int i = 0;
+  (stmt->bind(++i, args), ...);
+  Result<bool> row = stmt->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->column_int(0));
+}
+
+}  // namespace
+
+std::string to_string(PlayerKind kind) {
+  switch (kind) {
+    case PlayerKind::kHuman: return "human";
+    case PlayerKind::kBot: return "bot";
+    case PlayerKind::kAgent: return "agent";
+    case PlayerKind::kEngine: return "engine";
+    case PlayerKind::kPuzzle: return "puzzle";
+  }
+  return "agent";
+}
+
+std::optional<PlayerKind> player_kind_from_string(const std::string& text) {
+  for (PlayerKind k : {PlayerKind::kHuman, PlayerKind::kBot, PlayerKind::kAgent, PlayerKind::kEngine,
+                       PlayerKind::kPuzzle}) {
+    if (to_string(k) == text) return k;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
+// Opening, the writer thread
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  Result<std::unique_ptr<Connection>> writer = Connection::open(path, /*create=*/true);
+  if (!writer.ok()) return writer.error();
+  if (Status s = migrate(**writer); !s.ok()) return s.error();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer).value()));
+}
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer)
+    : path_(std::move(path)), writer_(std::move(writer)), thread_([this] { write_loop(); }) {}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void SqliteStore::enqueue(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void SqliteStore::enqueue_status(std::function<Status(Connection&)> run, Done done) {
+  enqueue(Job{[run = std::move(run)](Connection& db) -> Result<int64_t> {
+                Status s = run(db);
+                if (!s.ok()) return s.error();
+                return int64_t{0};
+              },
+              [done = std::move(done)](Result<int64_t> r) {
+                if (done) done(r.ok() ? ok_status() : Status(r.error()));
+              }});
+}
+
+void SqliteStore::write_loop() {
+  for (;;) {
+    std::vector<Job> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and every write is done
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      in_flight_ = batch.size();
+    }
+    // One transaction for the batch; a savepoint per write keeps a failing write's
+    // changes out without undoing its neighbours'.
+    std::vector<Result<int64_t>> results;
+    results.reserve(batch.size());
+    Status begin = writer_->exec("BEGIN IMMEDIATE");
+    for (Job& job : batch) {
+      if (!begin.ok()) {
+        results.emplace_back(begin.error());
+        continue;
+      }
+      (void)writer_->exec("SAVEPOINT write");
+      // A write that throws (nlohmann's dump on a string that is not UTF-8) fails alone
+      // instead of ending the process from the writer thread.
+      Result<int64_t> r = [&]() -> Result<int64_t> {
+        try {
+          return job.run(*writer_);
+        } catch (const std::exception& e) {
+          return make_error("db_error", std::string("write failed: ") + e.what());
+        }
+      }();
+      (void)writer_->exec(r.ok() ? "RELEASE write" : "ROLLBACK TO write; RELEASE write");
+      results.push_back(std::move(r));
+    }
+    if (begin.ok()) {
+      if (Status commit = writer_->exec("COMMIT"); !commit.ok()) {
+        (void)writer_->exec("ROLLBACK");
+        for (auto& r : results) r = commit.error();
+      }
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].done) batch[i].done(std::move(results[i]));
+    }
+    {
+      std::lock_guard lock(mutex_);
+      in_flight_ = 0;
+    }
+    drained_.notify_all();
+  }
+}
+
+void SqliteStore::flush() {
+  std::unique_lock lock(mutex_);
+  drained_.wait(lock, [this] { return queue_.empty() && in_flight_ == 0; });
+}
+
+size_t SqliteStore::queue_depth() {
+  std::lock_guard lock(mutex_);
+  return queue_.size() + in_flight_;
+}
+
+// ---------------------------------------------------------------------------------------
+// Writes
+
+void SqliteStore::ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) {
+  enqueue({[=](Connection& db) -> Result<int64_t> {
+             Result<std::optional<int64_t>> found = query_id(db, "SELECT id FROM players WHERE name = ?", name);
+             if (!found.ok()) return found.error();
+             if (*found) return **found;
+             return exec_insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, ?, ?)", name, to_string(kind),
+                                spec);
+           },
+           std::move(done)});
+}
+
+void SqliteStore::ensure_puzzle(const std::string& game, const std::string& spec, double difficulty, DoneId done) {
+  enqueue({[=](Connection& db) -> Result<int64_t> {
+             Result<std::optional<int64_t>> found = query_id(db, "SELECT player_id FROM puzzles WHERE spec = ?", spec);
+             if (!found.ok()) return found.error();
+             if (*found) return **found;
+             Result<int64_t> player =
+                 exec_insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, 'puzzle', ?)", spec, spec);
+             if (!player.ok()) return player.error();
+             Result<int64_t> puzzle = exec_insert(
+                 db, "INSERT INTO puzzles (game, spec, difficulty, player_id) VALUES (?, ?, ?, ?)", game, spec,
+                 difficulty, *player);
+             if (!puzzle.ok()) return puzzle.error();
+             return *player;
+           },
+           std::move(done)});
+}
+
+void SqliteStore::create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) {
+  enqueue({[=](Connection& db) -> Result<int64_t> {
+             Result<int64_t> id = exec_insert(
+                 db,
+                 "INSERT INTO matches (game, rating_group, rated, status, seed, time_control, puzzle_player_id) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 match.game, match.rating_group, int64_t{match.rated}, match.status, static_cast<int64_t>(match.seed),
+                 match.time_control, match.puzzle_player_id);
+             if (!id.ok()) return id;
+             for (const SeatRow& seat : seats) {
+               Result<int64_t> r = exec_insert(db, "INSERT INTO seats (match_id, seat, player_id) VALUES (?, ?, ?)",
+                                               *id, int64_t{seat.seat}, seat.player_id);
+               if (!r.ok()) return r.error();
+             }
+             return id;
+           },
+           std::move(done)});
+}
+
+void SqliteStore::start_match(int64_t match_id, Done done) {
+  enqueue_status(
+      [=](Connection& db) -> Status {
+        Result<int64_t> r = exec_insert(db,
+                                        "UPDATE matches SET status = 'active', "
+                                        "started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                                        "WHERE id = ? AND status = 'pending'",
+                                        match_id);
+        if (!r.ok()) return r.error();
+        if (db.changes() != 1) return make_error("db_error", "match " + std::to_string(match_id) + " is not pending");
+        return ok_status();
+      },
+      std::move(done));
+}
+
+void SqliteStore::set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) {
+  enqueue_status(
+      [=](Connection& db) -> Status {
+        Result<int64_t> r = exec_insert(db, "UPDATE matches SET puzzle_player_id = ? WHERE id = ?", puzzle_player_id,
+                                        match_id);
+        return r.ok() ? ok_status() : Status(r.error());
+      },
+      std::move(done));
+}
+
+void SqliteStore::append_move(int64_t match_id, const MoveRow& move, Done done) {
+  enqueue_status(
+      [=](Connection& db) -> Status {
+        Result<int64_t> r = exec_insert(
+            db,
+            "INSERT INTO moves (match_id, ply, seat, action, step, think_ms, clocks_ms, rewards) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            match_id, int64_t{move.ply}, int64_t{move.seat}, move.action, move.step.dump(), move.think_ms,
+            Json(move.clocks_ms).dump(), Json(move.rewards).dump());
+        return r.ok() ? ok_status() : Status(r.error());
+      },
+      std::move(done));
+}
+
+void SqliteStore::finish_match(const MatchEnd& end, Done done) {
+  enqueue_status(
+      [=](Connection& db) -> Status {
+        Result<int64_t> r = exec_insert(db,
+                                        "UPDATE matches SET status = ?, result = ?, termination = ?, "
+                                        "ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                                        "WHERE id = ? AND status IN ('pending', 'active')",
+                                        end.status, Json(end.result).dump(), end.termination, end.match_id);
+        if (!r.ok()) return r.error();
+        if (db.changes() != 1) {
+          return make_error("db_error", "match " + std::to_string(end.match_id) + " is not in progress");
+        }
+        for (const RatingRow& rating : end.ratings) {
+          Result<int64_t> up = exec_insert(
+              db,
+              "INSERT INTO ratings (player_id, game, rating, deviation, volatility, games) VALUES (?, ?, ?, ?, ?, ?) "
+              "ON CONFLICT (player_id, game) DO UPDATE SET rating = excluded.rating, deviation = excluded.deviation, "
+              "volatility = excluded.volatility, games = excluded.games, "
+              "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+              rating.player_id, rating.game, rating.rating, rating.deviation, rating.volatility,
+              int64_t{rating.games});
+          if (!up.ok()) return up.error();
+          Result<int64_t> hist = exec_insert(db,
+                                             "INSERT INTO rating_history (player_id, game, match_id, rating, "
+                                             "deviation, volatility) VALUES (?, ?, ?, ?, ?, ?)",
+                                             rating.player_id, rating.game, end.match_id, rating.rating,
+                                             rating.deviation, rating.volatility);
+          if (!hist.ok()) return hist.error();
+        }
+        return ok_status();
+      },
+      std::move(done));
+}
+
+void SqliteStore::add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
+                            DoneId done) {
+  enqueue({[=](Connection& db) {
+             return exec_insert(db, "INSERT INTO api_tokens (player_id, token_sha256, scopes) VALUES (?, ?, ?)",
+                                player_id, token_sha256_hex, scopes);
+           },
+           std::move(done)});
+}
+
+void SqliteStore::add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
+                                    DoneId done) {
+  enqueue({[=](Connection& db) {
+             return exec_insert(
+                 db, "INSERT INTO agent_versions (player_id, run, step, checkpoint_path) VALUES (?, ?, ?, ?)",
+                 player_id, run, step, path);
+           },
+           std::move(done)});
+}
+
+// ---------------------------------------------------------------------------------------
+// Reads
+
+class SqliteStore::Lease {
+ public:
+  Lease(SqliteStore* store, std::unique_ptr<Connection> c) : store_(store), c_(std::move(c)) {}
+  Lease(Lease&&) = default;
+  ~Lease() {
+    if (!c_) return;
+    std::lock_guard lock(store_->readers_mutex_);
+    store_->readers_.push_back(std::move(c_));
+  }
+  Connection& operator*() { return *c_; }
+  Connection* operator->() { return c_.get(); }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<Connection> c_;
+};
+
+Result<SqliteStore::Lease> SqliteStore::lease() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!readers_.empty()) {
+      std::unique_ptr<Connection> c = std::move(readers_.back());
+      readers_.pop_back();
+      return Lease(this, std::move(c));
+    }
+  }
+  Result<std::unique_ptr<Connection>> c = Connection::open(path_, /*create=*/false);
+  if (!c.ok()) return c.error();
+  return Lease(this, std::move(c).value());
+}
+
+Result<std::optional<PlayerRow>> SqliteStore::find_player(const std::string& name) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s = (*db)->prepare("SELECT id, name, kind, spec, created_at FROM players WHERE name = ?");
+  if (!s.ok()) return s.error();
+  s->bind(1, name);
+  Result<bool> row = s->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<PlayerRow>();
+  return std::optional<PlayerRow>(read_player(*s));
+}
+
+Result<std::optional<PlayerRow>> SqliteStore::player(int64_t id) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s = (*db)->prepare("SELECT id, name, kind, spec, created_at FROM players WHERE id = ?");
+  if (!s.ok()) return s.error();
+  s->bind(1, id);
+  Result<bool> row = s->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<PlayerRow>();
+  return std::optional<PlayerRow>(read_player(*s));
+}
+
+Result<std::vector<SeatRow>> SqliteStore::seats_of(Connection& db, int64_t match_id) {
+  Result<Statement> s = db.prepare(
+      "SELECT s.seat, s.player_id, p.name, p.kind FROM seats s JOIN players p ON p.id = s.player_id "
+      "WHERE s.match_id = ? ORDER BY s.seat");
+  if (!s.ok()) return s.error();
+  s->bind(1, match_id);
+  std::vector<SeatRow> seats;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    seats.push_back({static_cast<int>(s->column_int(0)), s->column_int(1), s->column_text(2),
+                     player_kind_from_string(s->column_text(3)).value_or(PlayerKind::kAgent)});
+  }
+  return seats;
+}
+
+Result<std::vector<MoveRow>> SqliteStore::moves_of(Connection& db, int64_t match_id) {
+  Result<Statement> s = db.prepare(
+      "SELECT ply, seat, action, step, think_ms, clocks_ms, rewards, created_at FROM moves WHERE match_id = ? "
+      "ORDER BY ply");
+  if (!s.ok()) return s.error();
+  s->bind(1, match_id);
+  std::vector<MoveRow> moves;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    MoveRow m;
+    m.ply = static_cast<int>(s->column_int(0));
+    m.seat = static_cast<int>(s->column_int(1));
+    m.action = s->column_text(2);
+    m.step = parse_json(s->column_text(3)).value_or(Json());
+    m.think_ms = s->column_int(4);
+    if (auto j = parse_json(s->column_text(5)); j && j->is_array()) m.clocks_ms = j->get<std::vector<int64_t>>();
+    m.rewards = read_doubles(s->column_text(6));
+    m.created_at = s->column_text(7);
+    moves.push_back(std::move(m));
+  }
+  return moves;
+}
+
+Result<std::optional<MatchRecord>> SqliteStore::match(int64_t id) {
+  Result<std::vector<MatchRecord>> records = records_where("id = ?", std::to_string(id));
+  if (!records.ok()) return records.error();
+  if (records->empty()) return std::optional<MatchRecord>();
+  return std::optional<MatchRecord>(std::move(records->front()));
+}
+
+Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& where, const std::string& arg) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  // One read transaction, so the match, its seats and its moves are one snapshot.
+  if (Status s = (*db)->exec("BEGIN"); !s.ok()) return s.error();
+  struct EndRead {
+    Connection& c;
+    ~EndRead() { (void)c.exec("COMMIT"); }
+  } end_read{**db};
+  Result<Statement> s =
+      (*db)->prepare(std::string("SELECT ") + kMatchColumns + " FROM matches WHERE " + where + " ORDER BY id");
+  if (!s.ok()) return s.error();
+  if (!arg.empty()) s->bind(1, arg);
+  std::vector<MatchRecord> out;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(MatchRecord{read_match(*s), {}, {}});
+  }
+  for (MatchRecord& r : out) {
+    Result<std::vector<SeatRow>> seats = seats_of(**db, r.match.id);
+    if (!seats.ok()) return seats.error();
+    r.seats = std::move(seats).value();
+    Result<std::vector<MoveRow>> moves = moves_of(**db, r.match.id);
+    if (!moves.ok()) return moves.error();
+    r.moves = std::move(moves).value();
+  }
+  return out;
+}
+
+Result<std::vector<MatchRow>> SqliteStore::matches(const MatchFilter& f) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s = (*db)->prepare(
+      std::string("SELECT ") + kMatchColumns +
+      " FROM matches WHERE (?1 = '' OR game = ?1 OR rating_group = ?1) AND (?2 = '' OR status = ?2) "
+      "AND (?3 = 0 OR id < ?3) AND (?4 = 0 OR id IN (SELECT match_id FROM seats WHERE player_id = ?4)) "
+      "ORDER BY id DESC LIMIT ?5");
+  if (!s.ok()) return s.error();
+  s->bind(1, f.game).bind(2, f.status).bind(3, f.before_id).bind(4, f.player_id).bind(5, int64_t{f.limit});
+  std::vector<MatchRow> out;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(read_match(*s));
+  }
+  return out;
+}
+
+Result<std::vector<MatchRecord>> SqliteStore::unfinished_matches() {
+  return records_where("status IN ('pending', 'active')", "");
+}
+
+Result<std::vector<MatchRecord>> SqliteStore::rated_results(const std::string& rating_group) {
+  Result<std::vector<MatchRecord>> records =
+      records_where("rated = 1 AND status = 'finished' AND rating_group = ?", rating_group);
+  if (!records.ok()) return records;
+  for (MatchRecord& r : *records) r.moves.clear();  // the ratings need results, not moves
+  return records;
+}
+
+namespace {
+const char* kRatingSelect =
+    "SELECT r.player_id, p.name, p.kind, r.game, r.rating, r.deviation, r.volatility, r.games, r.updated_at "
+    "FROM ratings r JOIN players p ON p.id = r.player_id ";
+}
+
+Result<std::vector<RatingRow>> SqliteStore::ratings(const std::string& rating_group) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s =
+      (*db)->prepare(std::string(kRatingSelect) + "WHERE (?1 = '' OR r.game = ?1) ORDER BY r.game, r.rating DESC");
+  if (!s.ok()) return s.error();
+  s->bind(1, rating_group);
+  std::vector<RatingRow> out;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(read_rating(*s));
+  }
+  return out;
+}
+
+Result<std::vector<RatingRow>> SqliteStore::player_ratings(int64_t player_id) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s = (*db)->prepare(std::string(kRatingSelect) + "WHERE r.player_id = ? ORDER BY r.game");
+  if (!s.ok()) return s.error();
+  s->bind(1, player_id);
+  std::vector<RatingRow> out;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back(read_rating(*s));
+  }
+  return out;
+}
+
+Result<std::vector<RatingHistoryRow>> SqliteStore::rating_history(int64_t player_id, const std::string& group) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s = (*db)->prepare(
+      "SELECT player_id, game, match_id, rating, deviation, at FROM rating_history "
+      "WHERE player_id = ? AND (? = '' OR game = ?) ORDER BY id");
+  if (!s.ok()) return s.error();
+  s->bind(1, player_id).bind(2, group).bind(3, group);
+  std::vector<RatingHistoryRow> out;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back({s->column_int(0), s->column_text(1), s->column_int(2), s->column_double(3), s->column_double(4),
+                   s->column_text(5)});
+  }
+  return out;
+}
+
+Result<std::optional<TokenRow>> SqliteStore::find_token(const std::string& token_sha256_hex) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s = (*db)->prepare(
+      "SELECT id, player_id, scopes, created_at FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL");
+  if (!s.ok()) return s.error();
+  s->bind(1, token_sha256_hex);
+  Result<bool> row = s->step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<TokenRow>();
+  return std::optional<TokenRow>(TokenRow{s->column_int(0), s->column_int(1), s->column_text(2), s->column_text(3)});
+}
+
+Result<std::vector<PuzzleRow>> SqliteStore::puzzles(const std::string& game) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  Result<Statement> s =
+      (*db)->prepare("SELECT id, game, spec, difficulty, player_id FROM puzzles WHERE game = ? ORDER BY id");
+  if (!s.ok()) return s.error();
+  s->bind(1, game);
+  std::vector<PuzzleRow> out;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    out.push_back({s->column_int(0), s->column_text(1), s->column_text(2), s->column_double(3), s->column_int(4)});
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+
+Result<int64_t> wait(std::function<void(Store::DoneId)> write) {
+  std::promise<Result<int64_t>> promise;
+  std::future<Result<int64_t>> future = promise.get_future();
+  write([&promise](Result<int64_t> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+Status wait_status(std::function<void(Store::Done)> write) {
+  std::promise<Status> promise;
+  std::future<Status> future = promise.get_future();
+  write([&promise](Status s) { promise.set_value(std::move(s)); });
+  return future.get();
+}
+
+}  // namespace arena::db

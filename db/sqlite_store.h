@@ -1,0 +1,86 @@
+// SqliteStore: the Store on one SQLite file in WAL mode. One writer thread owns the write
+// connection and commits queued writes in groups (one transaction per batch, a savepoint
+// per write, so one failing write does not undo the others); readers take connections
+// from a small pool. See store.h for the threading contract.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "db/sqlite.h"
+#include "db/store.h"
+
+namespace arena::db {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the file and applies pending migrations.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  // Finishes every queued write, then closes.
+  ~SqliteStore() override;
+
+  void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
+  void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty, DoneId done) override;
+  void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) override;
+  void start_match(int64_t match_id, Done done) override;
+  void set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) override;
+  void append_move(int64_t match_id, const MoveRow& move, Done done) override;
+  void finish_match(const MatchEnd& end, Done done) override;
+  void add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
+                 DoneId done) override;
+  void add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
+                         DoneId done) override;
+  void flush() override;
+
+  Result<std::optional<PlayerRow>> find_player(const std::string& name) override;
+  Result<std::optional<PlayerRow>> player(int64_t id) override;
+  Result<std::optional<MatchRecord>> match(int64_t id) override;
+  Result<std::vector<MatchRow>> matches(const MatchFilter& filter) override;
+  Result<std::vector<MatchRecord>> unfinished_matches() override;
+  Result<std::vector<MatchRecord>> rated_results(const std::string& rating_group) override;
+  Result<std::vector<RatingRow>> ratings(const std::string& rating_group) override;
+  Result<std::vector<RatingRow>> player_ratings(int64_t player_id) override;
+  Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id, const std::string& rating_group) override;
+  Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) override;
+  Result<std::vector<PuzzleRow>> puzzles(const std::string& game) override;
+
+  // Writes queued and not yet committed (for metrics).
+  size_t queue_depth();
+
+ private:
+  // A write: runs inside the batch's transaction; `id` is what DoneId callbacks receive.
+  struct Job {
+    std::function<Result<int64_t>(Connection&)> run;
+    std::function<void(Result<int64_t>)> done;
+  };
+
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer);
+  void enqueue(Job job);
+  void enqueue_status(std::function<Status(Connection&)> run, Done done);
+  void write_loop();
+
+  // A read connection from the pool, returned when the lease ends.
+  class Lease;
+  Result<Lease> lease();
+  Result<std::vector<SeatRow>> seats_of(Connection& db, int64_t match_id);
+  Result<std::vector<MoveRow>> moves_of(Connection& db, int64_t match_id);
+  Result<std::vector<MatchRecord>> records_where(const std::string& where, const std::string& arg);
+
+  const std::string path_;
+  std::unique_ptr<Connection> writer_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_, drained_;
+  std::deque<Job> queue_;
+  size_t in_flight_ = 0;
+  bool stopping_ = false;
+
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+
+  std::thread thread_;  // last: started once everything above exists
+};
+
+}  // namespace arena::db

@@ -1,0 +1,72 @@
+// Store: where matches, moves, players and ratings live. The arena talks only to this
+// interface; SQLite (sqlite_store.h) is the embedded default and a PostgreSQL backend can
+// be added for several servers sharing one database.
+//
+// Threading: every method may be called from any thread. Writes are queued and run in
+// order on the store's own writer thread, so no caller waits on a disk write; each write's
+// callback runs on the writer thread after its transaction has committed (call nothing
+// slow from it: post to your own executor). Reads run on the calling thread with a
+// connection of their own: call them from workers, never from a network thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "db/records.h"
+
+namespace arena::db {
+
+class Store {
+ public:
+  using Done = std::function<void(Status)>;
+  using DoneId = std::function<void(Result<int64_t>)>;
+
+  virtual ~Store() = default;
+
+  // --- Writes (queued; the callback reports the commit) ---------------------------------
+  // The player named `name`, created with `kind` and `spec` if new.
+  virtual void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) = 0;
+  // A puzzle and its player (kind puzzle, named by the spec), created if new; gives the player id.
+  virtual void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty, DoneId done) = 0;
+  // A new match with its seats; gives the match id. The row's id is ignored.
+  virtual void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) = 0;
+  virtual void start_match(int64_t match_id, Done done) = 0;
+  // Sets the puzzle a match turned out to be (known after a chance deal).
+  virtual void set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) = 0;
+  // One move; a (match, ply) already stored is an error, never an overwrite.
+  virtual void append_move(int64_t match_id, const MoveRow& move, Done done) = 0;
+  // The end of a match and the rating updates it causes: one transaction.
+  virtual void finish_match(const MatchEnd& end, Done done) = 0;
+  // A bot's API token, stored as a SHA-256 hash; gives the token id.
+  virtual void add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
+                         DoneId done) = 0;
+  virtual void add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
+                                 DoneId done) = 0;
+  // Blocks until every write queued before the call has committed (tests, shutdown).
+  virtual void flush() = 0;
+
+  // --- Reads (synchronous, own connection) --------------------------------------------
+  virtual Result<std::optional<PlayerRow>> find_player(const std::string& name) = 0;
+  virtual Result<std::optional<PlayerRow>> player(int64_t id) = 0;
+  virtual Result<std::optional<MatchRecord>> match(int64_t id) = 0;
+  virtual Result<std::vector<MatchRow>> matches(const MatchFilter& filter) = 0;
+  // Matches whose status is pending or active (for recovery at start-up), oldest first.
+  virtual Result<std::vector<MatchRecord>> unfinished_matches() = 0;
+  // Every finished rated match of a rating group, with seats (for Bradley-Terry).
+  virtual Result<std::vector<MatchRecord>> rated_results(const std::string& rating_group) = 0;
+  // Live ratings of a rating group, best first; every group's when `rating_group` is empty.
+  virtual Result<std::vector<RatingRow>> ratings(const std::string& rating_group) = 0;
+  virtual Result<std::vector<RatingRow>> player_ratings(int64_t player_id) = 0;
+  virtual Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id, const std::string& rating_group) = 0;
+  virtual Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) = 0;
+  virtual Result<std::vector<PuzzleRow>> puzzles(const std::string& game) = 0;
+};
+
+// Blocking helpers over the callback API, for command-line tools and tests.
+Result<int64_t> wait(std::function<void(Store::DoneId)> write);
+Status wait_status(std::function<void(Store::Done)> write);
+
+}  // namespace arena::db
