@@ -1,0 +1,55 @@
+#include "server/arena/export.h"
+
+#include "games/registry.h"
+
+namespace arena {
+
+Result<std::unique_ptr<State>> replay_match(const db::MatchRecord& record) {
+  Result<std::shared_ptr<const Game>> game = make_game(record.match.game);
+  if (!game.ok()) return game.error();
+  Json steps = Json::array();
+  for (const db::MoveRow& m : record.moves) steps.push_back(m.step);
+  Result<std::vector<Step>> history = history_from_json(steps);
+  if (!history.ok()) return history.error();
+  return (*game)->state_from_history(*history);
+}
+
+Json match_to_json(const db::MatchRecord& record) {
+  const db::MatchRow& m = record.match;
+  Json seats = Json::array();
+  for (const db::SeatRow& s : record.seats) {
+    seats.push_back({{"seat", s.seat}, {"player_id", s.player_id}, {"name", s.player_name},
+                     {"kind", db::to_string(s.player_kind)}});
+  }
+  Json moves = Json::array();
+  for (const db::MoveRow& mv : record.moves) {
+    moves.push_back({{"ply", mv.ply}, {"seat", mv.seat}, {"action", mv.action}, {"step", mv.step},
+                     {"think_ms", mv.think_ms}, {"clocks_ms", mv.clocks_ms}, {"rewards", mv.rewards},
+                     {"at", mv.created_at}});
+  }
+  Json j = {{"id", m.id},           {"game", m.game},         {"rating_group", m.rating_group},
+            {"rated", m.rated},     {"status", m.status},     {"seed", m.seed},
+            {"time_control", m.time_control}, {"created_at", m.created_at}, {"started_at", m.started_at},
+            {"ended_at", m.ended_at}, {"result", m.result},   {"termination", m.termination},
+            {"seats", seats},       {"moves", moves}};
+  j["puzzle_player_id"] = m.puzzle_player_id ? Json(*m.puzzle_player_id) : Json(nullptr);
+  return j;
+}
+
+Result<ExportText> export_match(const db::MatchRecord& record, bool json) {
+  if (json) return ExportText{"json", "application/json", match_to_json(record).dump(2) + "\n"};
+  Result<std::unique_ptr<State>> state = replay_match(record);
+  if (!state.ok()) return state.error();
+  ExportInfo info;
+  for (const db::SeatRow& s : record.seats) info.players.push_back(s.player_name);
+  info.date = record.match.created_at.substr(0, 10);
+  info.site = "Arena";
+  info.round = std::to_string(record.match.id);
+  info.termination = record.match.termination;
+  info.returns = record.match.result;
+  std::optional<ExportText> text = (*state)->export_text(info);
+  if (!text) return ExportText{"json", "application/json", match_to_json(record).dump(2) + "\n"};
+  return *text;
+}
+
+}  // namespace arena
