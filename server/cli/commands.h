@@ -10,5 +10,7 @@ namespace arena::cli {
 int run_games(const std::vector<std::string>& args);
 int run_agents(const std::vector<std::string>& args);
 int run_play(const std::vector<std::string>& args);
+int run_ratings(const std::vector<std::string>& args);
+int run_export(const std::vector<std::string>& args);
 
 }  // namespace arena::cli

@@ -19,6 +19,8 @@ const Command kCommands[] = {
     {"games", "list every registered game as JSON", arena::cli::run_games},
     {"agents", "list every registered agent as JSON", arena::cli::run_agents},
     {"play", "play local matches between agents and print one JSON line per match", arena::cli::run_play},
+    {"ratings", "print a game's ratings with confidence intervals from the database", arena::cli::run_ratings},
+    {"export", "print a stored match in its game's standard format", arena::cli::run_export},
 };
 
 void print_usage(std::FILE* out) {

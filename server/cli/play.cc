@@ -1,5 +1,6 @@
 // `arena play`: local matches between in-process agents, seats rotating from match to
 // match, one JSON line per match and a summary line.
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 #include "games/registry.h"
 #include "server/cli/args.h"
 #include "server/cli/commands.h"
+#include "server/cli/recorded_play.h"
 
 namespace arena::cli {
 namespace {
@@ -48,7 +50,8 @@ int run_play(const std::vector<std::string>& argv) {
       {{"game", true, "game spec, e.g. kuhn_poker or 'game24(puzzle=5)' (required)"},
        {"agents", true, "comma-separated agent specs, one per seat (required), e.g. random,random"},
        {"games", true, "number of matches (default 1)"},
-       {"seed", true, "seed for chance and agents (default 1)"}});
+       {"seed", true, "seed for chance and agents (default 1)"},
+       {"db", true, "record the matches (rated) in this SQLite file through the arena, e.g. arena.db"}});
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const Args& args = std::get<Args>(parsed);
 
@@ -71,11 +74,22 @@ int run_play(const std::vector<std::string>& argv) {
   if (!seed.ok()) return fail(seed.error().message);
   if (*games < 1) return fail("--games must be at least 1");
 
+  std::unique_ptr<RecordedPlay> recorder;
+  if (args.has("db")) {
+    Result<std::unique_ptr<RecordedPlay>> r = RecordedPlay::open(args.get("db"));
+    if (!r.ok()) {
+      std::cerr << "arena play: " << r.error().message << "\n";
+      return 1;
+    }
+    recorder = std::move(r).value();
+  }
+
   std::vector<Tally> tally(players);
   Rng seeds(static_cast<uint64_t>(*seed));
   for (int64_t match = 0; match < *games; ++match) {
     const uint64_t match_seed = seeds.next_u64();
     Rng match_rng(match_seed);
+    std::optional<int64_t> recorded_id;
     // Agent k sits in seat (k + match) mod players.
     std::vector<std::unique_ptr<Agent>> agents(players);
     std::vector<int> entry_of_seat(players);
@@ -88,7 +102,21 @@ int run_play(const std::vector<std::string>& argv) {
     }
     std::vector<Agent*> seats;
     for (auto& a : agents) seats.push_back(a.get());
-    Result<MatchOutcome> outcome = play_local_match(**game, seats, match_rng);
+    Result<MatchOutcome> outcome = make_error("internal", "not played");
+    if (recorder) {
+      // The same seating, played by the arena and stored move by move.
+      std::vector<std::string> seat_specs(players);
+      for (int seat = 0; seat < players; ++seat) seat_specs[seat] = agent_specs[entry_of_seat[seat]];
+      Result<RecordedPlay::Outcome> played = recorder->play((*game)->spec(), seat_specs, match_seed);
+      if (played.ok()) {
+        recorded_id = played->match_id;
+        outcome = MatchOutcome{played->returns, std::vector<Step>(played->length)};
+      } else {
+        outcome = played.error();
+      }
+    } else {
+      outcome = play_local_match(**game, seats, match_rng);
+    }
     if (!outcome.ok()) {
       std::cerr << "arena play: match " << match << ": " << outcome.error().message << "\n";
       return 1;
@@ -109,14 +137,14 @@ int run_play(const std::vector<std::string>& argv) {
     }
     Json seat_agents = Json::array();
     for (const auto& a : agents) seat_agents.push_back(a->name());
-    std::cout << Json{{"match", match},
+    Json line = Json{{"match", match},
                       {"game", (*game)->spec()},
                       {"seed", match_seed},
                       {"agents", seat_agents},
                       {"returns", outcome->returns},
-                      {"length", outcome->history.size()}}
-                     .dump()
-              << "\n";
+                      {"length", outcome->history.size()}};
+    if (recorded_id) line["id"] = *recorded_id;
+    std::cout << line.dump() << "\n";
   }
   Json summary = Json::array();
   for (int k = 0; k < players; ++k) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/json.h"
 
@@ -84,6 +85,87 @@ TEST(Cli, PlaysAOnePlayerPuzzle) {
   Output r = run_arena("play --game 'game24(puzzle=1)' --agents random --games 5");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(lines(r.out).size(), 6u);
+}
+
+// A database file of the test's own, removed afterwards.
+class TempDb {
+ public:
+  TempDb() : path_(std::string(::testing::TempDir()) + "cli_test_" + std::to_string(::getpid()) + ".db") { remove(); }
+  ~TempDb() { remove(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  void remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+  }
+  std::string path_;
+};
+
+TEST(Cli, RecordedPlayThenRatingsAndExport) {
+  TempDb db;
+  Output r = run_arena("play --game kuhn_poker --agents random,random --games 40 --seed 2 --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::vector<std::string> out = lines(r.out);
+  ASSERT_EQ(out.size(), 41u);
+  std::optional<Json> first = parse_json(out[0]);
+  ASSERT_TRUE(first && first->contains("id")) << out[0];
+  const int64_t id = (*first)["id"];
+
+  r = run_arena("play --game game24 --agents random --games 20 --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+
+  r = run_arena("ratings --game kuhn_poker --bootstrap 50 --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("kuhn_poker: 40 rated matches"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("random = 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("95% interval"), std::string::npos) << r.out;
+
+  // Puzzles are rated as the solver's opponents: the table lists them with intervals.
+  r = run_arena("ratings --game game24 --json --bootstrap 50 --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::optional<Json> table = parse_json(r.out);
+  ASSERT_TRUE(table) << r.out;
+  EXPECT_EQ((*table)["matches"], 20);
+  EXPECT_EQ((*table)["anchor"], "random");
+  bool puzzle_rows = false;
+  for (const Json& row : (*table)["players"]) {
+    EXPECT_LE(row["low"].get<double>(), row["high"].get<double>());
+    if (row["kind"] == "puzzle") puzzle_rows = true;
+    if (row["name"] == "random") {
+      EXPECT_EQ(row["elo"].get<double>(), 0.0);
+    }
+  }
+  EXPECT_TRUE(puzzle_rows);
+
+  r = run_arena("export --match " + std::to_string(id) + " --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("Arena Kuhn poker hand #" + std::to_string(id)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("*** SUMMARY ***"), std::string::npos) << r.out;
+  r = run_arena("export --json --match " + std::to_string(id) + " --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::optional<Json> record = parse_json(r.out);
+  ASSERT_TRUE(record) << r.out;
+  EXPECT_EQ((*record)["status"], "finished");
+  EXPECT_EQ((*record)["moves"].size(), (*first)["length"].get<size_t>());
+
+  r = run_arena("export --match 99999 --db " + db.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("no match 99999"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ReadingAMissingOrBrokenDatabaseIsAnError) {
+  TempDb db;
+  Output r = run_arena("ratings --game kuhn_poker --db " + db.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("no database"), std::string::npos) << r.out;
+  {
+    std::FILE* f = std::fopen(db.path().c_str(), "wb");
+    std::fputs("this is not a database, just text long enough to fill a header page......", f);
+    std::fclose(f);
+  }
+  r = run_arena("ratings --game kuhn_poker --db " + db.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("arena ratings:"), std::string::npos) << r.out;
 }
 
 TEST(Cli, BadInputGivesAClearErrorAndExitCode) {

@@ -1,0 +1,65 @@
+#include "server/cli/recorded_play.h"
+
+#include <future>
+
+namespace arena::cli {
+
+Result<std::unique_ptr<RecordedPlay>> RecordedPlay::open(const std::string& db_path) {
+  Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db_path);
+  if (!store.ok()) return store.error();
+  return std::unique_ptr<RecordedPlay>(new RecordedPlay(std::move(store).value()));
+}
+
+RecordedPlay::RecordedPlay(std::unique_ptr<db::SqliteStore> store)
+    : store_(std::move(store)), work_(asio::make_work_guard(io_)) {
+  ArenaConfig config;
+  config.house_matches = 0;
+  arena_ = std::make_unique<Arena>(io_, *store_, config);
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+RecordedPlay::~RecordedPlay() {
+  work_.reset();
+  io_.stop();
+  thread_.join();
+  arena_.reset();
+  store_->flush();
+}
+
+Result<RecordedPlay::Outcome> RecordedPlay::play(const std::string& game, const std::vector<std::string>& seat_agents,
+                                                 uint64_t seed) {
+  MatchRequest request;
+  request.game = game;
+  for (const std::string& spec : seat_agents) request.seats.push_back(SeatRequest::agent_seat(spec));
+  request.rated = true;
+  request.seed = seed;
+
+  // Listen for the end before creating the match, so it cannot be missed.
+  auto ended = std::make_shared<std::promise<MatchEnded>>();
+  auto id = std::make_shared<std::promise<int64_t>>();
+  std::shared_future<int64_t> known_id = id->get_future().share();
+  const int subscription = arena_->subscribe([ended, known_id](const ArenaEvent& e) {
+    if (const auto* end = std::get_if<MatchEnded>(&e)) {
+      if (known_id.get() == end->match_id) ended->set_value(*end);
+    }
+  });
+  std::promise<Result<int64_t>> created;
+  arena_->create_match(request, [&created](Result<int64_t> r) { created.set_value(std::move(r)); });
+  Result<int64_t> match_id = created.get_future().get();
+  id->set_value(match_id.ok() ? *match_id : -1);
+  if (!match_id.ok()) {
+    arena_->unsubscribe(subscription);
+    return match_id.error();
+  }
+  MatchEnded end = ended->get_future().get();
+  arena_->unsubscribe(subscription);
+  Result<std::optional<db::MatchRecord>> record = store_->match(*match_id);
+  if (!record.ok()) return record.error();
+  if (end.status != "finished") {
+    return make_error("match_failed", "match " + std::to_string(*match_id) + " ended " + end.status + " (" +
+                                          end.termination + ")");
+  }
+  return Outcome{*match_id, end.returns, (*record) ? (*record)->moves.size() : 0, end.termination};
+}
+
+}  // namespace arena::cli
