@@ -28,6 +28,8 @@ Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rat
     return it->second;
   };
 
+  Leaderboard board;
+  board.game = rating_group;
   std::map<std::string, double> max_utility;  // by game spec, for puzzles
   std::vector<MatchResults> matches;
   for (const db::MatchRecord& r : *records) {
@@ -51,13 +53,13 @@ Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rat
       returns = {solved ? 1.0 : 0.0, solved ? 0.0 : 1.0};
     }
     MatchResults m;
-    m.pairs = pairs_from_returns(players, returns);
+    for (const PairwiseResult& pair : pairs_from_returns(players, returns)) {
+      if (pair.a != pair.b) m.pairs.push_back(pair);  // a player against itself says nothing
+    }
+    ++board.matches;
     if (!m.pairs.empty()) matches.push_back(std::move(m));
   }
 
-  Leaderboard board;
-  board.game = rating_group;
-  board.matches = static_cast<int>(matches.size());
   if (entries.empty()) return board;
   // The random agent is 0 in every game; without it the first player seen is.
   int anchor = 0;

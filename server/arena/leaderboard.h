@@ -26,7 +26,7 @@ struct LeaderboardEntry {
 struct Leaderboard {
   std::string game;    // rating group
   std::string anchor;  // the player pinned at 0 ("random" when it has played)
-  int matches = 0;
+  int matches = 0;  // rated matches read (self-play pairs carry no information and are left out)
   std::vector<LeaderboardEntry> entries;  // best first
 };
 
