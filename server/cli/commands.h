@@ -12,5 +12,6 @@ int run_agents(const std::vector<std::string>& args);
 int run_play(const std::vector<std::string>& args);
 int run_ratings(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
+int run_serve(const std::vector<std::string>& args);
 
 }  // namespace arena::cli

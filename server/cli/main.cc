@@ -16,6 +16,7 @@ struct Command {
 };
 
 const Command kCommands[] = {
+    {"serve", "serve the arena over HTTP and WebSocket (the main job)", arena::cli::run_serve},
     {"games", "list every registered game as JSON", arena::cli::run_games},
     {"agents", "list every registered agent as JSON", arena::cli::run_agents},
     {"play", "play local matches between agents and print one JSON line per match", arena::cli::run_play},

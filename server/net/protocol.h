@@ -1,0 +1,107 @@
+// The WebSocket protocol's messages (documented in server/PROTOCOL.md): client messages are
+// parsed once into typed structs, and server messages are built from the arena's events.
+// Pure functions: no sockets, no store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/json.h"
+#include "core/result.h"
+#include "server/arena/events.h"
+
+namespace arena::net {
+
+inline constexpr int kProtocolVersion = 1;
+
+// --- Client to server -----------------------------------------------------------------
+struct Hello {
+  int protocol = kProtocolVersion;
+};
+struct SeekMessage {
+  std::vector<std::string> games;
+  std::vector<std::string> time_controls;  // empty: untimed
+  bool rated = true;
+};
+struct CancelSeek {
+  int64_t seek_id = 0;
+};
+struct ChallengeMessage {
+  std::string to;  // a player's name or a house agent ("random")
+  std::string game;
+  std::string time_control;
+  bool rated = true;
+};
+struct AcceptChallenge {
+  int64_t challenge_id = 0;
+};
+struct DeclineChallenge {
+  int64_t challenge_id = 0;
+};
+struct MoveMessage {
+  int64_t match_id = 0;
+  int ply = 0;                                     // the ply this move answers
+  std::optional<std::string> action;               // a sequential move, in the game's notation
+  std::optional<std::vector<std::string>> orders;  // a simultaneous phase: one per order group
+};
+struct Resign {
+  int64_t match_id = 0;
+};
+struct Abort {
+  int64_t match_id = 0;
+};
+struct OfferDraw {
+  int64_t match_id = 0;
+};
+struct Spectate {
+  int64_t match_id = 0;
+};
+struct Unspectate {
+  int64_t match_id = 0;
+};
+struct Resync {
+  int64_t match_id = 0;
+  int last_ply = -1;
+};
+struct Ping {};
+
+using ClientMessage = std::variant<Hello, SeekMessage, CancelSeek, ChallengeMessage, AcceptChallenge,
+                                   DeclineChallenge, MoveMessage, Resign, Abort, OfferDraw, Spectate, Unspectate,
+                                   Resync, Ping>;
+
+// A parsed message and the client's "ref" (any JSON value, echoed in the answer).
+struct Incoming {
+  ClientMessage message;
+  Json ref;
+};
+
+// Parses one text frame. Anything malformed is a "bad_message" Error saying what.
+Result<Incoming> parse_client_message(std::string_view text);
+
+// --- Server to client -----------------------------------------------------------------
+struct PlayerIdentity {
+  int64_t id = 0;
+  std::string name;
+  std::string kind;
+  bool guest = false;
+};
+
+Json welcome_message(const PlayerIdentity& who);
+Json error_message(const Error& error, const Json& ref, std::optional<double> retry_after_s = std::nullopt);
+Json ack_message(const Json& ref, const Json& fields);
+Json pong_message(const Json& ref);
+// The full state for one seat (seat >= 0) or for spectators (seat < 0): that viewer's view,
+// who is to act, the seat's legal actions when it is to act, the clocks, the last move.
+Json state_message(const StateChanged& state, int seat, const Json& last_move);
+// Sent to each seated player when its match starts (or when it comes back to it).
+Json match_start_message(const MatchCreated& match, int seat);
+Json match_end_message(const MatchEnded& end);
+Json challenge_message(const ChallengeIssued& c);
+Json challenge_declined_message(const ChallengeDeclined& c);
+Json move_json(const MoveMade& move);
+
+}  // namespace arena::net

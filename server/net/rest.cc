@@ -1,0 +1,431 @@
+#include "server/net/rest.h"
+
+#include <charconv>
+#include <future>
+#include <sstream>
+
+#include "games/registry.h"
+#include "server/arena/export.h"
+#include "server/arena/leaderboard.h"
+#include "server/arena/ratings/glicko2.h"
+#include "server/net/auth.h"
+
+namespace arena::net {
+namespace {
+
+constexpr int kLeaderboardBootstrap = 200;
+constexpr int kMaxPage = 200;
+
+// server/net/openapi.json, embedded at build time (bytes, then a terminating zero).
+const char kOpenApi[] = {
+#include "server/net/openapi.inc"
+    0};
+
+HttpResponse json_response(unsigned status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view query) {
+  std::map<std::string, std::string> out;
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (!pair.empty()) {
+      out[percent_decode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const size_t slash = path.find('/');
+    parts.emplace_back(percent_decode(path.substr(0, slash)));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return parts;
+}
+
+std::optional<int64_t> to_id(const std::string& s) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+Json rating_json(const db::RatingRow& r) {
+  return {{"player_id", r.player_id}, {"name", r.player_name}, {"kind", db::to_string(r.player_kind)},
+          {"game", r.game}, {"elo", r.rating}, {"deviation", r.deviation}, {"volatility", r.volatility},
+          {"games", r.games}, {"provisional", is_provisional({r.rating, r.deviation, r.volatility})},
+          {"updated_at", r.updated_at}};
+}
+
+Json match_row_json(const db::MatchRow& m) {
+  return {{"id", m.id}, {"game", m.game}, {"rating_group", m.rating_group}, {"rated", m.rated},
+          {"status", m.status}, {"time_control", m.time_control}, {"created_at", m.created_at},
+          {"started_at", m.started_at}, {"ended_at", m.ended_at}, {"result", m.result},
+          {"termination", m.termination}};
+}
+
+bool valid_bot_name(const std::string& name) {
+  if (name.empty() || name.size() > 40) return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+HttpResponse error_response(unsigned status, const std::string& code, const std::string& message) {
+  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+unsigned status_for(const std::string& code) {
+  if (code == "not_found" || code == "unknown_match" || code == "unknown_player" || code == "unknown_challenge") {
+    return 404;
+  }
+  if (code == "unauthorized") return 401;
+  if (code == "conflict" || code == "match_in_progress") return 409;
+  if (code == "rate_limited") return 429;
+  if (code == "db_error" || code == "internal") return 500;
+  return 400;  // bad_request, bad_spec, bad_time_control, bad_message, ...
+}
+
+RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth)
+    : arena_(arena), store_(store), stats_(stats), store_queue_depth_(std::move(store_queue_depth)) {}
+
+const std::vector<Route>& RestApi::routes() {
+  static const std::vector<Route> all = {
+      {"GET", "/api/health"},          {"GET", "/api/games"},           {"GET", "/api/leaderboard"},
+      {"GET", "/api/players/{id}"},    {"GET", "/api/matches"},         {"GET", "/api/matches/{id}"},
+      {"GET", "/api/matches/{id}/export"}, {"POST", "/api/bots"},       {"POST", "/api/challenges"},
+      {"GET", "/api/openapi.json"},    {"GET", "/metrics"},
+  };
+  return all;
+}
+
+const std::string& RestApi::openapi_document() {
+  static const std::string doc = kOpenApi;
+  return doc;
+}
+
+HttpResponse RestApi::handle(const HttpRequest& request) {
+  ++stats_.http_requests;
+  const size_t q = request.target.find('?');
+  const std::string path = request.target.substr(0, q);
+  const auto query = parse_query(q == std::string::npos ? std::string_view() : std::string_view(request.target).substr(q + 1));
+  const std::vector<std::string> parts = split_path(path);
+  const std::string& method = request.method;
+  auto only = [&](const char* allowed) -> std::optional<HttpResponse> {
+    if (method == allowed || (std::string(allowed) == "GET" && method == "HEAD")) return std::nullopt;
+    HttpResponse r = error_response(405, "method_not_allowed", method + " is not allowed here; use " + allowed);
+    r.headers.emplace_back("Allow", allowed);
+    return r;
+  };
+  try {
+    if (parts.size() == 1 && parts[0] == "metrics") {
+        if (auto bad = only("GET")) return *bad;
+        return metrics();
+      }
+    if (parts.empty() || parts[0] != "api") return error_response(404, "not_found", "no such endpoint: " + path);
+    const std::string what = parts.size() > 1 ? parts[1] : "";
+    if (parts.size() == 2 && what == "health") {
+        if (auto bad = only("GET")) return *bad;
+        return health();
+      }
+    if (parts.size() == 2 && what == "games") {
+        if (auto bad = only("GET")) return *bad;
+        return games();
+      }
+    if (parts.size() == 2 && what == "openapi.json") {
+      if (auto bad = only("GET")) return *bad;
+      HttpResponse r;
+      r.body = openapi_document();
+      return r;
+    }
+    if (parts.size() == 2 && what == "leaderboard") {
+        if (auto bad = only("GET")) return *bad;
+        return leaderboard(query);
+      }
+    if (parts.size() == 3 && what == "players") {
+      auto id = to_id(parts[2]);
+      if (!id) return error_response(400, "bad_request", "a player id is a positive integer");
+      {
+        if (auto bad = only("GET")) return *bad;
+        return player(*id);
+      }
+    }
+    if (what == "matches" && parts.size() >= 2 && parts.size() <= 4) {
+      if (parts.size() == 2) {
+        if (auto bad = only("GET")) return *bad;
+        return matches(query);
+      }
+      auto id = to_id(parts[2]);
+      if (!id) return error_response(400, "bad_request", "a match id is a positive integer");
+      if (parts.size() == 3) {
+        if (auto bad = only("GET")) return *bad;
+        return match(*id);
+      }
+      if (parts[3] == "export") {
+        if (auto bad = only("GET")) return *bad;
+        return export_match(*id);
+      }
+    }
+    if (parts.size() == 2 && what == "bots") {
+      if (auto bad = only("POST")) return *bad;
+      return register_bot(request);
+    }
+    if (parts.size() == 2 && what == "challenges") {
+      if (auto bad = only("POST")) return *bad;
+      return challenge(request);
+    }
+    return error_response(404, "not_found", "no such endpoint: " + path + " (see /api/openapi.json)");
+  } catch (const std::exception& e) {
+    return error_response(500, "internal", e.what());
+  }
+}
+
+HttpResponse RestApi::health() {
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
+  return json_response(200, {{"status", "ok"},
+                             {"uptime_s", uptime.count()},
+                             {"live_matches", arena_.live_matches().size()},
+                             {"store_queue", store_queue_depth_()}});
+}
+
+HttpResponse RestApi::games() { return json_response(200, describe_all_games()); }
+
+HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& query) {
+  auto it = query.find("game");
+  if (it == query.end() || it->second.empty()) return error_response(400, "bad_request", "?game= is required");
+  std::string group = it->second;
+  if (Result<std::shared_ptr<const Game>> g = make_game(group); g.ok()) {
+    group = (*g)->rating_group();
+  } else {
+    return error_response(400, "bad_spec", g.error().message);
+  }
+  std::optional<db::PlayerKind> kind;
+  if (auto k = query.find("kind"); k != query.end() && !k->second.empty()) {
+    // Plural forms read naturally in a URL: ?kind=bots.
+    std::string name = k->second;
+    if (name.size() > 1 && name.back() == 's') name.pop_back();
+    kind = db::player_kind_from_string(name);
+    if (!kind) return error_response(400, "bad_request", "kind is one of human, bot, agent, engine, puzzle");
+  }
+  Result<Leaderboard> board = compute_leaderboard(store_, group, kLeaderboardBootstrap);
+  if (!board.ok()) return error_response(500, board.error().code, board.error().message);
+  Json table = Json::array();
+  for (const LeaderboardEntry& e : board->entries) {
+    if (kind && e.kind != *kind) continue;
+    Json row = {{"player_id", e.player_id}, {"name", e.name}, {"kind", db::to_string(e.kind)},
+                {"elo", e.rating}, {"low", e.low}, {"high", e.high}, {"games", e.games}, {"score", e.score}};
+    row["live"] = e.live ? rating_json(*e.live) : Json(nullptr);
+    table.push_back(row);
+  }
+  Result<std::vector<db::RatingRow>> live = store_.ratings(group);
+  if (!live.ok()) return error_response(500, live.error().code, live.error().message);
+  Json live_rows = Json::array();
+  for (const db::RatingRow& r : *live) {
+    if (!kind || r.player_kind == *kind) live_rows.push_back(rating_json(r));
+  }
+  return json_response(200, {{"game", group},
+                             {"anchor", board->anchor},
+                             {"matches", board->matches},
+                             {"bootstrap", kLeaderboardBootstrap},
+                             {"bradley_terry", table},
+                             {"live", live_rows}});
+}
+
+HttpResponse RestApi::player(int64_t id) {
+  Result<std::optional<db::PlayerRow>> p = store_.player(id);
+  if (!p.ok()) return error_response(500, p.error().code, p.error().message);
+  if (!*p) return error_response(404, "unknown_player", "no player " + std::to_string(id));
+  Result<std::vector<db::RatingRow>> ratings = store_.player_ratings(id);
+  Result<std::vector<db::RatingHistoryRow>> history = store_.rating_history(id, "");
+  if (!ratings.ok() || !history.ok()) return error_response(500, "db_error", "cannot read ratings");
+  Json rows = Json::array();
+  for (const db::RatingRow& r : *ratings) rows.push_back(rating_json(r));
+  Json hist = Json::object();
+  for (const db::RatingHistoryRow& h : *history) {
+    hist[h.game].push_back({{"match_id", h.match_id}, {"elo", h.rating}, {"deviation", h.deviation}, {"at", h.at}});
+  }
+  const db::PlayerRow& row = **p;
+  return json_response(200, {{"id", row.id}, {"name", row.name}, {"kind", db::to_string(row.kind)},
+                             {"created_at", row.created_at}, {"ratings", rows}, {"history", hist}});
+}
+
+HttpResponse RestApi::matches(const std::map<std::string, std::string>& query) {
+  db::MatchFilter f;
+  auto get = [&](const char* key) { auto it = query.find(key); return it == query.end() ? std::string() : it->second; };
+  f.game = get("game");
+  f.status = get("status");
+  if (!f.status.empty() && f.status != "pending" && f.status != "active" && f.status != "finished" &&
+      f.status != "aborted") {
+    return error_response(400, "bad_request", "status is one of pending, active, finished, aborted");
+  }
+  for (auto [key, target] : {std::pair<const char*, int64_t*>{"player", &f.player_id}, {"before", &f.before_id}}) {
+    const std::string v = get(key);
+    if (v.empty()) continue;
+    auto id = to_id(v);
+    if (!id) return error_response(400, "bad_request", std::string(key) + " is a positive integer");
+    *target = *id;
+  }
+  if (const std::string v = get("limit"); !v.empty()) {
+    auto n = to_id(v);
+    if (!n || *n > kMaxPage) return error_response(400, "bad_request", "limit is from 1 to " + std::to_string(kMaxPage));
+    f.limit = static_cast<int>(*n);
+  }
+  Result<std::vector<db::MatchRow>> rows = store_.matches(f);
+  if (!rows.ok()) return error_response(500, rows.error().code, rows.error().message);
+  Json out = Json::array();
+  for (const db::MatchRow& m : *rows) out.push_back(match_row_json(m));
+  Json page = {{"matches", out}};
+  page["next_before"] = static_cast<int>(rows->size()) == f.limit && !rows->empty() ? Json(rows->back().id) : Json(nullptr);
+  return json_response(200, page);
+}
+
+HttpResponse RestApi::match(int64_t id) {
+  Result<std::optional<db::MatchRecord>> record = store_.match(id);
+  if (!record.ok()) return error_response(500, record.error().code, record.error().message);
+  if (!*record) return error_response(404, "unknown_match", "no match " + std::to_string(id));
+  Json j = match_to_json(**record);
+  // A match in play keeps its chance outcomes (dealt cards) to itself until it ends.
+  if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
+    for (Json& move : j["moves"]) {
+      if (move["seat"] == kChancePlayer) {
+        move["action"] = nullptr;
+        move["step"] = nullptr;
+      }
+    }
+    j.erase("seed");
+  }
+  return json_response(200, j);
+}
+
+HttpResponse RestApi::export_match(int64_t id) {
+  Result<std::optional<db::MatchRecord>> record = store_.match(id);
+  if (!record.ok()) return error_response(500, record.error().code, record.error().message);
+  if (!*record) return error_response(404, "unknown_match", "no match " + std::to_string(id));
+  if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
+    return error_response(409, "match_in_progress", "match " + std::to_string(id) + " is still being played");
+  }
+  Result<ExportText> text = arena::export_match(**record, false);
+  if (!text.ok()) return error_response(500, text.error().code, text.error().message);
+  HttpResponse r;
+  r.content_type = text->content_type;
+  r.body = text->text;
+  r.headers.emplace_back("Content-Disposition", "inline; filename=\"match-" + std::to_string(id) + "." +
+                                                    (text->format == "json" ? "json" : "txt") + "\"");
+  r.headers.emplace_back("X-Arena-Format", text->format);
+  return r;
+}
+
+HttpResponse RestApi::register_bot(const HttpRequest& request) {
+  std::optional<Json> body = parse_json(request.body);
+  if (!body || !body->is_object() || !(*body)["name"].is_string()) {
+    return error_response(400, "bad_request", "send {\"name\": \"my-bot\"}");
+  }
+  const std::string name = (*body)["name"].get<std::string>();
+  if (!valid_bot_name(name)) {
+    return error_response(400, "bad_request", "a bot name is 1-40 letters, digits, '_', '-' or '.'");
+  }
+  Result<std::optional<db::PlayerRow>> existing = store_.find_player(name);
+  if (!existing.ok()) return error_response(500, existing.error().code, existing.error().message);
+  if (*existing) return error_response(409, "conflict", "the name '" + name + "' is taken");
+  Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store_.ensure_player(name, db::PlayerKind::kBot, "", d); });
+  if (!id.ok()) return error_response(500, id.error().code, id.error().message);
+  const std::string token = random_token();
+  Result<int64_t> stored = db::wait([&](db::Store::DoneId d) { store_.add_token(*id, sha256_hex(token), "play", d); });
+  if (!stored.ok()) return error_response(500, stored.error().code, stored.error().message);
+  return json_response(201, {{"player_id", *id},
+                             {"name", name},
+                             {"token", token},
+                             {"note", "the token is shown once; send it as 'Authorization: Bearer <token>'"}});
+}
+
+HttpResponse RestApi::challenge(const HttpRequest& request) {
+  auto auth = request.headers.find("authorization");
+  std::optional<std::string> token = auth == request.headers.end() ? std::nullopt : bearer_token(auth->second);
+  if (!token) return error_response(401, "unauthorized", "send 'Authorization: Bearer <token>' (POST /api/bots)");
+  Result<std::optional<db::TokenRow>> row = store_.find_token(sha256_hex(*token));
+  if (!row.ok()) return error_response(500, row.error().code, row.error().message);
+  if (!*row) return error_response(401, "unauthorized", "unknown or revoked token");
+  Result<std::optional<db::PlayerRow>> who = store_.player((*row)->player_id);
+  if (!who.ok() || !*who) return error_response(500, "db_error", "the token's player is missing");
+
+  std::optional<Json> body = parse_json(request.body);
+  if (!body || !body->is_object() || !(*body)["to"].is_string() || !(*body)["game"].is_string()) {
+    return error_response(400, "bad_request",
+                          "send {\"to\": \"random\", \"game\": \"kuhn_poker\", \"time_control\": \"untimed\", \"rated\": true}");
+  }
+  Result<TimeControl> tc = TimeControl::parse(body->value("time_control", std::string("untimed")));
+  if (!tc.ok()) return error_response(400, tc.error().code, tc.error().message);
+  SeatRequest from;
+  from.player_id = (*who)->id;
+  from.name = (*who)->name;
+  from.kind = (*who)->kind;
+  std::promise<Result<Arena::ChallengeOutcome>> done;
+  arena_.challenge(from, (*body)["to"].get<std::string>(), (*body)["game"].get<std::string>(), *tc,
+                   body->value("rated", true), [&done](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });
+  Result<Arena::ChallengeOutcome> outcome = done.get_future().get();
+  if (!outcome.ok()) return error_response(status_for(outcome.error().code), outcome.error().code, outcome.error().message);
+  Json out = {{"challenge_id", outcome->challenge_id}};
+  out["match_id"] = outcome->match_id ? Json(outcome->match_id) : Json(nullptr);
+  out["status"] = outcome->match_id ? "accepted" : "pending";
+  return json_response(201, out);
+}
+
+HttpResponse RestApi::metrics() {
+  std::ostringstream out;
+  auto gauge = [&](const char* name, const char* help, const char* type, int64_t value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n" << name << " " << value << "\n";
+  };
+  gauge("arena_http_connections", "Open HTTP connections.", "gauge", stats_.http_connections.load());
+  gauge("arena_websocket_connections", "Open WebSocket connections.", "gauge", stats_.websocket_connections.load());
+  gauge("arena_http_requests_total", "HTTP requests handled.", "counter", stats_.http_requests.load());
+  gauge("arena_ws_messages_in_total", "WebSocket messages received.", "counter", stats_.ws_messages_in.load());
+  gauge("arena_ws_messages_out_total", "WebSocket messages sent.", "counter", stats_.ws_messages_out.load());
+  gauge("arena_ws_dropped_slow_total", "WebSocket clients dropped for not keeping up.", "counter",
+        stats_.ws_dropped_slow.load());
+  gauge("arena_moves_acknowledged_total", "Moves stored and acknowledged to remote players.", "counter",
+        stats_.moves_acknowledged.load());
+  gauge("arena_rate_limited_total", "Messages refused by rate limits.", "counter", stats_.rate_limited.load());
+  gauge("arena_ws_outbound_queued", "Messages waiting in WebSocket send queues.", "gauge", stats_.outbound_queued.load());
+  gauge("arena_live_matches", "Matches in play.", "gauge", static_cast<int64_t>(arena_.live_matches().size()));
+  gauge("arena_store_queue_depth", "Writes queued for the store.", "gauge", static_cast<int64_t>(store_queue_depth_()));
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = out.str();
+  return r;
+}
+
+}  // namespace arena::net

@@ -1,0 +1,60 @@
+// Server: HTTP and WebSocket on one port (Boost.Beast over Asio). REST goes to RestApi on
+// worker threads, static files come from the web folder, and /ws carries the protocol of
+// server/PROTOCOL.md between bots or browsers and the arena. It knows no game's rules:
+// views, legal moves and notation come from the arena's events.
+//
+// Threading: one strand per connection; one write in flight per WebSocket with a bounded
+// queue (a client that cannot keep up is dropped with a close reason); store reads and
+// REST handlers run on the server's worker pool, never on the network threads.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "db/store.h"
+#include "server/arena/arena.h"
+#include "server/net/rest.h"
+
+namespace arena::net {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  uint16_t port = 8080;  // 0: an ephemeral port (listen() says which)
+  std::filesystem::path web_root = "web";
+  size_t http_body_limit = 64 * 1024;
+  size_t ws_message_limit = 64 * 1024;
+  std::chrono::seconds http_idle_timeout{30};
+  std::chrono::seconds ws_idle_timeout{60};  // pinged before it is closed
+  size_t spectator_queue_limit = 256;        // messages; past it a spectator is dropped
+  size_t player_queue_limit = 8192;          // a player's queue is sized for its matches
+  double messages_per_second = 200;          // per connection, with bursts of twice that
+  int max_live_matches_per_player = 64;
+  int max_seeks_per_connection = 8;
+  int worker_threads = 4;
+};
+
+class Server {
+ public:
+  Server(asio::io_context& io, Arena& arena, db::Store& store, ServerConfig config,
+         std::function<size_t()> store_queue_depth = [] { return size_t{0}; });
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting; gives the port.
+  Result<uint16_t> listen();
+  // Stops accepting and closes every connection ("going away"); pending writes finish first.
+  void stop();
+
+  ServerStats& stats();
+
+  struct Impl;  // public so that the connection classes in server.cc can hold it
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace arena::net
