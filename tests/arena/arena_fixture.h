@@ -145,7 +145,7 @@ class ArenaTest : public ::testing::Test {
     });
   }
 
-  static Status call(std::function<void(Match::Done)> f) {
+  static Status call_match(std::function<void(Match::Done)> f) {
     std::promise<Status> p;
     f([&p](Status s) { p.set_value(std::move(s)); });
     return p.get_future().get();

@@ -74,18 +74,18 @@ TEST_F(ArenaTest, ARemoteSeatIsCheckedAndAcknowledgedOnlyAfterTheMoveIsStored) {
 
   std::shared_ptr<Match> match = arena_->find(id);
   ASSERT_TRUE(match);
-  Status s = call([&](Match::Done d) { match->submit(0, 2, "raise 300", d); });
+  Status s = call_match([&](Match::Done d) { match->submit(0, 2, "raise 300", d); });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "illegal_action");
   EXPECT_NE(s.error().message.find("check or bet"), std::string::npos) << s.error().message;
-  s = call([&](Match::Done d) { match->submit(0, 1, "bet", d); });
+  s = call_match([&](Match::Done d) { match->submit(0, 1, "bet", d); });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "stale_ply");
-  s = call([&](Match::Done d) { match->submit(1, 2, "bet", d); });
+  s = call_match([&](Match::Done d) { match->submit(1, 2, "bet", d); });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "not_your_turn");
 
-  s = call([&](Match::Done d) { match->submit(0, 2, "bet", d); });
+  s = call_match([&](Match::Done d) { match->submit(0, 2, "bet", d); });
   ASSERT_TRUE(s.ok()) << s.error().message;
   // Acknowledged means stored: another connection already reads the move.
   auto record = store_->match(id);
@@ -94,7 +94,7 @@ TEST_F(ArenaTest, ARemoteSeatIsCheckedAndAcknowledgedOnlyAfterTheMoveIsStored) {
   EXPECT_EQ((*record)->moves[2].action, "bet");
   EXPECT_EQ((*record)->moves[2].seat, 0);
   ASSERT_TRUE(wait_end(id));
-  EXPECT_EQ(call([&](Match::Done d) { match->submit(0, 4, "call", d); }).error().code, "match_over");
+  EXPECT_EQ(call_match([&](Match::Done d) { match->submit(0, 4, "call", d); }).error().code, "match_over");
 }
 
 TEST_F(ArenaTest, AFlagFallEndsTheMatchAsAForfeit) {
@@ -137,7 +137,7 @@ TEST_F(ArenaTest, ResignationAndAbort) {
   int64_t id = create(r);
   ASSERT_TRUE(wait_turn(id, 0));
   std::shared_ptr<Match> m = arena_->find(id);
-  Status s = call([&](Match::Done d) { m->abort(0, d); });
+  Status s = call_match([&](Match::Done d) { m->abort(0, d); });
   ASSERT_TRUE(s.ok()) << s.error().message;
   std::optional<MatchEnded> end = wait_end(id);
   ASSERT_TRUE(end);
@@ -148,15 +148,15 @@ TEST_F(ArenaTest, ResignationAndAbort) {
   id = create(r);
   ASSERT_TRUE(wait_turn(id, 0));
   m = arena_->find(id);
-  ASSERT_TRUE(call([&](Match::Done d) { m->submit(0, 2, "check", d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->submit(0, 2, "check", d); }).ok());
   // The agent answers; whatever follows, a move has been made and abort is refused.
-  s = call([&](Match::Done d) { m->abort(0, d); });
+  s = call_match([&](Match::Done d) { m->abort(0, d); });
   if (!s.ok()) {
     EXPECT_TRUE(s.error().code == "too_late" || s.error().code == "match_over") << s.error().code;
   }
   if (s.ok()) FAIL() << "abort accepted after a move";
   if (arena_->find(id)) {
-    s = call([&](Match::Done d) { m->resign(0, d); });
+    s = call_match([&](Match::Done d) { m->resign(0, d); });
     if (s.ok()) {
       end = wait_end(id);
       ASSERT_TRUE(end);
@@ -201,15 +201,15 @@ TEST_F(ArenaTest, SimultaneousOrdersStaySecretUntilEverySeatHasGivenThem) {
   std::shared_ptr<Match> m = arena_->find(id);
   std::promise<Status> first_ack;
   m->submit_orders(0, 0, {"unit1->field1", "unit2->field1"}, [&](Status s) { first_ack.set_value(s); });
-  Status bad = call([&](Match::Done d) { m->submit_orders(1, 0, {"unit1->field2"}, d); });
+  Status bad = call_match([&](Match::Done d) { m->submit_orders(1, 0, {"unit1->field2"}, d); });
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "illegal_action");
   std::this_thread::sleep_for(Millis(30));
   EXPECT_EQ(events_.count<MoveMade>([id](const MoveMade& e) { return e.match_id == id; }), 0)
       << "nothing is revealed while orders are missing";
-  Status again = call([&](Match::Done d) { m->submit_orders(0, 0, {"unit1->field2", "unit2->field2"}, d); });
+  Status again = call_match([&](Match::Done d) { m->submit_orders(0, 0, {"unit1->field2", "unit2->field2"}, d); });
   EXPECT_EQ(again.error().code, "not_your_turn") << "orders once per phase";
-  ASSERT_TRUE(call([&](Match::Done d) { m->submit_orders(1, 0, {"unit1->field2", "unit2->field3"}, d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->submit_orders(1, 0, {"unit1->field2", "unit2->field3"}, d); }).ok());
   EXPECT_TRUE(first_ack.get_future().get().ok());
   std::optional<MatchEnded> end = wait_end(id);
   ASSERT_TRUE(end);
@@ -230,8 +230,8 @@ TEST_F(ArenaTest, DrawsAreAgreedOnlyWhereTheGameHasThem) {
   const int64_t id = create(r);
   ASSERT_TRUE(wait_turn(id, 0));
   std::shared_ptr<Match> m = arena_->find(id);
-  ASSERT_TRUE(call([&](Match::Done d) { m->offer_draw(0, d); }).ok());
-  ASSERT_TRUE(call([&](Match::Done d) { m->offer_draw(1, d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->offer_draw(0, d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->offer_draw(1, d); }).ok());
   std::optional<MatchEnded> end = wait_end(id);
   ASSERT_TRUE(end);
   EXPECT_EQ(end->termination, "draw_agreed");
@@ -243,7 +243,7 @@ TEST_F(ArenaTest, DrawsAreAgreedOnlyWhereTheGameHasThem) {
   poker.seed = 2;
   const int64_t pid = create(poker);
   ASSERT_TRUE(wait_turn(pid, 0));
-  Status s = call([&](Match::Done d) { arena_->find(pid)->offer_draw(0, d); });
+  Status s = call_match([&](Match::Done d) { arena_->find(pid)->offer_draw(0, d); });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "no_draws");
 }
@@ -257,12 +257,12 @@ TEST_F(ArenaTest, RatedMatchesUpdateLiveRatingsAndHistory) {
   const int64_t id = create(r);
   ASSERT_TRUE(wait_turn(id, 0));
   std::shared_ptr<Match> m = arena_->find(id);
-  ASSERT_TRUE(call([&](Match::Done d) { m->resign(0, d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->resign(0, d); }).ok());
   std::optional<MatchEnded> end = wait_end(id);
   ASSERT_TRUE(end);
   EXPECT_EQ(end->termination, "resign");
   EXPECT_EQ(end->returns, (std::vector<double>{-1, 1})) << "resigning before betting costs the ante";
-  EXPECT_EQ(call([&](Match::Done d) { m->resign(1, d); }).error().code, "match_over");
+  EXPECT_EQ(call_match([&](Match::Done d) { m->resign(1, d); }).error().code, "match_over");
   store_->flush();
   auto ratings = store_->ratings("kuhn_poker");
   ASSERT_TRUE(ratings.ok());
@@ -286,11 +286,11 @@ TEST_F(ArenaTest, APuzzleIsRatedAsTheSolversOpponent) {
   const int64_t id = create(r);
   ASSERT_TRUE(wait_turn(id, 0));
   std::shared_ptr<Match> m = arena_->find(id);
-  ASSERT_TRUE(call([&](Match::Done d) { m->submit(0, 0, "1+1", d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->submit(0, 0, "1+1", d); }).ok());
   ASSERT_TRUE(wait_turn(id, 0, 1));
-  ASSERT_TRUE(call([&](Match::Done d) { m->submit(0, 1, "2*6=12", d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->submit(0, 1, "2*6=12", d); }).ok());
   ASSERT_TRUE(wait_turn(id, 0, 2));
-  ASSERT_TRUE(call([&](Match::Done d) { m->submit(0, 2, "4+12", d); }).ok());  // 16: not solved
+  ASSERT_TRUE(call_match([&](Match::Done d) { m->submit(0, 2, "4+12", d); }).ok());  // 16: not solved
   std::optional<MatchEnded> end = wait_end(id);
   ASSERT_TRUE(end);
   store_->flush();
