@@ -391,80 +391,79 @@ Result<SqliteStore::Lease> SqliteStore::lease() {
   return Lease(this, std::move(c).value());
 }
 
+namespace {
+
+const char* kPlayerSelect = "SELECT id, name, kind, spec, created_at FROM players ";
+const char* kRatingSelect =
+    "SELECT r.player_id, p.name, p.kind, r.game, r.rating, r.deviation, r.volatility, r.games, r.updated_at "
+    "FROM ratings r JOIN players p ON p.id = r.player_id ";
+
+// Runs a query with its binds (1, 2, ... in order) and reads every row with `read`.
+template <typename Read, typename... Args>
+auto query_rows(Connection& db, const std::string& sql, Read read, const Args&... args)
+    -> Result<std::vector<decltype(read(std::declval<const Statement&>()))>> {
+  using Row = decltype(read(std::declval<const Statement&>()));
+  Result<Statement> s = db.prepare(sql);
+  if (!s.ok()) return s.error();
+  int i = 0;
+  (s->bind(++i, args), ...);
+  std::vector<Row> out;
+  for (;;) {
+    Result<bool> row = s->step();
+    if (!row.ok()) return row.error();
+    if (!*row) return out;
+    out.push_back(read(*s));
+  }
+}
+
+// The first row, if any.
+template <typename T>
+Result<std::optional<T>> first(Result<std::vector<T>> rows) {
+  if (!rows.ok()) return rows.error();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+SeatRow read_seat(const Statement& s) {
+  return {static_cast<int>(s.column_int(0)), s.column_int(1), s.column_text(2),
+          player_kind_from_string(s.column_text(3)).value_or(PlayerKind::kAgent)};
+}
+
+MoveRow read_move(const Statement& s) {
+  MoveRow m;
+  m.ply = static_cast<int>(s.column_int(0));
+  m.seat = static_cast<int>(s.column_int(1));
+  m.action = s.column_text(2);
+  m.step = parse_json(s.column_text(3)).value_or(Json());
+  m.think_ms = s.column_int(4);
+  if (auto j = parse_json(s.column_text(5)); j && j->is_array()) {
+    for (const Json& v : *j) m.clocks_ms.push_back(v.is_number_integer() ? v.get<int64_t>() : -1);
+  }
+  m.rewards = read_doubles(s.column_text(6));
+  m.created_at = s.column_text(7);
+  return m;
+}
+
+}  // namespace
+
 Result<std::optional<PlayerRow>> SqliteStore::find_player(const std::string& name) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s = (*db)->prepare("SELECT id, name, kind, spec, created_at FROM players WHERE name = ?");
-  if (!s.ok()) return s.error();
-  s->bind(1, name);
-  Result<bool> row = s->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<PlayerRow>();
-  return std::optional<PlayerRow>(read_player(*s));
+  return first(query_rows(**db, std::string(kPlayerSelect) + "WHERE name = ?", read_player, name));
 }
 
 Result<std::optional<PlayerRow>> SqliteStore::player(int64_t id) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s = (*db)->prepare("SELECT id, name, kind, spec, created_at FROM players WHERE id = ?");
-  if (!s.ok()) return s.error();
-  s->bind(1, id);
-  Result<bool> row = s->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<PlayerRow>();
-  return std::optional<PlayerRow>(read_player(*s));
-}
-
-Result<std::vector<SeatRow>> SqliteStore::seats_of(Connection& db, int64_t match_id) {
-  Result<Statement> s = db.prepare(
-      "SELECT s.seat, s.player_id, p.name, p.kind FROM seats s JOIN players p ON p.id = s.player_id "
-      "WHERE s.match_id = ? ORDER BY s.seat");
-  if (!s.ok()) return s.error();
-  s->bind(1, match_id);
-  std::vector<SeatRow> seats;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    seats.push_back({static_cast<int>(s->column_int(0)), s->column_int(1), s->column_text(2),
-                     player_kind_from_string(s->column_text(3)).value_or(PlayerKind::kAgent)});
-  }
-  return seats;
-}
-
-Result<std::vector<MoveRow>> SqliteStore::moves_of(Connection& db, int64_t match_id) {
-  Result<Statement> s = db.prepare(
-      "SELECT ply, seat, action, step, think_ms, clocks_ms, rewards, created_at FROM moves WHERE match_id = ? "
-      "ORDER BY ply");
-  if (!s.ok()) return s.error();
-  s->bind(1, match_id);
-  std::vector<MoveRow> moves;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    MoveRow m;
-    m.ply = static_cast<int>(s->column_int(0));
-    m.seat = static_cast<int>(s->column_int(1));
-    m.action = s->column_text(2);
-    m.step = parse_json(s->column_text(3)).value_or(Json());
-    m.think_ms = s->column_int(4);
-    if (auto j = parse_json(s->column_text(5)); j && j->is_array()) m.clocks_ms = j->get<std::vector<int64_t>>();
-    m.rewards = read_doubles(s->column_text(6));
-    m.created_at = s->column_text(7);
-    moves.push_back(std::move(m));
-  }
-  return moves;
+  return first(query_rows(**db, std::string(kPlayerSelect) + "WHERE id = ?", read_player, id));
 }
 
 Result<std::optional<MatchRecord>> SqliteStore::match(int64_t id) {
-  Result<std::vector<MatchRecord>> records = records_where("id = ?", std::to_string(id));
-  if (!records.ok()) return records.error();
-  if (records->empty()) return std::optional<MatchRecord>();
-  return std::optional<MatchRecord>(std::move(records->front()));
+  return first(records_where("id = ?", std::to_string(id), /*with_moves=*/true));
 }
 
-Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& where, const std::string& arg) {
+Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& where, const std::string& arg,
+                                                            bool with_moves) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   // One read transaction, so the match, its seats and its moves are one snapshot.
@@ -473,22 +472,25 @@ Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& w
     Connection& c;
     ~EndRead() { (void)c.exec("COMMIT"); }
   } end_read{**db};
-  Result<Statement> s =
-      (*db)->prepare(std::string("SELECT ") + kMatchColumns + " FROM matches WHERE " + where + " ORDER BY id");
-  if (!s.ok()) return s.error();
-  if (!arg.empty()) s->bind(1, arg);
-  std::vector<MatchRecord> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back(MatchRecord{read_match(*s), {}, {}});
-  }
-  for (MatchRecord& r : out) {
-    Result<std::vector<SeatRow>> seats = seats_of(**db, r.match.id);
+  const std::string sql = std::string("SELECT ") + kMatchColumns + " FROM matches WHERE " + where + " ORDER BY id";
+  auto to_record = [](const Statement& s) { return MatchRecord{read_match(s), {}, {}}; };
+  Result<std::vector<MatchRecord>> out =
+      arg.empty() ? query_rows(**db, sql, to_record) : query_rows(**db, sql, to_record, arg);
+  if (!out.ok()) return out;
+  for (MatchRecord& r : *out) {
+    Result<std::vector<SeatRow>> seats = query_rows(
+        **db,
+        "SELECT s.seat, s.player_id, p.name, p.kind FROM seats s JOIN players p ON p.id = s.player_id "
+        "WHERE s.match_id = ? ORDER BY s.seat",
+        read_seat, r.match.id);
     if (!seats.ok()) return seats.error();
     r.seats = std::move(seats).value();
-    Result<std::vector<MoveRow>> moves = moves_of(**db, r.match.id);
+    if (!with_moves) continue;
+    Result<std::vector<MoveRow>> moves = query_rows(
+        **db,
+        "SELECT ply, seat, action, step, think_ms, clocks_ms, rewards, created_at FROM moves WHERE match_id = ? "
+        "ORDER BY ply",
+        read_move, r.match.id);
     if (!moves.ok()) return moves.error();
     r.moves = std::move(moves).value();
   }
@@ -498,121 +500,69 @@ Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& w
 Result<std::vector<MatchRow>> SqliteStore::matches(const MatchFilter& f) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s = (*db)->prepare(
-      std::string("SELECT ") + kMatchColumns +
-      " FROM matches WHERE (?1 = '' OR game = ?1 OR rating_group = ?1) AND (?2 = '' OR status = ?2) "
-      "AND (?3 = 0 OR id < ?3) AND (?4 = 0 OR id IN (SELECT match_id FROM seats WHERE player_id = ?4)) "
-      "ORDER BY id DESC LIMIT ?5");
-  if (!s.ok()) return s.error();
-  s->bind(1, f.game).bind(2, f.status).bind(3, f.before_id).bind(4, f.player_id).bind(5, int64_t{f.limit});
-  std::vector<MatchRow> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back(read_match(*s));
-  }
-  return out;
+  return query_rows(**db,
+                    std::string("SELECT ") + kMatchColumns +
+                        " FROM matches WHERE (?1 = '' OR game = ?1 OR rating_group = ?1) AND (?2 = '' OR status = ?2) "
+                        "AND (?3 = 0 OR id < ?3) AND (?4 = 0 OR id IN (SELECT match_id FROM seats WHERE player_id = ?4)) "
+                        "ORDER BY id DESC LIMIT ?5",
+                    read_match, f.game, f.status, f.before_id, f.player_id, int64_t{f.limit});
 }
 
 Result<std::vector<MatchRecord>> SqliteStore::unfinished_matches() {
-  return records_where("status IN ('pending', 'active')", "");
+  return records_where("status IN ('pending', 'active')", "", /*with_moves=*/true);
 }
 
 Result<std::vector<MatchRecord>> SqliteStore::rated_results(const std::string& rating_group) {
-  Result<std::vector<MatchRecord>> records =
-      records_where("rated = 1 AND status = 'finished' AND rating_group = ?", rating_group);
-  if (!records.ok()) return records;
-  for (MatchRecord& r : *records) r.moves.clear();  // the ratings need results, not moves
-  return records;
-}
-
-namespace {
-const char* kRatingSelect =
-    "SELECT r.player_id, p.name, p.kind, r.game, r.rating, r.deviation, r.volatility, r.games, r.updated_at "
-    "FROM ratings r JOIN players p ON p.id = r.player_id ";
+  // The ratings need results and seats, not moves.
+  return records_where("rated = 1 AND status = 'finished' AND rating_group = ?", rating_group, /*with_moves=*/false);
 }
 
 Result<std::vector<RatingRow>> SqliteStore::ratings(const std::string& rating_group) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s =
-      (*db)->prepare(std::string(kRatingSelect) + "WHERE (?1 = '' OR r.game = ?1) ORDER BY r.game, r.rating DESC");
-  if (!s.ok()) return s.error();
-  s->bind(1, rating_group);
-  std::vector<RatingRow> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back(read_rating(*s));
-  }
-  return out;
+  return query_rows(**db, std::string(kRatingSelect) + "WHERE (?1 = '' OR r.game = ?1) ORDER BY r.game, r.rating DESC",
+                    read_rating, rating_group);
 }
 
 Result<std::vector<RatingRow>> SqliteStore::player_ratings(int64_t player_id) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s = (*db)->prepare(std::string(kRatingSelect) + "WHERE r.player_id = ? ORDER BY r.game");
-  if (!s.ok()) return s.error();
-  s->bind(1, player_id);
-  std::vector<RatingRow> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back(read_rating(*s));
-  }
-  return out;
+  return query_rows(**db, std::string(kRatingSelect) + "WHERE r.player_id = ? ORDER BY r.game", read_rating,
+                    player_id);
 }
 
 Result<std::vector<RatingHistoryRow>> SqliteStore::rating_history(int64_t player_id, const std::string& group) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s = (*db)->prepare(
+  return query_rows(
+      **db,
       "SELECT player_id, game, match_id, rating, deviation, at FROM rating_history "
-      "WHERE player_id = ? AND (? = '' OR game = ?) ORDER BY id");
-  if (!s.ok()) return s.error();
-  s->bind(1, player_id).bind(2, group).bind(3, group);
-  std::vector<RatingHistoryRow> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back({s->column_int(0), s->column_text(1), s->column_int(2), s->column_double(3), s->column_double(4),
-                   s->column_text(5)});
-  }
-  return out;
+      "WHERE player_id = ?1 AND (?2 = '' OR game = ?2) ORDER BY id",
+      [](const Statement& s) {
+        return RatingHistoryRow{s.column_int(0), s.column_text(1), s.column_int(2), s.column_double(3),
+                                s.column_double(4), s.column_text(5)};
+      },
+      player_id, group);
 }
 
 Result<std::optional<TokenRow>> SqliteStore::find_token(const std::string& token_sha256_hex) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s = (*db)->prepare(
-      "SELECT id, player_id, scopes, created_at FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL");
-  if (!s.ok()) return s.error();
-  s->bind(1, token_sha256_hex);
-  Result<bool> row = s->step();
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<TokenRow>();
-  return std::optional<TokenRow>(TokenRow{s->column_int(0), s->column_int(1), s->column_text(2), s->column_text(3)});
+  return first(query_rows(
+      **db, "SELECT id, player_id, scopes, created_at FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
+      [](const Statement& s) { return TokenRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3)}; },
+      token_sha256_hex));
 }
 
 Result<std::vector<PuzzleRow>> SqliteStore::puzzles(const std::string& game) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  Result<Statement> s =
-      (*db)->prepare("SELECT id, game, spec, difficulty, player_id FROM puzzles WHERE game = ? ORDER BY id");
-  if (!s.ok()) return s.error();
-  s->bind(1, game);
-  std::vector<PuzzleRow> out;
-  for (;;) {
-    Result<bool> row = s->step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    out.push_back({s->column_int(0), s->column_text(1), s->column_text(2), s->column_double(3), s->column_int(4)});
-  }
-  return out;
+  return query_rows(
+      **db, "SELECT id, game, spec, difficulty, player_id FROM puzzles WHERE game = ? ORDER BY id",
+      [](const Statement& s) {
+        return PuzzleRow{s.column_int(0), s.column_text(1), s.column_text(2), s.column_double(3), s.column_int(4)};
+      },
+      game);
 }
 
 // ---------------------------------------------------------------------------------------

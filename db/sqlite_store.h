@@ -64,9 +64,8 @@ class SqliteStore final : public Store {
   // A read connection from the pool, returned when the lease ends.
   class Lease;
   Result<Lease> lease();
-  Result<std::vector<SeatRow>> seats_of(Connection& db, int64_t match_id);
-  Result<std::vector<MoveRow>> moves_of(Connection& db, int64_t match_id);
-  Result<std::vector<MatchRecord>> records_where(const std::string& where, const std::string& arg);
+  // Matches matching `where` (one optional text bind), with seats and, if asked, moves.
+  Result<std::vector<MatchRecord>> records_where(const std::string& where, const std::string& arg, bool with_moves);
 
   const std::string path_;
   std::unique_ptr<Connection> writer_;
