@@ -423,6 +423,21 @@ Result<int64_t> Arena::seek(const SeatRequest& who, Seek seek) {
       if (pairing) seeks_.erase(it);
       if (pairing) break;
     }
+    if (!pairing) {
+      // No partner: a one-player game (a puzzle) needs none and starts at once.
+      for (const std::string& g : seek.games) {
+        Result<std::shared_ptr<const Game>> game = make_game(g);
+        if (!game.ok() || (*game)->num_players() != 1) continue;
+        MatchRequest solo;
+        solo.game = g;
+        solo.time_control = seek.time_controls.front();
+        solo.rated = seek.rated;
+        solo.seed = seeds_.next_u64();
+        solo.seats = {who};
+        pairing = solo;
+        break;
+      }
+    }
     if (!pairing) seeks_[id] = OpenSeek{seek, who};
   }
   if (pairing) create_match(*pairing, [](Result<int64_t>) {});

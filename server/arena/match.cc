@@ -329,7 +329,7 @@ void Match::on_stored(Status status, db::MoveRow row, std::vector<Done> acks) {
     return;
   }
   hooks_.emit(MoveMade{id(), row.ply, row.seat, row.seat == kChancePlayer ? std::string() : row.action, row.think_ms,
-                       row.clocks_ms});
+                       row.clocks_ms.empty() ? clock_readings() : row.clocks_ms});
   if (phase_ == Phase::kEnded) return;  // ended (resigned, flagged) while this step was stored
   hooks_.emit(state_event());
   phase_ = Phase::kRunning;

@@ -345,8 +345,8 @@ TEST_F(ArenaTest, RecoveryResumesAgentMatchesAndAbortsTheOthers) {
 TEST_F(ArenaTest, CompatibleSeeksArePaired) {
   open_arena();
   SeatRequest a = remote("a"), b = remote("b"), c = remote("c");
-  Seek chess_only{a.player_id, {"game24"}, {TimeControl{}}, true};
-  ASSERT_TRUE(arena_->seek(a, chess_only).ok());
+  Seek blotto_only{a.player_id, {"test_blotto"}, {TimeControl{}}, true};
+  ASSERT_TRUE(arena_->seek(a, blotto_only).ok());
   Seek kuhn{b.player_id, {"kuhn_poker"}, {*TimeControl::parse("move:5000")}, true};
   ASSERT_TRUE(arena_->seek(b, kuhn).ok());
   EXPECT_TRUE(arena_->live_matches().empty()) << "nothing in common yet";
@@ -364,6 +364,13 @@ TEST_F(ArenaTest, CompatibleSeeksArePaired) {
   EXPECT_EQ(players, (std::set<int64_t>{b.player_id, c.player_id}));
   EXPECT_EQ(created->time_control, "move:5000");
   EXPECT_FALSE(arena_->seek(a, Seek{a.player_id, {"nope"}, {}, true}).ok());
+  // A puzzle needs no partner: its seek starts the match at once.
+  ASSERT_TRUE(arena_->seek(a, Seek{a.player_id, {"game24(puzzle=2)"}, {}, false}).ok());
+  std::optional<MatchCreated> solo =
+      events_.wait_for<MatchCreated>([](const MatchCreated& m) { return m.game == "game24(puzzle=2)"; });
+  ASSERT_TRUE(solo);
+  ASSERT_EQ(solo->seats.size(), 1u);
+  EXPECT_EQ(solo->seats[0].player_id, a.player_id);
 }
 
 TEST_F(ArenaTest, ChallengesToHouseAgentsAreAcceptedAndPeopleDecide) {
