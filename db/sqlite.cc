@@ -22,7 +22,10 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   return c;
 }
 
-Connection::~Connection() { sqlite3_close(db_); }
+Connection::~Connection() {
+  cache_.clear();  // a connection with live statements would not close
+  sqlite3_close(db_);
+}
 
 Status Connection::exec(const std::string& sql) {
   char* err = nullptr;
@@ -40,6 +43,17 @@ Result<Statement> Connection::prepare(const std::string& sql) {
     return db_error("prepare " + sql.substr(0, 60), sqlite3_errmsg(db_));
   }
   return Statement(stmt, db_);
+}
+
+Result<Statement*> Connection::cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    Result<Statement> fresh = prepare(sql);
+    if (!fresh.ok()) return fresh.error();
+    it = cache_.emplace(sql, std::make_unique<Statement>(std::move(fresh).value())).first;
+  }
+  it->second->reset();
+  return it->second.get();
 }
 
 Statement& Statement::bind(int i, int64_t v) {

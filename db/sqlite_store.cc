@@ -66,28 +66,38 @@ RatingRow read_rating(const Statement& s) {
   return r;
 }
 
+// Runs a statement without binds or rows (transaction control), prepared once.
+Status run_cached(Connection& db, const std::string& sql) {
+  Result<Statement*> stmt = db.cached(sql);
+  if (!stmt.ok()) return stmt.error();
+  ResetOnExit reset{*stmt};
+  return (*stmt)->run();
+}
+
 // Runs one statement with the given binds; gives the last insert id.
 template <typename... Args>
 Result<int64_t> exec_insert(Connection& db, const std::string& sql, const Args&... args) {
-  Result<Statement> stmt = db.prepare(sql);
+  Result<Statement*> stmt = db.cached(sql);
   if (!stmt.ok()) return stmt.error();
+  ResetOnExit reset{*stmt};
   int i = 0;
-  (stmt->bind(++i, args), ...);
-  if (Status s = stmt->run(); !s.ok()) return s.error();
+  ((*stmt)->bind(++i, args), ...);
+  if (Status s = (*stmt)->run(); !s.ok()) return s.error();
   return db.last_insert_id();
 }
 
 // The id of the single row a query returns, if any.
 template <typename... Args>
 Result<std::optional<int64_t>> query_id(Connection& db, const std::string& sql, const Args&... args) {
-  Result<Statement> stmt = db.prepare(sql);
+  Result<Statement*> stmt = db.cached(sql);
   if (!stmt.ok()) return stmt.error();
+  ResetOnExit reset{*stmt};
   int i = 0;
-  (stmt->bind(++i, args), ...);
-  Result<bool> row = stmt->step();
+  ((*stmt)->bind(++i, args), ...);
+  Result<bool> row = (*stmt)->step();
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<int64_t>();
-  return std::optional<int64_t>(stmt->column_int(0));
+  return std::optional<int64_t>((*stmt)->column_int(0));
 }
 
 }  // namespace
@@ -169,13 +179,13 @@ void SqliteStore::write_loop() {
     // changes out without undoing its neighbours'.
     std::vector<Result<int64_t>> results;
     results.reserve(batch.size());
-    Status begin = writer_->exec("BEGIN IMMEDIATE");
+    Status begin = run_cached(*writer_, "BEGIN IMMEDIATE");
     for (Job& job : batch) {
       if (!begin.ok()) {
         results.emplace_back(begin.error());
         continue;
       }
-      (void)writer_->exec("SAVEPOINT write");
+      (void)run_cached(*writer_, "SAVEPOINT write");
       // A write that throws (nlohmann's dump on a string that is not UTF-8) fails alone
       // instead of ending the process from the writer thread.
       Result<int64_t> r = [&]() -> Result<int64_t> {
@@ -185,11 +195,12 @@ void SqliteStore::write_loop() {
           return make_error("db_error", std::string("write failed: ") + e.what());
         }
       }();
-      (void)writer_->exec(r.ok() ? "RELEASE write" : "ROLLBACK TO write; RELEASE write");
+      if (!r.ok()) (void)run_cached(*writer_, "ROLLBACK TO write");
+      (void)run_cached(*writer_, "RELEASE write");
       results.push_back(std::move(r));
     }
     if (begin.ok()) {
-      if (Status commit = writer_->exec("COMMIT"); !commit.ok()) {
+      if (Status commit = run_cached(*writer_, "COMMIT"); !commit.ok()) {
         (void)writer_->exec("ROLLBACK");
         for (auto& r : results) r = commit.error();
       }
@@ -403,16 +414,17 @@ template <typename Read, typename... Args>
 auto query_rows(Connection& db, const std::string& sql, Read read, const Args&... args)
     -> Result<std::vector<decltype(read(std::declval<const Statement&>()))>> {
   using Row = decltype(read(std::declval<const Statement&>()));
-  Result<Statement> s = db.prepare(sql);
+  Result<Statement*> s = db.cached(sql);
   if (!s.ok()) return s.error();
+  ResetOnExit reset{*s};
   int i = 0;
-  (s->bind(++i, args), ...);
+  ((*s)->bind(++i, args), ...);
   std::vector<Row> out;
   for (;;) {
-    Result<bool> row = s->step();
+    Result<bool> row = (*s)->step();
     if (!row.ok()) return row.error();
     if (!*row) return out;
-    out.push_back(read(*s));
+    out.push_back(read(**s));
   }
 }
 
