@@ -151,7 +151,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     buffer_.consume(buffer_.size());
     if (const double wait = limiter_.take(); wait > 0) {
       ++stats_.rate_limited;
-      enqueue(make_message(error_message(make_error("rate_limited", "too many messages"), nullptr, wait)));
+      // Answer the request it refuses, so a client can match the refusal to its message.
+      std::optional<Json> j = parse_json(text);
+      const Json ref = j && j->is_object() && j->contains("ref") ? (*j)["ref"] : Json();
+      enqueue(make_message(error_message(make_error("rate_limited", "too many messages"), ref, wait)));
     } else if (!ws_.got_text()) {
       enqueue(make_message(error_message(make_error("bad_message", "send text frames of JSON"), nullptr)));
     } else {

@@ -1,0 +1,772 @@
+// Integration tests of `arena serve`: the real binary (ARENA_BINARY) with a temporary
+// database, driven by real HTTP and WebSocket clients (tests/net/server_harness.h). Each
+// test starts its own server and stops it with SIGTERM, checking that it exits cleanly.
+#include "tests/net/server_harness.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+
+namespace arena::harness {
+namespace {
+
+[[noreturn]] void fail(const std::string& why) { throw std::runtime_error(why); }
+
+bool is_type(const Json& j, const std::string& type) {
+  return j.is_object() && j.contains("type") && j["type"] == type;
+}
+bool is_error(const Json& j, const std::string& code) { return is_type(j, "error") && j.value("code", "") == code; }
+bool has_ref(const Json& j, const Json& ref) { return j.is_object() && j.contains("ref") && j["ref"] == ref; }
+
+std::string describe(const std::optional<Json>& j) { return j ? j->dump() : "(nothing)"; }
+
+// A registered bot.
+struct Bot {
+  int64_t id = 0;
+  std::string name;
+  std::string token;
+};
+
+// Chooses a move from a `state` message in which the bot is to act.
+using Strategy = std::function<std::string(const Json& state)>;
+
+// Always checks or calls: every hand of Kuhn poker then ends in a showdown.
+std::string check_or_call(const Json& state) {
+  for (const Json& a : state["legal"]) {
+    if (a == "check" || a == "call") return a;
+  }
+  return state["legal"][0];
+}
+
+// One bot's side of one match on its connection: it keeps the match's messages and answers
+// the states in which its seat is to act. Everything it waits for has a deadline.
+class MatchClient {
+ public:
+  explicit MatchClient(WsClient& ws, int64_t match_id = 0) : ws_(ws), match_id_(match_id) {}
+
+  // Challenges the house agent and waits for the match to start: its match_start and the
+  // challenge's ack, which must name the same match.
+  void challenge(const std::string& game) {
+    const std::string ref = "challenge-" + std::to_string(++refs_);
+    ws_.send_json({{"type", "challenge"}, {"to", "random"}, {"game", game}, {"ref", ref}});
+    while (!replies_.count(ref) || start_.is_null()) {
+      next();
+      if (replies_.count(ref) && !is_type(replies_[ref], "ack")) fail("challenge refused: " + replies_[ref].dump());
+    }
+    if (replies_[ref]["match_id"] != match_id_) {
+      fail("the challenge's ack names " + replies_[ref].dump() + " but match_start " + start_.dump());
+    }
+  }
+
+  // Waits for this match's match_start (when coming back to a match).
+  const Json& wait_start() {
+    while (start_.is_null()) next();
+    return start_;
+  }
+
+  // Waits until the bot is to act; gives that state, or nullopt when the match ended first.
+  std::optional<Json> next_turn() {
+    while (!turn_ && end_.is_null()) next();
+    if (!end_.is_null()) return std::nullopt;
+    return turn_;
+  }
+
+  // Sends a move and waits for its answer (ack or error).
+  Json move(int ply, const std::string& action) {
+    const std::string ref = "move-" + std::to_string(++refs_);
+    ws_.send_json({{"type", "move"}, {"match_id", match_id_}, {"ply", ply}, {"action", action}, {"ref", ref}});
+    while (!replies_.count(ref)) next();
+    const Json reply = replies_[ref];
+    if (is_type(reply, "ack")) {
+      ++acked_;
+      if (reply["match_id"] != match_id_ || reply["ply"] != ply) ADD_FAILURE() << "ack of another move: " << reply;
+      if (turn_ && (*turn_)["ply"] == ply) turn_.reset();
+    }
+    return reply;
+  }
+
+  // Plays to the end, every move acknowledged; gives match_end.
+  Json play_out(const Strategy& strategy) {
+    while (std::optional<Json> turn = next_turn()) {
+      const std::string action = strategy(*turn);
+      const Json reply = move((*turn)["ply"], action);
+      if (!is_type(reply, "ack")) fail("move '" + action + "' refused: " + reply.dump());
+    }
+    return end_;
+  }
+
+  int64_t match_id() const { return match_id_; }
+  int seat() const { return seat_; }
+  const Json& start() const { return start_; }
+  const Json& end() const { return end_; }
+  const std::vector<Json>& states() const { return states_; }
+  int acked() const { return acked_; }
+  // Messages that were not for this match nor an answer to it.
+  const std::vector<Json>& others() const { return others_; }
+
+ private:
+  Json next() {
+    std::optional<Json> m = ws_.receive_json(10s);
+    if (!m) {
+      fail("no message within 10 s in match " + std::to_string(match_id_) +
+           (ws_.is_open() ? "" : " (connection closed: " + ws_.read_error().message() + ")"));
+    }
+    handle(*m);
+    return *m;
+  }
+
+  void handle(const Json& m) {
+    if ((is_type(m, "ack") || is_type(m, "error")) && m.contains("ref")) {
+      replies_[m["ref"].is_string() ? m["ref"].get<std::string>() : m["ref"].dump()] = m;
+    } else if (is_type(m, "match_start") && (match_id_ == 0 || m["match_id"] == match_id_)) {
+      start_ = m;
+      match_id_ = m["match_id"];
+      seat_ = m["seat"];
+    } else if (is_type(m, "state") && m["match_id"] == match_id_ && match_id_ != 0) {
+      states_.push_back(m);
+      const Json& to_act = m["to_act"];
+      if (std::find(to_act.begin(), to_act.end(), Json(seat_)) != to_act.end() && !m["legal"].empty()) {
+        turn_ = m;
+      }
+    } else if (is_type(m, "match_end") && m["match_id"] == match_id_) {
+      end_ = m;
+    } else {
+      others_.push_back(m);
+    }
+  }
+
+  WsClient& ws_;
+  int64_t match_id_;
+  int seat_ = -1;
+  int refs_ = 0;
+  int acked_ = 0;
+  Json start_;
+  Json end_;
+  std::optional<Json> turn_;
+  std::vector<Json> states_;
+  std::map<std::string, Json> replies_;
+  std::vector<Json> others_;
+};
+
+class ServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { server_.start(); }
+
+  void TearDown() override {
+    if (server_.running()) expect_clean_exit(server_.stop());
+  }
+
+  static void expect_clean_exit(const ExitInfo& exit) {
+    EXPECT_FALSE(exit.killed) << "arena serve did not stop within 5 s of SIGTERM:\n" << exit.output;
+    EXPECT_TRUE(exit.exited) << "ended by signal " << exit.signal << "\n" << exit.output;
+    EXPECT_EQ(exit.code, 0) << exit.output;
+    EXPECT_NE(exit.output.find("arena: stopped"), std::string::npos) << exit.output;
+  }
+
+  uint16_t port() const { return server_.port(); }
+
+  Bot register_bot(const std::string& name) {
+    const HttpResult r = http_post(port(), "/api/bots", Json{{"name", name}}.dump());
+    if (r.status != 201) fail("POST /api/bots " + name + ": " + std::to_string(r.status) + " " + r.body);
+    const Json j = r.json();
+    return Bot{j.at("player_id").get<int64_t>(), name, j.at("token").get<std::string>()};
+  }
+
+  // A connection with the bot's token; checks the welcome.
+  std::unique_ptr<WsClient> connect(const Bot& bot) {
+    auto ws = std::make_unique<WsClient>();
+    if (beast::error_code ec = ws->connect(port(), {{"Authorization", "Bearer " + bot.token}})) {
+      fail("cannot connect " + bot.name + ": " + ec.message());
+    }
+    const std::optional<Json> welcome = ws->receive_json();
+    if (!welcome || !is_type(*welcome, "welcome")) fail("expected welcome, got " + describe(welcome));
+    EXPECT_EQ((*welcome)["player"]["name"], bot.name);
+    EXPECT_EQ((*welcome)["player"]["id"], bot.id);
+    EXPECT_EQ((*welcome)["player"]["kind"], "bot");
+    EXPECT_EQ((*welcome)["player"]["guest"], false);
+    return ws;
+  }
+
+  // A guest connection (no token); checks the welcome.
+  std::unique_ptr<WsClient> connect_guest() {
+    auto ws = std::make_unique<WsClient>();
+    if (beast::error_code ec = ws->connect(port())) fail("cannot connect a guest: " + ec.message());
+    const std::optional<Json> welcome = ws->receive_json();
+    if (!welcome || !is_type(*welcome, "welcome")) fail("expected welcome, got " + describe(welcome));
+    EXPECT_EQ((*welcome)["player"]["guest"], true);
+    return ws;
+  }
+
+  // The stored record of a match (GET /api/matches/<id>).
+  Json stored_match(int64_t id) {
+    const HttpResult r = http_get(port(), "/api/matches/" + std::to_string(id));
+    if (r.status != 200) fail("GET /api/matches/" + std::to_string(id) + ": " + std::to_string(r.status) + " " + r.body);
+    return r.json();
+  }
+
+  // Solves 3 3 8 8 (8/3, 3-8/3 = 1/3, 8/(1/3) = 24); gives the finished match's end.
+  static Json solve_3388(MatchClient& match) {
+    match.challenge("game24(numbers='3 3 8 8')");
+    for (const char* step : {"8/3", "3-(8/3)", "8/(1/3)"}) {
+      const std::optional<Json> turn = match.next_turn();
+      if (!turn) fail(std::string("the puzzle ended before ") + step + ": " + match.end().dump());
+      const Json reply = match.move((*turn)["ply"], step);
+      if (!is_type(reply, "ack")) fail(std::string("step ") + step + " refused: " + reply.dump());
+    }
+    if (match.next_turn()) fail("the puzzle still asks for a move after 8/(1/3)");
+    return match.end();
+  }
+
+  ServerProcess server_{ARENA_BINARY};
+};
+
+// Every state the spectator got shows no hole card before the showdown, and both at it.
+void expect_no_hole_cards(const std::vector<Json>& states) {
+  for (const Json& s : states) {
+    const Json& view = s["state"]["state"];
+    EXPECT_TRUE(s["seat"].is_null()) << s;
+    EXPECT_EQ(s["legal"], Json::array()) << s;
+    if (view["showdown"] == true) {
+      EXPECT_FALSE(view["cards"][0].is_null() || view["cards"][1].is_null()) << "showdown without cards: " << s;
+    } else {
+      EXPECT_EQ(view["cards"], Json::array({nullptr, nullptr})) << "a hole card shown to a spectator: " << s;
+    }
+  }
+}
+
+int count_moves_of_seat(const Json& record, int seat) {
+  int n = 0;
+  for (const Json& m : record["moves"]) n += m["seat"] == seat ? 1 : 0;
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Registration, a welcome, several matches against the house agent, the record, the
+//    leaderboard.
+
+TEST_F(ServeTest, BotRegistersPlaysSeveralKuhnMatchesAndIsOnTheLeaderboard) {
+  const Bot bot = register_bot("integration-bot");
+  EXPECT_GT(bot.id, 0);
+  EXPECT_EQ(bot.token.size(), 64u);
+
+  const HttpResult again = http_post(port(), "/api/bots", Json{{"name", bot.name}}.dump());
+  EXPECT_EQ(again.status, 409u) << again.body;
+  EXPECT_EQ(again.json()["error"]["code"], "conflict") << again.body;
+
+  std::unique_ptr<WsClient> ws = connect(bot);
+  std::mt19937 rng(7);
+  const Strategy random_move = [&rng](const Json& state) {
+    const Json& legal = state["legal"];
+    return legal[std::uniform_int_distribution<size_t>(0, legal.size() - 1)(rng)].get<std::string>();
+  };
+
+  constexpr int kMatches = 4;
+  std::set<int64_t> ids;
+  for (int i = 0; i < kMatches; ++i) {
+    SCOPED_TRACE("match " + std::to_string(i));
+    MatchClient match(*ws);
+    match.challenge("kuhn_poker");
+    ids.insert(match.match_id());
+    const Json& start = match.start();
+    EXPECT_EQ(start["game"], "kuhn_poker");
+    ASSERT_EQ(start["seats"].size(), 2u) << start;
+    EXPECT_EQ(start["seats"][match.seat()]["name"], bot.name) << start;
+    EXPECT_EQ(start["seats"][1 - match.seat()]["name"], "random") << start;
+
+    const Json end = match.play_out(random_move);
+    EXPECT_EQ(end["status"], "finished") << end;
+    EXPECT_EQ(end["reason"], "normal") << end;
+    ASSERT_EQ(end["result"].size(), 2u) << end;
+    EXPECT_EQ(end["result"][0].get<double>() + end["result"][1].get<double>(), 0.0) << end;
+    EXPECT_GE(match.acked(), 1);
+    EXPECT_TRUE(match.others().empty()) << match.others().front();
+
+    // The bot saw its own card, never the agent's, whenever it was to act; the last state
+    // it got is the end, with the same returns.
+    for (const Json& s : match.states()) {
+      if (s["legal"].empty()) continue;
+      const Json& cards = s["state"]["state"]["cards"];
+      EXPECT_TRUE(cards[match.seat()].is_string()) << s;
+      EXPECT_TRUE(cards[1 - match.seat()].is_null()) << s;
+    }
+    ASSERT_FALSE(match.states().empty());
+    EXPECT_EQ(match.states().back()["state"]["terminal"], true) << match.states().back();
+    EXPECT_EQ(match.states().back()["state"]["returns"], end["result"]) << match.states().back();
+
+    const Json record = stored_match(match.match_id());
+    EXPECT_EQ(record["status"], "finished") << record;
+    EXPECT_EQ(record["result"], end["result"]) << record;
+    EXPECT_EQ(record["termination"], "normal") << record;
+    EXPECT_EQ(record["seats"][match.seat()]["name"], bot.name) << record;
+    EXPECT_EQ(count_moves_of_seat(record, match.seat()), match.acked()) << record;
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kMatches));
+
+  const HttpResult board = http_get(port(), "/api/leaderboard?game=kuhn_poker");
+  ASSERT_EQ(board.status, 200u) << board.body;
+  const Json table = board.json();
+  bool ranked = false, live = false;
+  for (const Json& row : table["bradley_terry"]) {
+    if (row["name"] != bot.name) continue;
+    ranked = true;
+    EXPECT_EQ(row["player_id"], bot.id) << row;
+    EXPECT_EQ(row["games"], kMatches) << row;
+  }
+  for (const Json& row : table["live"]) {
+    if (row["name"] != bot.name) continue;
+    live = true;
+    EXPECT_EQ(row["games"], kMatches) << row;
+  }
+  EXPECT_TRUE(ranked) << table;
+  EXPECT_TRUE(live) << table;
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. A one-player puzzle.
+
+TEST_F(ServeTest, BotSolvesAGame24Puzzle) {
+  const Bot bot = register_bot("solver");
+  std::unique_ptr<WsClient> ws = connect(bot);
+  MatchClient match(*ws);
+  const Json end = solve_3388(match);
+
+  EXPECT_EQ(match.seat(), 0);
+  ASSERT_EQ(match.start()["seats"].size(), 1u) << match.start();
+  EXPECT_EQ(match.start()["seats"][0]["name"], bot.name);
+  EXPECT_EQ(match.acked(), 3);
+  EXPECT_EQ(end["status"], "finished") << end;
+  EXPECT_EQ(end["reason"], "normal") << end;
+  EXPECT_EQ(end["result"], Json::array({1.0})) << end;
+  ASSERT_FALSE(match.states().empty());
+  EXPECT_EQ(match.states().back()["state"]["state"]["solved"], true) << match.states().back();
+  EXPECT_EQ(match.states().back()["state"]["state"]["numbers"], Json::array({"24"})) << match.states().back();
+
+  const HttpResult text = http_get(port(), "/api/matches/" + std::to_string(match.match_id()) + "/export");
+  ASSERT_EQ(text.status, 200u) << text.body;
+  EXPECT_EQ(text.header("content-type").rfind("text/plain", 0), 0u) << text.header("content-type");
+  EXPECT_NE(text.body.find("Result: solved"), std::string::npos) << text.body;
+  EXPECT_NE(text.body.find("Solver: " + bot.name), std::string::npos) << text.body;
+
+  const Json record = stored_match(match.match_id());
+  EXPECT_EQ(record["result"], Json::array({1.0})) << record;
+  EXPECT_EQ(record["moves"].size(), 3u) << record;
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. A guest spectates the bot's matches: every move, and no hole card before the showdown.
+
+TEST_F(ServeTest, GuestSpectatorSeesEveryMoveButNoHoleCardBeforeTheShowdown) {
+  const Bot bot = register_bot("watched-bot");
+  std::unique_ptr<WsClient> ws = connect(bot);
+
+  auto guest = std::make_unique<WsClient>();
+  ASSERT_FALSE(guest->connect(port()));
+  const std::string cookie(guest->upgrade_response()[http::field::set_cookie]);
+  EXPECT_EQ(cookie.rfind("arena_guest=", 0), 0u) << "Set-Cookie: " << cookie;
+  const std::optional<Json> welcome = guest->receive_json();
+  ASSERT_TRUE(welcome && is_type(*welcome, "welcome")) << describe(welcome);
+  EXPECT_EQ((*welcome)["player"]["guest"], true);
+  EXPECT_EQ((*welcome)["player"]["kind"], "human");
+
+  std::mt19937 rng(11);
+  const Strategy random_move = [&rng](const Json& state) {
+    const Json& legal = state["legal"];
+    return legal[std::uniform_int_distribution<size_t>(0, legal.size() - 1)(rng)].get<std::string>();
+  };
+  int showdowns = 0;
+  for (int i = 0; i < 4; ++i) {
+    SCOPED_TRACE("match " + std::to_string(i));
+    MatchClient match(*ws);
+    match.challenge("kuhn_poker");
+    // The match waits for the bot: the spectator joins now.
+    const std::optional<Json> turn = match.next_turn();
+    ASSERT_TRUE(turn);
+    const int joined_at = (*turn)["ply"];
+    const std::string ref = "watch-" + std::to_string(i);
+    guest->send_json({{"type", "spectate"}, {"match_id", match.match_id()}, {"ref", ref}});
+    std::vector<Json> seen;
+    const std::optional<Json> ack = guest->receive_until([&](const Json& m) { return has_ref(m, ref); }, 10s, &seen);
+    ASSERT_TRUE(ack && is_type(*ack, "ack")) << describe(ack);
+    EXPECT_EQ((*ack)["spectating"], true);
+    if (std::none_of(seen.begin(), seen.end(), [](const Json& m) { return is_type(m, "state"); })) {
+      const std::optional<Json> snapshot = guest->receive_until([](const Json& m) { return is_type(m, "state"); }, 10s, &seen);
+      ASSERT_TRUE(snapshot) << "no snapshot after spectate";
+      seen.push_back(*snapshot);
+    }
+
+    // Half the matches check or call to the end, so that some end in a showdown.
+    const Json end = match.play_out(i % 2 == 0 ? Strategy(check_or_call) : random_move);
+    const std::optional<Json> spectator_end = guest->receive_until(
+        [&](const Json& m) { return is_type(m, "match_end") && m["match_id"] == match.match_id(); }, 10s, &seen);
+    ASSERT_TRUE(spectator_end) << "the spectator got no match_end";
+    EXPECT_EQ((*spectator_end)["result"], end["result"]);
+
+    std::vector<Json> states;
+    for (const Json& m : seen) {
+      if (is_type(m, "state")) {
+        EXPECT_EQ(m["match_id"], match.match_id()) << m;
+        states.push_back(m);
+      } else {
+        ADD_FAILURE() << "unexpected message to the spectator: " << m;
+      }
+    }
+    // One state per ply, from the one it joined at to the end.
+    const Json record = stored_match(match.match_id());
+    const int last_ply = static_cast<int>(record["moves"].size());
+    ASSERT_EQ(states.size(), static_cast<size_t>(last_ply - joined_at + 1));
+    for (size_t k = 0; k < states.size(); ++k) EXPECT_EQ(states[k]["ply"], joined_at + static_cast<int>(k)) << states[k];
+    const Json& final_view = states.back()["state"];
+    EXPECT_EQ(final_view["terminal"], true) << final_view;
+    EXPECT_EQ(final_view["returns"], end["result"]) << final_view;
+    EXPECT_EQ(final_view["state"]["bets"].size(), record["moves"].size() - 2) << final_view;  // all but the deals
+    expect_no_hole_cards(states);
+    showdowns += final_view["state"]["showdown"] == true ? 1 : 0;
+  }
+  EXPECT_GE(showdowns, 2) << "check-or-call always ends in a showdown";
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Refused moves leave the match as it was.
+
+TEST_F(ServeTest, IllegalStaleAndForeignMovesAreRefusedAndTheMatchGoesOn) {
+  const Bot bot = register_bot("careless-bot");
+  const Bot other = register_bot("other-bot");
+  std::unique_ptr<WsClient> ws = connect(bot);
+  std::unique_ptr<WsClient> intruder = connect(other);
+
+  MatchClient match(*ws);
+  match.challenge("kuhn_poker");
+  const std::optional<Json> turn = match.next_turn();
+  ASSERT_TRUE(turn);
+  const int ply = (*turn)["ply"];
+  const std::string legal = (*turn)["legal"][0];
+
+  const Json illegal = match.move(ply, "raise 300");
+  EXPECT_TRUE(is_error(illegal, "illegal_action")) << illegal;
+  EXPECT_FALSE(illegal.value("message", "").empty()) << illegal;
+  const Json behind = match.move(ply - 1, legal);
+  EXPECT_TRUE(is_error(behind, "stale_ply")) << behind;
+  const Json ahead = match.move(ply + 3, legal);
+  EXPECT_TRUE(is_error(ahead, "stale_ply")) << ahead;
+
+  // Another bot's move in this match, and in a match that does not exist.
+  intruder->send_json({{"type", "move"}, {"match_id", match.match_id()}, {"ply", ply}, {"action", legal}, {"ref", "x1"}});
+  std::optional<Json> refused = intruder->receive_until([](const Json& m) { return has_ref(m, "x1"); });
+  ASSERT_TRUE(refused);
+  EXPECT_TRUE(is_error(*refused, "not_your_turn") || is_error(*refused, "unknown_match")) << *refused;
+  intruder->send_json({{"type", "move"}, {"match_id", 999999}, {"ply", 0}, {"action", "bet"}, {"ref", "x2"}});
+  refused = intruder->receive_until([](const Json& m) { return has_ref(m, "x2"); });
+  ASSERT_TRUE(refused);
+  EXPECT_TRUE(is_error(*refused, "unknown_match")) << *refused;
+
+  // A house match (agents only) is someone else's match too.
+  const HttpResult active = http_get(port(), "/api/matches?status=active");
+  ASSERT_EQ(active.status, 200u) << active.body;
+  for (const Json& m : active.json()["matches"]) {
+    if (m["id"] == match.match_id()) continue;
+    intruder->send_json({{"type", "move"}, {"match_id", m["id"]}, {"ply", 0}, {"action", "bet"}, {"ref", "x3"}});
+    refused = intruder->receive_until([](const Json& r) { return has_ref(r, "x3"); });
+    ASSERT_TRUE(refused);
+    EXPECT_TRUE(is_error(*refused, "not_your_turn") || is_error(*refused, "unknown_match")) << *refused;
+    break;
+  }
+
+  // None of that moved the match: the legal move at the same ply is taken.
+  const Json ok = match.move(ply, legal);
+  EXPECT_TRUE(is_type(ok, "ack")) << ok;
+  const Json end = match.play_out(check_or_call);
+  EXPECT_EQ(end["status"], "finished") << end;
+  EXPECT_EQ(end["reason"], "normal") << end;
+  const Json record = stored_match(match.match_id());
+  EXPECT_EQ(count_moves_of_seat(record, match.seat()), match.acked()) << record;
+
+  // After the end the match is gone from play.
+  const Json late = match.move(ply, legal);
+  EXPECT_TRUE(is_error(late, "unknown_match") || is_error(late, "match_over")) << late;
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. A bot whose connection drops comes back to its match within the grace period.
+
+TEST_F(ServeTest, DroppedConnectionResumesTheMatchWithinTheGracePeriod) {
+  const Bot bot = register_bot("flaky-bot");
+  std::unique_ptr<WsClient> first = connect(bot);
+  MatchClient before(*first);
+  before.challenge("kuhn_poker");
+  const std::optional<Json> turn = before.next_turn();
+  ASSERT_TRUE(turn);
+  first->drop();  // mid-match, no close frame
+
+  std::unique_ptr<WsClient> second = connect(bot);
+  MatchClient after(*second, before.match_id());
+  const Json& start = after.wait_start();
+  EXPECT_EQ(start["seat"], before.seat()) << start;
+  EXPECT_EQ(start["seats"], before.start()["seats"]) << start;
+  const std::optional<Json> resumed = after.next_turn();
+  ASSERT_TRUE(resumed) << "no state to act in after reconnecting; ended: " << after.end();
+  EXPECT_EQ((*resumed)["ply"], (*turn)["ply"]) << *resumed;
+  EXPECT_EQ((*resumed)["legal"], (*turn)["legal"]) << *resumed;
+  EXPECT_EQ((*resumed)["state"]["state"]["cards"], (*turn)["state"]["state"]["cards"]) << *resumed;
+
+  const Json end = after.play_out(check_or_call);
+  EXPECT_EQ(end["status"], "finished") << end;
+  EXPECT_EQ(end["reason"], "normal") << end;
+  EXPECT_EQ(stored_match(before.match_id())["termination"], "normal");
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Bad input.
+
+TEST_F(ServeTest, MalformedMessagesAreBadMessagesAndTheConnectionStaysUsable) {
+  std::unique_ptr<WsClient> ws = connect(register_bot("sloppy-bot"));
+  const std::vector<std::string> bad = {"{not json", "[1, 2, 3]", R"({"no_type": 1})", R"({"type": "fly"})",
+                                        R"({"type": "move", "ref": 5})", R"({"type": "challenge", "to": 3})"};
+  for (const std::string& text : bad) {
+    ws->send_text(text);
+    const std::optional<Json> reply = ws->receive_json();
+    ASSERT_TRUE(reply) << "no answer to " << text;
+    EXPECT_TRUE(is_error(*reply, "bad_message")) << text << " -> " << *reply;
+  }
+  ws->send_json({{"type", "ping"}, {"ref", "still-here"}});
+  const std::optional<Json> pong = ws->receive_json();
+  ASSERT_TRUE(pong);
+  EXPECT_TRUE(is_type(*pong, "pong")) << *pong;
+  EXPECT_EQ((*pong)["ref"], "still-here") << *pong;
+}
+
+TEST_F(ServeTest, AnOversizedFrameClosesOnlyThatConnection) {
+  std::unique_ptr<WsClient> big = connect(register_bot("big-bot"));
+  std::unique_ptr<WsClient> bystander = connect_guest();
+
+  big->send_json({{"type", "ping"}, {"padding", std::string(70 * 1024, 'x')}});
+  std::vector<Json> before;
+  ASSERT_TRUE(big->wait_closed(10s, &before)) << "the server kept a connection that sent 70 KiB";
+  const bool said_why = std::any_of(before.begin(), before.end(), [](const Json& m) { return is_type(m, "error"); });
+  EXPECT_TRUE(static_cast<int>(big->close_reason().code) == 1009 || said_why)
+      << "close code " << big->close_reason().code << ", " << big->read_error().message();
+  for (const Json& m : before) EXPECT_FALSE(is_type(m, "pong")) << "the oversized ping was answered";
+
+  bystander->send_json({{"type", "ping"}, {"ref", 1}});
+  const std::optional<Json> pong = bystander->receive_json();
+  ASSERT_TRUE(pong);
+  EXPECT_TRUE(is_type(*pong, "pong")) << *pong;
+  const HttpResult health = http_get(port(), "/api/health");
+  EXPECT_EQ(health.status, 200u) << health.body;
+}
+
+TEST_F(ServeTest, AnUnknownTokenIsRefusedWith401) {
+  const Headers upgrade = {{"Upgrade", "websocket"},
+                           {"Connection", "Upgrade"},
+                           {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                           {"Sec-WebSocket-Version", "13"}};
+  for (const std::string& authorization : {std::string("Bearer no-such-token"), std::string("Basic abc")}) {
+    Headers headers = upgrade;
+    headers.emplace_back("Authorization", authorization);
+    const HttpResult r = http_get(port(), "/ws", headers);
+    EXPECT_EQ(r.status, 401u) << authorization << ": " << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "unauthorized") << r.body;
+    EXPECT_TRUE(r.json()["error"]["message"].is_string()) << r.body;
+  }
+  WsClient ws;
+  EXPECT_TRUE(ws.connect(port(), {{"Authorization", "Bearer no-such-token"}}));
+  EXPECT_EQ(ws.upgrade_response().result_int(), 401u);
+}
+
+TEST_F(ServeTest, BadHttpRequestsGetTheirStatus) {
+  const HttpResult huge = http_post(port(), "/api/bots", Json{{"name", std::string(70 * 1024, 'a')}}.dump());
+  EXPECT_EQ(huge.status, 413u) << huge.body;
+  EXPECT_EQ(huge.json()["error"]["code"], "too_large") << huge.body;
+
+  const HttpResult word = http_get(port(), "/api/players/abc");
+  EXPECT_EQ(word.status, 400u) << word.body;
+  EXPECT_EQ(word.json()["error"]["code"], "bad_request") << word.body;
+  const HttpResult missing = http_get(port(), "/api/matches/999999");
+  EXPECT_EQ(missing.status, 404u) << missing.body;
+  EXPECT_EQ(missing.json()["error"]["code"], "unknown_match") << missing.body;
+  const HttpResult bad_name = http_post(port(), "/api/bots", R"({"name": "no spaces"})");
+  EXPECT_EQ(bad_name.status, 400u) << bad_name.body;
+  const HttpResult not_json = http_post(port(), "/api/bots", "name=x");
+  EXPECT_EQ(not_json.status, 400u) << not_json.body;
+
+  // The server is still up.
+  EXPECT_EQ(http_get(port(), "/api/health").status, 200u);
+}
+
+// Reads a counter or gauge from Prometheus text; -1 if absent.
+int64_t metric(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name + " ", 0) == 0) return std::stoll(line.substr(name.size() + 1));
+  }
+  return -1;
+}
+
+TEST_F(ServeTest, ABurstIsRateLimitedAndTheConnectionRecovers) {
+  std::unique_ptr<WsClient> ws = connect(register_bot("chatty-bot"));
+  constexpr int kBurst = 1000;
+  int sent = 0;
+  try {
+    for (; sent < kBurst; ++sent) ws->send_json({{"type", "ping"}, {"ref", sent}});
+  } catch (const std::exception& e) {
+    ws->wait_closed(2s);
+    ADD_FAILURE() << "the server ended the connection after " << sent << " of " << kBurst << " pings (" << e.what()
+                  << "); close code " << ws->close_reason().code << " '" << ws->close_reason().reason << "'";
+  }
+  ASSERT_EQ(sent, kBurst);
+  int pongs = 0, limited = 0;
+  double longest_wait = 0;
+  while (pongs + limited < kBurst) {
+    const std::optional<Json> m = ws->receive_json();
+    ASSERT_TRUE(m) << "only " << pongs << " pongs and " << limited << " rate_limited errors for " << kBurst
+                   << " pings; close code " << ws->close_reason().code << " '" << ws->close_reason().reason << "'";
+    if (is_type(*m, "pong")) {
+      ++pongs;
+    } else if (is_error(*m, "rate_limited")) {
+      ++limited;
+      ASSERT_TRUE((*m)["retry_after_s"].is_number()) << *m;
+      EXPECT_GT((*m)["retry_after_s"].get<double>(), 0.0) << *m;
+      longest_wait = std::max(longest_wait, (*m)["retry_after_s"].get<double>());
+    } else {
+      ADD_FAILURE() << "unexpected: " << *m;
+    }
+  }
+  EXPECT_GT(pongs, 0);
+  EXPECT_GT(limited, 0);
+  EXPECT_LE(longest_wait, 1.0);
+  EXPECT_EQ(metric(http_get(port(), "/metrics").body, "arena_rate_limited_total"), limited);
+
+  std::this_thread::sleep_for(std::chrono::duration<double>(std::min(longest_wait, 1.0)) + 20ms);
+  ws->send_json({{"type", "ping"}, {"ref", "after"}});
+  const std::optional<Json> pong = ws->receive_json();
+  ASSERT_TRUE(pong);
+  EXPECT_TRUE(is_type(*pong, "pong")) << *pong;
+  EXPECT_EQ((*pong)["ref"], "after") << *pong;
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. REST basics, static files and the OpenAPI document.
+
+TEST_F(ServeTest, RestBasicsMetricsAndStaticFiles) {
+  const HttpResult health = http_get(port(), "/api/health");
+  ASSERT_EQ(health.status, 200u) << health.body;
+  EXPECT_EQ(health.json()["status"], "ok") << health.body;
+  EXPECT_EQ(health.header("content-type").rfind("application/json", 0), 0u);
+
+  const HttpResult games = http_get(port(), "/api/games");
+  ASSERT_EQ(games.status, 200u) << games.body;
+  std::set<std::string> names;
+  for (const Json& g : games.json()) names.insert(g.value("name", ""));
+  EXPECT_TRUE(names.count("kuhn_poker")) << games.body;
+  EXPECT_TRUE(names.count("game24")) << games.body;
+
+  std::unique_ptr<WsClient> guest = connect_guest();
+  const HttpResult metrics = http_get(port(), "/metrics");
+  ASSERT_EQ(metrics.status, 200u) << metrics.body;
+  EXPECT_EQ(metrics.header("content-type").rfind("text/plain", 0), 0u) << metrics.header("content-type");
+  EXPECT_NE(metrics.body.find("# TYPE arena_websocket_connections gauge\n"), std::string::npos) << metrics.body;
+  EXPECT_EQ(metric(metrics.body, "arena_websocket_connections"), 1) << metrics.body;
+
+  {
+    std::ofstream(server_.web_dir() / "hello.txt") << "hello from the web folder\n";
+    std::ofstream(server_.web_dir() / "index.html") << "<!doctype html><title>arena</title>\n";
+  }
+  const HttpResult text = http_get(port(), "/hello.txt");
+  ASSERT_EQ(text.status, 200u) << text.body;
+  EXPECT_EQ(text.header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(text.body, "hello from the web folder\n");
+  const HttpResult index = http_get(port(), "/");
+  ASSERT_EQ(index.status, 200u) << index.body;
+  EXPECT_EQ(index.header("content-type").rfind("text/html", 0), 0u) << index.header("content-type");
+  EXPECT_EQ(index.body, "<!doctype html><title>arena</title>\n");
+  EXPECT_EQ(http_get(port(), "/no-such-file.txt").status, 404u);
+}
+
+TEST_F(ServeTest, EveryPathOfTheOpenApiDocumentAnswers) {
+  // Ids that exist: a bot, and a finished match of it.
+  const Bot bot = register_bot("documented-bot");
+  std::unique_ptr<WsClient> ws = connect(bot);
+  MatchClient match(*ws);
+  solve_3388(match);
+
+  const HttpResult doc = http_get(port(), "/api/openapi.json");
+  ASSERT_EQ(doc.status, 200u) << doc.body;
+  const std::optional<Json> openapi = parse_json(doc.body);
+  ASSERT_TRUE(openapi) << "the OpenAPI document is not JSON";
+  ASSERT_TRUE((*openapi)["paths"].is_object() && !(*openapi)["paths"].empty()) << doc.body;
+
+  int checked = 0;
+  for (const auto& [path, operations] : (*openapi)["paths"].items()) {
+    std::string target = path;
+    if (const size_t open = target.find('{'); open != std::string::npos) {
+      const size_t close = target.find('}', open);
+      ASSERT_NE(close, std::string::npos) << path;
+      const int64_t id = path.rfind("/api/players/", 0) == 0   ? bot.id
+                         : path.rfind("/api/matches/", 0) == 0 ? match.match_id()
+                                                               : -1;
+      ASSERT_GT(id, 0) << "no id to put in " << path;
+      target.replace(open, close - open + 1, std::to_string(id));
+      ASSERT_EQ(target.find('{'), std::string::npos) << path;
+    }
+    for (const auto& [method, operation] : operations.items()) {
+      if (method != "get" && method != "post") continue;
+      const HttpResult r = method == "get" ? http_get(port(), target) : http_post(port(), target, "{}");
+      SCOPED_TRACE(method + " " + target);
+      EXPECT_NE(r.status, 404u) << r.body;
+      EXPECT_NE(r.status, 405u) << r.body;
+      EXPECT_LT(r.status, 500u) << r.body;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 1);
+  // The check can fail: a path the document does not have is not found.
+  const HttpResult unknown = http_get(port(), "/api/not-in-the-document");
+  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_EQ(unknown.json()["error"]["code"], "not_found") << unknown.body;
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. SIGTERM: connections get "going away", the process exits 0, the database is whole.
+
+TEST_F(ServeTest, SigtermClosesConnectionsWithGoingAwayAndLeavesTheDatabaseWhole) {
+  const Bot bot = register_bot("last-bot");
+  std::unique_ptr<WsClient> ws = connect(bot);
+  MatchClient match(*ws);
+  match.challenge("kuhn_poker");
+  ASSERT_TRUE(match.next_turn());  // mid-match
+  std::unique_ptr<WsClient> guest = connect_guest();
+
+  server_.terminate();
+  EXPECT_TRUE(ws->wait_closed(5s)) << "no close within 5 s of SIGTERM";
+  EXPECT_EQ(ws->read_error(), websocket::error::closed) << ws->read_error().message();
+  EXPECT_EQ(ws->close_reason().code, websocket::close_code::going_away);
+  EXPECT_TRUE(guest->wait_closed(5s));
+  EXPECT_EQ(guest->close_reason().code, websocket::close_code::going_away);
+  const ExitInfo exit = server_.wait(5s);
+  expect_clean_exit(exit);
+  EXPECT_LT(exit.took, 5s);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(server_.db_path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
+  auto query = [db](const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
+      if (const unsigned char* text = sqlite3_column_text(stmt, 0)) out = reinterpret_cast<const char*>(text);
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  };
+  EXPECT_EQ(query("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(query("SELECT kind FROM players WHERE id = " + std::to_string(bot.id)), "bot");
+  EXPECT_EQ(query("SELECT game FROM matches WHERE id = " + std::to_string(match.match_id())), "kuhn_poker");
+}
+
+}  // namespace
+}  // namespace arena::harness
