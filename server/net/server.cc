@@ -116,11 +116,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   // Closes from the server's side (shutdown).
   void close(websocket::close_reason reason) {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), reason] {
-      if (self->closing_) return;
-      self->closing_ = true;
-      self->ws_.async_close(reason, [self](beast::error_code) {});
-    });
+    asio::post(ws_.get_executor(), [self = shared_from_this(), reason] { self->close_with(reason); });
   }
 
  private:
@@ -140,9 +136,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       enqueue(make_message(error_message(make_error("bad_message", "message larger than " +
                                                                        std::to_string(config_.ws_message_limit) + " bytes"),
                                          nullptr)));
-      closing_ = true;
-      ws_.async_close(websocket::close_reason(websocket::close_code::too_big, "message too big"),
-                      [self = shared_from_this()](beast::error_code) { self->finish(); });
+      close_with(websocket::close_reason(websocket::close_code::too_big, "message too big"));
       return;
     }
     if (ec) return finish();
@@ -165,7 +159,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
         std::visit([&](const auto& m) { handle(m, in->ref); }, in->message);
       }
     }
-    if (!closing_) read();
+    if (closing_) return;
+    if (queue_.size() >= queue_limit() / 2) {
+      read_paused_ = true;  // on_write resumes reading once the queue has drained
+    } else {
+      read();
+    }
   }
 
   // --- Messages ------------------------------------------------------------------------
@@ -327,17 +326,16 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
   // --- Writing: one write in flight, a bounded queue -------------------------------------
+  size_t queue_limit() const {
+    return spectator_only_ ? config_.spectator_queue_limit : config_.player_queue_limit;
+  }
+
   void enqueue(Message m) {
     if (closing_) return;
-    const size_t limit = spectator_only_ ? config_.spectator_queue_limit : config_.player_queue_limit;
-    if (queue_.size() >= limit) {
+    if (queue_.size() >= queue_limit()) {
+      // The client does not read what it is sent: drop it rather than buffer forever.
       ++stats_.ws_dropped_slow;
-      closing_ = true;
-      stats_.outbound_queued -= static_cast<int64_t>(queue_.size());
-      queue_.clear();
-      beast::get_lowest_layer(ws_).cancel();
-      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "too slow: messages are not read"),
-                      [self = shared_from_this()](beast::error_code) { self->finish(); });
+      close_with(websocket::close_reason(websocket::close_code::policy_error, "too slow: messages are not read"));
       return;
     }
     queue_.push_back(std::move(m));
@@ -351,19 +349,51 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
   void on_write(beast::error_code ec, size_t) {
-    if (ec) return finish();
+    if (ec || finished_) return finish();
     ++stats_.ws_messages_out;
     --stats_.outbound_queued;
-    queue_.pop_front();
-    if (!queue_.empty()) write();
+    queue_.pop_front();  // the message just written: kept alive until now
+    if (pending_close_) {
+      // Beast allows one write at a time, and a close is a write: it goes after the last one.
+      auto reason = *pending_close_;
+      pending_close_.reset();
+      return send_close(reason);
+    }
+    if (!queue_.empty()) return write();
+    if (read_paused_ && !closing_) {
+      read_paused_ = false;
+      read();
+    }
+  }
+
+  // Closes with `reason` once the write in flight (if any) is done; what is queued behind it
+  // is dropped. A client that does not take even that write is cut off after a while.
+  void close_with(websocket::close_reason reason) {
+    if (closing_) return;
+    closing_ = true;
+    if (queue_.empty()) return send_close(reason);
+    stats_.outbound_queued -= static_cast<int64_t>(queue_.size() - 1);
+    queue_.erase(queue_.begin() + 1, queue_.end());
+    pending_close_ = reason;
+    drop_timer_.expires_after(std::chrono::seconds(5));
+    drop_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) beast::get_lowest_layer(self->ws_).close();
+    });
+  }
+
+  void send_close(websocket::close_reason reason) {
+    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
+      self->drop_timer_.cancel();
+      self->finish();
+    });
   }
 
   void finish() {
     if (finished_) return;
     finished_ = true;
+    closing_ = true;  // nothing more is queued; a write in flight keeps its message until it ends
     --stats_.websocket_connections;
     stats_.outbound_queued -= static_cast<int64_t>(queue_.size());
-    queue_.clear();
     for (int64_t seek : seeks_) arena_.cancel_seek(seek);
     seeks_.clear();
     hub_.leave(this);
@@ -378,7 +408,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   const ServerConfig& config_;
   PlayerIdentity who_;
   RateLimiter limiter_;
-  std::deque<Message> queue_;
+  std::deque<Message> queue_;  // the front is being written
+  std::optional<websocket::close_reason> pending_close_;
+  asio::steady_timer drop_timer_{ws_.get_executor()};
+  bool read_paused_ = false;
   std::set<int64_t> seeks_;
   bool spectator_only_ = true;  // until the connection sits in a match
   bool closing_ = false;

@@ -7,19 +7,16 @@
 // Threading: none of these classes is thread-safe; use each from the test's thread.
 #pragma once
 
-#include <utility>  // before any Boost header: Boost 1.74 needs it with C++20
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -33,6 +30,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>  // before any Boost header: Boost 1.74 needs it with C++20
 #include <vector>
 
 #include "core/json.h"
@@ -59,10 +57,10 @@ struct ServerOptions {
 
 // How the process ended.
 struct ExitInfo {
-  bool exited = false;  // it exited by itself (not by a signal)
-  int code = -1;        // its exit status when it exited
-  bool killed = false;  // it did not stop within the grace period and was sent SIGKILL
-  int signal = 0;       // the signal that ended it, if one did
+  bool exited = false;                // it exited by itself (not by a signal)
+  int code = -1;                      // its exit status when it exited
+  bool killed = false;                // it did not stop within the grace period and was sent SIGKILL
+  int signal = 0;                     // the signal that ended it, if one did
   std::chrono::milliseconds took{0};  // from SIGTERM to its end
   std::string output;                 // stdout and stderr together
 };
@@ -149,8 +147,8 @@ class ServerProcess {
     });
     const size_t at = output_.find(kServing);
     if (!ready || at == std::string::npos) {
-      throw std::runtime_error("arena serve did not say its port (" + std::string(ready ? "it ended" : "timed out") +
-                               "); output:\n" + output_);
+      throw std::runtime_error("arena serve did not say its port (" +
+                               std::string(ready ? "it ended" : "timed out") + "); output:\n" + output_);
     }
     // "arena: serving http://127.0.0.1:PORT/ (db ...)"
     const size_t host = at + kServing.size();
@@ -187,7 +185,8 @@ class ServerProcess {
   // kills it (SIGKILL).
   ExitInfo wait(std::chrono::milliseconds grace = 5s) {
     ExitInfo info;
-    if (!running() || !terminated_at_) throw std::runtime_error("wait() needs a running server and terminate()");
+    if (!running() || !terminated_at_)
+      throw std::runtime_error("wait() needs a running server and terminate()");
     const auto start = *terminated_at_;
     int status = 0;
     for (;;) {
@@ -258,7 +257,8 @@ inline HttpResult http_request(uint16_t port, http::verb method, const std::stri
   stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
                        [&](beast::error_code ec) { connect_ec = ec; });
   io.run();
-  if (connect_ec) throw std::runtime_error("connect to port " + std::to_string(port) + ": " + connect_ec.message());
+  if (connect_ec)
+    throw std::runtime_error("connect to port " + std::to_string(port) + ": " + connect_ec.message());
 
   http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
@@ -319,15 +319,17 @@ class WsClient {
 
   // Opens ws://127.0.0.1:port/ws with `headers` on the upgrade request; gives the handshake's
   // error (none on success). The server's answer is in upgrade_response() either way.
-  beast::error_code connect(uint16_t port, const Headers& headers = {}, std::chrono::milliseconds timeout = 10s) {
+  beast::error_code connect(uint16_t port, const Headers& headers = {},
+                            std::chrono::milliseconds timeout = 10s) {
     auto& tcp_layer = beast::get_lowest_layer(ws_);
     tcp_layer.expires_after(timeout);
     beast::error_code ec;
     bool done = false;
-    tcp_layer.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), [&](beast::error_code e) {
-      ec = e;
-      done = true;
-    });
+    tcp_layer.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                            [&](beast::error_code e) {
+                              ec = e;
+                              done = true;
+                            });
     run_until([&] { return done; }, Clock::now() + timeout + 1s);
     if (!done) return beast::error::timeout;
     if (ec) return ec;
@@ -363,7 +365,42 @@ class WsClient {
     }
     if (**result) throw std::runtime_error("WebSocket send failed: " + (*result)->message());
   }
-  void send_json(const Json& message, std::chrono::milliseconds timeout = 10s) { send_text(message.dump(), timeout); }
+  void send_json(const Json& message, std::chrono::milliseconds timeout = 10s) {
+    send_text(message.dump(), timeout);
+  }
+
+  // Sends many text frames in one TCP write, so that the server finds them all waiting at
+  // once (as from a client that batches). The frames are built here, masked as a client's
+  // must be; nothing else may be writing meanwhile.
+  void send_burst(const std::vector<std::string>& texts, std::chrono::milliseconds timeout = 10s) {
+    if (!open_) throw std::runtime_error("send on a closed WebSocket");
+    auto wire = std::make_shared<std::string>();
+    for (const std::string& text : texts) {
+      wire->push_back(static_cast<char>(0x81));  // FIN, text
+      const uint64_t n = text.size();
+      if (n < 126) {
+        wire->push_back(static_cast<char>(0x80 | n));
+      } else if (n < 65536) {
+        wire->push_back(static_cast<char>(0x80 | 126));
+        for (int shift = 8; shift >= 0; shift -= 8) wire->push_back(static_cast<char>((n >> shift) & 0xff));
+      } else {
+        wire->push_back(static_cast<char>(0x80 | 127));
+        for (int shift = 56; shift >= 0; shift -= 8) wire->push_back(static_cast<char>((n >> shift) & 0xff));
+      }
+      const uint32_t key = ++mask_seed_ * 2654435761u;
+      const char mask[4] = {static_cast<char>(key >> 24), static_cast<char>(key >> 16),
+                            static_cast<char>(key >> 8), static_cast<char>(key)};
+      wire->append(mask, 4);
+      for (size_t i = 0; i < text.size(); ++i) wire->push_back(static_cast<char>(text[i] ^ mask[i % 4]));
+    }
+    auto result = std::make_shared<std::optional<beast::error_code>>();
+    asio::async_write(beast::get_lowest_layer(ws_), asio::buffer(*wire),
+                      [wire, result](beast::error_code ec, size_t) { *result = ec; });
+    if (!run_until([&] { return result->has_value(); }, Clock::now() + timeout)) {
+      throw std::runtime_error("timed out sending a burst of WebSocket messages");
+    }
+    if (**result) throw std::runtime_error("WebSocket burst failed: " + (*result)->message());
+  }
 
   // The next message; nullopt when none came in time or the connection is closed.
   std::optional<Json> receive_json(std::chrono::milliseconds timeout = 10s) {
@@ -376,7 +413,8 @@ class WsClient {
 
   // The first message for which `match` is true; the ones before it go to `skipped`.
   std::optional<Json> receive_until(const std::function<bool(const Json&)>& match,
-                                    std::chrono::milliseconds timeout = 10s, std::vector<Json>* skipped = nullptr) {
+                                    std::chrono::milliseconds timeout = 10s,
+                                    std::vector<Json>* skipped = nullptr) {
     const auto deadline = Clock::now() + timeout;
     for (;;) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -460,6 +498,7 @@ class WsClient {
   std::deque<Json> inbox_;
   std::optional<beast::error_code> read_error_;
   bool open_ = false;
+  uint32_t mask_seed_ = 0;
 };
 
 }  // namespace arena::harness
