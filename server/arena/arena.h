@@ -112,8 +112,6 @@ class Arena {
   // Stops starting new matches; matches in play go on.
   void stop();
 
-  const ArenaConfig& config() const { return config_; }
-  db::Store& store() { return store_; }
 
  private:
   struct PendingChallenge {
