@@ -4,6 +4,11 @@ namespace arena {
 
 void Agent::choose_async(std::unique_ptr<State> state, Player seat, Budget budget,
                          std::function<void(Result<Decision>)> done) {
+  if (decides_inline()) {
+    done(state->is_terminal() ? Result<Decision>(make_error("no_decision", "the game is over"))
+                              : decide(*state, seat, budget));
+    return;
+  }
   // shared_ptr because the pool's jobs are copyable std::functions.
   std::shared_ptr<State> owned(std::move(state));
   pool_.post([this, owned, seat, budget, done = std::move(done)] {

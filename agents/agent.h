@@ -42,9 +42,13 @@ class Agent {
 
   // The spec the agent was made from, e.g. "random" (what match records show).
   virtual std::string name() const = 0;
+  // Whether decide() takes microseconds and never blocks (random play): choose_async()
+  // then decides on the caller's thread instead of a round trip through the pool.
+  virtual bool decides_inline() const { return false; }
 
-  // Chooses for `seat`, which must be to act in `state`. Returns at once; `done` is called
-  // on a pool thread with the decision, or an Error when the agent cannot decide.
+  // Chooses for `seat`, which must be to act in `state`. Returns at once (after deciding,
+  // for an agent that decides inline); `done` is called on a pool thread, or on the
+  // caller's for an inline agent, with the decision or an Error when it cannot decide.
   void choose_async(std::unique_ptr<State> state, Player seat, Budget budget,
                     std::function<void(Result<Decision>)> done);
   // The same, as a future.

@@ -13,12 +13,13 @@ class RandomAgent final : public Agent {
  public:
   explicit RandomAgent(uint64_t seed, ThreadPool& pool = ThreadPool::shared()) : Agent(pool), rng_(seed) {}
   std::string name() const override { return "random"; }
+  bool decides_inline() const override { return true; }
 
  protected:
   Result<Decision> decide(const State& state, Player seat, Budget budget) override;
 
  private:
-  std::mutex mutex_;  // guards rng_ (decide runs on a pool thread)
+  std::mutex mutex_;  // guards rng_ (successive decisions may run on different threads)
   Rng rng_;
 };
 

@@ -261,8 +261,9 @@ void SqliteStore::create_match(const MatchRow& match, const std::vector<SeatRow>
   enqueue({[=](Connection& db) -> Result<int64_t> {
              Result<int64_t> id = exec_insert(
                  db,
-                 "INSERT INTO matches (game, rating_group, rated, status, seed, time_control, puzzle_player_id) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 "INSERT INTO matches (game, rating_group, rated, status, seed, time_control, puzzle_player_id, "
+                 "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                 "CASE WHEN ?4 = 'active' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)",
                  match.game, match.rating_group, int64_t{match.rated}, match.status, static_cast<int64_t>(match.seed),
                  match.time_control, match.puzzle_player_id);
              if (!id.ok()) return id;
@@ -301,16 +302,19 @@ void SqliteStore::set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, D
       std::move(done));
 }
 
-void SqliteStore::append_move(int64_t match_id, const MoveRow& move, Done done) {
+void SqliteStore::append_moves(int64_t match_id, std::vector<MoveRow> moves, Done done) {
   enqueue_status(
-      [=](Connection& db) -> Status {
-        Result<int64_t> r = exec_insert(
-            db,
-            "INSERT INTO moves (match_id, ply, seat, action, step, think_ms, clocks_ms, rewards) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            match_id, int64_t{move.ply}, int64_t{move.seat}, move.action, move.step.dump(), move.think_ms,
-            Json(move.clocks_ms).dump(), Json(move.rewards).dump());
-        return r.ok() ? ok_status() : Status(r.error());
+      [match_id, moves = std::move(moves)](Connection& db) -> Status {
+        for (const MoveRow& move : moves) {
+          Result<int64_t> r = exec_insert(
+              db,
+              "INSERT INTO moves (match_id, ply, seat, action, step, think_ms, clocks_ms, rewards) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              match_id, int64_t{move.ply}, int64_t{move.seat}, move.action, move.step.dump(), move.think_ms,
+              Json(move.clocks_ms).dump(), Json(move.rewards).dump());
+          if (!r.ok()) return r.error();
+        }
+        return ok_status();
       },
       std::move(done));
 }

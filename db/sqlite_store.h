@@ -26,7 +26,7 @@ class SqliteStore final : public Store {
   void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) override;
   void start_match(int64_t match_id, Done done) override;
   void set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) override;
-  void append_move(int64_t match_id, const MoveRow& move, Done done) override;
+  void append_moves(int64_t match_id, std::vector<MoveRow> moves, Done done) override;
   void finish_match(const MatchEnd& end, Done done) override;
   void add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
                  DoneId done) override;

@@ -31,13 +31,18 @@ class Store {
   virtual void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) = 0;
   // A puzzle and its player (kind puzzle, named by the spec), created if new; gives the player id.
   virtual void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty, DoneId done) = 0;
-  // A new match with its seats; gives the match id. The row's id is ignored.
+  // A new match with its seats; gives the match id. The row's id is ignored. A match
+  // created with status "active" is started at once (no start_match()).
   virtual void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) = 0;
   virtual void start_match(int64_t match_id, Done done) = 0;
   // Sets the puzzle a match turned out to be (known after a chance deal).
   virtual void set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) = 0;
-  // One move; a (match, ply) already stored is an error, never an overwrite.
-  virtual void append_move(int64_t match_id, const MoveRow& move, Done done) = 0;
+  // Consecutive moves (a run of chance outcomes, or one move) as one write: all or none.
+  // A (match, ply) already stored is an error, never an overwrite.
+  virtual void append_moves(int64_t match_id, std::vector<MoveRow> moves, Done done) = 0;
+  void append_move(int64_t match_id, const MoveRow& move, Done done) {
+    append_moves(match_id, {move}, std::move(done));
+  }
   // The end of a match and the rating updates it causes: one transaction.
   virtual void finish_match(const MatchEnd& end, Done done) = 0;
   // A bot's API token, stored as a SHA-256 hash; gives the token id.

@@ -86,8 +86,9 @@ std::vector<int64_t> Arena::live_matches() {
 // Creating matches
 
 Result<std::shared_ptr<Match>> Arena::build(int64_t id, const MatchRequest& request, std::shared_ptr<const Game> game,
-                                            std::vector<SeatInfo> seats) {
+                                            std::vector<SeatInfo> seats, bool stored_active) {
   MatchSetup setup;
+  setup.stored_active = stored_active;
   setup.id = id;
   setup.game = game;
   setup.seats = std::move(seats);
@@ -150,6 +151,7 @@ void Arena::create_match(MatchRequest request, std::function<void(Result<int64_t
     row.rated = request.rated;
     row.seed = *request.seed;
     row.time_control = request.time_control.to_string();
+    row.status = "active";  // it starts as soon as it is stored
     std::vector<db::SeatRow> seat_rows;
     for (size_t i = 0; i < pending->seats.size(); ++i) {
       seat_rows.push_back({static_cast<int>(i), pending->seats[i].player_id, pending->seats[i].name,
@@ -157,7 +159,7 @@ void Arena::create_match(MatchRequest request, std::function<void(Result<int64_t
     }
     store_.create_match(row, seat_rows, [this, pending, request, game, done](Result<int64_t> id) {
       if (!id.ok()) return done(id.error());
-      Result<std::shared_ptr<Match>> match = build(*id, request, game, pending->seats);
+      Result<std::shared_ptr<Match>> match = build(*id, request, game, pending->seats, /*stored_active=*/true);
       if (!match.ok()) return done(match.error());
       {
         std::lock_guard lock(mutex_);
@@ -303,7 +305,7 @@ Status Arena::recover() {
     Result<std::shared_ptr<const Game>> game = make_game(record.match.game);
     if (!game.ok()) why = game.error();
     if (!why && agents_only) {
-      Result<std::shared_ptr<Match>> match = build(record.match.id, request, *game, seats);
+      Result<std::shared_ptr<Match>> match = build(record.match.id, request, *game, seats, /*stored_active=*/false);
       if (match.ok()) {
         Status restored = (*match)->restore(record.moves, record.match.status == "active");
         if (restored.ok()) {

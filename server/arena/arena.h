@@ -130,7 +130,7 @@ class Arena {
   uint64_t next_seed();
   MatchHooks hooks();
   Result<std::shared_ptr<Match>> build(int64_t id, const MatchRequest& request,
-                                       std::shared_ptr<const Game> game, std::vector<SeatInfo> seats);
+                                       std::shared_ptr<const Game> game, std::vector<SeatInfo> seats, bool stored_active);
 
   asio::io_context& io_;
   db::Store& store_;

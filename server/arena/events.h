@@ -32,8 +32,10 @@ struct MatchStarted {
   int64_t match_id;
 };
 
-// After every stored step: the full state, for each seat and for spectators. `legal[s]`
-// lists seat s's legal actions in notation when s is to act (empty otherwise).
+// After a stored step where someone is to act or the game is over (never at a chance
+// node): the full state for each remote seat (null for an agent's seat) and for
+// spectators. `legal[s]` lists remote seat s's legal actions in notation when s is to act
+// (empty otherwise).
 struct StateChanged {
   int64_t match_id;
   int ply;

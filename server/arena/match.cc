@@ -42,18 +42,26 @@ Match::~Match() = default;
 
 void Match::start() {
   auto self = shared_from_this();
+  if (setup_.stored_active) {
+    asio::post(strand_, [self] { self->begin(); });
+    return;
+  }
   store_.start_match(id(), [self](Status s) {
     asio::post(self->strand_, [self, s] {
       if (!s.ok()) {
         self->finish({}, "store_error", "aborted");
         return;
       }
-      self->phase_ = Phase::kRunning;
-      self->hooks_.emit(MatchStarted{self->id()});
-      self->hooks_.emit(self->state_event());
-      self->advance();
+      self->begin();
     });
   });
+}
+
+void Match::begin() {
+  phase_ = Phase::kRunning;
+  hooks_.emit(MatchStarted{id()});
+  announce_state();
+  advance();
 }
 
 Status Match::restore(const std::vector<db::MoveRow>& moves, bool started) {
@@ -95,7 +103,7 @@ void Match::resume() {
       self->start();
       return;
     }
-    self->hooks_.emit(self->state_event());
+    self->announce_state();
     self->advance();
   });
 }
@@ -118,11 +126,16 @@ void Match::advance() {
     return;
   }
   if (state_->is_chance_node()) {
-    const Action outcome = draw_chance();
-    std::string text = state_->action_to_string(kChancePlayer, outcome);  // stored; never broadcast
-    Status s = state_->apply(outcome);
-    assert(s.ok());
-    store_step(kChancePlayer, std::move(text), Json(outcome), 0, {});
+    // A run of chance outcomes (a deal) is drawn and stored as one write.
+    std::vector<db::MoveRow> rows;
+    while (state_->is_chance_node()) {
+      const Action outcome = draw_chance();
+      std::string text = state_->action_to_string(kChancePlayer, outcome);  // stored; never broadcast
+      Status s = state_->apply(outcome);
+      assert(s.ok());
+      rows.push_back(step_row(kChancePlayer, std::move(text), Json(outcome), 0));
+    }
+    store_steps(std::move(rows), {});
     return;
   }
   ++generation_;
@@ -271,7 +284,7 @@ Status Match::accept_move(int seat, const std::vector<Action>& actions, Done ack
     assert(s.ok());
     std::vector<Done> acks;
     if (ack) acks.push_back(std::move(ack));
-    store_step(seat, text, Json(actions[0]), think_ms, std::move(acks));
+    store_steps({step_row(seat, text, Json(actions[0]), think_ms)}, std::move(acks));
     return ok_status();
   }
 
@@ -298,13 +311,11 @@ Status Match::accept_move(int seat, const std::vector<Action>& actions, Done ack
     if (a) acks.push_back(std::move(a));
     a = nullptr;
   }
-  store_step(kSimultaneousPlayer, texts.dump(), Json{{"orders", orders}}, think_ms, std::move(acks));
+  store_steps({step_row(kSimultaneousPlayer, texts.dump(), Json{{"orders", orders}}, think_ms)}, std::move(acks));
   return ok_status();
 }
 
-void Match::store_step(int seat, std::string action_text, Json step, int64_t think_ms, std::vector<Done> acks) {
-  phase_ = phase_ == Phase::kEnded ? Phase::kEnded : Phase::kStoring;
-  ++generation_;  // no timer or late answer may act on the old turn
+db::MoveRow Match::step_row(int seat, std::string action_text, Json step, int64_t think_ms) const {
   db::MoveRow row;
   row.ply = state_->ply() - 1;
   row.seat = seat;
@@ -313,27 +324,40 @@ void Match::store_step(int seat, std::string action_text, Json step, int64_t thi
   row.think_ms = think_ms;
   row.clocks_ms = setup_.time_control.kind == TimeControl::Kind::kUntimed ? std::vector<int64_t>{} : clock_readings();
   row.rewards = state_->rewards();
+  return row;
+}
+
+void Match::store_steps(std::vector<db::MoveRow> rows, std::vector<Done> acks) {
+  phase_ = phase_ == Phase::kEnded ? Phase::kEnded : Phase::kStoring;
+  ++generation_;  // no timer or late answer may act on the old turn
   auto self = shared_from_this();
-  store_.append_move(id(), row, [self, row, acks = std::move(acks)](Status s) mutable {
-    asio::post(self->strand_, [self, s = std::move(s), row = std::move(row), acks = std::move(acks)]() mutable {
-      self->on_stored(std::move(s), std::move(row), std::move(acks));
+  std::vector<db::MoveRow> stored = rows;  // announced once the store has them
+  store_.append_moves(id(), std::move(rows), [self, stored = std::move(stored), acks = std::move(acks)](Status s) mutable {
+    asio::post(self->strand_, [self, s = std::move(s), stored = std::move(stored), acks = std::move(acks)]() mutable {
+      self->on_stored(std::move(s), std::move(stored), std::move(acks));
     });
   });
 }
 
-void Match::on_stored(Status status, db::MoveRow row, std::vector<Done> acks) {
+void Match::on_stored(Status status, std::vector<db::MoveRow> rows, std::vector<Done> acks) {
   for (Done& ack : acks) answer(ack, status);
   if (!status.ok()) {
     // The store refused the step: nothing after it can be trusted to be kept.
     if (phase_ != Phase::kEnded) finish({}, "store_error", "aborted");
     return;
   }
-  hooks_.emit(MoveMade{id(), row.ply, row.seat, row.seat == kChancePlayer ? std::string() : row.action, row.think_ms,
-                       row.clocks_ms.empty() ? clock_readings() : row.clocks_ms});
+  for (db::MoveRow& row : rows) {
+    hooks_.emit(MoveMade{id(), row.ply, row.seat, row.seat == kChancePlayer ? std::string() : std::move(row.action),
+                         row.think_ms, row.clocks_ms.empty() ? clock_readings() : std::move(row.clocks_ms)});
+  }
   if (phase_ == Phase::kEnded) return;  // ended (resigned, flagged) while this step was stored
-  hooks_.emit(state_event());
+  announce_state();
   phase_ = Phase::kRunning;
   advance();
+}
+
+void Match::announce_state() {
+  if (!state_->is_chance_node()) hooks_.emit(state_event());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -473,8 +497,10 @@ StateChanged Match::state_event() const {
   for (Player p : state_->players_to_act()) e.to_act.push_back(p);
   e.spectator_view = state_->view(kSpectator);
   e.legal.resize(setup_.seats.size());
+  e.seat_views.resize(setup_.seats.size());
   for (int seat = 0; seat < static_cast<int>(setup_.seats.size()); ++seat) {
-    e.seat_views.push_back(state_->view(seat));
+    if (!setup_.seats[seat].remote) continue;  // an agent's seat: nobody outside reads its view
+    e.seat_views[seat] = state_->view(seat);
     if (std::find(e.to_act.begin(), e.to_act.end(), seat) == e.to_act.end()) continue;
     for (Action a : state_->legal_actions(seat)) e.legal[seat].push_back(state_->action_to_string(seat, a));
   }

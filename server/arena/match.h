@@ -48,6 +48,7 @@ struct MatchSetup {
   bool rated = false;
   Millis disconnect_grace{30'000};
   Millis min_move_interval{0};  // pacing for agent seats (house matches people watch)
+  bool stored_active = false;   // the match row was created active: start() writes nothing
 };
 
 class Match : public std::enable_shared_from_this<Match> {
@@ -57,7 +58,7 @@ class Match : public std::enable_shared_from_this<Match> {
   Match(asio::io_context& io, db::Store& store, MatchSetup setup, MatchHooks hooks);
   ~Match();
 
-  // Starts a new (pending) match: marks it active in the store, then plays.
+  // Starts a new match: marks it active in the store (unless it was created active), then plays.
   void start();
   // Replays stored steps into a recovered match (before resume()); chance steps must be
   // the ones the seed draws. An Error means the record and the seed disagree.
@@ -93,13 +94,20 @@ class Match : public std::enable_shared_from_this<Match> {
   enum class Phase { kPending, kRunning, kStoring, kEnded };
   using SteadyClock = std::chrono::steady_clock;
 
+  void begin();  // on the strand, once the store knows the match is active
   void advance();
   void ask(int seat);
   void begin_turn(const std::vector<int>& seats);
   void on_decision(int seat, uint64_t generation, Result<Decision> decision);
   Status accept_move(int seat, const std::vector<Action>& actions, Done ack);
-  void store_step(int seat, std::string action_text, Json step, int64_t think_ms, std::vector<Done> acks);
-  void on_stored(Status status, db::MoveRow row, std::vector<Done> acks);
+  // The step just applied, as its stored row.
+  db::MoveRow step_row(int seat, std::string action_text, Json step, int64_t think_ms) const;
+  // Stores steps just applied (one write), then announces them and goes on.
+  void store_steps(std::vector<db::MoveRow> rows, std::vector<Done> acks);
+  void on_stored(Status status, std::vector<db::MoveRow> rows, std::vector<Done> acks);
+  // A state is announced where someone acts or the game is over; a chance node is passed
+  // through at once, so the state before a deal is never sent.
+  void announce_state();
   void flag(int seat);
   void finish(std::vector<double> returns, std::string termination, std::string status = "finished");
   void write_end(std::vector<double> returns, std::string termination, std::string status,

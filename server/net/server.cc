@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "core/thread_pool.h"
 #include "server/net/auth.h"
@@ -69,11 +70,14 @@ class Hub {
     std::set<std::weak_ptr<WsSession>, std::owner_less<std::weak_ptr<WsSession>>> spectators;
   };
   void send_to_player(int64_t player_id, const Message& m);
+  // Counts (delta +1) or uncounts (-1) a route's match for each remote player seated in it.
+  void count_live(const Route& route, int delta);
 
   Arena& arena_;
   std::mutex mutex_;
   std::map<int64_t, Route> routes_;  // live matches with at least one remote seat, or spectated
   std::map<int64_t, std::vector<std::weak_ptr<WsSession>>> players_;  // player id -> connections
+  std::unordered_map<int64_t, int> live_matches_;  // player id -> routed matches it sits in
 };
 
 // ---------------------------------------------------------------------------------------
@@ -432,8 +436,11 @@ void Hub::send_to_player(int64_t player_id, const Message& m) {
 void Hub::on_event(const ArenaEvent& event) {
   std::lock_guard lock(mutex_);
   if (const auto* e = std::get_if<MatchCreated>(&event)) {
-    Route& route = routes_[e->match_id];
+    auto [it, fresh] = routes_.try_emplace(e->match_id);
+    Route& route = it->second;
+    if (!fresh) count_live(route, -1);
     route.created = *e;
+    count_live(route, +1);
     for (size_t seat = 0; seat < e->seats.size(); ++seat) {
       if (!e->seats[seat].remote) continue;
       auto it = players_.find(e->seats[seat].player_id);
@@ -476,6 +483,7 @@ void Hub::on_event(const ArenaEvent& event) {
     for (const auto& weak : it->second.spectators) {
       if (auto s = weak.lock()) s->send(end);
     }
+    count_live(it->second, -1);
     routes_.erase(it);
   } else if (const auto* e = std::get_if<SeatError>(&event)) {
     auto it = routes_.find(e->match_id);
@@ -563,6 +571,7 @@ bool Hub::spectate(const std::shared_ptr<WsSession>& session, int64_t match_id) 
       route.created = MatchCreated{match_id, match->game().spec(), match->seats(), match->rated(),
                                    match->time_control().to_string()};
       it = routes_.emplace(match_id, std::move(route)).first;
+      count_live(it->second, +1);
     }
     it->second.spectators.insert(session);
   }
@@ -597,16 +606,16 @@ std::optional<int> Hub::seat_of(int64_t player_id, int64_t match_id) {
 
 int Hub::live_matches_of(int64_t player_id) {
   std::lock_guard lock(mutex_);
-  int n = 0;
-  for (const auto& [id, route] : routes_) {
-    for (const SeatInfo& s : route.created.seats) {
-      if (s.remote && s.player_id == player_id) {
-        ++n;
-        break;
-      }
-    }
+  auto it = live_matches_.find(player_id);
+  return it == live_matches_.end() ? 0 : it->second;
+}
+
+void Hub::count_live(const Route& route, int delta) {
+  std::set<int64_t> counted;  // a player in two seats of one match has one live match
+  for (const SeatInfo& s : route.created.seats) {
+    if (!s.remote || !counted.insert(s.player_id).second) continue;
+    if ((live_matches_[s.player_id] += delta) <= 0) live_matches_.erase(s.player_id);
   }
-  return n;
 }
 
 void Hub::send_snapshot(const std::shared_ptr<WsSession>& session, int64_t match_id, std::optional<int> seat) {

@@ -40,15 +40,32 @@ TEST(RandomAgent, SameSeedSameChoices) {
   }
 }
 
-TEST(RandomAgent, DecidesOffTheCallersThread) {
+// An agent with the default choose_async(): it decides on the pool.
+class FirstLegalAgent final : public Agent {
+ public:
+  using Agent::Agent;
+  std::string name() const override { return "first"; }
+
+ protected:
+  Result<Decision> decide(const State& state, Player, Budget) override { return Decision{{state.legal_actions()[0]}}; }
+};
+
+TEST(Agent, DecidesOffTheCallersThreadUnlessItDecidesInline) {
   // A pool of one worker that is kept busy: choose() must still return at once.
   ThreadPool pool(1);
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   pool.post([gate] { gate.wait(); });
-  RandomAgent agent(1, pool);
-  std::future<Result<Decision>> pending = agent.choose(dealt_kuhn(), 0, {});
+  FirstLegalAgent pooled(pool);
+  std::future<Result<Decision>> pending = pooled.choose(dealt_kuhn(), 0, {});
   EXPECT_EQ(pending.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+
+  // Random play is decided on the caller's thread: its answer is there before the pool frees.
+  RandomAgent random(1, pool);
+  std::future<Result<Decision>> inline_answer = random.choose(dealt_kuhn(), 0, {});
+  EXPECT_EQ(inline_answer.wait_for(std::chrono::milliseconds(0)), std::future_status::ready);
+  EXPECT_TRUE(inline_answer.get().ok());
+
   release.set_value();
   EXPECT_TRUE(pending.get().ok());
 }
