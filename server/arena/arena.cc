@@ -24,8 +24,19 @@ Arena::Arena(asio::io_context& io, db::Store& store, ArenaConfig config)
                           : static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
   if (config_.house_games.empty()) {
     for (const GameRegistration& r : GameRegistry::instance().registrations()) {
-      if (r.type.name.rfind("test_", 0) != 0) config_.house_games.push_back(r.type.name);
+      if (r.type.name.rfind("test_", 0) == 0) continue;
+      config_.house_games.push_back(r.example_specs.empty() ? r.type.name : r.example_specs.front());
     }
+  }
+  if (config_.house_matches <= 0) return;
+  for (const std::string& spec : config_.house_games) {
+    Result<std::shared_ptr<const Game>> game = make_game(spec);
+    if (!game.ok()) continue;
+    HouseLineup lineup{(*game)->spec(), {}};
+    for (const std::string& agent : config_.house_agents) {
+      if (make_agent(agent, **game, 0).ok()) lineup.agents.push_back(agent);
+    }
+    if (!lineup.agents.empty()) house_lineups_.push_back(std::move(lineup));
   }
 }
 
@@ -350,17 +361,17 @@ void Arena::top_up_house_matches() {
     MatchRequest request;
     {
       std::lock_guard lock(mutex_);
-      if (!house_on_ || stopped_ || config_.house_games.empty() || config_.house_agents.empty()) return;
+      if (!house_on_ || stopped_ || house_lineups_.empty()) return;
       if (static_cast<int>(house_.size()) + house_starting_ >= config_.house_matches) return;
       ++house_starting_;
-      request.game = config_.house_games[seeds_.uniform(config_.house_games.size())];
+      const HouseLineup& lineup = house_lineups_[seeds_.uniform(house_lineups_.size())];
+      request.game = lineup.game;
       request.seed = seeds_.next_u64();
-    }
-    Result<std::shared_ptr<const Game>> game = make_game(request.game);
-    const int players = game.ok() ? (*game)->num_players() : 0;
-    for (int i = 0; i < players; ++i) {
-      std::lock_guard lock(mutex_);
-      request.seats.push_back(SeatRequest::agent_seat(config_.house_agents[seeds_.uniform(config_.house_agents.size())]));
+      Result<std::shared_ptr<const Game>> game = make_game(request.game);
+      const int players = game.ok() ? (*game)->num_players() : 0;
+      for (int i = 0; i < players; ++i) {
+        request.seats.push_back(SeatRequest::agent_seat(lineup.agents[seeds_.uniform(lineup.agents.size())]));
+      }
     }
     request.rated = true;
     request.min_move_interval = config_.house_move_interval;
@@ -378,7 +389,6 @@ void Arena::top_up_house_matches() {
       }
       if (again) asio::post(io_, [this] { top_up_house_matches(); });
     });
-    if (!game.ok()) return;  // a bad house game: do not loop on it
   }
 }
 

@@ -58,8 +58,11 @@ struct Seek {
 struct ArenaConfig {
   // House matches: this many rated agent-vs-agent matches kept running.
   int house_matches = 2;
-  std::vector<std::string> house_games;                  // specs; empty: every registered game's default
-  std::vector<std::string> house_agents = {"random"};    // agent specs that play house matches
+  // Specs; empty: every registered game's showcase (its first example spec, e.g. go(size=9)).
+  std::vector<std::string> house_games;
+  // Agent specs that play house matches; each game gets the ones that can play it (GNU Go
+  // plays Go only, and only where it is installed). They are the games' rating anchors.
+  std::vector<std::string> house_agents = {"random"};
   Millis house_move_interval{500};                       // pacing, so people can watch
   // Agents that accept challenges (spec -> accepted), for people and bots to play against.
   std::vector<std::string> challengeable_agents = {"random"};
@@ -150,6 +153,11 @@ class Arena {
   int64_t next_seek_ = 1;
   std::map<int64_t, PendingChallenge> challenges_;
   int64_t next_challenge_ = 1;
+  struct HouseLineup {
+    std::string game;                 // a spec
+    std::vector<std::string> agents;  // the house agents that can play it
+  };
+  std::vector<HouseLineup> house_lineups_;  // fixed at construction
   std::set<int64_t> house_;  // ids of live house matches
   int house_starting_ = 0;
   bool house_on_ = false;

@@ -38,7 +38,10 @@ int run_serve(const std::vector<std::string>& argv) {
        {"threads", true, "network threads (default: the number of cores)"},
        {"web", true, "folder of the web UI (default ./web)"},
        {"house-matches", true, "agent-vs-agent matches kept running for people to watch (default 2)"},
-       {"house-interval-ms", true, "pause before each house agent move, so people can follow (default 500)"}});
+       {"house-interval-ms", true, "pause before each house agent move, so people can follow (default 500)"},
+       {"house-agents", true,
+        "agents that play house matches and accept challenges, separated by ';' (default "
+        "'random;gtp:gnugo(level=1)'; each game gets the ones that can play it)"}});
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const Args& args = std::get<Args>(parsed);
   auto fail = [](const std::string& m) {
@@ -65,6 +68,14 @@ int run_serve(const std::vector<std::string>& argv) {
   ArenaConfig arena_config;
   arena_config.house_matches = static_cast<int>(*house);
   arena_config.house_move_interval = Millis(*interval);
+  arena_config.house_agents.clear();
+  const std::string agents = args.get("house-agents", "random;gtp:gnugo(level=1)");
+  for (size_t from = 0; from <= agents.size();) {
+    const size_t end = std::min(agents.find(';', from), agents.size());
+    if (end > from) arena_config.house_agents.push_back(agents.substr(from, end - from));
+    from = end + 1;
+  }
+  arena_config.challengeable_agents = arena_config.house_agents;
   Arena arena(io, **store, arena_config);
   if (Status s = arena.recover(); !s.ok()) {
     std::cerr << "arena serve: recovery failed: " << s.error().message << "\n";
