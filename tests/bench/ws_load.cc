@@ -91,6 +91,7 @@ const Json& field(const Json& j, const char* key) {
 // --- Options ---------------------------------------------------------------------------
 
 struct Options {
+  std::string game = "kuhn_poker";  // what the bots challenge the house random agent to
   int connections = 1000;
   int players = 0;         // bot players the connections share; 0: one per connection
   int spectators = -1;     // -1: a tenth of the connections
@@ -112,6 +113,8 @@ struct Options {
 
 const char* kUsage =
     "usage: ws_load (--launch PATH_TO_ARENA | --port P [--server-pid PID]) [options]\n"
+    "  --game SPEC            the game the bots play against house random (default kuhn_poker;\n"
+    "                         go(size=9) has about 50 bot moves a match instead of 1.2)\n"
     "  --connections B        bot WebSocket connections (default 1000)\n"
     "  --players P            bot players they share (default: one per connection)\n"
     "  --spectators S         spectator connections (default B/10)\n"
@@ -159,7 +162,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
       value = argv[++i];
     }
     try {
-      if (name == "--connections") o.connections = std::stoi(value);
+      if (name == "--game") o.game = value;
+      else if (name == "--connections") o.connections = std::stoi(value);
       else if (name == "--players") o.players = std::stoi(value);
       else if (name == "--spectators") o.spectators = std::stoi(value);
       else if (name == "--spectate-from") o.spectate_from = value;
@@ -545,6 +549,7 @@ struct Shared {
   LiveMatches live;
   bool bots_feed_live = true;  // false when spectators read the server's list instead
   int spectate_every_ms = 100;
+  std::string game = "kuhn_poker";
 };
 
 // What one connection measured. Read only after its io threads have joined.
@@ -722,7 +727,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 // --- Bots ---------------------------------------------------------------------------------
 
-// A bot: challenges "random" to Kuhn poker, plays a random legal move whenever a state asks
+// A bot: challenges "random" to the game (--game, Kuhn poker by default), plays a random legal move whenever a state asks
 // it to act, and challenges again after each match_end. One request (challenge or move) in
 // flight at a time; a move counts as answered when its ack arrives.
 class Bot : public Connection {
@@ -773,7 +778,7 @@ class Bot : public Connection {
       ++stats_.moves_sent;
     } else if (mine_.empty()) {
       request(Waiting::kChallenge,
-              Json{{"type", "challenge"}, {"to", "random"}, {"game", "kuhn_poker"}, {"rated", false}, {"ref", ++ref_}}
+              Json{{"type", "challenge"}, {"to", "random"}, {"game", shared_.game}, {"rated", false}, {"ref", ++ref_}}
                   .dump());
     }
   }
@@ -1298,20 +1303,27 @@ void print_connections(const Totals& t, rlim_t open_files) {
   if (!t.drops.empty()) print_tallies("dropped:", t.drops);
 }
 
-// The server's /metrics counters, one line each.
-void print_metrics(tcp::endpoint server) {
+// The server's /metrics samples by name (empty when unavailable); printed when `print`.
+std::map<std::string, double> read_metrics(tcp::endpoint server, bool print) {
   HttpClient client(server);
   HttpClient::Reply r = client.request(http::verb::get, "/metrics");
+  std::map<std::string, double> samples;
   if (r.status != 200) {
-    std::printf("  server /metrics: unavailable (%s)\n", r.status ? std::to_string(r.status).c_str() : r.error.c_str());
-    return;
+    if (print) {
+      std::printf("  server /metrics: unavailable (%s)\n", r.status ? std::to_string(r.status).c_str() : r.error.c_str());
+    }
+    return samples;
   }
-  std::printf("  server /metrics at the end of the window:\n");
+  if (print) std::printf("  server /metrics at the end of the window:\n");
   std::istringstream lines(r.body);
   std::string line;
   while (std::getline(lines, line)) {
-    if (!line.empty() && line[0] != '#') std::printf("    %s\n", line.c_str());
+    if (line.empty() || line[0] == '#') continue;
+    if (print) std::printf("    %s\n", line.c_str());
+    const size_t space = line.rfind(' ');
+    if (space != std::string::npos) samples[line.substr(0, space)] = std::atof(line.c_str() + space + 1);
   }
+  return samples;
 }
 
 // Polls GET /api/matches?status=active into the spectators' list until stopped.
@@ -1354,6 +1366,7 @@ class MatchListPoller {
 // What the summary compares.
 struct ArenaFigures {
   double moves_per_s = 0;
+  double messages_per_s = 0;  // WebSocket messages in and out, by the server's counters
   double p99_ms = 0;
   bool clean = false;  // every connection opened, none dropped, no bot errors
   int move_bytes = 0;   // averages, for the echo reference
@@ -1405,6 +1418,7 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   shared.host = "127.0.0.1:" + std::to_string(port);
   shared.bots_feed_live = o.spectate_from == "bots";
   shared.spectate_every_ms = o.spectate_every_ms;
+  shared.game = o.game;
 
   // Players: bots (shared by the connections when --players < --connections) and
   // spectators, with names no earlier run has taken.
@@ -1437,11 +1451,13 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   std::optional<double> cpu_at_start, cpu_at_end;
   std::map<std::string, double> threads_at_start, threads_at_end;
   std::optional<long> peak_kib;
+  std::map<std::string, double> metrics_at_start, metrics_at_end;
   std::unique_ptr<MatchListPoller> poller;
   if (o.spectate_from == "rest") poller = std::make_unique<MatchListPoller>(shared.server, shared.live);
   Totals t = run_load(
       shared, make, o.connections, o.warmup, o.seconds, o.client_threads,
       [&] {
+        metrics_at_start = read_metrics(shared.server, /*print=*/false);
         if (!server_pid) return;
         cpu_at_start = proc_cpu_seconds(server_pid);
         threads_at_start = thread_cpu_seconds(server_pid);
@@ -1452,7 +1468,7 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
           threads_at_end = thread_cpu_seconds(server_pid);
           peak_kib = proc_status_kib(server_pid, "VmHWM");
         }
-        print_metrics(shared.server);
+        metrics_at_end = read_metrics(shared.server, /*print=*/true);
       });
   const std::string source =
       poller ? "match ids from " + std::to_string(poller->polls()) + " polls of GET /api/matches?status=active (" +
@@ -1463,12 +1479,17 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   const ConnectionStats& s = t.sum;
   ArenaFigures f;
   f.moves_per_s = static_cast<double>(s.moves_acked) / t.window_s;
+  double messages = 0;
+  for (const char* counter : {"arena_ws_messages_in_total", "arena_ws_messages_out_total"}) {
+    messages += metrics_at_end[counter] - metrics_at_start[counter];
+  }
+  f.messages_per_s = messages / t.window_s;
   f.p99_ms = percentile_ms(s.ack_us, 0.99);
   f.clean = t.failed == 0 && t.dropped == 0 && t.bot_errors.empty();
   f.move_bytes = s.moves_sent > 0 ? static_cast<int>(s.move_bytes / s.moves_sent) : o.echo_send_bytes;
   f.state_bytes = s.states > 0 ? static_cast<int>(s.state_bytes / s.states) : o.echo_reply_bytes;
 
-  std::printf("arena results (window %.2f s):\n", t.window_s);
+  std::printf("arena results (%s vs house random, window %.2f s):\n", o.game.c_str(), t.window_s);
   print_connections(t, open_files);
   std::printf("  %-22s %lld\n", "matches finished", static_cast<long long>(s.matches_finished));
   std::printf("  %-22s %lld\n", "moves acknowledged", static_cast<long long>(s.moves_acked));
@@ -1531,6 +1552,9 @@ void print_summary(const Options& o, const ArenaFigures& arena, double echo_per_
   std::printf("summary\n");
   std::printf("  arena moves/s %.0f; echo messages/s %.0f; ratio %.3f\n", arena.moves_per_s, echo_per_s,
               echo_per_s > 0 ? arena.moves_per_s / echo_per_s : 0.0);
+  // Each echo is two messages (the request and its reply); the arena's count is its own.
+  std::printf("  WebSocket messages in+out per second: arena %.0f, echo %.0f; ratio %.3f\n", arena.messages_per_s,
+              2 * echo_per_s, echo_per_s > 0 ? arena.messages_per_s / (2 * echo_per_s) : 0.0);
   auto target = [](const char* what, const char* verdict) { std::printf("  %-58s %s\n", what, verdict); };
   auto met = [](bool yes) { return yes ? "met" : "MISSED"; };
   if (o.connections >= 1000) {
