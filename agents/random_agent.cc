@@ -12,9 +12,11 @@ Result<Decision> RandomAgent::decide(const State& state, Player seat, Budget) {
     return decision;
   }
   if (state.current_player() != seat) return make_error("not_your_turn", "seat " + std::to_string(seat) + " is not to move");
-  const std::vector<Action> legal = state.legal_actions(seat);
-  if (legal.empty()) return make_error("no_decision", "no legal action");
-  decision.actions.push_back(legal[rng_.uniform(legal.size())]);
+  // The game's playout actions: its legal actions less the ones no sensible player makes
+  // (Go: filling one's own eye), so that random games end and their results mean something.
+  const std::vector<Action> candidates = state.playout_actions();
+  if (candidates.empty()) return make_error("no_decision", "no legal action");
+  decision.actions.push_back(candidates[rng_.uniform(candidates.size())]);
   return decision;
 }
 

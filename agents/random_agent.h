@@ -1,5 +1,7 @@
-// RandomAgent: uniform over the legal actions (at a simultaneous node, uniform within each
-// order group), from its own seeded generator. The anchor of every rating scale (0 Elo).
+// RandomAgent: uniform over the state's playout actions (State::playout_actions(): the legal
+// actions, less moves such as filling one's own eye in Go), at a simultaneous node uniform
+// within each order group, from its own seeded generator. The anchor of every rating scale
+// (0 Elo).
 #pragma once
 
 #include <mutex>

@@ -160,6 +160,10 @@ class State {
   // Whether `action` is legal for the player to move (or a possible chance outcome).
   // Games may override with something faster than a search of legal_actions().
   virtual bool is_legal(Action action) const;
+  // The actions a random playout picks among; never empty where legal_actions() is not.
+  // A subset of legal_actions() that leaves out moves no sensible player makes (Go: filling
+  // one's own eye), so that random games end and mean something. Default: legal_actions().
+  virtual std::vector<Action> playout_actions() const { return legal_actions(); }
   // At a chance node: each possible outcome with its probability (they sum to 1).
   virtual std::vector<std::pair<Action, double>> chance_outcomes() const { return {}; }
   // At a simultaneous node: a seat's orders are one action from each group, in order

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "games/go/register.h"
 #include "games/math/register.h"
 #include "games/poker/register.h"
 
@@ -10,6 +11,7 @@ namespace arena {
 namespace {
 
 void register_all_games(GameRegistry& registry) {
+  register_go_games(registry);
   register_math_games(registry);
   register_poker_games(registry);
 }

@@ -1,0 +1,9 @@
+#include "games/go/register.h"
+
+#include "games/go/go.h"
+
+namespace arena {
+
+void register_go_games(GameRegistry& registry) { register_go(registry); }
+
+}  // namespace arena
