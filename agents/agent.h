@@ -55,7 +55,8 @@ class Agent {
   std::future<Result<Decision>> choose(std::unique_ptr<State> state, Player seat, Budget budget);
 
  protected:
-  // The decision itself; runs on the pool.
+  // The decision itself; runs on the pool. Errors with code "resign" (an engine gave up)
+  // and "timeout" (it let its deadline pass) end a match as a resignation and a flag.
   virtual Result<Decision> decide(const State& state, Player seat, Budget budget) = 0;
 
  private:

@@ -1,5 +1,6 @@
 #include "agents/registry.h"
 
+#include "agents/gtp/gtp_agent.h"
 #include "agents/random_agent.h"
 
 namespace arena {
@@ -7,18 +8,32 @@ namespace arena {
 const std::vector<AgentRegistration>& agent_registrations() {
   static const std::vector<AgentRegistration> registrations = [] {
     std::vector<AgentRegistration> r;
-    r.push_back({"random", "uniform over legal actions, seeded; the 0 Elo anchor of every game", {},
+    r.push_back({"random", "uniform over the game's playout actions (its legal actions less own-eye fills in Go), seeded; the 0 Elo anchor of every game", {},
                  [](const GameParams&, const Game&, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
                    return std::unique_ptr<Agent>(std::make_unique<RandomAgent>(seed));
                  }});
+    for (AgentRegistration& g : gtp_agent_registrations()) r.push_back(std::move(g));
     return r;
   }();
   return registrations;
 }
 
 Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed) {
+  // A name may be "family:variant" ("gtp:gnugo(level=5)"). parse_spec reads plain
+  // identifiers, so the family is read on its own and put back in front of the name.
+  std::string family;
+  const size_t colon = spec.find(':');
+  if (colon != std::string_view::npos && colon < spec.find('(')) {
+    Result<RawSpec> prefix = parse_spec(spec.substr(0, colon));
+    if (!prefix.ok()) {
+      return make_error("bad_spec", "bad agent family in '" + std::string(spec) + "'");
+    }
+    family = prefix->name + ":";
+    spec.remove_prefix(colon + 1);
+  }
   Result<RawSpec> raw = parse_spec(spec);
   if (!raw.ok()) return raw.error();
+  raw->name = family + raw->name;
   std::string valid;
   for (const AgentRegistration& r : agent_registrations()) {
     if (r.name != raw->name) {

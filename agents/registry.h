@@ -26,8 +26,9 @@ struct AgentRegistration {
 // Every registered agent, in registration order.
 const std::vector<AgentRegistration>& agent_registrations();
 
-// Makes an agent from a spec such as "random"; an unknown name or parameter is a
-// "bad_spec" Error listing what is valid.
+// Makes an agent from a spec such as "random" or "gtp:gnugo(level=5)" (a name may be
+// "family:variant"); an unknown name or parameter is a "bad_spec" Error listing what is
+// valid.
 Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed);
 
 // The registered agents as JSON (what `arena agents` prints).

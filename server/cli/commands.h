@@ -13,5 +13,7 @@ int run_play(const std::vector<std::string>& args);
 int run_ratings(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
+int run_gtp(const std::vector<std::string>& args);
+int run_go(const std::vector<std::string>& args);
 
 }  // namespace arena::cli

@@ -22,6 +22,8 @@ const Command kCommands[] = {
     {"play", "play local matches between agents and print one JSON line per match", arena::cli::run_play},
     {"ratings", "print a game's ratings with confidence intervals from the database", arena::cli::run_ratings},
     {"export", "print a stored match in its game's standard format", arena::cli::run_export},
+    {"gtp", "play Go as a GTP engine on stdin and stdout, for one agent", arena::cli::run_gtp},
+    {"go", "Go tools: 'arena go score' prints the area score of an SGF game on stdin", arena::cli::run_go},
 };
 
 void print_usage(std::FILE* out) {
