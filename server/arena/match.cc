@@ -196,8 +196,11 @@ void Match::ask(int seat) {
 void Match::on_decision(int seat, uint64_t generation, Result<Decision> decision) {
   if (generation != generation_ || phase_ != Phase::kRunning) return;  // too late: flagged or ended
   if (!decision.ok()) {
-    hooks_.emit(SeatError{id(), seat, decision.error()});
-    finish(state_->forfeit_returns(seat), "agent_error");
+    // An engine that resigns has resigned; one that let its deadline pass has lost on time.
+    const std::string& code = decision.error().code;
+    const char* ending = code == "resign" ? "resign" : code == "timeout" ? "flag" : "agent_error";
+    if (code != "resign") hooks_.emit(SeatError{id(), seat, decision.error()});
+    finish(state_->forfeit_returns(seat), ending);
     return;
   }
   Status s = accept_move(seat, decision->actions, nullptr);

@@ -44,6 +44,26 @@ TEST_F(ArenaTest, AnAgentMatchIsStoredMoveByMoveAndReplaysToItsResult) {
             0);
 }
 
+// An external engine's answers become the match's ending: "resign" is a resignation, a
+// hang past its deadline a loss on time (the fake GTP engine from the GTP tests).
+TEST_F(ArenaTest, AnEngineThatResignsOrHangsEndsTheMatchAsAResignationOrAFlag) {
+  open_arena();
+  const std::string engine = GTP_FAKE_ENGINE;
+  const int64_t resigned = create(agents_only("go(size=9)", {"gtp(command='" + engine + " --resign')", "random"}, 3));
+  std::optional<MatchEnded> end = wait_end(resigned);
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->termination, "resign");
+  EXPECT_EQ(end->returns, (std::vector<double>{-1.0, 1.0}));
+
+  MatchRequest timed = agents_only("go(size=9)", {"random", "gtp(command='" + engine + " --hang-on genmove')"}, 4);
+  timed.time_control = *TimeControl::parse("move:200");  // 200 ms a move; the engine's deadline follows
+  const int64_t hung = create(timed);
+  end = wait_end(hung);
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->termination, "flag");
+  EXPECT_EQ(end->returns, (std::vector<double>{1.0, -1.0}));
+}
+
 TEST_F(ArenaTest, TheSameSeedReplaysTheSameMatch) {
   open_arena();
   const int64_t a = create(agents_only("kuhn_poker", {"random", "random"}, 99));
