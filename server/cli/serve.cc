@@ -18,7 +18,8 @@ namespace {
 // glibc hands freed memory back to the kernel eagerly (heap trims, madvise on its thread
 // arenas, mmap for every large buffer); under load that becomes page faults and TLB
 // shootdowns on every core. A server keeps its working set: return memory only above
-// 64 MiB of slack, and mmap only blocks of 4 MiB and more.
+// 64 MiB of slack, and mmap only blocks of 4 MiB and more. (Where the build links
+// tcmalloc, which keeps freed memory itself, these are no-ops.)
 void keep_freed_memory() {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
