@@ -176,12 +176,15 @@ void Match::ask(int seat) {
       // Think for a slice of what is left, so a timed agent never flags by design.
       budget.time = std::max(Millis(1), think_budget(self->setup_.time_control, available));
     }
-    self->setup_.agents[seat]->choose_async(self->state_->clone(), seat, budget,
-                                            [self, seat, generation](Result<Decision> d) {
-                                              asio::post(self->strand_, [self, seat, generation, d = std::move(d)] {
-                                                self->on_decision(seat, generation, std::move(d));
-                                              });
-                                            });
+    const std::shared_ptr<Agent>& agent = self->setup_.agents[seat];
+    std::weak_ptr<Match> weak = self;
+    agent->choose_async(self->state_->clone(), seat, budget, [weak, agent, seat, generation](Result<Decision> d) {
+      std::shared_ptr<Match> match = weak.lock();
+      if (!match) return;  // over and gone (flagged, say) while the agent was thinking
+      asio::post(match->strand_, [match, seat, generation, d = std::move(d)] {
+        match->on_decision(seat, generation, std::move(d));
+      });
+    });
   };
   if (setup_.min_move_interval > Millis(0)) {
     pace_timer_->expires_after(setup_.min_move_interval);

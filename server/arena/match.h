@@ -42,7 +42,9 @@ struct MatchSetup {
   int64_t id = 0;
   std::shared_ptr<const Game> game;
   std::vector<SeatInfo> seats;
-  std::vector<std::unique_ptr<Agent>> agents;  // by seat; null for remote seats
+  // By seat; null for remote seats. Shared: a decision in flight keeps its agent alive
+  // (not the match), so a match may end and go while an engine is still thinking.
+  std::vector<std::shared_ptr<Agent>> agents;
   TimeControl time_control;
   uint64_t seed = 0;
   bool rated = false;
