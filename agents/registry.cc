@@ -2,6 +2,7 @@
 
 #include "agents/gtp/gtp_agent.h"
 #include "agents/random_agent.h"
+#include "agents/search/mcts.h"
 
 namespace arena {
 
@@ -12,6 +13,7 @@ const std::vector<AgentRegistration>& agent_registrations() {
                  [](const GameParams&, const Game&, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
                    return std::unique_ptr<Agent>(std::make_unique<RandomAgent>(seed));
                  }});
+    r.push_back(mcts_agent_registration());
     for (AgentRegistration& g : gtp_agent_registrations()) r.push_back(std::move(g));
     return r;
   }();

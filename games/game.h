@@ -18,6 +18,7 @@
 
 #include "core/json.h"
 #include "core/result.h"
+#include "core/rng.h"
 #include "games/params.h"
 
 namespace arena {
@@ -227,6 +228,13 @@ class State {
   // A human-readable rendering of the full state (for logs and debugging).
   virtual std::string to_string() const = 0;
   virtual std::unique_ptr<State> clone() const = 0;
+  // A state consistent with everything `viewer` knows (the same information_key(viewer)),
+  // its hidden information drawn from its distribution given what the viewer has seen:
+  // the determinization that information-set search plays from. Default: clone() where the
+  // game has perfect information, nullptr otherwise (the game does not support it).
+  virtual std::unique_ptr<State> resample_from_infostate(Player /*viewer*/, Rng& /*rng*/) const {
+    return game().type().perfect_information ? clone() : nullptr;
+  }
 
  protected:
   // Hooks, called only with checked input.

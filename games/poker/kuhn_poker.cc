@@ -1,6 +1,7 @@
 #include "games/poker/kuhn_poker.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <cstdio>
 
@@ -87,6 +88,39 @@ std::vector<double> KuhnPokerState::returns() const {
 
 bool KuhnPokerState::visible(Player owner, Player viewer) const {
   return owner == viewer || showdown();
+}
+
+std::unique_ptr<State> KuhnPokerState::resample_from_infostate(Player viewer, Rng& rng) const {
+  // Cards the viewer has seen stay; the others are drawn, in deal order, from the cards
+  // left. The draws depend only on what the viewer knows, never on the hidden cards.
+  std::array<int, 2> cards = {-1, -1};
+  std::array<bool, KuhnPoker::kCards> used{};
+  for (Player seat = 0; seat < dealt_; ++seat) {
+    if (visible(seat, viewer)) {
+      cards[seat] = cards_[seat];
+      used[cards_[seat]] = true;
+    }
+  }
+  for (Player seat = 0; seat < dealt_; ++seat) {
+    if (cards[seat] >= 0) continue;
+    std::vector<int> left;
+    for (int c = 0; c < KuhnPoker::kCards; ++c) {
+      if (!used[c]) left.push_back(c);
+    }
+    cards[seat] = left[rng.uniform(left.size())];
+    used[cards[seat]] = true;
+  }
+  auto state = std::make_unique<KuhnPokerState>(game_ptr());
+  // apply() records the history; every step is legal by construction.
+  for (Player seat = 0; seat < dealt_; ++seat) {
+    [[maybe_unused]] const Status s = state->apply(cards[seat]);
+    assert(s.ok());
+  }
+  for (Action bet : bets_) {
+    [[maybe_unused]] const Status s = state->apply(bet);
+    assert(s.ok());
+  }
+  return state;
 }
 
 void KuhnPokerState::observation_tensor(Player player, std::span<float> out) const {

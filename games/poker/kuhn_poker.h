@@ -47,6 +47,9 @@ class KuhnPokerState final : public State {
   std::string action_to_string(Player player, Action action) const override;
   std::string to_string() const override;
   std::unique_ptr<State> clone() const override { return std::make_unique<KuhnPokerState>(*this); }
+  // The viewer's card (and any shown at a showdown) kept; each unseen card drawn uniformly
+  // from the cards not yet accounted for; the betting replayed.
+  std::unique_ptr<State> resample_from_infostate(Player viewer, Rng& rng) const override;
 
   // The card dealt to a seat (0 = J, 1 = Q, 2 = K), or -1 before the deal.
   int card(Player seat) const { return cards_[seat]; }

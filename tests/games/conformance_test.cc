@@ -420,6 +420,82 @@ TEST_P(Conformance, ViewsAndObservationsRevealOnlyWhatTheViewerKnows) {
   }
 }
 
+// resample_from_infostate: where a game implements it (perfect-information games by default),
+// the state it draws looks the same to the viewer as the real one and plays on.
+TEST_P(Conformance, ResampledStatesMatchTheViewersInformationAndArePlayable) {
+  Rng draw(17), play(18);
+  int resampled = 0;
+  for_each_state([&](const State& s) {
+    for (Player viewer = 0; viewer < game_->num_players(); ++viewer) {
+      std::unique_ptr<State> r = s.resample_from_infostate(viewer, draw);
+      if (game_->type().perfect_information) {
+        ASSERT_NE(r, nullptr) << "perfect information: the default resample is a clone";
+      }
+      if (r == nullptr) continue;
+      ++resampled;
+      EXPECT_EQ(r->information_key(viewer), s.information_key(viewer)) << s.to_string() << " vs " << r->to_string();
+      EXPECT_EQ(r->current_player(), s.current_player());
+      EXPECT_EQ(r->ply(), s.ply());
+      // Playable: its history replays and a few steps apply (on a sample of the states, to
+      // keep long games quick).
+      if (resampled % 37 != 1) continue;
+      Result<std::unique_ptr<State>> replay = game_->state_from_history(r->history());
+      ASSERT_TRUE(replay.ok()) << "a resampled state must have a legal history";
+      for (int step = 0; step < 4 && !r->is_terminal(); ++step) {
+        random_step(*r, play);
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+    }
+  });
+  if (game_->type().perfect_information) {
+    EXPECT_GT(resampled, 0);
+  }
+}
+
+// Kuhn poker: with the king in hand, the opponent's card is the jack or the queen, each
+// half of the time, whatever it really is.
+TEST(ResampleFromInfostate, KuhnPokerDrawsTheUnseenCardUniformly) {
+  auto game = make_game("kuhn_poker");
+  ASSERT_TRUE(game.ok());
+  for (Action opponent_card : {0, 1}) {
+    std::unique_ptr<State> s = (*game)->new_initial_state();
+    ASSERT_TRUE(s->apply(2).ok());  // seat 0: K
+    ASSERT_TRUE(s->apply(opponent_card).ok());
+    ASSERT_TRUE(s->apply(1).ok());  // seat 0 bets
+    Rng rng(5);
+    std::map<Action, int> counts;
+    constexpr int kDraws = 4000;
+    for (int i = 0; i < kDraws; ++i) {
+      std::unique_ptr<State> r = s->resample_from_infostate(0, rng);
+      ASSERT_NE(r, nullptr);
+      ASSERT_EQ(r->history()[0].action, 2);
+      ++counts[r->history()[1].action];
+    }
+    EXPECT_EQ(counts.size(), 2u);
+    EXPECT_EQ(counts.count(2), 0u) << "the king is the viewer's own";
+    for (Action c : {0, 1}) {
+      EXPECT_GT(counts[c], kDraws / 2 - 200) << "card " << c;
+      EXPECT_LT(counts[c], kDraws / 2 + 200) << "card " << c;
+    }
+    // Seat 1 sees its own card; seat 0's is drawn from the other two.
+    std::map<Action, int> seat0;
+    for (int i = 0; i < kDraws; ++i) ++seat0[s->resample_from_infostate(1, rng)->history()[0].action];
+    EXPECT_EQ(seat0.count(opponent_card), 0u);
+    EXPECT_EQ(seat0.size(), 2u);
+  }
+  // A spectator's draw: both cards unseen, never equal.
+  std::unique_ptr<State> s = (*game)->new_initial_state();
+  ASSERT_TRUE(s->apply(0).ok());
+  ASSERT_TRUE(s->apply(1).ok());
+  Rng rng(6);
+  for (int i = 0; i < 100; ++i) {
+    std::unique_ptr<State> r = s->resample_from_infostate(kSpectator, rng);
+    ASSERT_NE(r, nullptr);
+    EXPECT_NE(r->history()[0].action, r->history()[1].action);
+    EXPECT_EQ(r->information_key(kSpectator), s->information_key(kSpectator));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllGames, Conformance, ::testing::ValuesIn(conformance_specs()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name;

@@ -107,6 +107,65 @@ class BlottoState final : public State {
 
 std::unique_ptr<State> Blotto::new_initial_state() const { return std::make_unique<BlottoState>(shared_from_this()); }
 
+// test_nim: one heap of `heap` stones; the seats take 1 to 3 stones in turn and whoever
+// takes the last stone wins (+1, the other -1). Action k takes k + 1 stones. A position
+// is lost for the mover exactly when the heap is a multiple of 4.
+class Nim final : public Game {
+ public:
+  using Game::Game;
+  int heap() const { return static_cast<int>(params().get_int("heap")); }
+  int num_players() const override { return 2; }
+  int num_distinct_actions() const override { return 3; }
+  std::vector<int> observation_shape() const override { return {2}; }
+  double min_utility() const override { return -1; }
+  double max_utility() const override { return 1; }
+  std::optional<double> utility_sum() const override { return 0.0; }
+  int max_game_length() const override { return heap(); }
+  std::unique_ptr<State> new_initial_state() const override;
+};
+
+class NimState final : public State {
+ public:
+  explicit NimState(std::shared_ptr<const Game> game) : State(std::move(game)) {
+    left_ = static_cast<const Nim&>(this->game()).heap();
+  }
+  Player current_player() const override { return left_ > 0 ? ply() % 2 : kTerminalPlayer; }
+  std::vector<Action> legal_actions(Player player) const override {
+    if (player < 0 || player != current_player()) return {};
+    std::vector<Action> legal;
+    for (Action a = 0; a < 3 && a < left_; ++a) legal.push_back(a);
+    return legal;
+  }
+  std::vector<double> returns() const override {
+    if (!is_terminal()) return {0, 0};
+    const Player last = (ply() - 1) % 2;  // took the last stone
+    return last == 0 ? std::vector<double>{1, -1} : std::vector<double>{-1, 1};
+  }
+  void observation_tensor(Player player, std::span<float> out) const override {
+    out[0] = static_cast<float>(left_);
+    out[1] = player == current_player() ? 1.0f : 0.0f;
+  }
+  std::string information_key(Player) const override { return to_string(); }
+  std::string action_to_string(Player, Action action) const override { return "take " + std::to_string(action + 1); }
+  std::string to_string() const override { return "heap " + std::to_string(left_) + " ply " + std::to_string(ply()); }
+  std::unique_ptr<State> clone() const override { return std::make_unique<NimState>(*this); }
+
+ protected:
+  void do_apply(Action action) override { left_ -= action + 1; }
+  Json do_view(Player) const override { return {{"heap", left_}}; }
+  Result<Action> do_parse_action(Player, std::string_view text) const override {
+    for (Action a = 0; a < 3; ++a) {
+      if (action_to_string(0, a) == text) return a;
+    }
+    return make_error("parse_error", "'" + std::string(text) + "': expected 'take 1', 'take 2' or 'take 3'");
+  }
+
+ private:
+  int left_ = 0;
+};
+
+std::unique_ptr<State> Nim::new_initial_state() const { return std::make_unique<NimState>(shared_from_this()); }
+
 }  // namespace
 
 void register_test_games() {
@@ -125,6 +184,17 @@ void register_test_games() {
            return std::shared_ptr<const Game>(std::make_shared<Blotto>(type, params));
          },
          {"test_blotto", "test_blotto(rounds=1)"}});
+    GameType nim;
+    nim.name = "test_nim";
+    nim.description = "test-only Nim: one heap, take 1 to 3, the last stone wins";
+    nim.params = {{"heap", int64_t{5}, "stones in the heap"}};
+    GameRegistry::instance().add(
+        {nim,
+         [nim](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
+           if (params.get_int("heap") < 1) return make_error("bad_spec", "test_nim: heap must be positive");
+           return std::shared_ptr<const Game>(std::make_shared<Nim>(nim, params));
+         },
+         {"test_nim", "test_nim(heap=2)"}});
   });
 }
 
