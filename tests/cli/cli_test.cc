@@ -1,34 +1,19 @@
 // Runs the `arena` binary as a user would and checks what it prints.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <set>
 #include <cstdio>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/json.h"
+#include "tests/cli/run_arena.h"
 
 namespace arena {
 namespace {
 
-struct Output {
-  int exit_code;
-  std::string out;  // stdout and stderr together
-};
-
-Output run_arena(const std::string& args) {
-  const std::string command = std::string(ARENA_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using testing::Output;
+using testing::run_arena;
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;

@@ -2,37 +2,23 @@
 // exported as SGF and read back by GNU Go, all through the `arena` binary.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "core/json.h"
+#include "tests/cli/run_arena.h"
 
 namespace arena {
 namespace {
 
-struct Output {
-  int exit_code;
-  std::string out;  // stdout and stderr together
-};
+using testing::Output;
+using testing::run_command;
 
-Output run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-Output arena(const std::string& args) { return run(std::string(ARENA_BINARY) + " " + args); }
+Output arena(const std::string& args) { return testing::run_arena(args); }
 
 std::string last_line(const std::string& text) {
   std::string line, last;
@@ -63,7 +49,7 @@ TEST(GoCli, ScoreAgreesWithTheFixtures) {
 }
 
 TEST(GoCli, BadSgfIsAnErrorThatSaysWhere) {
-  Output r = run("printf '(;GM[1]SZ[9];B[dd];W[zz])' | " + std::string(ARENA_BINARY) + " go score");
+  Output r = run_command("printf '(;GM[1]SZ[9];B[dd];W[zz])' | " + std::string(ARENA_BINARY) + " go score");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("arena go score: line 1, column"), std::string::npos) << r.out;
   r = arena("go frobnicate");
@@ -84,7 +70,7 @@ TEST(GoCli, PlayAgainstGnuGoExportsSgfThatGnuGoLoads) {
   const std::string engine = gnugo();
   ASSERT_FALSE(engine.empty()) << "GNU Go is not installed: run scripts/setup";
   const std::string dir = ::testing::TempDir() + "go_cli_" + std::to_string(getpid());
-  ASSERT_EQ(run("mkdir -p " + dir).exit_code, 0);
+  ASSERT_EQ(run_command("mkdir -p " + dir).exit_code, 0);
   const std::string db = dir + "/arena.db";
 
   Output r = arena("play --game 'go(size=9)' --agents 'random,gtp:gnugo(level=1)' --seed 7 --db " + db);
@@ -111,11 +97,11 @@ TEST(GoCli, PlayAgainstGnuGoExportsSgfThatGnuGoLoads) {
 
   // GNU Go reads the file (it answers `loadsgf` with the colour to move) and, with area
   // rules and the game played out, counts the same result.
-  r = run("printf 'loadsgf " + sgf + "\\nfinal_score\\nquit\\n' | " + engine + " --mode gtp --chinese-rules");
+  r = run_command("printf 'loadsgf " + sgf + "\\nfinal_score\\nquit\\n' | " + engine + " --mode gtp --chinese-rules");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(r.out.rfind("= black", 0) == 0 || r.out.rfind("= white", 0) == 0) << r.out;
   EXPECT_NE(r.out.find("= " + result), std::string::npos) << r.out;
-  run("rm -rf " + dir);
+  run_command("rm -rf " + dir);
 }
 
 }  // namespace

@@ -1,0 +1,33 @@
+// Runs a shell command (the `arena` binary, as a user would) and collects what it prints.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace arena::testing {
+
+struct Output {
+  int exit_code;
+  std::string out;  // stdout and stderr together
+};
+
+inline Output run_command(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  EXPECT_NE(pipe, nullptr) << command;
+  if (!pipe) return {-1, ""};
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// `arena <args>` (the binary's path comes from the build: ARENA_BINARY).
+inline Output run_arena(const std::string& args) { return run_command(std::string(ARENA_BINARY) + " " + args); }
+
+}  // namespace arena::testing
