@@ -208,7 +208,7 @@ TEST(Mcts, ReusesTheSubtreeOfTheMovesPlayed) {
   Result<SearchResult> first = mcts.search(*s, 0);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->reused_visits, 0);
-  // Our move and the reply we searched most: the subtree under them is kept.
+  // Our move and a reply: the subtree under them is kept.
   ASSERT_TRUE(s->apply(first->decision.actions[0]).ok());
   const std::vector<Action> legal = s->legal_actions();
   ASSERT_TRUE(s->apply(legal[legal.size() / 2]).ok());
