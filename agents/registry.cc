@@ -6,8 +6,10 @@
 
 namespace arena {
 
-const std::vector<AgentRegistration>& agent_registrations() {
-  static const std::vector<AgentRegistration> registrations = [] {
+namespace {
+
+std::vector<AgentRegistration>& registry() {
+  static std::vector<AgentRegistration> registrations = [] {
     std::vector<AgentRegistration> r;
     r.push_back({"random", "uniform over the game's playout actions (its legal actions less own-eye fills in Go), seeded; the 0 Elo anchor of every game", {},
                  [](const GameParams&, const Game&, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
@@ -20,7 +22,28 @@ const std::vector<AgentRegistration>& agent_registrations() {
   return registrations;
 }
 
+std::vector<AgentNameResolver>& resolvers() {
+  static std::vector<AgentNameResolver> r;
+  return r;
+}
+
+}  // namespace
+
+const std::vector<AgentRegistration>& agent_registrations() { return registry(); }
+
+void add_agent_name_resolver(AgentNameResolver resolver) { resolvers().push_back(std::move(resolver)); }
+
+void add_agent_registration(AgentRegistration registration) {
+  for (const AgentRegistration& r : registry()) {
+    if (r.name == registration.name) return;
+  }
+  registry().push_back(std::move(registration));
+}
+
 Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed) {
+  for (const AgentNameResolver& resolve : resolvers()) {
+    if (std::optional<std::string> resolved = resolve(spec)) return make_agent(*resolved, game, seed);
+  }
   // A name may be "family:variant" ("gtp:gnugo(level=5)"). parse_spec reads plain
   // identifiers, so the family is read on its own and put back in front of the name.
   std::string family;

@@ -1,11 +1,13 @@
 // The agent registry: agents are made by spec ("random", later "mcts(simulations=800)",
 // "gtp:gnugo", "nn"), so the arena and the command line need no agent headers.
 //
-// Thread-safety: built on first use, read-only after; make_agent() may be called from any thread.
+// Thread-safety: built on first use; add_agent_registration() runs at start-up, before any
+// other thread uses the registry; make_agent() may then be called from any thread.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,18 @@ struct AgentRegistration {
 
 // Every registered agent, in registration order.
 const std::vector<AgentRegistration>& agent_registrations();
+
+// Adds an agent family from a library this one cannot depend on (the shared network's
+// `nn` agents in agents/nn/). Call at start-up, before agents are made on other threads;
+// a second registration of the same name is ignored.
+void add_agent_registration(AgentRegistration registration);
+
+// Rewrites a player's name into a spec make_agent() can build, or nullopt when the name is
+// not its kind ("nn:<run>@<step>" -> "nn(checkpoint='runs/<run>/checkpoints/...')"), so that
+// the name a checkpoint has in the database makes that checkpoint's agent again. Added at
+// start-up like registrations.
+using AgentNameResolver = std::function<std::optional<std::string>(std::string_view name)>;
+void add_agent_name_resolver(AgentNameResolver resolver);
 
 // Makes an agent from a spec such as "random" or "gtp:gnugo(level=5)" (a name may be
 // "family:variant"); an unknown name or parameter is a "bad_spec" Error listing what is

@@ -17,10 +17,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool valid_identifier(std::string_view s) {
-  if (s.empty()) return false;
+bool valid_identifier(std::string_view s, bool hyphens = false) {
+  if (s.empty() || s.front() == '-' || s.back() == '-') return false;
   for (char c : s) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (hyphens && c == '-'))) return false;
   }
   return true;
 }
@@ -59,8 +59,9 @@ Result<RawSpec> parse_spec(std::string_view text) {
   RawSpec spec;
   const size_t open = text.find('(');
   spec.name = std::string(trim(text.substr(0, open)));
-  if (!valid_identifier(spec.name)) {
-    return bad_spec("game name '" + spec.name + "' must be letters, digits and underscores");
+  // A name may also hold inner hyphens ("nn-policy"); parameter names may not.
+  if (!valid_identifier(spec.name, /*hyphens=*/true)) {
+    return bad_spec("name '" + spec.name + "' must be letters, digits, underscores and inner hyphens");
   }
   if (open == std::string_view::npos) return spec;
   if (text.back() != ')') return bad_spec("spec '" + std::string(text) + "' must end with ')'");
