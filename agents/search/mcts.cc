@@ -403,6 +403,8 @@ Result<SearchResult> Mcts::search(const State& state, Player seat, Budget budget
   const int32_t reuse = find_reuse_root(state, seat);
   if (reuse > 0) {
     compact(reuse);
+    // A kept root was expanded as an inner node, without the self-play noise a fresh root gets.
+    if (config_.dirichlet_alpha > 0 && nodes_[0].kind == Kind::kDecision) add_dirichlet_noise(0);
   } else if (reuse < 0) {
     reset();
   }
