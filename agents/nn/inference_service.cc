@@ -1,0 +1,488 @@
+#include "agents/nn/inference_service.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "agents/nn/network.h"
+
+// CUDA graphs are not used yet, although ServiceOptions::cuda_graphs accepts the option:
+// replaying them needs one captured graph per batch size with static input and output
+// tensors and a private memory pool, captured on a side stream after warm-up, through
+// at::cuda::CUDAGraph, which Debian's CPU LibTorch 1.13 (where this is built and tested)
+// does not ship. Code that cannot be compiled or run here would be untested; the GPU build
+// can add it behind the same option.
+
+namespace arena::nn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+// Uniform priors over the requested actions and zero values: the answer for a leaf the
+// network cannot judge.
+void answer_uniform(const EvalRequest& request, Evaluation& out) {
+  const size_t n = request.actions.size();
+  out.priors.assign(n, n == 0 ? 0.0f : 1.0f / static_cast<float>(n));
+  const int players = request.state != nullptr ? request.state->game().num_players() : 0;
+  out.values.assign(static_cast<size_t>(players), 0.0f);
+}
+
+// Priors over `actions` only: a softmax of their logits (illegal actions are masked out).
+// Ids outside the action space get no mass; uniform when none is inside it.
+void softmax_over(std::span<const Action> actions, const float* logits, int num_actions, std::vector<float>& priors) {
+  priors.assign(actions.size(), 0.0f);
+  float top = -std::numeric_limits<float>::infinity();
+  for (Action a : actions) {
+    if (a >= 0 && a < num_actions) top = std::max(top, logits[a]);
+  }
+  if (!std::isfinite(top)) {
+    std::fill(priors.begin(), priors.end(), actions.empty() ? 0.0f : 1.0f / static_cast<float>(actions.size()));
+    return;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const Action a = actions[i];
+    if (a < 0 || a >= num_actions) continue;
+    priors[i] = std::exp(logits[a] - top);
+    sum += priors[i];
+  }
+  for (float& p : priors) p = static_cast<float>(p / sum);
+}
+
+}  // namespace
+
+// The service's state: request queues per head, two batch buffers, the packer and forward
+// threads, the module and the counters. Thread-safety: `mutex` guards the queues, the slots'
+// hand-over and `stopping`; `module_mutex` guards the module; `stats_mutex` the counters.
+struct InferenceService::Impl {
+  // One evaluate() call: its caller waits until `remaining` reaches zero.
+  struct Call {
+    std::mutex mutex;
+    std::condition_variable done;
+    size_t remaining = 0;
+  };
+  // One leaf waiting for the network.
+  struct Pending {
+    const EvalRequest* request;
+    Evaluation* out;
+    Call* call;
+    Clock::time_point submitted;
+  };
+  // A batch buffer. While not `free` the packer owns it until it is queued in `ready`, then
+  // the forward thread until it is free again.
+  struct Slot {
+    torch::Tensor host;  // max_batch x the largest head's input, pinned when on CUDA
+    int head = -1;
+    std::vector<Pending> items;
+    bool free = true;
+  };
+
+  NetConfig config;
+  ServiceOptions options;
+  torch::Device device{torch::kCPU};
+  bool half = false;
+
+  std::mutex module_mutex;
+  SharedNet net{nullptr};
+
+  std::mutex mutex;
+  std::condition_variable packer_wake, forward_wake;
+  std::vector<std::deque<Pending>> queues;  // per head
+  size_t queued = 0;
+  std::array<Slot, 2> slots;
+  std::deque<int> ready;  // slots packed, in order
+  bool stopping = false;
+  bool packer_done = false;
+  double last_forward_us = 0;
+  std::thread packer, forwarder;
+
+  std::mutex shutdown_mutex;  // serialises shutdown()
+  bool joined = false;
+
+  mutable std::mutex stats_mutex;
+  Clock::time_point started = Clock::now();
+  uint64_t positions = 0, batches = 0, errors = 0;
+  std::vector<uint64_t> histogram;
+  double queue_wait_us = 0, forward_us = 0;
+
+  ~Impl() { shutdown(); }
+
+  void start() {
+    const bool pinned = device.is_cuda();
+    int64_t widest = 1;
+    for (const GameHead& h : config.games) widest = std::max<int64_t>(widest, h.input_size());
+    for (Slot& s : slots) {
+      s.host = torch::zeros({options.max_batch * widest}, torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pinned));
+      s.items.reserve(static_cast<size_t>(options.max_batch));
+    }
+    queues.resize(config.games.size());
+    histogram.assign(static_cast<size_t>(std::bit_width(static_cast<unsigned>(options.max_batch))), 0);
+    packer = std::thread([this] { pack_loop(); });
+    forwarder = std::thread([this] { forward_loop(); });
+  }
+
+  // The head whose leaves go next: the largest group, unless a leaf has waited for several
+  // forward passes (then the oldest's group, so a rare game is not starved).
+  int pick_group(Clock::time_point now) const {
+    int largest = -1, oldest = -1;
+    for (size_t h = 0; h < queues.size(); ++h) {
+      if (queues[h].empty()) continue;
+      if (largest < 0 || queues[h].size() > queues[static_cast<size_t>(largest)].size()) largest = static_cast<int>(h);
+      if (oldest < 0 || queues[h].front().submitted < queues[static_cast<size_t>(oldest)].front().submitted) {
+        oldest = static_cast<int>(h);
+      }
+    }
+    const double patience_us = std::max(2000.0, 4 * last_forward_us);
+    if (oldest >= 0 && micros(now - queues[static_cast<size_t>(oldest)].front().submitted) > patience_us) return oldest;
+    return largest;
+  }
+
+  int free_slot() const {
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (slots[i].free) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  void pack_loop() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      packer_wake.wait(lock, [&] { return stopping || (queued > 0 && free_slot() >= 0); });
+      if (stopping) break;
+      Slot& slot = slots[static_cast<size_t>(free_slot())];
+      slot.free = false;
+      slot.head = pick_group(Clock::now());
+      std::deque<Pending>& queue = queues[static_cast<size_t>(slot.head)];
+      const size_t n = std::min(queue.size(), static_cast<size_t>(options.max_batch));
+      slot.items.assign(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+      queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+      queued -= n;
+      lock.unlock();
+      pack(slot);
+      lock.lock();
+      ready.push_back(static_cast<int>(&slot - slots.data()));
+      forward_wake.notify_one();
+    }
+    packer_done = true;
+    forward_wake.notify_one();
+  }
+
+  // Whose observation a leaf is seen through: the mover's; at chance, simultaneous and
+  // terminal nodes (only values are asked) seat 0's.
+  static Player viewer_of(const EvalRequest& r, const GameHead& head) {
+    return r.player >= 0 && r.player < head.num_players ? r.player : 0;
+  }
+
+  // Writes each leaf's observation into its row of the slot's buffer (plain writes).
+  void pack(Slot& slot) {
+    const GameHead& head = config.games[static_cast<size_t>(slot.head)];
+    const size_t row = static_cast<size_t>(head.input_size());
+    float* data = slot.host.data_ptr<float>();
+    for (size_t i = 0; i < slot.items.size(); ++i) {
+      const EvalRequest& r = *slot.items[i].request;
+      r.state->observation_tensor(viewer_of(r, head), std::span<float>(data + i * row, row));
+    }
+    if (options.on_batch) {
+      std::vector<const State*> states;
+      states.reserve(slot.items.size());
+      for (const Pending& p : slot.items) states.push_back(p.request->state);
+      options.on_batch(slot.head, states);
+    }
+  }
+
+  void forward_loop() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      forward_wake.wait(lock, [&] { return !ready.empty() || packer_done; });
+      if (ready.empty()) break;  // the packer has stopped and nothing is left to run
+      Slot& slot = slots[static_cast<size_t>(ready.front())];
+      ready.pop_front();
+      lock.unlock();
+      run(slot);
+      lock.lock();
+      slot.items.clear();
+      slot.free = true;
+      packer_wake.notify_one();
+    }
+  }
+
+  // One forward pass over a packed slot, then every leaf's answer.
+  void run(Slot& slot) {
+    const GameHead& head = config.games[static_cast<size_t>(slot.head)];
+    const int64_t n = static_cast<int64_t>(slot.items.size());
+    const Clock::time_point begin = Clock::now();
+    torch::Tensor logits, values;
+    try {
+      std::lock_guard module_lock(module_mutex);
+      c10::InferenceMode inference;
+      const torch::Tensor input =
+          slot.host.narrow(0, 0, n * head.input_size()).view({n, head.planes, head.height, head.width});
+      const torch::Tensor x = input.to(device, half ? torch::kHalf : torch::kFloat, /*non_blocking=*/device.is_cuda());
+      NetOutput out = net->forward(slot.head, x);
+      // Device to host (synchronous: the batch is done when these return).
+      logits = out.policy_logits.to(torch::kCPU, torch::kFloat).contiguous();
+      values = out.values.to(torch::kCPU, torch::kFloat).contiguous();
+    } catch (const std::exception& e) {
+      // A failed pass (device out of memory, a lost device) must not end the thread or
+      // strand its callers: they get the answer for a leaf nobody can judge.
+      std::fprintf(stderr, "inference: forward pass of %lld %s leaves failed: %s\n", static_cast<long long>(n),
+                   head.key.c_str(), e.what());
+      count_errors(static_cast<uint64_t>(n));
+      for (const Pending& p : slot.items) {
+        answer_uniform(*p.request, *p.out);
+        complete(*p.call, 1);
+      }
+      return;
+    }
+    const Clock::time_point end = Clock::now();
+    const double batch_us = micros(end - begin);
+    double wait_us = 0;
+    for (const Pending& p : slot.items) wait_us += micros(begin - p.submitted);
+    {
+      std::lock_guard lock(mutex);
+      last_forward_us = batch_us;
+    }
+    {
+      // Counted before any caller is released: a caller that reads stats() after its
+      // evaluate() returned sees its own leaves.
+      std::lock_guard lock(stats_mutex);
+      positions += static_cast<uint64_t>(n);
+      batches += 1;
+      const size_t bucket =
+          std::min(histogram.size() - 1, static_cast<size_t>(std::bit_width(static_cast<uint64_t>(n)) - 1));
+      histogram[bucket] += 1;
+      queue_wait_us += wait_us;
+      forward_us += batch_us;
+    }
+    const float* l = logits.data_ptr<float>();
+    const float* v = values.data_ptr<float>();
+    for (int64_t i = 0; i < n; ++i) {
+      const Pending& p = slot.items[static_cast<size_t>(i)];
+      Evaluation& e = *p.out;
+      if (p.request->actions.empty()) {
+        e.priors.clear();
+      } else {
+        softmax_over(p.request->actions, l + i * head.num_actions, head.num_actions, e.priors);
+      }
+      // The value head answers from the viewer's side: its output k is seat (viewer + k).
+      const Player viewer = viewer_of(*p.request, head);
+      e.values.resize(static_cast<size_t>(head.num_players));
+      for (int k = 0; k < head.num_players; ++k) {
+        e.values[static_cast<size_t>((viewer + k) % head.num_players)] = v[i * head.num_players + k];
+      }
+      complete(*p.call, 1);
+    }
+  }
+
+  static void complete(Call& call, size_t count) {
+    std::lock_guard lock(call.mutex);
+    call.remaining -= count;
+    // Notified under the lock: the caller cannot return (and destroy `call`) before we let go.
+    if (call.remaining == 0) call.done.notify_one();
+  }
+
+  void count_errors(uint64_t n) {
+    if (n == 0) return;
+    std::lock_guard lock(stats_mutex);
+    errors += n;
+  }
+
+  void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) {
+    assert(requests.size() == out.size());
+    std::vector<int> heads(requests.size(), -1);
+    uint64_t unknown = 0;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (requests[i].state != nullptr) {
+        // Leaves of one call are mostly of one game: look each game up once.
+        const Game* game = &requests[i].state->game();
+        heads[i] = i > 0 && requests[i - 1].state != nullptr && &requests[i - 1].state->game() == game
+                       ? heads[i - 1]
+                       : config.index_of(*game);
+      }
+      if (heads[i] < 0) {
+        answer_uniform(requests[i], out[i]);
+        ++unknown;
+      }
+    }
+    count_errors(unknown);
+    const size_t wanted = requests.size() - unknown;
+    if (wanted == 0) return;
+    Call call;
+    call.remaining = wanted;
+    {
+      std::lock_guard lock(mutex);
+      if (stopping) {
+        for (size_t i = 0; i < requests.size(); ++i) {
+          if (heads[i] >= 0) answer_uniform(requests[i], out[i]);
+        }
+        count_errors(wanted);
+        return;
+      }
+      const Clock::time_point now = Clock::now();
+      for (size_t i = 0; i < requests.size(); ++i) {
+        if (heads[i] >= 0) queues[static_cast<size_t>(heads[i])].push_back(Pending{&requests[i], &out[i], &call, now});
+      }
+      queued += wanted;
+    }
+    packer_wake.notify_one();
+    std::unique_lock lock(call.mutex);
+    call.done.wait(lock, [&] { return call.remaining == 0; });
+  }
+
+  void shutdown() {
+    std::lock_guard once(shutdown_mutex);
+    if (joined) return;
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    packer_wake.notify_all();
+    forward_wake.notify_all();
+    if (packer.joinable()) packer.join();
+    if (forwarder.joinable()) forwarder.join();
+    // Batches already packed have run; what still waits is answered uniform.
+    std::lock_guard lock(mutex);
+    count_errors(queued);  // before the callers are released (see run())
+    for (std::deque<Pending>& queue : queues) {
+      for (const Pending& p : queue) {
+        answer_uniform(*p.request, *p.out);
+        complete(*p.call, 1);
+      }
+      queue.clear();
+    }
+    queued = 0;
+    joined = true;
+  }
+
+  ServiceStats stats() const {
+    std::lock_guard lock(stats_mutex);
+    ServiceStats s;
+    s.positions = positions;
+    s.batches = batches;
+    s.batch_histogram = histogram;
+    s.errors = errors;
+    s.mean_batch = batches > 0 ? static_cast<double>(positions) / static_cast<double>(batches) : 0;
+    s.mean_queue_wait_us = positions > 0 ? queue_wait_us / static_cast<double>(positions) : 0;
+    s.mean_forward_us = batches > 0 ? forward_us / static_cast<double>(batches) : 0;
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    s.positions_per_second = seconds > 0 ? static_cast<double>(positions) / seconds : 0;
+    return s;
+  }
+};
+
+namespace {
+
+Status check_options(const NetConfig& config, const ServiceOptions& options) {
+  if (config.games.empty()) return make_error("bad_config", "the network knows no game");
+  if (options.max_batch < 1 || options.max_batch > (1 << 20)) {
+    return make_error("bad_options", "max_batch must be in [1, 1048576], got " + std::to_string(options.max_batch));
+  }
+  if (options.search_batch < 1) {
+    return make_error("bad_options", "search_batch must be at least 1, got " + std::to_string(options.search_batch));
+  }
+  return ok_status();
+}
+
+// The service's state around `net` (fresh or loaded on the CPU): moved to the device, in
+// eval mode, its threads started.
+Result<std::unique_ptr<InferenceService::Impl>> start_impl(const NetConfig& config, SharedNet net,
+                                                          const ServiceOptions& options) {
+  Result<torch::Device> device = pick_device(options.device);
+  if (!device.ok()) return device.error();
+  auto impl = std::make_unique<InferenceService::Impl>();
+  impl->config = config;
+  impl->options = options;
+  impl->device = *device;
+  impl->half = device->is_cuda() && options.half;
+  try {
+    net->to(impl->device, impl->half ? torch::kHalf : torch::kFloat);
+    net->eval();
+    impl->net = std::move(net);
+    impl->start();
+  } catch (const std::exception& e) {
+    return make_error("device_error", std::string("cannot start the network on ") + device->str() + ": " + e.what());
+  }
+  return impl;
+}
+
+}  // namespace
+
+Json ServiceStats::to_json() const {
+  return Json{{"positions", positions},
+              {"batches", batches},
+              {"batch_histogram", batch_histogram},
+              {"mean_batch", mean_batch},
+              {"mean_queue_wait_us", mean_queue_wait_us},
+              {"mean_forward_us", mean_forward_us},
+              {"positions_per_second", positions_per_second},
+              {"errors", errors}};
+}
+
+Result<std::shared_ptr<InferenceService>> InferenceService::create(const NetConfig& config,
+                                                                   const ServiceOptions& options, uint64_t seed) {
+  if (Status s = check_options(config, options); !s.ok()) return s.error();
+  SharedNet net{nullptr};
+  try {
+    net = make_shared_net(config, seed);
+  } catch (const std::exception& e) {
+    return make_error("bad_config", std::string("cannot build the network: ") + e.what());
+  }
+  Result<std::unique_ptr<Impl>> impl = start_impl(config, std::move(net), options);
+  if (!impl.ok()) return impl.error();
+  return std::shared_ptr<InferenceService>(new InferenceService(std::move(*impl)));
+}
+
+Result<std::shared_ptr<InferenceService>> InferenceService::load(const std::string& checkpoint_path,
+                                                                 const ServiceOptions& options) {
+  Result<LoadedNet> loaded = load_network(checkpoint_path, torch::kCPU);
+  if (!loaded.ok()) return loaded.error();
+  if (Status s = check_options(loaded->meta.net, options); !s.ok()) return s.error();
+  Result<std::unique_ptr<Impl>> impl = start_impl(loaded->meta.net, std::move(loaded->net), options);
+  if (!impl.ok()) return impl.error();
+  return std::shared_ptr<InferenceService>(new InferenceService(std::move(*impl)));
+}
+
+InferenceService::InferenceService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+InferenceService::~InferenceService() { shutdown(); }
+
+void InferenceService::evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) {
+  impl_->evaluate(requests, out);
+}
+
+int InferenceService::preferred_batch_size() const { return impl_->options.search_batch; }
+
+bool InferenceService::knows(const Game& game) const { return impl_->config.index_of(game) >= 0; }
+
+const NetConfig& InferenceService::config() const { return impl_->config; }
+
+std::string InferenceService::device() const { return impl_->device.str(); }
+
+ServiceStats InferenceService::stats() const { return impl_->stats(); }
+
+void InferenceService::shutdown() { impl_->shutdown(); }
+
+Status ServiceInternals::set_weights(const SharedNet& from) {
+  std::lock_guard lock(impl_.module_mutex);
+  c10::InferenceMode off(false);  // parameters are updated in place: not inference tensors
+  return copy_weights(from, impl_.net);
+}
+
+torch::Device ServiceInternals::device() const { return impl_.device; }
+
+void ServiceInternals::with_module(const std::function<void(SharedNet&)>& fn) {
+  std::lock_guard lock(impl_.module_mutex);
+  fn(impl_.net);
+}
+
+}  // namespace arena::nn

@@ -1,0 +1,248 @@
+#include "agents/nn/inference_service.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <thread>
+
+#include "core/rng.h"
+#include "games/registry.h"
+
+namespace arena::nn {
+namespace {
+
+const std::vector<std::string> kSpecs = {"kuhn_poker", "game24", "go(size=5)", "go(size=9)"};
+
+std::shared_ptr<InferenceService> make_service(ServiceOptions options, const std::vector<std::string>& specs = kSpecs,
+                                               int blocks = 1, int channels = 8) {
+  options.device = "cpu";
+  Result<NetConfig> config = net_config_for(specs, blocks, channels);
+  EXPECT_TRUE(config.ok());
+  Result<std::shared_ptr<InferenceService>> s = InferenceService::create(*config, options, 1);
+  EXPECT_TRUE(s.ok()) << s.error().message;
+  return *s;
+}
+
+// A leaf as a search hands it over: the state, its mover and the mover's legal actions.
+struct Leaf {
+  std::unique_ptr<State> state;
+  std::vector<Action> actions;
+  EvalRequest request() const { return EvalRequest{state.get(), state->current_player(), actions}; }
+};
+
+// Positions of every game, a few random steps in (chance nodes and the end included).
+std::vector<Leaf> mixed_leaves(int per_game, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<Leaf> leaves;
+  for (const std::string& spec : kSpecs) {
+    auto game = *make_game(spec);
+    for (int i = 0; i < per_game; ++i) {
+      Leaf leaf{game->new_initial_state(), {}};
+      const int steps = static_cast<int>(rng.uniform(8));
+      for (int k = 0; k < steps && !leaf.state->is_terminal(); ++k) {
+        const std::vector<Action> legal = leaf.state->legal_actions();
+        EXPECT_TRUE(leaf.state->apply(legal[rng.uniform(legal.size())]).ok());
+      }
+      if (leaf.state->current_player() >= 0) leaf.actions = leaf.state->legal_actions();
+      leaves.push_back(std::move(leaf));
+    }
+  }
+  // Interleave the games.
+  for (size_t i = leaves.size(); i > 1; --i) std::swap(leaves[i - 1], leaves[rng.uniform(i)]);
+  return leaves;
+}
+
+Evaluation evaluate_one(InferenceService& service, const Leaf& leaf) {
+  const EvalRequest r = leaf.request();
+  Evaluation e;
+  service.evaluate({&r, 1}, {&e, 1});
+  return e;
+}
+
+TEST(InferenceService, ConcurrentBatchedAnswersMatchOneAtATime) {
+  std::atomic<int> mixed{0}, batches{0};
+  ServiceOptions options;
+  options.max_batch = 32;
+  std::shared_ptr<InferenceService> service;
+  Result<NetConfig> config = net_config_for(kSpecs, 1, 8);
+  options.on_batch = [&](int head, std::span<const State* const> states) {
+    batches++;
+    for (const State* s : states) {
+      if (config->index_of(s->game()) != head) mixed++;
+    }
+  };
+  service = make_service(options);
+  const std::vector<Leaf> leaves = mixed_leaves(40, 5);
+  std::vector<Evaluation> reference;
+  for (const Leaf& leaf : leaves) reference.push_back(evaluate_one(*service, leaf));
+  const ServiceStats single = service->stats();
+  EXPECT_EQ(single.positions, leaves.size());
+  EXPECT_DOUBLE_EQ(single.mean_batch, 1.0);
+
+  // 16 threads, each its share of the leaves in calls of 1 to 3 (mixed games in one call).
+  constexpr int kThreads = 16;
+  std::vector<std::vector<Evaluation>> answers(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<size_t> mine;
+      for (size_t i = static_cast<size_t>(t); i < leaves.size(); i += kThreads) mine.push_back(i);
+      answers[static_cast<size_t>(t)].resize(mine.size());
+      for (size_t k = 0; k < mine.size();) {
+        const size_t n = std::min<size_t>(1 + (k + static_cast<size_t>(t)) % 3, mine.size() - k);
+        std::vector<EvalRequest> requests;
+        for (size_t j = 0; j < n; ++j) requests.push_back(leaves[mine[k + j]].request());
+        service->evaluate(requests, std::span(answers[static_cast<size_t>(t)]).subspan(k, n));
+        k += n;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+
+  for (int t = 0; t < kThreads; ++t) {
+    size_t k = 0;
+    for (size_t i = static_cast<size_t>(t); i < leaves.size(); i += kThreads, ++k) {
+      const Evaluation& got = answers[static_cast<size_t>(t)][k];
+      const Evaluation& want = reference[i];
+      ASSERT_EQ(got.priors.size(), want.priors.size());
+      ASSERT_EQ(got.values.size(), want.values.size());
+      for (size_t j = 0; j < got.priors.size(); ++j) EXPECT_NEAR(got.priors[j], want.priors[j], 1e-4);
+      for (size_t j = 0; j < got.values.size(); ++j) EXPECT_NEAR(got.values[j], want.values[j], 1e-4);
+    }
+  }
+  const ServiceStats after = service->stats();
+  EXPECT_EQ(after.positions, 2 * leaves.size());
+  const double concurrent_mean =
+      static_cast<double>(after.positions - single.positions) / static_cast<double>(after.batches - single.batches);
+  EXPECT_GT(concurrent_mean, 1.0) << "concurrent callers share forward passes";
+  EXPECT_EQ(mixed.load(), 0) << "a batch holds one head's leaves only";
+  EXPECT_EQ(static_cast<uint64_t>(batches.load()), after.batches);
+  EXPECT_EQ(std::accumulate(after.batch_histogram.begin(), after.batch_histogram.end(), uint64_t{0}), after.batches);
+  EXPECT_EQ(after.errors, 0u);
+  EXPECT_GT(after.positions_per_second, 0);
+  EXPECT_GE(after.mean_queue_wait_us, 0);
+  EXPECT_GT(after.mean_forward_us, 0);
+}
+
+TEST(InferenceService, PriorsCoverTheLegalActionsOnly) {
+  std::shared_ptr<InferenceService> service = make_service({});
+  for (const Leaf& leaf : mixed_leaves(10, 9)) {
+    const Evaluation e = evaluate_one(*service, leaf);
+    ASSERT_EQ(e.priors.size(), leaf.actions.size());
+    ASSERT_EQ(static_cast<int>(e.values.size()), leaf.state->game().num_players());
+    if (!leaf.actions.empty()) {
+      EXPECT_NEAR(std::accumulate(e.priors.begin(), e.priors.end(), 0.0), 1.0, 1e-5);
+      for (float p : e.priors) EXPECT_GT(p, 0.0f);
+    }
+    for (float v : e.values) {
+      EXPECT_LE(v, 1.0f);
+      EXPECT_GE(v, -1.0f);
+    }
+  }
+  // Asked about two of the moves only, the service puts all the mass on them, in the same
+  // ratio as over every move: illegal actions are masked out before the softmax.
+  auto go = *make_game("go(size=9)");
+  Leaf full{go->new_initial_state(), {}};
+  full.actions = full.state->legal_actions();
+  const Evaluation all = evaluate_one(*service, full);
+  Leaf two{full.state->clone(), {full.actions[3], full.actions[40]}};
+  const Evaluation pair = evaluate_one(*service, two);
+  ASSERT_EQ(pair.priors.size(), 2u);
+  EXPECT_NEAR(pair.priors[0] + pair.priors[1], 1.0f, 1e-6);
+  EXPECT_NEAR(pair.priors[0] / pair.priors[1], all.priors[3] / all.priors[40], 1e-4);
+  EXPECT_GT(pair.priors[0], all.priors[3]);
+}
+
+TEST(InferenceService, AnUnknownGameGetsUniformPriorsAndZeroValues) {
+  std::shared_ptr<InferenceService> service = make_service({}, {"kuhn_poker"});
+  auto go = *make_game("go(size=5)");
+  auto kuhn = *make_game("kuhn_poker");
+  EXPECT_FALSE(service->knows(*go));
+  EXPECT_TRUE(service->knows(*kuhn));
+  Leaf leaf{go->new_initial_state(), {}};
+  leaf.actions = leaf.state->legal_actions();
+  const Evaluation e = evaluate_one(*service, leaf);
+  ASSERT_EQ(e.priors.size(), leaf.actions.size());
+  for (float p : e.priors) EXPECT_FLOAT_EQ(p, 1.0f / static_cast<float>(leaf.actions.size()));
+  EXPECT_EQ(e.values, (std::vector<float>{0, 0}));
+  EXPECT_EQ(service->stats().errors, 1u);
+  EXPECT_EQ(service->stats().positions, 0u);
+}
+
+TEST(InferenceService, ShutdownWithRequestsInFlightReleasesEveryCaller) {
+  // Batches of one on a slower network: most leaves are still queued at shutdown.
+  ServiceOptions options;
+  options.max_batch = 1;
+  std::shared_ptr<InferenceService> service = make_service(options, {"go(size=9)"}, 4, 32);
+  auto go = *make_game("go(size=9)");
+  constexpr int kThreads = 16;
+  std::atomic<int> started{0};
+  std::atomic<bool> stop{false};
+  std::vector<int> calls(kThreads, 0), bad(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<Leaf> leaves;
+      for (int i = 0; i < 8; ++i) {
+        Leaf leaf{go->new_initial_state(), {}};
+        leaf.actions = leaf.state->legal_actions();
+        leaves.push_back(std::move(leaf));
+      }
+      std::vector<EvalRequest> requests;
+      for (const Leaf& l : leaves) requests.push_back(l.request());
+      std::vector<Evaluation> out(requests.size());
+      started++;
+      while (!stop) {
+        service->evaluate(requests, out);
+        ++calls[static_cast<size_t>(t)];
+        for (const Evaluation& e : out) {
+          if (e.priors.size() != 82 || e.values.size() != 2) ++bad[static_cast<size_t>(t)];
+        }
+      }
+    });
+  }
+  while (started < kThreads) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  service->shutdown();
+  const ServiceStats at_shutdown = service->stats();
+  stop = true;
+  for (std::thread& t : threads) t.join();  // hangs here if a caller was never released
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(bad[static_cast<size_t>(t)], 0);
+  EXPECT_GT(at_shutdown.errors, 0u) << "queued leaves were answered uniform";
+  service->shutdown();  // idempotent
+
+  // After shutdown: uniform at once.
+  Leaf leaf{go->new_initial_state(), {}};
+  leaf.actions = leaf.state->legal_actions();
+  const Evaluation e = evaluate_one(*service, leaf);
+  ASSERT_EQ(e.priors.size(), 82u);
+  EXPECT_FLOAT_EQ(e.priors[0], 1.0f / 82);
+  EXPECT_EQ(e.values, (std::vector<float>{0, 0}));
+}
+
+TEST(InferenceService, BadOptionsAreErrors) {
+  Result<NetConfig> config = net_config_for({"kuhn_poker"}, 1, 8);
+  ASSERT_TRUE(config.ok());
+  ServiceOptions options;
+  options.device = "cpu";
+  options.max_batch = 0;
+  Result<std::shared_ptr<InferenceService>> zero = InferenceService::create(*config, options, 1);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error().code, "bad_options");
+  options.max_batch = 8;
+  options.device = "quantum";
+  EXPECT_EQ(InferenceService::create(*config, options, 1).error().code, "bad_device");
+  options.device = "cpu";
+  options.search_batch = 5;
+  Result<std::shared_ptr<InferenceService>> ok = InferenceService::create(*config, options, 1);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)->preferred_batch_size(), 5);
+  EXPECT_EQ((*ok)->device(), "cpu");
+  EXPECT_TRUE((*ok)->stats().to_json().contains("batch_histogram"));
+}
+
+}  // namespace
+}  // namespace arena::nn
