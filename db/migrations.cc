@@ -95,6 +95,23 @@ CREATE TABLE puzzles (
   player_id INTEGER NOT NULL UNIQUE REFERENCES players(id)
 );
 )sql",
+      // 2: training runs of the shared network, so that a report can tell the shared agent,
+      // single-game specialists and transfer runs apart (their checkpoints are agent_versions).
+      R"sql(
+CREATE TABLE training_runs (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  games TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('shared', 'specialist', 'transfer', 'scratch')),
+  init_from TEXT NOT NULL DEFAULT '',
+  frozen_trunk INTEGER NOT NULL DEFAULT 0 CHECK (frozen_trunk IN (0, 1)),
+  budget_steps INTEGER NOT NULL DEFAULT 0,
+  steps INTEGER NOT NULL DEFAULT 0,
+  device TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+)sql",
   };
   return all;
 }

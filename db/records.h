@@ -109,6 +109,26 @@ struct PuzzleRow {
   int64_t player_id = 0;
 };
 
+// A training run of the shared network (training_runs). Its checkpoints are players named
+// "nn:<run>@<step>" with rows in agent_versions.
+struct TrainingRunRow {
+  int64_t id = 0;                  // filled by reads
+  std::string name;                // the run's name, unique
+  std::vector<std::string> games;  // the game specs it trains on
+  // "shared" (several games), "specialist" (one game), "transfer" (a held-out game from
+  // another run's checkpoint, trunk frozen) or "scratch" (the same held-out game from nothing).
+  std::string kind = "shared";
+  std::string init_from;  // the checkpoint it started from; empty when from nothing
+  bool frozen_trunk = false;
+  int64_t budget_steps = 0;  // learner steps it may take
+  int64_t steps = 0;         // learner steps reached so far
+  std::string device;        // "cpu", "cuda:0", ...
+  std::string created_at, updated_at;  // filled by reads
+};
+
+// The kinds a training run may have, in the report's column order.
+const std::vector<std::string>& training_run_kinds();
+
 struct TokenRow {
   int64_t id = 0;
   int64_t player_id = 0;

@@ -1,5 +1,6 @@
 #include "db/sqlite_store.h"
 
+#include <algorithm>
 #include <future>
 #include <limits>
 
@@ -119,6 +120,11 @@ std::optional<PlayerKind> player_kind_from_string(const std::string& text) {
     if (to_string(k) == text) return k;
   }
   return std::nullopt;
+}
+
+const std::vector<std::string>& training_run_kinds() {
+  static const std::vector<std::string> kinds = {"shared", "specialist", "transfer", "scratch"};
+  return kinds;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -372,6 +378,38 @@ void SqliteStore::add_agent_version(int64_t player_id, const std::string& run, i
            std::move(done)});
 }
 
+void SqliteStore::upsert_training_run(const TrainingRunRow& run, DoneId done) {
+  enqueue({[run](Connection& db) -> Result<int64_t> {
+             const std::vector<std::string>& kinds = training_run_kinds();
+             if (std::find(kinds.begin(), kinds.end(), run.kind) == kinds.end()) {
+               return make_error("bad_request", "training run '" + run.name + "': kind '" + run.kind +
+                                                    "' is not one of shared, specialist, transfer, scratch");
+             }
+             if (run.name.empty()) return make_error("bad_request", "a training run needs a name");
+             if (run.games.empty()) return make_error("bad_request", "training run '" + run.name + "' has no game");
+             if (run.steps < 0 || run.budget_steps < 0) {
+               return make_error("bad_request", "training run '" + run.name + "': step counts are not negative");
+             }
+             Result<int64_t> r = exec_insert(
+                 db,
+                 "INSERT INTO training_runs (name, games, kind, init_from, frozen_trunk, budget_steps, steps, device) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (name) DO UPDATE SET games = excluded.games, kind = excluded.kind, "
+                 "init_from = excluded.init_from, frozen_trunk = excluded.frozen_trunk, "
+                 "budget_steps = excluded.budget_steps, steps = excluded.steps, device = excluded.device, "
+                 "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                 run.name, Json(run.games).dump(), run.kind, run.init_from, int64_t{run.frozen_trunk},
+                 run.budget_steps, run.steps, run.device);
+             if (!r.ok()) return r.error();
+             // After an update last_insert_id is not this row's: look it up by name.
+             Result<std::optional<int64_t>> id = query_id(db, "SELECT id FROM training_runs WHERE name = ?", run.name);
+             if (!id.ok()) return id.error();
+             if (!*id) return make_error("db_error", "training run '" + run.name + "' vanished after its write");
+             return **id;
+           },
+           std::move(done)});
+}
+
 // ---------------------------------------------------------------------------------------
 // Reads
 
@@ -458,6 +496,30 @@ MoveRow read_move(const Statement& s) {
   m.rewards = read_doubles(s.column_text(6));
   m.created_at = s.column_text(7);
   return m;
+}
+
+const char* kTrainingRunSelect =
+    "SELECT id, name, games, kind, init_from, frozen_trunk, budget_steps, steps, device, created_at, updated_at "
+    "FROM training_runs ";
+
+TrainingRunRow read_training_run(const Statement& s) {
+  TrainingRunRow r;
+  r.id = s.column_int(0);
+  r.name = s.column_text(1);
+  if (std::optional<Json> games = parse_json(s.column_text(2)); games && games->is_array()) {
+    for (const Json& g : *games) {
+      if (g.is_string()) r.games.push_back(g.get<std::string>());
+    }
+  }
+  r.kind = s.column_text(3);
+  r.init_from = s.column_text(4);
+  r.frozen_trunk = s.column_int(5) != 0;
+  r.budget_steps = s.column_int(6);
+  r.steps = s.column_int(7);
+  r.device = s.column_text(8);
+  r.created_at = s.column_text(9);
+  r.updated_at = s.column_text(10);
+  return r;
 }
 
 }  // namespace
@@ -579,6 +641,18 @@ Result<std::vector<PuzzleRow>> SqliteStore::puzzles(const std::string& game) {
         return PuzzleRow{s.column_int(0), s.column_text(1), s.column_text(2), s.column_double(3), s.column_int(4)};
       },
       game);
+}
+
+Result<std::vector<TrainingRunRow>> SqliteStore::training_runs() {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  return query_rows(**db, std::string(kTrainingRunSelect) + "ORDER BY id", read_training_run);
+}
+
+Result<std::optional<TrainingRunRow>> SqliteStore::find_training_run(const std::string& name) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  return first(query_rows(**db, std::string(kTrainingRunSelect) + "WHERE name = ?", read_training_run, name));
 }
 
 // ---------------------------------------------------------------------------------------

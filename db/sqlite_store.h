@@ -32,6 +32,7 @@ class SqliteStore final : public Store {
                  DoneId done) override;
   void add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
                          DoneId done) override;
+  void upsert_training_run(const TrainingRunRow& run, DoneId done) override;
   void flush() override;
 
   Result<std::optional<PlayerRow>> find_player(const std::string& name) override;
@@ -45,6 +46,8 @@ class SqliteStore final : public Store {
   Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id, const std::string& rating_group) override;
   Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) override;
   Result<std::vector<PuzzleRow>> puzzles(const std::string& game) override;
+  Result<std::vector<TrainingRunRow>> training_runs() override;
+  Result<std::optional<TrainingRunRow>> find_training_run(const std::string& name) override;
 
   // Writes queued and not yet committed (for metrics).
   size_t queue_depth();

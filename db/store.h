@@ -50,6 +50,10 @@ class Store {
                          DoneId done) = 0;
   virtual void add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
                                  DoneId done) = 0;
+  // Creates the training run `run.name`, or updates every field of the one with that name
+  // (its created_at stays); gives the run's id. An unknown kind, no name, no game or a
+  // negative step count is a "bad_request" Error.
+  virtual void upsert_training_run(const TrainingRunRow& run, DoneId done) = 0;
   // Blocks until every write queued before the call has committed (tests, shutdown).
   virtual void flush() = 0;
 
@@ -68,6 +72,9 @@ class Store {
   virtual Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id, const std::string& rating_group) = 0;
   virtual Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) = 0;
   virtual Result<std::vector<PuzzleRow>> puzzles(const std::string& game) = 0;
+  // Every training run, oldest first.
+  virtual Result<std::vector<TrainingRunRow>> training_runs() = 0;
+  virtual Result<std::optional<TrainingRunRow>> find_training_run(const std::string& name) = 0;
 };
 
 // Blocking helpers over the callback API, for command-line tools and tests.

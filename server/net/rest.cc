@@ -6,6 +6,7 @@
 
 #include "games/registry.h"
 #include "server/arena/export.h"
+#include "server/arena/generalization.h"
 #include "server/arena/leaderboard.h"
 #include "server/arena/ratings/glicko2.h"
 #include "server/net/auth.h"
@@ -15,6 +16,7 @@ namespace {
 
 constexpr int kLeaderboardBootstrap = 200;
 constexpr int kMaxPage = 200;
+constexpr int kMaxReportBootstrap = 2000;  // a request may not ask for minutes of fitting
 
 // server/net/openapi.json, embedded at build time (bytes, then a terminating zero).
 const char kOpenApi[] = {
@@ -95,6 +97,25 @@ Json match_row_json(const db::MatchRow& m) {
           {"termination", m.termination}};
 }
 
+// GET /api/reports/generalization[?bootstrap=N]: the cross-game generalization report. Like
+// the leaderboard it reads the store and fits ratings, so it runs on a worker (as all of
+// handle() does), never on a network thread.
+HttpResponse generalization_report(db::Store& store, const std::map<std::string, std::string>& query) {
+  int bootstrap = kLeaderboardBootstrap;
+  if (auto it = query.find("bootstrap"); it != query.end()) {
+    int v = -1;
+    auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+    if (ec != std::errc() || end != it->second.data() + it->second.size() || v < 0 || v > kMaxReportBootstrap) {
+      return error_response(400, "bad_request",
+                            "bootstrap is an integer from 0 to " + std::to_string(kMaxReportBootstrap));
+    }
+    bootstrap = v;
+  }
+  Result<GeneralizationReport> report = compute_generalization(store, bootstrap);
+  if (!report.ok()) return error_response(status_for(report.error().code), report.error().code, report.error().message);
+  return json_response(200, report->to_json());
+}
+
 bool valid_bot_name(const std::string& name) {
   if (name.empty() || name.size() > 40) return false;
   for (char c : name) {
@@ -128,7 +149,7 @@ const std::vector<Route>& RestApi::routes() {
       {"GET", "/api/health"},          {"GET", "/api/games"},           {"GET", "/api/leaderboard"},
       {"GET", "/api/players/{id}"},    {"GET", "/api/matches"},         {"GET", "/api/matches/{id}"},
       {"GET", "/api/matches/{id}/export"}, {"POST", "/api/bots"},       {"POST", "/api/challenges"},
-      {"GET", "/api/openapi.json"},    {"GET", "/metrics"},
+      {"GET", "/api/openapi.json"},    {"GET", "/metrics"},             {"GET", "/api/reports/generalization"},
   };
   return all;
 }
@@ -176,6 +197,10 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
         if (auto bad = only("GET")) return *bad;
         return leaderboard(query);
       }
+    if (parts.size() == 3 && what == "reports" && parts[2] == "generalization") {
+      if (auto bad = only("GET")) return *bad;
+      return generalization_report(store_, query);
+    }
     if (parts.size() == 3 && what == "players") {
       auto id = to_id(parts[2]);
       if (!id) return error_response(400, "bad_request", "a player id is a positive integer");

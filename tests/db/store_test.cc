@@ -101,7 +101,7 @@ std::string ply_gap(const std::vector<MoveRow>& moves) {
 // Migrations
 
 const char* const kTables[] = {"players", "api_tokens", "agent_versions", "matches",  "seats",
-                               "moves",   "ratings",    "rating_history", "puzzles"};
+                               "moves",   "ratings",    "rating_history", "puzzles", "training_runs"};
 
 bool table_exists(Connection& c, const std::string& table) {
   Result<std::string> n = query_text(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" +
@@ -166,6 +166,9 @@ const std::vector<FixtureRow>& fixture_rows() {
       {"puzzles", {"players"},
        "INSERT INTO puzzles (id, game, spec, difficulty, player_id) VALUES (106, 'game24', 'g24', 0.5, 101)",
        "SELECT COUNT(*) FROM puzzles WHERE id = 106 AND spec = 'g24' AND difficulty = 0.5"},
+      {"training_runs", {},
+       "INSERT INTO training_runs (id, name, games, kind, steps) VALUES (107, 'r1', '[\"kuhn_poker\"]', 'specialist', 7)",
+       "SELECT COUNT(*) FROM training_runs WHERE id = 107 AND name = 'r1' AND kind = 'specialist' AND steps = 7"},
   };
   return rows;
 }

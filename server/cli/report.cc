@@ -1,0 +1,85 @@
+// `arena report`: reports computed from the store. One so far: `generalization`.
+#include <cstdio>
+#include <iostream>
+
+#include "db/sqlite_store.h"
+#include "server/arena/generalization.h"
+#include "server/cli/args.h"
+#include "server/cli/commands.h"
+
+namespace arena::cli {
+namespace {
+
+const char* kReportUsage =
+    "usage: arena report <report> [options]\n"
+    "\n"
+    "Reports:\n"
+    "  generalization   per game, each training run's latest checkpoint rated against the anchors\n"
+    "                   (random = 0, rollout MCTS): the shared agent beside single-game specialists,\n"
+    "                   and transfer with a frozen trunk beside the same game from scratch\n"
+    "\n"
+    "Run 'arena report <report> --help' for its options.\n";
+
+// An existing database only: a mistyped path must not become a new empty file.
+Result<std::unique_ptr<db::SqliteStore>> open_existing(const std::string& path) {
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    std::fclose(f);
+  } else {
+    return make_error("no_db", "no database at '" + path + "' (arena train --db records training runs)");
+  }
+  return db::SqliteStore::open(path);
+}
+
+int run_generalization(const std::vector<std::string>& argv) {
+  auto parsed = parse_command(
+      "report generalization",
+      "Prints the cross-game generalization report: for every game a training run trained, the\n"
+      "Bradley-Terry rating (95% bootstrap interval, random = 0) of each run's latest rated checkpoint,\n"
+      "in columns shared agent, specialist, transfer (frozen trunk) and scratch, beside the anchors.",
+      argv,
+      {{"db", true, "SQLite file (default ./arena.db)"},
+       {"bootstrap", true, "bootstrap resamples for the intervals (default 200)"},
+       {"json", false, "print JSON instead of a table"}});
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  const Args& args = std::get<Args>(parsed);
+  Result<int64_t> bootstrap = args.get_int("bootstrap", 200);
+  if (!bootstrap.ok() || *bootstrap < 0 || *bootstrap > 100000) {
+    std::cerr << "arena report generalization: --bootstrap expects an integer from 0 to 100000\n";
+    return 2;
+  }
+  Result<std::unique_ptr<db::SqliteStore>> store = open_existing(args.get("db", "arena.db"));
+  if (!store.ok()) {
+    std::cerr << "arena report generalization: " << store.error().message << "\n";
+    return 1;
+  }
+  Result<GeneralizationReport> report = compute_generalization(**store, static_cast<int>(*bootstrap));
+  if (!report.ok()) {
+    std::cerr << "arena report generalization: " << report.error().message << "\n";
+    return 1;
+  }
+  if (args.has("json")) {
+    std::cout << report->to_json().dump(2) << "\n";
+  } else {
+    std::cout << render_generalization_text(*report);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_report(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << kReportUsage;
+    return 2;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kReportUsage;
+    return 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "generalization") return run_generalization(rest);
+  std::cerr << "arena report: unknown report '" << args[0] << "'\n" << kReportUsage;
+  return 2;
+}
+
+}  // namespace arena::cli

@@ -1,0 +1,205 @@
+// The generalization report from a store of synthetic rated matches: the right checkpoint
+// in the right column, ratings in the right order with intervals, and the text table.
+#include "server/arena/generalization.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "db/sqlite_store.h"
+#include "tests/report/report_fixture.h"
+
+namespace arena::testing {
+namespace {
+
+constexpr size_t kShared = 0, kSpecialist = 1, kTransfer = 2, kScratch = 3;
+
+class GeneralizationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<db::SqliteStore>> s = db::SqliteStore::open(db_.path());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    held_out_ = rating_group_of(kHeldOut);
+  }
+  GeneralizationReport report(int bootstrap = 200) {
+    Result<GeneralizationReport> r = compute_generalization(*store_, bootstrap, /*seed=*/7);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? std::move(r).value() : GeneralizationReport{};
+  }
+  TempDbFile db_;
+  std::unique_ptr<db::SqliteStore> store_;
+  std::string held_out_;
+};
+
+void expect_interval(const GeneralizationRating& r) {
+  EXPECT_LE(r.low, r.rating) << r.player;
+  EXPECT_GE(r.high, r.rating) << r.player;
+  EXPECT_LT(r.low, r.high) << r.player << ": a bootstrap over 10-20 games is not a point";
+}
+
+TEST(RatingGroupOf, RegisteredSpecsUseTheirGroupAndOthersStayAsTheyAre) {
+  EXPECT_EQ(rating_group_of("kuhn_poker"), "kuhn_poker");
+  EXPECT_EQ(rating_group_of("game24(puzzle=3)"), "game24");
+  EXPECT_EQ(rating_group_of("no_such_game(x=1)"), "no_such_game(x=1)");
+}
+
+TEST_F(GeneralizationTest, NoRunsNoGroups) {
+  play_rated(*store_, "kuhn_poker", "nn:lonely@1", "random", 5, 10);
+  GeneralizationReport r = report();
+  EXPECT_TRUE(r.runs.empty());
+  EXPECT_TRUE(r.groups.empty());
+  EXPECT_NE(render_generalization_text(r).find("no training runs"), std::string::npos);
+}
+
+TEST_F(GeneralizationTest, EachRunsLatestCheckpointSitsInItsKindsColumn) {
+  fill_scenario(*store_, held_out_);
+  GeneralizationReport r = report();
+  ASSERT_EQ(r.runs.size(), 4u);
+  EXPECT_EQ(r.bootstrap, 200);
+  ASSERT_EQ(r.groups.size(), 3u);
+  EXPECT_EQ(r.groups[0].rating_group, "kuhn_poker");
+  EXPECT_EQ(r.groups[1].rating_group, "game24");
+  EXPECT_EQ(r.groups[2].rating_group, held_out_);
+
+  const GeneralizationGroup& kuhn = r.groups[0];
+  EXPECT_EQ(kuhn.anchor, "random");
+  EXPECT_EQ(kuhn.matches, 50);
+  ASSERT_EQ(kuhn.anchors.size(), 2u);
+  EXPECT_EQ(kuhn.anchors[0].player, "random");
+  EXPECT_EQ(kuhn.anchors[0].rating, 0.0);
+  EXPECT_EQ(kuhn.anchors[0].games, 40);
+  EXPECT_EQ(kuhn.anchors[1].player, kMcts);
+  EXPECT_EQ(kuhn.anchors[1].games, 20);
+  ASSERT_EQ(kuhn.columns.size(), 4u);
+  ASSERT_EQ(kuhn.columns[kShared].size(), 1u);
+  ASSERT_EQ(kuhn.columns[kSpecialist].size(), 1u);
+  EXPECT_TRUE(kuhn.columns[kTransfer].empty());
+  EXPECT_TRUE(kuhn.columns[kScratch].empty());
+  const GeneralizationCell& shared = kuhn.columns[kShared][0];
+  const GeneralizationCell& spec = kuhn.columns[kSpecialist][0];
+  EXPECT_EQ(shared.run, "multi");
+  EXPECT_EQ(shared.step, 100) << "the latest checkpoint, not multi@50";
+  EXPECT_EQ(shared.rating.player, "nn:multi@100");
+  EXPECT_EQ(shared.rating.games, 20);
+  EXPECT_EQ(spec.run, "spec");
+  EXPECT_EQ(spec.rating.games, 10);
+  // multi@100 beats random 8-2 and MCTS 7-3; MCTS beats random 7-3; spec splits 5-5.
+  EXPECT_GT(shared.rating.rating, kuhn.anchors[1].rating);
+  EXPECT_GT(kuhn.anchors[1].rating, spec.rating.rating);
+  EXPECT_GT(kuhn.anchors[1].rating, 50.0);
+  EXPECT_NEAR(spec.rating.rating, 0.0, 1.0) << "an even score against the anchor is 0";
+  expect_interval(shared.rating);
+  expect_interval(spec.rating);
+  expect_interval(kuhn.anchors[1]);
+  EXPECT_LT(spec.rating.low, 0.0);
+  EXPECT_GT(spec.rating.high, 0.0);
+
+  const GeneralizationGroup& puzzles = r.groups[1];
+  EXPECT_EQ(puzzles.matches, 0);
+  for (const auto& column : puzzles.columns) EXPECT_TRUE(column.empty());
+
+  const GeneralizationGroup& go = r.groups[2];
+  EXPECT_EQ(go.anchor, "random");
+  ASSERT_EQ(go.anchors.size(), 1u) << "no MCTS played there";
+  EXPECT_TRUE(go.columns[kShared].empty());
+  EXPECT_TRUE(go.columns[kSpecialist].empty());
+  ASSERT_EQ(go.columns[kTransfer].size(), 1u);
+  ASSERT_EQ(go.columns[kScratch].size(), 1u);
+  EXPECT_EQ(go.columns[kTransfer][0].run, "xfer");
+  EXPECT_EQ(go.columns[kScratch][0].run, "fresh");
+  EXPECT_GT(go.columns[kTransfer][0].rating.rating, go.columns[kScratch][0].rating.rating);
+  EXPECT_GT(go.columns[kScratch][0].rating.rating, 0.0);
+  expect_interval(go.columns[kTransfer][0].rating);
+}
+
+TEST_F(GeneralizationTest, TheJsonHasEveryColumnAndRun) {
+  fill_scenario(*store_, held_out_);
+  const Json j = report(50).to_json();
+  EXPECT_EQ(j["bootstrap"], 50);
+  EXPECT_EQ(j["columns"], Json({"shared", "specialist", "transfer", "scratch"}));
+  ASSERT_EQ(j["runs"].size(), 4u);
+  EXPECT_EQ(j["runs"][2]["name"], "xfer");
+  EXPECT_EQ(j["runs"][2]["frozen_trunk"], true);
+  EXPECT_EQ(j["runs"][0]["games"], Json({"kuhn_poker", "game24"}));
+  ASSERT_EQ(j["groups"].size(), 3u);
+  const Json& kuhn = j["groups"][0];
+  EXPECT_EQ(kuhn["rating_group"], "kuhn_poker");
+  EXPECT_EQ(kuhn["anchors"][0]["player"], "random");
+  ASSERT_EQ(kuhn["columns"]["shared"].size(), 1u);
+  EXPECT_EQ(kuhn["columns"]["shared"][0]["player"], "nn:multi@100");
+  EXPECT_EQ(kuhn["columns"]["shared"][0]["step"], 100);
+  EXPECT_TRUE(kuhn["columns"]["shared"][0]["elo"].is_number());
+  EXPECT_LE(kuhn["columns"]["shared"][0]["low"].get<double>(), kuhn["columns"]["shared"][0]["high"].get<double>());
+  EXPECT_TRUE(kuhn["columns"]["transfer"].is_array());
+  EXPECT_TRUE(kuhn["columns"]["transfer"].empty());
+}
+
+TEST_F(GeneralizationTest, TwoRunsOfOneKindShareTheirColumn) {
+  fill_scenario(*store_, held_out_);
+  ASSERT_TRUE(upsert(*store_, run_row("spec2", {"kuhn_poker"}, "specialist", 10)).ok());
+  play_rated(*store_, "kuhn_poker", "nn:spec2@10", "random", 2, 10);
+  store_->flush();
+  GeneralizationReport r = report();
+  const auto& column = r.groups[0].columns[kSpecialist];
+  ASSERT_EQ(column.size(), 2u);
+  EXPECT_EQ(column[0].run, "spec");
+  EXPECT_EQ(column[1].run, "spec2");
+  EXPECT_LT(column[1].rating.rating, column[0].rating.rating);
+  const std::string text = render_generalization_text(r);
+  EXPECT_NE(text.find("spec2@10: "), std::string::npos);
+}
+
+// The lines of `text` as a vector.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST_F(GeneralizationTest, TheTextTableHasARowPerGameWithAlignedColumns) {
+  fill_scenario(*store_, held_out_);
+  const std::string text = render_generalization_text(report());
+  const std::vector<std::string> lines = lines_of(text);
+  auto line_starting = [&](const std::string& prefix) -> std::string {
+    for (const std::string& l : lines) {
+      if (l.rfind(prefix, 0) == 0) return l;
+    }
+    ADD_FAILURE() << "no line starts with '" << prefix << "' in:\n" << text;
+    return "";
+  };
+  const std::string head = line_starting("game ");
+  const std::string kuhn = line_starting("kuhn_poker ");
+  const std::string puzzles = line_starting("game24 ");
+  const std::string go = line_starting(held_out_ + " ");
+  ASSERT_FALSE(head.empty() || kuhn.empty() || puzzles.empty() || go.empty());
+  for (const char* title : {"random", "rollout MCTS", "shared agent", "specialist", "transfer (frozen trunk)", "scratch"}) {
+    EXPECT_NE(head.find(title), std::string::npos) << title;
+  }
+  // Each cell starts where its column's title does.
+  const size_t shared_at = head.find("shared agent");
+  const size_t specialist_at = head.find("specialist");
+  const size_t transfer_at = head.find("transfer (frozen trunk)");
+  const size_t scratch_at = head.find("scratch");
+  EXPECT_EQ(kuhn.find("multi@100: "), shared_at) << head << "\n" << kuhn;
+  EXPECT_EQ(kuhn.find("spec@100: "), specialist_at) << head << "\n" << kuhn;
+  EXPECT_EQ(kuhn.substr(transfer_at, 2), "- ");
+  EXPECT_EQ(kuhn.substr(scratch_at), "-");
+  EXPECT_EQ(go.find("xfer@40: "), transfer_at) << head << "\n" << go;
+  EXPECT_EQ(go.find("fresh@40: "), scratch_at) << head << "\n" << go;
+  EXPECT_EQ(go.substr(shared_at, 2), "- ");
+  EXPECT_EQ(puzzles.substr(shared_at, 2), "- ");
+  EXPECT_NE(kuhn.find(std::string(kMcts) + ": "), std::string::npos);
+  EXPECT_EQ(kuhn.find("multi@50"), std::string::npos) << "only the latest checkpoint";
+  EXPECT_NE(kuhn.find(" n=20"), std::string::npos);
+  EXPECT_NE(text.find("note: game24: no rated match yet"), std::string::npos);
+  // The runs, below the table.
+  const std::string xfer = line_starting("xfer ");
+  EXPECT_NE(xfer.find("transfer"), std::string::npos);
+  EXPECT_NE(xfer.find("runs/multi/checkpoints/step-00000100.pt"), std::string::npos);
+  EXPECT_NE(xfer.find("yes"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace arena::testing

@@ -1,0 +1,80 @@
+// `arena report` as its command function: usage errors, a missing database, text and JSON.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "db/sqlite_store.h"
+#include "server/arena/generalization.h"
+#include "server/cli/commands.h"
+#include "tests/report/report_fixture.h"
+
+namespace arena::testing {
+namespace {
+
+struct Ran {
+  int code = 0;
+  std::string out, err;
+};
+
+Ran report(const std::vector<std::string>& args) {
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  Ran r;
+  r.code = cli::run_report(args);
+  r.out = ::testing::internal::GetCapturedStdout();
+  r.err = ::testing::internal::GetCapturedStderr();
+  return r;
+}
+
+TEST(ReportCli, UsageErrorsExitTwo) {
+  Ran r = report({});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("generalization"), std::string::npos) << "the usage lists the reports";
+  EXPECT_EQ(report({"elo-inflation"}).code, 2);
+  EXPECT_EQ(report({"generalization", "--no-such-option"}).code, 2);
+  EXPECT_EQ(report({"generalization", "--bootstrap", "many"}).code, 2);
+  EXPECT_EQ(report({"generalization", "--bootstrap", "-3"}).code, 2);
+  r = report({"--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("generalization"), std::string::npos);
+  r = report({"generalization", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--bootstrap"), std::string::npos);
+  EXPECT_NE(r.out.find("--json"), std::string::npos);
+}
+
+TEST(ReportCli, AMissingDatabaseIsAnErrorAndIsNotCreated) {
+  TempDbFile db;
+  Ran r = report({"generalization", "--db", db.path()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no database"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(db.path()));
+}
+
+TEST(ReportCli, PrintsTheTableAndTheJson) {
+  TempDbFile db;
+  const std::string held_out = rating_group_of(kHeldOut);
+  {
+    Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db.path());
+    ASSERT_TRUE(store.ok());
+    fill_scenario(**store, held_out);
+  }
+  Ran text = report({"generalization", "--db", db.path(), "--bootstrap", "20"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("(20 resamples)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\nkuhn_poker "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("multi@100: "), std::string::npos);
+  EXPECT_NE(text.out.find("xfer@40: "), std::string::npos);
+
+  Ran json = report({"generalization", "--db", db.path(), "--bootstrap", "20", "--json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  std::optional<Json> j = parse_json(json.out);
+  ASSERT_TRUE(j) << json.out;
+  EXPECT_EQ((*j)["bootstrap"], 20);
+  ASSERT_EQ((*j)["groups"].size(), 3u);
+  EXPECT_EQ((*j)["groups"][2]["rating_group"], held_out);
+  EXPECT_EQ((*j)["groups"][2]["columns"]["scratch"][0]["run"], "fresh");
+}
+
+}  // namespace
+}  // namespace arena::testing
