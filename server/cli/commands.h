@@ -15,5 +15,8 @@ int run_export(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_gtp(const std::vector<std::string>& args);
 int run_go(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
+int run_report(const std::vector<std::string>& args);
+int run_bench(const std::vector<std::string>& args);
 
 }  // namespace arena::cli

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/nn/nn_agents.h"
 #include "server/cli/commands.h"
 
 namespace {
@@ -23,6 +24,9 @@ const Command kCommands[] = {
     {"ratings", "print a game's ratings with confidence intervals from the database", arena::cli::run_ratings},
     {"export", "print a stored match in its game's standard format", arena::cli::run_export},
     {"gtp", "play Go as a GTP engine on stdin and stdout, for one agent", arena::cli::run_gtp},
+    {"train", "train the shared network by self-play; checkpoints become rated players", arena::cli::run_train},
+    {"report", "reports from the database: 'arena report generalization'", arena::cli::run_report},
+    {"bench", "the shared network's benchmarks: 'arena bench inference', 'arena bench selfplay'", arena::cli::run_bench},
     {"go", "Go tools: 'arena go score' prints the area score of an SGF game on stdin", arena::cli::run_go},
 };
 
@@ -39,6 +43,8 @@ int main(int argc, char** argv) {
     print_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
+  // The shared network's agents (nn, nn-policy) join the registry before anything is made.
+  arena::nn::register_nn_agents();
   const std::string name = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   for (const Command& c : kCommands) {

@@ -1,6 +1,9 @@
 #include "server/cli/recorded_play.h"
 
+#include <condition_variable>
 #include <future>
+#include <map>
+#include <mutex>
 
 namespace arena::cli {
 
@@ -34,24 +37,35 @@ Result<RecordedPlay::Outcome> RecordedPlay::play(const std::string& game, const 
   request.rated = true;
   request.seed = seed;
 
-  // Listen for the end before creating the match, so it cannot be missed.
-  auto ended = std::make_shared<std::promise<MatchEnded>>();
-  auto id = std::make_shared<std::promise<int64_t>>();
-  std::shared_future<int64_t> known_id = id->get_future().share();
-  const int subscription = arena_->subscribe([ended, known_id](const ArenaEvent& e) {
+  // Listen for the end before creating the match, so it cannot be missed. The listener runs
+  // on the arena's thread and must not block it (other plays may run concurrently): it only
+  // files every end under its match id, and this thread waits for its own.
+  struct Ends {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::map<int64_t, MatchEnded> by_id;
+  };
+  auto ends = std::make_shared<Ends>();
+  const int subscription = arena_->subscribe([ends](const ArenaEvent& e) {
     if (const auto* end = std::get_if<MatchEnded>(&e)) {
-      if (known_id.get() == end->match_id) ended->set_value(*end);
+      std::lock_guard lock(ends->mutex);
+      ends->by_id.emplace(end->match_id, *end);
+      ends->changed.notify_all();
     }
   });
   std::promise<Result<int64_t>> created;
   arena_->create_match(request, [&created](Result<int64_t> r) { created.set_value(std::move(r)); });
   Result<int64_t> match_id = created.get_future().get();
-  id->set_value(match_id.ok() ? *match_id : -1);
   if (!match_id.ok()) {
     arena_->unsubscribe(subscription);
     return match_id.error();
   }
-  MatchEnded end = ended->get_future().get();
+  MatchEnded end;
+  {
+    std::unique_lock lock(ends->mutex);
+    ends->changed.wait(lock, [&] { return ends->by_id.count(*match_id) > 0; });
+    end = ends->by_id.at(*match_id);
+  }
   arena_->unsubscribe(subscription);
   Result<std::optional<db::MatchRecord>> record = store_->match(*match_id);
   if (!record.ok()) return record.error();

@@ -24,7 +24,10 @@ class RecordedPlay {
     std::string termination;
   };
   // Plays one rated, untimed match between agents (by seat) and waits for its stored end.
+  // Thread-safe: several threads may play at once (their agents' searches then overlap).
   Result<Outcome> play(const std::string& game, const std::vector<std::string>& seat_agents, uint64_t seed);
+
+  db::Store& store() { return *store_; }
 
  private:
   RecordedPlay(std::unique_ptr<db::SqliteStore> store);

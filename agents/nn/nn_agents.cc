@@ -1,0 +1,150 @@
+#include "agents/nn/nn_agents.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <regex>
+
+#include "agents/nn/checkpoint.h"
+#include "agents/registry.h"
+
+namespace arena::nn {
+
+namespace {
+
+// The policy head alone: the legal action with the highest prior (ties: the lowest id).
+class PolicyAgent final : public Agent {
+ public:
+  PolicyAgent(std::shared_ptr<InferenceService> service, std::string name)
+      : service_(std::move(service)), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+
+ protected:
+  Result<Decision> decide(const State& state, Player seat, Budget) override {
+    if (state.current_player() != seat) return make_error("not_your_turn", "nn-policy: not this seat's turn");
+    if (!service_->knows(state.game())) {
+      return make_error("unsupported", "nn-policy: the network has no head for " + state.game().spec());
+    }
+    const std::vector<Action> legal = state.legal_actions();
+    if (legal.empty()) return make_error("no_decision", "no legal action");
+    EvalRequest request{&state, seat, legal};
+    Evaluation evaluation;
+    service_->evaluate({&request, 1}, {&evaluation, 1});
+    size_t best = 0;
+    for (size_t i = 1; i < legal.size(); ++i) {
+      if (evaluation.priors[i] > evaluation.priors[best]) best = i;
+    }
+    return Decision{{legal[best]}};
+  }
+
+ private:
+  std::shared_ptr<InferenceService> service_;
+  std::string name_;
+};
+
+std::string runs_dir() {
+  const char* env = std::getenv("ARENA_RUNS");
+  return env && *env ? env : "runs";
+}
+
+// "nn:<run>@<step>(params)" -> "nn(checkpoint='<runs>/<run>/checkpoints/step-<step>.pt',params)".
+std::optional<std::string> resolve_name(std::string_view name) {
+  static const std::regex pattern(R"((nn|nn-policy):([A-Za-z0-9_.-]+)@([0-9]+)(?:\((.*)\))?)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(name.begin(), name.end(), m, pattern)) return std::nullopt;
+  const std::string path = checkpoint_path(runs_dir() + "/" + m[2].str(), std::stoll(m[3].str()));
+  std::string spec = m[1].str() + "(checkpoint='" + path + "'";
+  if (m[4].matched && m[4].length() > 0) spec += "," + m[4].str();
+  return spec + ")";
+}
+
+std::string format_double(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<InferenceService>> shared_service(const std::string& checkpoint_path,
+                                                         const std::string& device) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::string>, std::weak_ptr<InferenceService>> services;
+  std::lock_guard lock(mutex);
+  std::weak_ptr<InferenceService>& slot = services[{checkpoint_path, device}];
+  if (std::shared_ptr<InferenceService> live = slot.lock()) return live;
+  ServiceOptions options;
+  options.device = device;
+  Result<std::shared_ptr<InferenceService>> service = InferenceService::load(checkpoint_path, options);
+  if (!service.ok()) return service.error();
+  slot = *service;
+  return *service;
+}
+
+std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name, MctsConfig config) {
+  return std::make_unique<MctsAgent>(std::move(name), config, std::move(service));
+}
+
+std::unique_ptr<Agent> make_nn_policy_agent(std::shared_ptr<InferenceService> service, std::string name) {
+  return std::make_unique<PolicyAgent>(std::move(service), std::move(name));
+}
+
+void register_nn_agents() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const ParamSpec checkpoint{"checkpoint", std::string(), "the checkpoint file (runs/<run>/checkpoints/step-N.pt)"};
+    const ParamSpec device{"device", std::string("auto"), "auto (CUDA when available), cpu or cuda"};
+    add_agent_registration(
+        {"nn",
+         "the shared network with PUCT search (named nn:<run>@<step> after its checkpoint)",
+         {checkpoint,
+          {"simulations", int64_t{100}, "simulations per decision (a time budget may end it sooner)"},
+          {"c", 1.4, "PUCT exploration constant"},
+          device},
+         [](const GameParams& params, const Game& game, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
+           const std::string path = params.get_string("checkpoint");
+           if (path.empty()) return make_error("bad_spec", "nn: give checkpoint='<file>'");
+           Result<CheckpointMeta> meta = read_checkpoint_meta(path);
+           if (!meta.ok()) return meta.error();
+           Result<std::shared_ptr<InferenceService>> service = shared_service(path, params.get_string("device"));
+           if (!service.ok()) return service.error();
+           if (!(*service)->knows(game)) {
+             return make_error("unsupported", "nn: checkpoint " + path + " has no head for " + game.spec());
+           }
+           MctsConfig config;
+           config.simulations = static_cast<int>(params.get_int("simulations"));
+           config.c_puct = params.get_double("c");
+           config.seed = seed;
+           if (config.simulations < 1) return make_error("bad_spec", "nn: simulations must be positive");
+           if (config.c_puct < 0) return make_error("bad_spec", "nn: c must not be negative");
+           std::string name = meta->player_name();
+           std::string extra;
+           if (config.simulations != 100) extra += "simulations=" + std::to_string(config.simulations);
+           if (config.c_puct != 1.4) extra += (extra.empty() ? "" : ",") + std::string("c=") + format_double(config.c_puct);
+           if (!extra.empty()) name += "(" + extra + ")";
+           return make_nn_agent(*service, std::move(name), config);
+         }});
+    add_agent_registration(
+        {"nn-policy",
+         "the shared network's policy head alone, no search: its most likely legal action",
+         {checkpoint, device},
+         [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
+           const std::string path = params.get_string("checkpoint");
+           if (path.empty()) return make_error("bad_spec", "nn-policy: give checkpoint='<file>'");
+           Result<CheckpointMeta> meta = read_checkpoint_meta(path);
+           if (!meta.ok()) return meta.error();
+           Result<std::shared_ptr<InferenceService>> service = shared_service(path, params.get_string("device"));
+           if (!service.ok()) return service.error();
+           if (!(*service)->knows(game)) {
+             return make_error("unsupported", "nn-policy: checkpoint " + path + " has no head for " + game.spec());
+           }
+           std::string name = meta->player_name();
+           name.replace(0, 2, "nn-policy");
+           return make_nn_policy_agent(*service, std::move(name));
+         }});
+    add_agent_name_resolver(resolve_name);
+  });
+}
+
+}  // namespace arena::nn

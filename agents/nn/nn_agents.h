@@ -1,0 +1,37 @@
+// The shared network as players: `nn` (PUCT search guided by the network) and `nn-policy`
+// (the policy head alone, no search), registered with the agent registry so that matches,
+// the command line and the server make them by spec:
+//   nn(checkpoint='runs/r/checkpoints/step-00000400.pt',simulations=100,c=1.4,device=auto)
+//   nn-policy(checkpoint='...')
+// A checkpoint's agent is named after it: "nn:<run>@<step>" ("nn-policy:<run>@<step>"),
+// with its non-default parameters in parentheses; those names are also specs (resolved in
+// the runs folder, $ARENA_RUNS or ./runs), so a stored player can be made again.
+//
+// Every agent of one checkpoint in a process shares one InferenceService, so concurrent
+// searches fill the same batches.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "agents/agent.h"
+#include "agents/nn/inference_service.h"
+#include "agents/search/mcts.h"
+
+namespace arena::nn {
+
+// Adds `nn` and `nn-policy` and their name resolver to the agent registry. Call once at
+// start-up (the arena executable and tests that make them by spec); idempotent.
+void register_nn_agents();
+
+// The process's service for a checkpoint file on a device, loaded on first use and shared
+// while any agent holds it. Thread-safe.
+Result<std::shared_ptr<InferenceService>> shared_service(const std::string& checkpoint_path,
+                                                         const std::string& device = "auto");
+
+// Agents over a given service (the trainer's evaluation matches use its own service).
+std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name,
+                                     MctsConfig config);
+std::unique_ptr<Agent> make_nn_policy_agent(std::shared_ptr<InferenceService> service, std::string name);
+
+}  // namespace arena::nn

@@ -1,0 +1,108 @@
+#include "agents/nn/train/learner.h"
+
+#include <cstring>
+
+namespace arena::nn {
+
+Learner::Learner(const NetConfig& config, torch::Device device, LearnerOptions options, uint64_t seed)
+    : config_(config), device_(device), options_(options), net_(make_shared_net(config, seed)) {
+  net_->to(device_);
+  net_->train();
+  make_optimizer();
+}
+
+void Learner::make_optimizer() {
+  std::vector<torch::Tensor> params = net_->head_parameters();
+  if (options_.freeze_trunk) {
+    for (torch::Tensor& p : net_->trunk_parameters()) p.set_requires_grad(false);
+  } else {
+    for (const torch::Tensor& p : net_->trunk_parameters()) params.push_back(p);
+  }
+  optimizer_ = std::make_unique<torch::optim::AdamW>(
+      params, torch::optim::AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay));
+}
+
+Status Learner::init_from(const std::string& path) {
+  Result<LoadedNet> loaded = load_network(path, device_);
+  if (!loaded.ok()) return loaded.error();
+  const NetConfig& from = loaded->meta.net;
+  if (from.blocks != config_.blocks || from.channels != config_.channels) {
+    return make_error("bad_config", "checkpoint " + path + " has a trunk of " + std::to_string(from.blocks) + " blocks x " +
+                                        std::to_string(from.channels) + " channels; this run has " +
+                                        std::to_string(config_.blocks) + " x " + std::to_string(config_.channels));
+  }
+  torch::NoGradGuard no_grad;
+  auto copy = [](torch::nn::Module& to, const torch::nn::Module& src) {
+    const auto src_params = src.named_parameters();
+    for (auto& p : to.named_parameters()) p.value().copy_(src_params[p.key()]);
+    const auto src_buffers = src.named_buffers();
+    for (auto& b : to.named_buffers()) b.value().copy_(src_buffers[b.key()]);
+  };
+  copy(*net_->blocks, *loaded->net->blocks);
+  for (size_t i = 0; i < config_.games.size(); ++i) {
+    const int j = from.index_of_key(config_.games[i].key);
+    if (j >= 0) copy(*net_->games[i], *loaded->net->games[static_cast<size_t>(j)]);
+  }
+  return {};
+}
+
+Result<CheckpointMeta> Learner::resume(const std::string& path) { return load_checkpoint(path, net_, optimizer_.get()); }
+
+std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
+  std::map<int, std::vector<const LearnerSample*>> by_head;
+  for (const LearnerSample& s : batch) by_head[s.head].push_back(&s);
+  net_->train();
+  // A frozen trunk also keeps its BatchNorm statistics.
+  if (options_.freeze_trunk) net_->blocks->eval();
+  optimizer_->zero_grad();
+  std::map<int, HeadLoss> losses;
+  torch::Tensor total = torch::zeros({}, torch::TensorOptions().device(device_));
+  int used = 0;
+  for (const auto& [head, rows] : by_head) used += rows.size() >= 2 ? static_cast<int>(rows.size()) : 0;
+  if (used == 0) return losses;
+  for (const auto& [head, rows] : by_head) {
+    if (rows.size() < 2) continue;
+    const GameHead& h = config_.games[static_cast<size_t>(head)];
+    const int64_t n = static_cast<int64_t>(rows.size());
+    torch::Tensor input = torch::empty({n, h.planes, h.height, h.width});
+    torch::Tensor policy_target = torch::zeros({n, h.num_actions});
+    torch::Tensor legal_mask = torch::zeros({n, h.num_actions}, torch::kBool);
+    torch::Tensor value_target = torch::empty({n, h.num_players});
+    float* in = input.data_ptr<float>();
+    float* pt = policy_target.data_ptr<float>();
+    bool* lm = legal_mask.data_ptr<bool>();
+    float* vt = value_target.data_ptr<float>();
+    const size_t input_size = static_cast<size_t>(h.input_size());
+    for (int64_t r = 0; r < n; ++r) {
+      const LearnerSample& s = *rows[static_cast<size_t>(r)];
+      std::memcpy(in + r * input_size, s.observation->data(), input_size * sizeof(float));
+      for (size_t k = 0; k < s.legal->size(); ++k) {
+        const Action a = (*s.legal)[k];
+        pt[r * h.num_actions + a] = (*s.policy)[k];
+        lm[r * h.num_actions + a] = true;
+      }
+      for (int k = 0; k < h.num_players; ++k) vt[r * h.num_players + k] = (*s.values)[(s.player + k) % h.num_players];
+    }
+    input = input.to(device_);
+    policy_target = policy_target.to(device_);
+    legal_mask = legal_mask.to(device_);
+    value_target = value_target.to(device_);
+
+    NetOutput out = net_->forward(head, input);
+    // Illegal actions are masked at the logits; a large negative (not -inf) keeps 0 * log p finite.
+    const torch::Tensor logits = out.policy_logits.masked_fill(legal_mask.logical_not(), -1e9);
+    const torch::Tensor policy_loss = -(policy_target * torch::log_softmax(logits, 1)).sum(1).mean();
+    const torch::Tensor value_loss = (out.values - value_target).pow(2).mean();
+    total = total + (policy_loss + value_loss) * (static_cast<double>(n) / used);
+    losses[head] = {policy_loss.item<double>(), value_loss.item<double>(), static_cast<int>(n)};
+  }
+  total.backward();
+  optimizer_->step();
+  return losses;
+}
+
+Status Learner::save(const std::string& path, const CheckpointMeta& meta) {
+  return save_checkpoint(path, meta, net_, optimizer_.get());
+}
+
+}  // namespace arena::nn

@@ -1,0 +1,69 @@
+// The learner: trains a copy of the shared network on batches of self-play positions.
+// Internal to agents/nn (LibTorch). Not thread-safe: the trainer's thread owns it.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "agents/nn/network.h"
+#include "games/game.h"
+
+namespace arena::nn {
+
+// One training position of a head: the mover's observation, the search's visit fractions
+// over the legal actions, and the value target per seat in [-1, 1]. The network's value
+// head answers from the observer's side (its output k is seat (player + k) mod players), so
+// the targets are rotated to match.
+struct LearnerSample {
+  int head = 0;
+  Player player = 0;  // the seat that observed (the mover)
+  const std::vector<float>* observation = nullptr;
+  const std::vector<Action>* legal = nullptr;
+  const std::vector<float>* policy = nullptr;  // aligned with legal
+  const std::vector<float>* values = nullptr;  // per seat
+};
+
+struct LearnerOptions {
+  double learning_rate = 1e-3;
+  double weight_decay = 1e-4;
+  bool freeze_trunk = false;
+};
+
+// Mean losses of one step for one head.
+struct HeadLoss {
+  double policy = 0;  // cross-entropy to the search policy (legal actions only)
+  double value = 0;   // mean squared error per seat
+  int samples = 0;
+};
+
+class Learner {
+ public:
+  Learner(const NetConfig& config, torch::Device device, LearnerOptions options, uint64_t seed);
+
+  // Starts from another checkpoint: its trunk, and the stems and heads of the games both
+  // networks know (a transfer run adds a game the checkpoint never saw). Errors: those of
+  // load_network, "bad_config" (a trunk of another size).
+  Status init_from(const std::string& path);
+  // Continues a run: weights and optimizer state of a checkpoint of this very network.
+  Result<CheckpointMeta> resume(const std::string& path);
+
+  // One optimizer step over `batch` (any mix of heads; each head's rows are one forward
+  // pass, the losses weighted by their share of the batch). Heads with fewer than two
+  // samples are skipped (BatchNorm needs two).
+  std::map<int, HeadLoss> step(const std::vector<LearnerSample>& batch);
+
+  Status save(const std::string& path, const CheckpointMeta& meta);
+  SharedNet& net() { return net_; }
+
+ private:
+  void make_optimizer();
+
+  NetConfig config_;
+  torch::Device device_;
+  LearnerOptions options_;
+  SharedNet net_{nullptr};
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+};
+
+}  // namespace arena::nn

@@ -1,0 +1,103 @@
+// Training the shared network by self-play (what `arena train` runs), torch-free for its
+// callers. One process, one InferenceService, one learner:
+//
+//   repeat until the step budget or the time budget is spent:
+//     self-play phase: `games_per_phase` games (all in flight at once over `actors`
+//       threads, so the service's batches fill) searched by PUCT with the current weights;
+//       their trajectories go to the compressed shards (<out>/shards) and the replay buffer
+//     learner phase: steps until each new position has been sampled `sample_reuse` times
+//       on average: one batch per step drawn across the games by their weights, policy
+//       cross-entropy to the search's visits over the legal actions, value MSE to the
+//       final returns, AdamW weight decay; a checkpoint every `checkpoint_every` steps
+//     the service takes the learner's weights
+//
+// Phases alternate rather than overlap: on the 2-core CPU machines actors and learner
+// would only steal each other's cores, and it makes a run repeatable: with the same seed,
+// `actors` = 1 and the same build, the same shards and checkpoints come out (self-play
+// games are seeded one by one and collected in order; the learner's sampling is seeded).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agents/nn/checkpoint.h"
+#include "agents/nn/inference_service.h"
+#include "core/result.h"
+
+namespace arena::nn {
+
+struct TrainConfig {
+  std::vector<std::string> games;  // specs; weights default to equal
+  std::vector<double> weights;
+  std::string out_dir;             // runs/<name>: checkpoints/, shards/
+  std::string run;                 // default: the last component of out_dir
+  std::string device = "auto";
+  int blocks = 4;
+  int channels = 64;
+  // Budget: whichever ends first (0: no limit of that kind; at least one must be set).
+  int64_t steps = 1000;
+  double minutes = 0;
+  // Self-play.
+  int actors = 32;                 // threads playing concurrently
+  int games_per_phase = 0;         // 0: 2 x actors
+  int simulations = 64;
+  double c_puct = 1.4;
+  double dirichlet_alpha = 0.3;
+  int temperature_moves = 8;
+  int search_batch = 8;            // leaves per search pass
+  // Learner.
+  int batch_size = 128;
+  double learning_rate = 1e-3;
+  double weight_decay = 1e-4;
+  double sample_reuse = 4;         // learner samples per new position
+  size_t replay_capacity = 100000; // positions kept per game
+  int64_t checkpoint_every = 100;
+  // Transfer: start from this checkpoint's weights (its trunk, and the heads of the games it
+  // knows); with freeze_trunk only the stems and heads learn.
+  std::string init_from;
+  bool freeze_trunk = false;
+  uint64_t seed = 1;
+  double progress_seconds = 10;
+};
+
+// What one progress line shows.
+struct TrainProgress {
+  double elapsed_s = 0;
+  int64_t step = 0;
+  uint64_t games = 0;
+  uint64_t positions = 0;     // self-play decisions recorded
+  double games_per_s = 0;     // over the run so far
+  double positions_per_s = 0;
+  double mean_batch = 0;      // the service's mean forward batch
+  std::map<std::string, std::pair<double, double>> losses;  // per game: (policy, value), recent mean
+  std::string last_evaluation;  // what the checkpoint callback last said
+};
+
+struct CheckpointEvent {
+  std::string path;
+  CheckpointMeta meta;
+};
+
+struct TrainCallbacks {
+  std::function<void(const TrainProgress&)> progress;
+  // After each checkpoint is written (step 0, the untrained network, included): evaluates
+  // it and returns a one-line summary for the progress line. Runs on the training thread.
+  std::function<std::string(const CheckpointEvent&)> checkpoint;
+};
+
+struct TrainSummary {
+  TrainProgress final;
+  std::vector<std::string> checkpoints;
+  std::vector<std::string> shards;
+  ServiceStats service;
+};
+
+// Errors: "bad_config" (no games, no budget, a game the network cannot play), "io",
+// "bad_checkpoint" (init_from).
+Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks);
+
+}  // namespace arena::nn

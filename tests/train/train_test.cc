@@ -1,0 +1,150 @@
+// Training end to end on the CPU with a tiny network: self-play writes shards that read
+// back, checkpoints load, the run is repeatable, and what it learned shows in play.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "agents/local_match.h"
+#include "agents/nn/checkpoint.h"
+#include "agents/nn/nn_agents.h"
+#include "agents/nn/train/trainer.h"
+#include "agents/random_agent.h"
+#include "agents/registry.h"
+#include "agents/selfplay/shard.h"
+#include "games/registry.h"
+
+namespace arena::nn {
+namespace {
+
+std::string temp_dir(const std::string& name) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("arena-train-" + std::to_string(getpid())) / name;
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+TrainConfig small_config(const std::string& out) {
+  TrainConfig c;
+  c.games = {"kuhn_poker", "game24", "go(size=5,komi=0.5)"};
+  c.out_dir = out;
+  c.device = "cpu";
+  c.blocks = 1;
+  c.channels = 16;
+  c.steps = 30;
+  c.checkpoint_every = 10;
+  c.actors = 1;
+  c.games_per_phase = 6;
+  c.simulations = 16;
+  c.search_batch = 4;
+  c.batch_size = 32;
+  c.seed = 7;
+  c.progress_seconds = 0;
+  return c;
+}
+
+TEST(Train, WritesShardsAndCheckpointsAndReportsProgress) {
+  const std::string out = temp_dir("shapes");
+  int progress_lines = 0;
+  std::vector<int64_t> checkpoint_steps;
+  TrainCallbacks callbacks;
+  callbacks.progress = [&](const TrainProgress& p) {
+    ++progress_lines;
+    EXPECT_GE(p.step, 0);
+  };
+  callbacks.checkpoint = [&](const CheckpointEvent& e) {
+    checkpoint_steps.push_back(e.meta.step);
+    EXPECT_EQ(e.meta.run, "shapes");
+    EXPECT_TRUE(std::filesystem::exists(e.path));
+    return "evaluated " + std::to_string(e.meta.step);
+  };
+  Result<TrainSummary> s = train(small_config(out), callbacks);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->final.step, 30);
+  EXPECT_EQ(checkpoint_steps, (std::vector<int64_t>{0, 10, 20, 30}));
+  EXPECT_EQ(s->final.last_evaluation, "evaluated 30");
+  EXPECT_GT(progress_lines, 0);
+  // Every game was trained on.
+  EXPECT_EQ(s->final.losses.size(), 3u);
+
+  // Shards hold every self-play game, and read back as well-formed trajectories.
+  ASSERT_FALSE(s->shards.empty());
+  uint64_t games = 0, positions = 0;
+  for (const std::string& shard : s->shards) {
+    Result<std::vector<selfplay::Trajectory>> t = selfplay::read_shard(shard);
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    for (const selfplay::Trajectory& traj : *t) {
+      ++games;
+      positions += traj.steps.size();
+      Result<std::shared_ptr<const Game>> game = make_game(traj.game);
+      ASSERT_TRUE(game.ok());
+      Result<std::unique_ptr<State>> end = (*game)->state_from_history(traj.history);
+      ASSERT_TRUE(end.ok()) << end.error().message;
+      EXPECT_TRUE((*end)->is_terminal());
+    }
+  }
+  EXPECT_EQ(games, s->final.games);
+  EXPECT_EQ(positions, s->final.positions);
+
+  // Checkpoints record what they are.
+  Result<CheckpointMeta> meta = read_checkpoint_meta(checkpoint_path(out, 30));
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  EXPECT_EQ(meta->step, 30);
+  EXPECT_EQ(meta->player_name(), "nn:shapes@30");
+  EXPECT_EQ(meta->games, small_config(out).games);
+  EXPECT_EQ(meta->net.games.size(), 3u);
+}
+
+TEST(Train, TheSameSeedGivesTheSameRun) {
+  const std::string a = temp_dir("repeat-a"), b = temp_dir("repeat-b");
+  TrainConfig config = small_config(a);
+  config.steps = 10;
+  ASSERT_TRUE(train(config, {}).ok());
+  config.out_dir = b;
+  ASSERT_TRUE(train(config, {}).ok());
+  // The same self-play games, and checkpoints that play the same moves.
+  Result<std::vector<std::string>> shards_a = selfplay::list_shards(a + "/shards");
+  Result<std::vector<std::string>> shards_b = selfplay::list_shards(b + "/shards");
+  ASSERT_TRUE(shards_a.ok() && shards_b.ok());
+  ASSERT_EQ(shards_a->size(), shards_b->size());
+  for (size_t i = 0; i < shards_a->size(); ++i) {
+    EXPECT_EQ(*selfplay::read_shard((*shards_a)[i]), *selfplay::read_shard((*shards_b)[i]));
+  }
+  register_nn_agents();
+  auto game = make_game("go(size=5,komi=0.5)");
+  ASSERT_TRUE(game.ok());
+  auto policy = [&](const std::string& dir) {
+    Result<std::unique_ptr<Agent>> agent = make_agent("nn-policy(checkpoint='" + checkpoint_path(dir, 10) + "',device=cpu)", **game, 1);
+    EXPECT_TRUE(agent.ok()) << agent.error().message;
+    return std::move(agent).value();
+  };
+  std::unique_ptr<Agent> pa = policy(a), pb = policy(b);
+  RandomAgent opponent_a(5), opponent_b(5);
+  Rng rng_a(9), rng_b(9);
+  std::vector<Agent*> seats_a = {pa.get(), &opponent_a}, seats_b = {pb.get(), &opponent_b};
+  Result<MatchOutcome> ga = play_local_match(**game, seats_a, rng_a);
+  Result<MatchOutcome> gb = play_local_match(**game, seats_b, rng_b);
+  ASSERT_TRUE(ga.ok() && gb.ok());
+  EXPECT_EQ(ga->history, gb->history);
+}
+
+TEST(Train, BadConfigsAreErrors) {
+  TrainConfig c = small_config(temp_dir("bad"));
+  c.games = {};
+  EXPECT_EQ(train(c, {}).error().code, "bad_config");
+  c = small_config(temp_dir("bad"));
+  c.games = {"no_such_game"};
+  EXPECT_EQ(train(c, {}).error().code, "bad_config");
+  c = small_config(temp_dir("bad"));
+  c.steps = 0;
+  c.minutes = 0;
+  EXPECT_EQ(train(c, {}).error().code, "bad_config");
+  c = small_config(temp_dir("bad"));
+  c.freeze_trunk = true;
+  EXPECT_EQ(train(c, {}).error().code, "bad_config");
+  c = small_config(temp_dir("bad"));
+  c.init_from = "/nonexistent/step-1.pt";
+  EXPECT_FALSE(train(c, {}).ok());
+}
+
+}  // namespace
+}  // namespace arena::nn
