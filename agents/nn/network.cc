@@ -20,17 +20,24 @@ int policy_channels(const GameHead& head, int channels) {
   return std::max(2, std::min(channels, 64 / cells));
 }
 
+// The trunk's normalisation: groups of up to 8 channels.
+tnn::GroupNorm group_norm(int channels) {
+  int groups = 8;
+  while (channels % groups != 0) groups /= 2;
+  return tnn::GroupNorm(tnn::GroupNormOptions(groups, channels));
+}
+
 }  // namespace
 
 ResidualBlockImpl::ResidualBlockImpl(int channels)
     : conv1(register_module("conv1", conv(channels, channels, 3))),
       conv2(register_module("conv2", conv(channels, channels, 3))),
-      bn1(register_module("bn1", tnn::BatchNorm2d(channels))),
-      bn2(register_module("bn2", tnn::BatchNorm2d(channels))) {}
+      norm1(register_module("norm1", group_norm(channels))),
+      norm2(register_module("norm2", group_norm(channels))) {}
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y = torch::relu(bn1(conv1(x)));
-  y = bn2(conv2(y));
+  torch::Tensor y = torch::relu(norm1(conv1(x)));
+  y = norm2(conv2(y));
   return torch::relu(y + x);
 }
 

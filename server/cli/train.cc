@@ -61,17 +61,16 @@ class Evaluation {
     for (const std::string& spec : games_) {
       Result<std::shared_ptr<const Game>> game = make_game(spec);
       if (!game.ok()) continue;
-      const int players = (*game)->num_players();
       summary += (summary.empty() ? "" : "; ") + spec;
-      if (players == 1) {
+      if ((*game)->num_players() == 1) {
         // Puzzles: the anchors attempt as many as the checkpoint, so that they are rated too.
-        const Score s = play_all(spec, {me}, 1);
+        const Score s = play_all(**game, {me});
         summary += " solved " + s.text();
-        for (const std::string& anchor : {opponents[0], opponents[1]}) play_all(spec, {anchor}, 1);
+        for (const std::string& anchor : {opponents[0], opponents[1]}) play_all(**game, {anchor});
         continue;
       }
       for (const std::string& opponent : opponents) {
-        const Score s = play_all(spec, {me, opponent}, players);
+        const Score s = play_all(**game, {me, opponent});
         summary += " " + short_name(opponent) + " " + s.text();
       }
     }
@@ -97,24 +96,27 @@ class Evaluation {
     return spec;
   }
 
-  // matches_ matches of `entrants` (entrants[0] is the player scored; the last, its opponent), the checkpoint taking
-  // seat i mod players in match i; the checkpoint's points: 1 a win (or a solved puzzle),
-  // 0.5 a draw.
-  Score play_all(const std::string& game, const std::vector<std::string>& entrants, int players) {
+  // matches_ matches of `entrants` (entrants[0] is the player scored, taking seat i mod
+  // players in match i; the last is its opponent). Points: 1 a win or a solved puzzle (the
+  // game's best return), 0.5 a draw.
+  Score play_all(const Game& g, const std::vector<std::string>& entrants) {
+    const std::string game = g.spec();
+    const int players = g.num_players();
+    const double solved = g.max_utility() - 1e-9;
     std::vector<std::future<std::optional<double>>> results;
     for (int i = 0; i < matches_; ++i) {
       const int my_seat = i % players;
       std::vector<std::string> seats(players);
       for (int s = 0; s < players; ++s) seats[s] = s == my_seat ? entrants[0] : entrants.back();
       const uint64_t seed = rng_.next_u64();
-      results.push_back(std::async(std::launch::async, [this, game, seats, seed, my_seat]() -> std::optional<double> {
+      results.push_back(std::async(std::launch::async, [this, game, seats, seed, my_seat, solved]() -> std::optional<double> {
         Result<RecordedPlay::Outcome> outcome = recorder_.play(game, seats, seed);
         if (!outcome.ok()) {
           std::cerr << "arena train: evaluation match failed: " << outcome.error().message << "\n";
           return std::nullopt;
         }
         const std::vector<double>& r = outcome->returns;
-        if (r.size() == 1) return r[0] > 0 ? 1.0 : 0.0;
+        if (r.size() == 1) return r[0] >= solved ? 1.0 : 0.0;
         const Player winner = winner_of(r);
         if (winner == my_seat) return 1.0;
         if (winner == -1 && r[my_seat] == *std::max_element(r.begin(), r.end())) return 0.5;

@@ -62,7 +62,7 @@ TEST(Network, OneTrunkServesEveryBoardSize) {
     EXPECT_EQ(y.sizes(), (std::vector<int64_t>{2, 8, size, size}));
   }
   // The go(size=5) and go(size=9) heads run through the same trunk parameters.
-  EXPECT_EQ(net->trunk_parameters().size(), 6u);  // 2 convs + 2 batch norms (weight, bias)
+  EXPECT_EQ(net->trunk_parameters().size(), 6u);  // 2 convs + 2 group norms (weight, bias)
 }
 
 TEST(Network, TrunkAndHeadParametersPartitionTheModule) {

@@ -2,7 +2,9 @@
 // back, checkpoints load, the run is repeatable, and what it learned shows in play.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "agents/local_match.h"
 #include "agents/nn/checkpoint.h"
@@ -125,6 +127,79 @@ TEST(Train, TheSameSeedGivesTheSameRun) {
   Result<MatchOutcome> gb = play_local_match(**game, seats_b, rng_b);
   ASSERT_TRUE(ga.ok() && gb.ok());
   EXPECT_EQ(ga->history, gb->history);
+}
+
+// A few hundred learner steps on the three games; then the agent, searching with what it
+// learned, clearly beats random play in 5x5 Go and solves most 24-game puzzles, where
+// random play solves few; and the losses fell in every game.
+TEST(Train, ATinyRunLearnsEnoughToBeatRandom) {
+  const std::string out = temp_dir("learns");
+  TrainConfig config = small_config(out);
+  config.blocks = 2;
+  config.channels = 32;
+  config.steps = 800;
+  config.checkpoint_every = 800;
+  config.actors = 16;
+  config.games_per_phase = 32;
+  config.simulations = 32;
+  config.batch_size = 64;
+  config.search_batch = 8;
+  config.weights = {1, 1, 4};
+  std::map<std::string, std::pair<double, double>> first_losses;
+  TrainCallbacks callbacks;
+  callbacks.progress = [&](const TrainProgress& p) {
+    if (first_losses.empty()) first_losses = p.losses;
+  };
+  config.progress_seconds = 0;
+  Result<TrainSummary> s = train(config, callbacks);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(first_losses.size(), 3u);
+  for (const auto& [game, losses] : s->final.losses) {
+    EXPECT_LT(losses.first + losses.second, first_losses.at(game).first + first_losses.at(game).second)
+        << game << ": policy + value loss did not fall";
+  }
+
+  register_nn_agents();
+  const std::string nn = "nn(checkpoint='" + checkpoint_path(out, 800) + "',simulations=200,device=cpu)";
+  auto go = make_game("go(size=5,komi=0.5)");
+  ASSERT_TRUE(go.ok());
+  int wins = 0;
+  const int go_games = 20;
+  Rng rng(11);
+  for (int i = 0; i < go_games; ++i) {
+    Result<std::unique_ptr<Agent>> agent = make_agent(nn, **go, rng.next_u64());
+    ASSERT_TRUE(agent.ok()) << agent.error().message;
+    RandomAgent random(rng.next_u64());
+    const Player seat = i % 2;
+    std::vector<Agent*> seats = seat == 0 ? std::vector<Agent*>{agent->get(), &random}
+                                          : std::vector<Agent*>{&random, agent->get()};
+    Result<MatchOutcome> outcome = play_local_match(**go, seats, rng);
+    ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+    wins += outcome->returns[seat] > 0 ? 1 : 0;
+  }
+  EXPECT_GE(wins, 15) << "of " << go_games << " games of 5x5 Go against random";
+
+  auto game24 = make_game("game24");
+  ASSERT_TRUE(game24.ok());
+  auto solve_rate = [&](const std::string& spec) {
+    int solved = 0;
+    Rng puzzles(5);  // the same puzzles for both
+    for (int i = 0; i < 20; ++i) {
+      Result<std::unique_ptr<Agent>> agent = make_agent(spec, **game24, 100 + i);
+      EXPECT_TRUE(agent.ok());
+      std::vector<Agent*> seats = {agent->get()};
+      Result<MatchOutcome> outcome = play_local_match(**game24, seats, puzzles);
+      EXPECT_TRUE(outcome.ok());
+      solved += outcome.ok() && outcome->returns[0] >= 1.0 - 1e-9 ? 1 : 0;
+    }
+    return solved;
+  };
+  const int nn_solved = solve_rate(nn);
+  const int random_solved = solve_rate("random");
+  std::printf("after %lld steps: 5x5 Go %d/%d wins against random; 24 game %d/20 solved (random %d/20)\n",
+              static_cast<long long>(config.steps), wins, go_games, nn_solved, random_solved);
+  EXPECT_GE(nn_solved, 14) << "24-game puzzles solved of 20";
+  EXPECT_GE(nn_solved, random_solved + 8) << "random solved " << random_solved;
 }
 
 TEST(Train, BadConfigsAreErrors) {
