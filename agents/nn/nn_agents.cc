@@ -67,12 +67,21 @@ std::string format_double(double v) {
 
 }  // namespace
 
+// The services shared_service() made, by (checkpoint, device).
+struct Services {
+  std::mutex mutex;
+  std::map<std::pair<std::string, std::string>, std::weak_ptr<InferenceService>> by_key;
+};
+Services& services() {
+  static Services s;
+  return s;
+}
+
 Result<std::shared_ptr<InferenceService>> shared_service(const std::string& checkpoint_path,
                                                          const std::string& device) {
-  static std::mutex mutex;
-  static std::map<std::pair<std::string, std::string>, std::weak_ptr<InferenceService>> services;
-  std::lock_guard lock(mutex);
-  std::weak_ptr<InferenceService>& slot = services[{checkpoint_path, device}];
+  Services& all = services();
+  std::lock_guard lock(all.mutex);
+  std::weak_ptr<InferenceService>& slot = all.by_key[{checkpoint_path, device}];
   if (std::shared_ptr<InferenceService> live = slot.lock()) return live;
   ServiceOptions options;
   options.device = device;
@@ -80,6 +89,58 @@ Result<std::shared_ptr<InferenceService>> shared_service(const std::string& chec
   if (!service.ok()) return service.error();
   slot = *service;
   return *service;
+}
+
+std::string service_metrics() {
+  std::vector<std::pair<std::string, ServiceStats>> live;
+  {
+    Services& all = services();
+    std::lock_guard lock(all.mutex);
+    for (const auto& [key, weak] : all.by_key) {
+      if (std::shared_ptr<InferenceService> s = weak.lock()) live.emplace_back(key.first, s->stats());
+    }
+  }
+  if (live.empty()) return "";
+  std::string out;
+  auto family = [&](const char* name, const char* help, const char* type) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  };
+  auto label = [](const std::string& checkpoint) {
+    std::string escaped;
+    for (char c : checkpoint) {
+      if (c == '"' || c == '\\') escaped += '\\';
+      escaped += c;
+    }
+    return "checkpoint=\"" + escaped + "\"";
+  };
+  auto number = [](double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", v);
+    return std::string(buffer);
+  };
+  family("arena_nn_positions_total", "Positions evaluated by the network.", "counter");
+  for (const auto& [c, s] : live) out += "arena_nn_positions_total{" + label(c) + "} " + std::to_string(s.positions) + "\n";
+  family("arena_nn_batches_total", "Forward passes.", "counter");
+  for (const auto& [c, s] : live) out += "arena_nn_batches_total{" + label(c) + "} " + std::to_string(s.batches) + "\n";
+  family("arena_nn_batch_size", "Forward passes by batch size (buckets: powers of two).", "histogram");
+  for (const auto& [c, s] : live) {
+    uint64_t cumulative = 0;
+    for (size_t b = 0; b < s.batch_histogram.size(); ++b) {
+      cumulative += s.batch_histogram[b];
+      out += "arena_nn_batch_size_bucket{" + label(c) + ",le=\"" + std::to_string((uint64_t{2} << b) - 1) + "\"} " +
+             std::to_string(cumulative) + "\n";
+    }
+    out += "arena_nn_batch_size_bucket{" + label(c) + ",le=\"+Inf\"} " + std::to_string(s.batches) + "\n";
+    out += "arena_nn_batch_size_sum{" + label(c) + "} " + std::to_string(s.positions) + "\n";
+    out += "arena_nn_batch_size_count{" + label(c) + "} " + std::to_string(s.batches) + "\n";
+  }
+  family("arena_nn_queue_wait_microseconds", "Mean wait of a position before its forward pass.", "gauge");
+  for (const auto& [c, s] : live) out += "arena_nn_queue_wait_microseconds{" + label(c) + "} " + number(s.mean_queue_wait_us) + "\n";
+  family("arena_nn_forward_microseconds", "Mean time of a forward pass with its copies.", "gauge");
+  for (const auto& [c, s] : live) out += "arena_nn_forward_microseconds{" + label(c) + "} " + number(s.mean_forward_us) + "\n";
+  family("arena_nn_positions_per_second", "Positions per second since the service started.", "gauge");
+  for (const auto& [c, s] : live) out += "arena_nn_positions_per_second{" + label(c) + "} " + number(s.positions_per_second) + "\n";
+  return out;
 }
 
 std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name, MctsConfig config) {

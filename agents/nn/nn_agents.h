@@ -29,6 +29,10 @@ void register_nn_agents();
 Result<std::shared_ptr<InferenceService>> shared_service(const std::string& checkpoint_path,
                                                          const std::string& device = "auto");
 
+// Prometheus text with the counters of every service alive in the process (one series per
+// checkpoint): positions, batches, batch-size histogram, mean queue wait and forward time.
+std::string service_metrics();
+
 // Agents over a given service (the trainer's evaluation matches use its own service).
 std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name,
                                      MctsConfig config);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "agents/nn/nn_agents.h"
 #include "db/sqlite_store.h"
 #include "server/cli/args.h"
 #include "server/cli/commands.h"
@@ -86,6 +87,7 @@ int run_serve(const std::vector<std::string>& argv) {
   config.bind = args.get("bind", "127.0.0.1");
   config.port = static_cast<uint16_t>(*port);
   config.web_root = args.get("web", "web");
+  config.extra_metrics = nn::service_metrics;
   db::SqliteStore* raw_store = store->get();
   net::Server server(io, arena, **store, config, [raw_store] { return raw_store->queue_depth(); });
   Result<uint16_t> bound = server.listen();

@@ -141,8 +141,13 @@ unsigned status_for(const std::string& code) {
   return 400;  // bad_request, bad_spec, bad_time_control, bad_message, ...
 }
 
-RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth)
-    : arena_(arena), store_(store), stats_(stats), store_queue_depth_(std::move(store_queue_depth)) {}
+RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
+                 std::function<std::string()> extra_metrics)
+    : arena_(arena),
+      store_(store),
+      stats_(stats),
+      store_queue_depth_(std::move(store_queue_depth)),
+      extra_metrics_(std::move(extra_metrics)) {}
 
 const std::vector<Route>& RestApi::routes() {
   static const std::vector<Route> all = {
@@ -447,6 +452,7 @@ HttpResponse RestApi::metrics() {
   gauge("arena_ws_outbound_queued", "Messages waiting in WebSocket send queues.", "gauge", stats_.outbound_queued.load());
   gauge("arena_live_matches", "Matches in play.", "gauge", static_cast<int64_t>(arena_.live_matches().size()));
   gauge("arena_store_queue_depth", "Writes queued for the store.", "gauge", static_cast<int64_t>(store_queue_depth_()));
+  if (extra_metrics_) out << extra_metrics_();
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = out.str();

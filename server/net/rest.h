@@ -50,7 +50,9 @@ struct Route {
 
 class RestApi {
  public:
-  RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth);
+  // `extra_metrics`, when set, adds its Prometheus text to /metrics.
+  RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
+          std::function<std::string()> extra_metrics = {});
 
   // Handles /api/... and /metrics; other targets are not its business (404).
   HttpResponse handle(const HttpRequest& request);
@@ -74,6 +76,7 @@ class RestApi {
   db::Store& store_;
   ServerStats& stats_;
   std::function<size_t()> store_queue_depth_;
+  std::function<std::string()> extra_metrics_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -641,7 +641,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         store(store),
         config(std::move(config)),
         hub(arena),
-        rest(arena, store, stats, std::move(depth)),
+        rest(arena, store, stats, std::move(depth), this->config.extra_metrics),
         workers(static_cast<size_t>(std::max(1, this->config.worker_threads))),
         acceptor(asio::make_strand(io)) {}
 

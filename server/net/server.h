@@ -34,6 +34,9 @@ struct ServerConfig {
   int max_live_matches_per_player = 64;
   int max_seeks_per_connection = 8;
   int worker_threads = 4;
+  // More Prometheus text for /metrics from layers the server does not know (the shared
+  // network's inference services); called on a worker thread.
+  std::function<std::string()> extra_metrics;
 };
 
 class Server {

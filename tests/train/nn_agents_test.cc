@@ -59,6 +59,14 @@ TEST(NnAgents, MadeBySpecAndNamedAfterTheirCheckpoint) {
     ASSERT_TRUE(outcome.ok()) << outcome.error().message;
     EXPECT_EQ(outcome->returns[0] + outcome->returns[1], 0.0);
   }
+
+  // Their shared service shows in the metrics, with the positions it evaluated.
+  const std::string metrics = service_metrics();
+  const std::string series = "arena_nn_positions_total{checkpoint=\"" + path + "\"} ";
+  const size_t at = metrics.find(series);
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_GT(std::stoll(metrics.substr(at + series.size())), 0) << metrics;
+  EXPECT_NE(metrics.find("arena_nn_batch_size_bucket{checkpoint=\"" + path + "\",le=\"+Inf\"}"), std::string::npos);
 }
 
 TEST(NnAgents, TheDatabaseNameIsASpecResolvedInTheRunsFolder) {
