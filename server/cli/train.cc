@@ -198,8 +198,9 @@ int run_train(const std::vector<std::string>& argv) {
        {"checkpoint-every", true, "learner steps between checkpoints (default 100)"},
        {"init-from", true, "start from this checkpoint's weights (transfer)"},
        {"freeze-trunk", false, "train only stems and heads (with --init-from: a transfer run)"},
-       {"kind", true, "what the run is for the generalization report: shared, specialist, transfer or scratch\n"
-                      "              (default: shared for several games, specialist for one, transfer with --freeze-trunk)"},
+       {"kind", true, "shared, specialist, transfer or scratch: the run's column in the generalization report\n"
+                      "                         (default: shared for several games, specialist for one, transfer\n"
+                      "                         with --freeze-trunk)"},
        {"eval-games", true, "evaluation matches per opponent and game at each checkpoint (default 4; 0: none)"},
        {"eval-simulations", true, "simulations of the checkpoint and of rollout MCTS in evaluation (default 100)"},
        {"seed", true, "seed (default 1)"}});
