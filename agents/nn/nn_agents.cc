@@ -59,6 +59,24 @@ std::optional<std::string> resolve_name(std::string_view name) {
   return spec + ")";
 }
 
+// A checkpoint's metadata and its shared service, for an agent `who` of `game`.
+struct Loaded {
+  CheckpointMeta meta;
+  std::shared_ptr<InferenceService> service;
+};
+Result<Loaded> load_for(const std::string& who, const GameParams& params, const Game& game) {
+  const std::string path = params.get_string("checkpoint");
+  if (path.empty()) return make_error("bad_spec", who + ": give checkpoint='<file>'");
+  Result<CheckpointMeta> meta = read_checkpoint_meta(path);
+  if (!meta.ok()) return meta.error();
+  Result<std::shared_ptr<InferenceService>> service = shared_service(path, params.get_string("device"));
+  if (!service.ok()) return service.error();
+  if (!(*service)->knows(game)) {
+    return make_error("unsupported", who + ": checkpoint " + path + " has no head for " + game.spec());
+  }
+  return Loaded{std::move(*meta), std::move(*service)};
+}
+
 std::string format_double(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%g", v);
@@ -164,45 +182,31 @@ void register_nn_agents() {
           {"c", 1.4, "PUCT exploration constant"},
           device},
          [](const GameParams& params, const Game& game, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
-           const std::string path = params.get_string("checkpoint");
-           if (path.empty()) return make_error("bad_spec", "nn: give checkpoint='<file>'");
-           Result<CheckpointMeta> meta = read_checkpoint_meta(path);
-           if (!meta.ok()) return meta.error();
-           Result<std::shared_ptr<InferenceService>> service = shared_service(path, params.get_string("device"));
-           if (!service.ok()) return service.error();
-           if (!(*service)->knows(game)) {
-             return make_error("unsupported", "nn: checkpoint " + path + " has no head for " + game.spec());
-           }
+           Result<Loaded> loaded = load_for("nn", params, game);
+           if (!loaded.ok()) return loaded.error();
            MctsConfig config;
            config.simulations = static_cast<int>(params.get_int("simulations"));
            config.c_puct = params.get_double("c");
            config.seed = seed;
            if (config.simulations < 1) return make_error("bad_spec", "nn: simulations must be positive");
            if (config.c_puct < 0) return make_error("bad_spec", "nn: c must not be negative");
-           std::string name = meta->player_name();
+           std::string name = loaded->meta.player_name();
            std::string extra;
            if (config.simulations != 100) extra += "simulations=" + std::to_string(config.simulations);
            if (config.c_puct != 1.4) extra += (extra.empty() ? "" : ",") + std::string("c=") + format_double(config.c_puct);
            if (!extra.empty()) name += "(" + extra + ")";
-           return make_nn_agent(*service, std::move(name), config);
+           return make_nn_agent(loaded->service, std::move(name), config);
          }});
     add_agent_registration(
         {"nn-policy",
          "the shared network's policy head alone, no search: its most likely legal action",
          {checkpoint, device},
          [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
-           const std::string path = params.get_string("checkpoint");
-           if (path.empty()) return make_error("bad_spec", "nn-policy: give checkpoint='<file>'");
-           Result<CheckpointMeta> meta = read_checkpoint_meta(path);
-           if (!meta.ok()) return meta.error();
-           Result<std::shared_ptr<InferenceService>> service = shared_service(path, params.get_string("device"));
-           if (!service.ok()) return service.error();
-           if (!(*service)->knows(game)) {
-             return make_error("unsupported", "nn-policy: checkpoint " + path + " has no head for " + game.spec());
-           }
-           std::string name = meta->player_name();
+           Result<Loaded> loaded = load_for("nn-policy", params, game);
+           if (!loaded.ok()) return loaded.error();
+           std::string name = loaded->meta.player_name();
            name.replace(0, 2, "nn-policy");
-           return make_nn_policy_agent(*service, std::move(name));
+           return make_nn_policy_agent(loaded->service, std::move(name));
          }});
     add_agent_name_resolver(resolve_name);
   });

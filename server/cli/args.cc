@@ -56,6 +56,28 @@ Result<int64_t> Args::get_int(const std::string& name, int64_t fallback) const {
   return v;
 }
 
+std::vector<std::string> split_specs(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  std::string current;
+  int depth = 0;
+  auto finish = [&] {
+    const size_t first = current.find_first_not_of(' ');
+    if (first != std::string::npos) out.push_back(current.substr(first, current.find_last_not_of(' ') - first + 1));
+    current.clear();
+  };
+  for (char c : text) {
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == separator && depth == 0) {
+      finish();
+    } else {
+      current += c;
+    }
+  }
+  finish();
+  return out;
+}
+
 std::variant<Args, int> parse_command(const std::string& command, const std::string& synopsis,
                                       const std::vector<std::string>& argv, std::vector<OptionSpec> specs) {
   specs.push_back({"help", false, "show this help"});

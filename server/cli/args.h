@@ -31,6 +31,10 @@ class Args {
   std::map<std::string, std::string> values_;
 };
 
+// Splits a list of specs on `separator` outside parentheses ("mcts(a=1,b=2),random" is two
+// agents), trimming spaces and dropping empty items.
+std::vector<std::string> split_specs(const std::string& text, char separator);
+
 // Parses the options of `arena <command>` (a --help option is added). On --help, prints the
 // usage to stdout; on a usage error, prints the error and the usage to stderr; either way
 // returns the exit code (0 or 2) instead of Args.

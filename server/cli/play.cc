@@ -14,25 +14,6 @@
 namespace arena::cli {
 namespace {
 
-std::vector<std::string> split_agents(const std::string& text) {
-  // Split on commas outside parentheses, so "mcts(a=1,b=2),random" is two agents.
-  std::vector<std::string> out;
-  std::string current;
-  int depth = 0;
-  for (char c : text) {
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == ',' && depth == 0) {
-      out.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  out.push_back(current);
-  return out;
-}
-
 // Per entry of --agents: how it fared over all matches.
 struct Tally {
   double total_return = 0;
@@ -62,7 +43,7 @@ int run_play(const std::vector<std::string>& argv) {
   if (!args.has("game") || !args.has("agents")) return fail("--game and --agents are required (see --help)");
   Result<std::shared_ptr<const Game>> game = make_game(args.get("game"));
   if (!game.ok()) return fail(game.error().message);
-  const std::vector<std::string> agent_specs = split_agents(args.get("agents"));
+  const std::vector<std::string> agent_specs = split_specs(args.get("agents"), ',');
   const int players = (*game)->num_players();
   if (static_cast<int>(agent_specs.size()) != players) {
     return fail((*game)->spec() + " has " + std::to_string(players) + " seats; --agents names " +

@@ -9,21 +9,9 @@
 #include "server/arena/ratings/glicko2.h"
 #include "server/cli/args.h"
 #include "server/cli/commands.h"
+#include "server/cli/open_store.h"
 
 namespace arena::cli {
-namespace {
-
-Result<std::unique_ptr<db::SqliteStore>> open_existing(const std::string& path) {
-  if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    std::fclose(f);
-  } else {
-    return make_error("no_db", "no database at '" + path + "' (record matches with arena play --db)");
-  }
-  return db::SqliteStore::open(path);
-}
-
-}  // namespace
-
 int run_ratings(const std::vector<std::string>& argv) {
   auto parsed = parse_command(
       "ratings",
@@ -48,7 +36,7 @@ int run_ratings(const std::vector<std::string>& argv) {
   // A game spec names its rating group ("game24(puzzle=3)" is rated in "game24").
   std::string group = args.get("game");
   if (Result<std::shared_ptr<const Game>> g = make_game(group); g.ok()) group = (*g)->rating_group();
-  Result<std::unique_ptr<db::SqliteStore>> store = open_existing(args.get("db", "arena.db"));
+  Result<std::unique_ptr<db::SqliteStore>> store = open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena ratings: " << store.error().message << "\n";
     return 1;
@@ -108,7 +96,7 @@ int run_export(const std::vector<std::string>& argv) {
     std::cerr << "arena export: --match expects a match id\n";
     return 2;
   }
-  Result<std::unique_ptr<db::SqliteStore>> store = open_existing(args.get("db", "arena.db"));
+  Result<std::unique_ptr<db::SqliteStore>> store = open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena export: " << store.error().message << "\n";
     return 1;

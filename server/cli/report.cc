@@ -6,6 +6,7 @@
 #include "server/arena/generalization.h"
 #include "server/cli/args.h"
 #include "server/cli/commands.h"
+#include "server/cli/open_store.h"
 
 namespace arena::cli {
 namespace {
@@ -19,16 +20,6 @@ const char* kReportUsage =
     "                   and transfer with a frozen trunk beside the same game from scratch\n"
     "\n"
     "Run 'arena report <report> --help' for its options.\n";
-
-// An existing database only: a mistyped path must not become a new empty file.
-Result<std::unique_ptr<db::SqliteStore>> open_existing(const std::string& path) {
-  if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    std::fclose(f);
-  } else {
-    return make_error("no_db", "no database at '" + path + "' (arena train --db records training runs)");
-  }
-  return db::SqliteStore::open(path);
-}
 
 int run_generalization(const std::vector<std::string>& argv) {
   auto parsed = parse_command(
@@ -47,7 +38,7 @@ int run_generalization(const std::vector<std::string>& argv) {
     std::cerr << "arena report generalization: --bootstrap expects an integer from 0 to 100000\n";
     return 2;
   }
-  Result<std::unique_ptr<db::SqliteStore>> store = open_existing(args.get("db", "arena.db"));
+  Result<std::unique_ptr<db::SqliteStore>> store = open_existing_store(args.get("db", "arena.db"), "arena train --db records training runs");
   if (!store.ok()) {
     std::cerr << "arena report generalization: " << store.error().message << "\n";
     return 1;

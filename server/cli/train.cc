@@ -22,24 +22,6 @@
 namespace arena::cli {
 namespace {
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> out;
-  std::string current;
-  int depth = 0;
-  for (char c : text) {
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == separator && depth == 0) {
-      if (!current.empty()) out.push_back(current);
-      current.clear();
-    } else if (c != ' ' || depth > 0) {
-      current += c;
-    }
-  }
-  if (!current.empty()) out.push_back(current);
-  return out;
-}
-
 std::string fixed(double v, int digits) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
@@ -213,9 +195,9 @@ int run_train(const std::vector<std::string>& argv) {
   if (!args.has("games") || !args.has("out")) return usage("--games and --out are required (see --help)");
 
   nn::TrainConfig config;
-  config.games = split(args.get("games"), ';');
+  config.games = split_specs(args.get("games"), ';');
   if (config.games.empty()) return usage("--games names no game");
-  for (const std::string& w : split(args.get("weights"), ';')) {
+  for (const std::string& w : split_specs(args.get("weights"), ';')) {
     try {
       config.weights.push_back(std::stod(w));
     } catch (const std::exception&) {
