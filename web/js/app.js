@@ -1,0 +1,62 @@
+// The single-page router: maps the location hash (#/, #/match/7, #/replay/7,
+// #/leaderboard?game=go, #/player/3, #/matches, #/report, #/bots) to a page module's
+// render(root, params), which returns a cleanup function called when the page is left.
+
+import { h, toast } from './util.js';
+import { socket } from './socket.js';
+import * as lobby from './pages/lobby.js';
+import * as match from './pages/match.js';
+import * as replay from './pages/replay.js';
+import * as leaderboard from './pages/leaderboard.js';
+import * as player from './pages/player.js';
+import * as matches from './pages/matches.js';
+import * as report from './pages/report.js';
+import * as bots from './pages/bots.js';
+
+const routes = [
+  [/^\/?$/, lobby],
+  [/^\/match\/(\d+)$/, match],
+  [/^\/replay\/(\d+)$/, replay],
+  [/^\/leaderboard$/, leaderboard],
+  [/^\/player\/(\d+)$/, player],
+  [/^\/matches$/, matches],
+  [/^\/report$/, report],
+  [/^\/bots$/, bots],
+];
+
+let cleanup = null;
+let generation = 0;
+
+async function route() {
+  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
+  const params = Object.fromEntries(new URLSearchParams(query));
+  const gen = ++generation;
+  const root = document.getElementById('page');
+  if (cleanup) {
+    try { cleanup(); } catch (e) { console.warn(e); }
+    cleanup = null;
+  }
+  root.replaceChildren();
+  for (const a of document.querySelectorAll('header nav a')) {
+    const target = a.getAttribute('href').slice(1);
+    a.toggleAttribute('aria-current', target === '/' ? path === '/' || path === '' : path.startsWith(target));
+  }
+  for (const [re, page] of routes) {
+    const m = re.exec(path || '/');
+    if (!m) continue;
+    try {
+      const done = (await page.render(root, { ...params, id: m[1] ? Number(m[1]) : undefined })) ?? null;
+      if (gen === generation) cleanup = done;
+      else if (done) done();  // the user moved on while this page loaded
+    } catch (e) {
+      root.append(h('p', { class: 'error' }, `Could not load this page: ${e.message}`));
+      toast(e.message);
+    }
+    return;
+  }
+  root.append(h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the lobby')));
+}
+
+socket();
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,104 @@
+// Charts drawn in SVG for the project (no library): horizontal interval bars (ratings with
+// confidence intervals) and a line chart over time (rating history). Browser main thread only.
+
+import { s, h } from './util.js';
+
+// Rows of {label, value, low, high, href?, note?}: a point at value and a bar from low to
+// high on a shared horizontal scale, one row each.
+export function intervalBars(rows, { unit = 'Elo', width = 640 } = {}) {
+  if (rows.length === 0) return h('p', { class: 'empty' }, 'No ratings yet.');
+  const labelW = Math.min(220, Math.max(90, 7 * Math.max(...rows.map((r) => String(r.label).length))));
+  const rowH = 26;
+  const top = 24;
+  const right = 60;
+  const height = top + rows.length * rowH + 10;
+  const vals = rows.flatMap((r) => [r.low, r.high, r.value]).filter(Number.isFinite);
+  let lo = Math.min(0, ...vals);
+  let hi = Math.max(0, ...vals);
+  if (hi - lo < 1) { lo -= 50; hi += 50; }
+  const pad = (hi - lo) * 0.05;
+  lo -= pad;
+  hi += pad;
+  const x = (v) => labelW + ((v - lo) / (hi - lo)) * (width - labelW - right);
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart bars', role: 'img',
+    'aria-label': `ratings with 95% intervals (${unit})` });
+  for (const t of ticks(lo, hi, 5)) {
+    svg.append(s('line', { x1: x(t), y1: top - 6, x2: x(t), y2: height - 6, class: t === 0 ? 'axis zero' : 'axis' }));
+    svg.append(s('text', { x: x(t), y: top - 10, class: 'tick' }, String(t)));
+  }
+  rows.forEach((r, i) => {
+    const y = top + i * rowH + rowH / 2;
+    const g = s('g', { class: 'bar-row' });
+    const label = s('text', { x: labelW - 8, y: y + 4, class: 'bar-label' }, r.label);
+    if (r.href) {
+      const a = s('a', { href: r.href });
+      a.append(label);
+      g.append(a);
+    } else g.append(label);
+    if (Number.isFinite(r.low) && Number.isFinite(r.high)) {
+      g.append(s('rect', { x: x(r.low), y: y - 5, width: Math.max(2, x(r.high) - x(r.low)), height: 10, rx: 3, class: 'interval' }));
+    }
+    if (Number.isFinite(r.value)) {
+      g.append(s('circle', { cx: x(r.value), cy: y, r: 5, class: 'estimate' }));
+      g.append(s('text', { x: width - right + 6, y: y + 4, class: 'bar-value' }, Math.round(r.value)));
+    }
+    g.append(s('title', {}, `${r.label}: ${Math.round(r.value)} ${unit} (95% ${Math.round(r.low)} to ${Math.round(r.high)})${r.note ? ` · ${r.note}` : ''}`));
+    svg.append(g);
+  });
+  return svg;
+}
+
+// Series of {name, points: [{t: Date, y, lo?, hi?}]}: lines over time with a shaded band
+// from lo to hi where given.
+export function timeChart(series, { width = 640, height = 260, unit = 'rating' } = {}) {
+  const pts = series.flatMap((se) => se.points);
+  if (pts.length === 0) return h('p', { class: 'empty' }, 'No history yet.');
+  const left = 50;
+  const bottom = 28;
+  const top = 14;
+  const right = 14;
+  const ts = pts.map((p) => p.t.getTime());
+  let t0 = Math.min(...ts);
+  let t1 = Math.max(...ts);
+  if (t1 === t0) { t0 -= 60000; t1 += 60000; }
+  const ys = pts.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]);
+  let y0 = Math.min(...ys);
+  let y1 = Math.max(...ys);
+  if (y1 - y0 < 1) { y0 -= 50; y1 += 50; }
+  const X = (t) => left + ((t - t0) / (t1 - t0)) * (width - left - right);
+  const Y = (v) => top + (1 - (v - y0) / (y1 - y0)) * (height - top - bottom);
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart line', role: 'img', 'aria-label': `${unit} over time` });
+  for (const v of ticks(y0, y1, 5)) {
+    svg.append(s('line', { x1: left, y1: Y(v), x2: width - right, y2: Y(v), class: 'axis' }));
+    svg.append(s('text', { x: left - 6, y: Y(v) + 4, class: 'tick y' }, String(v)));
+  }
+  svg.append(s('text', { x: left, y: height - 8, class: 'tick x start' }, new Date(t0).toLocaleString()));
+  svg.append(s('text', { x: width - right, y: height - 8, class: 'tick x end' }, new Date(t1).toLocaleString()));
+  series.forEach((se, k) => {
+    const sorted = [...se.points].sort((a, b) => a.t - b.t);
+    const cls = `series s${k % 6}`;
+    if (sorted.some((p) => p.lo !== undefined)) {
+      const upper = sorted.map((p) => `${X(p.t.getTime())},${Y(p.hi)}`);
+      const lower = sorted.map((p) => `${X(p.t.getTime())},${Y(p.lo)}`).reverse();
+      svg.append(s('polygon', { points: [...upper, ...lower].join(' '), class: `${cls} band` }));
+    }
+    svg.append(s('polyline', { points: sorted.map((p) => `${X(p.t.getTime())},${Y(p.y)}`).join(' '), class: `${cls} path` }));
+    for (const p of sorted) {
+      if (p.lo !== undefined) svg.append(s('line', { x1: X(p.t.getTime()), y1: Y(p.lo), x2: X(p.t.getTime()), y2: Y(p.hi), class: `${cls} whisker` }));
+      svg.append(s('circle', { cx: X(p.t.getTime()), cy: Y(p.y), r: 3, class: `${cls} dot` },
+        s('title', {}, `${se.name}: ${Math.round(p.y)} at ${p.t.toLocaleString()}`)));
+    }
+  });
+  const legend = h('ul', { class: 'legend' }, series.map((se, k) => h('li', { class: `s${k % 6}` }, se.name)));
+  return h('figure', { class: 'chart-wrap' }, svg, legend);
+}
+
+// About n round numbers spanning [lo, hi].
+function ticks(lo, hi, n) {
+  const raw = (hi - lo) / n;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(Math.round(v));
+  return out;
+}

@@ -1,0 +1,166 @@
+// One live match, as a player (when the server says we hold a seat) or as a spectator (the
+// public view only): board, clocks counting down, last move, resign/draw/abort, the result.
+// Every `state` is complete, so a reconnect just asks for a `resync` (or spectates again).
+
+import { h, api, toast, fmtClock, fmtResult } from '../util.js';
+import { socket } from '../socket.js';
+import { renderBoard } from '../boards.js';
+
+export async function render(root, { id }) {
+  const ws = socket();
+  const info = await api(`/api/matches/${id}`);
+  if (info.status === 'finished' || info.status === 'aborted') {
+    location.replace(`#/replay/${id}`);
+    return null;
+  }
+  const games = await api('/api/games').catch(() => []);
+  const family = info.game.split('(')[0];
+  const drawOffers = games.find((g) => g.name === family)?.draw_offers === true;
+  const seats = info.seats;
+
+  let mode = null;      // 'player' | 'spectator' (null until the first state)
+  let last = null;      // the latest state message
+  let pick = null;      // a board's in-progress selection (24 game), kept across redraws
+  let sentPly = null;   // the ply we answered, so a repeated state is answered once
+  let ended = null;     // match_end
+  let clockBase = { at: performance.now(), clocks: [] };
+
+  const title = h('h1', {}, `${info.game} · match ${id}`);
+  const roleEl = h('p', { class: 'role', id: 'role' });
+  const seatEls = seats.map((s, i) => h('div', { class: 'seat-bar', 'data-seat': i },
+    family === 'go' ? h('span', { class: 'color', 'aria-label': i === 0 ? 'black' : 'white' }, i === 0 ? '● ' : '○ ') : null,
+    h('a', { href: `#/player/${s.player_id}`, class: 'name' }, s.name), h('span', { class: 'kind' }, ` ${s.kind}`),
+    h('span', { class: 'clock', 'aria-label': `clock of ${s.name}` }, '')));
+  const boardEl = h('div', { class: 'board-area', id: 'board' });
+  const statusEl = h('p', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
+  const lastEl = h('p', { class: 'last-move', id: 'last-move' });
+  const controls = h('div', { class: 'controls' });
+  const resignBtn = h('button', { class: 'btn danger', id: 'resign', onclick: () => act('resign') }, 'Resign');
+  const drawBtn = drawOffers ? h('button', { class: 'btn', id: 'offer-draw', onclick: () => act('offer_draw') }, 'Offer draw') : null;
+  const abortBtn = h('button', { class: 'btn', id: 'abort', onclick: () => act('abort') }, 'Abort');
+  controls.append(resignBtn, drawBtn ?? '', abortBtn);
+  const resultEl = h('div', { class: 'result', id: 'result', hidden: true });
+
+  root.append(title, roleEl, h('div', { class: 'match-layout' },
+    h('div', { class: 'seats-col' }, seatEls), boardEl, h('div', { class: 'side' }, statusEl, lastEl, controls, resultEl)));
+
+  async function act(type) {
+    if (type === 'resign' && !confirm('Resign this match?')) return;
+    try {
+      await ws.request({ type, match_id: id });
+    } catch (e) {
+      toast(`${e.code}: ${e.message}`);
+    }
+  }
+
+  async function move(action) {
+    if (!last || sentPly === last.ply) return;
+    sentPly = last.ply;
+    statusEl.textContent = `Sending ${action}…`;
+    try {
+      await ws.request({ type: 'move', match_id: id, ply: last.ply, action });
+    } catch (e) {
+      sentPly = null;
+      toast(`${e.code}: ${e.message}`);
+      statusEl.textContent = `Move refused: ${e.message}`;
+      if (e.code === 'stale_ply' || e.code === 'disconnected') ws.send({ type: 'resync', match_id: id });
+      draw();
+    }
+  }
+
+  function draw() {
+    if (!last) return;
+    const mine = mode === 'player' && !ended && last.to_act.includes(last.seat) && last.legal.length > 0 && sentPly !== last.ply;
+    if (!pick || pick.ply !== last.ply) pick = { ply: last.ply, first: null, op: null };
+    boardEl.dataset.ply = last.ply;  // which state is drawn (for tests and styling)
+    boardEl.replaceChildren(renderBoard(info.game, last.state?.state, {
+      seat: last.seat, seats, legal: mine ? last.legal : [], onMove: mine ? move : null, pick,
+    }));
+    seatEls.forEach((el, i) => {
+      el.classList.toggle('to-act', !ended && last.to_act.includes(i));
+      el.classList.toggle('me', mode === 'player' && last.seat === i);
+    });
+    const lm = last.last_move;
+    lastEl.textContent = lm ? `Last move: ${lm.seat >= 0 ? seats[lm.seat]?.name ?? `seat ${lm.seat + 1}` : 'chance'} ${lm.action ?? '(hidden chance outcome)'}${lm.think_ms ? ` in ${(lm.think_ms / 1000).toFixed(1)} s` : ''}` : 'No move yet.';
+    if (ended) {
+      statusEl.textContent = `Match over (${ended.reason}).`;
+    } else if (mode === 'spectator') {
+      statusEl.textContent = `Spectating · ply ${last.ply}`;
+    } else if (mine) {
+      statusEl.textContent = 'Your move.';
+    } else if (sentPly === last.ply) {
+      statusEl.textContent = 'Move sent.';
+    } else {
+      statusEl.textContent = last.to_act.length ? `Waiting for ${last.to_act.map((i) => seats[i]?.name).join(', ')}…` : 'Dealing…';
+    }
+    const playing = mode === 'player' && !ended;
+    resignBtn.hidden = !playing;
+    abortBtn.hidden = !playing || last.ply > 2;
+    if (drawBtn) drawBtn.hidden = !playing;
+    tick();
+  }
+
+  function tick() {
+    if (!last) return;
+    const elapsed = performance.now() - clockBase.at;
+    seatEls.forEach((el, i) => {
+      const base = clockBase.clocks[i];
+      const running = !ended && last.to_act.includes(i) && base >= 0;
+      const ms = running ? base - elapsed : base;
+      const c = el.querySelector('.clock');
+      c.textContent = ` ${fmtClock(ms)}`;
+      c.classList.toggle('low', base >= 0 && ms < 10000);
+    });
+  }
+  const clockTimer = setInterval(tick, 100);
+
+  function showResult(e) {
+    ended = e;
+    resultEl.hidden = false;
+    const me = mode === 'player' && last ? last.seat : null;
+    let headline = e.status === 'aborted' ? 'Aborted' : 'Finished';
+    if (me !== null && e.result?.length) {
+      const mine = e.result[me];
+      const best = Math.max(...e.result);
+      headline = e.result.length === 1 ? (mine > 0 ? 'Solved!' : 'Not solved') : mine === best && e.result.some((r) => r < best) ? 'You won' : mine < best ? 'You lost' : 'Draw';
+    }
+    resultEl.replaceChildren(h('h2', {}, headline), h('p', {}, `${fmtResult(seats, e.result)} · ${e.reason}`),
+      h('p', {}, h('a', { href: `#/replay/${id}`, id: 'to-replay' }, 'Replay this match'), ' · ', h('a', { href: '#/' }, 'Back to the lobby')));
+    draw();
+  }
+
+  const offs = [
+    ws.on('state', (st) => {
+      if (st.match_id !== id) return;
+      if (mode === null) {
+        mode = st.seat === null || st.seat === undefined ? 'spectator' : 'player';
+        roleEl.textContent = mode === 'player' ? `You play ${seats[st.seat]?.name} (seat ${st.seat + 1}).` : 'You are watching: hidden information stays hidden.';
+        if (mode === 'spectator') ws.request({ type: 'spectate', match_id: id }).catch((e) => { if (e.code === 'unknown_match') location.replace(`#/replay/${id}`); });
+      }
+      if (mode === 'spectator' && st.seat !== null && st.seat !== undefined) return;
+      if (last && st.ply < last.ply) return;
+      last = st;
+      clockBase = { at: performance.now(), clocks: st.clocks_ms ?? [] };
+      draw();
+    }),
+    ws.on('match_end', (e) => { if (e.match_id === id) showResult(e); }),
+    ws.on('error', (e) => { if (e.code === 'unknown_match' && !last) location.replace(`#/replay/${id}`); }),
+    ws.on('reconnected', () => {
+      if (ended) return;
+      if (mode === 'spectator') ws.request({ type: 'spectate', match_id: id }).catch(() => {});
+      else ws.send({ type: 'resync', match_id: id });
+      // A match that ended while we were away is not announced again: ask the REST API.
+      setTimeout(async () => {
+        const m = await api(`/api/matches/${id}`).catch(() => null);
+        if (m && !ended && (m.status === 'finished' || m.status === 'aborted')) showResult({ match_id: id, status: m.status, result: m.result, reason: m.termination });
+      }, 1500);
+    }),
+  ];
+  ws.send({ type: 'resync', match_id: id });
+
+  return () => {
+    clearInterval(clockTimer);
+    offs.forEach((off) => off());
+    if (mode === 'spectator' && !ended) ws.send({ type: 'unspectate', match_id: id });
+  };
+}
