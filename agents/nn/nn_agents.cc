@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -43,11 +44,6 @@ class PolicyAgent final : public Agent {
   std::string name_;
 };
 
-std::string runs_dir() {
-  const char* env = std::getenv("ARENA_RUNS");
-  return env && *env ? env : "runs";
-}
-
 // "nn:<run>@<step>(params)" -> "nn(checkpoint='<runs>/<run>/checkpoints/step-<step>.pt',params)".
 std::optional<std::string> resolve_name(std::string_view name) {
   static const std::regex pattern(R"((nn|nn-policy):([A-Za-z0-9_.-]+)@([0-9]+)(?:\((.*)\))?)");
@@ -84,6 +80,37 @@ std::string format_double(double v) {
 }
 
 }  // namespace
+
+std::string runs_dir() {
+  const char* env = std::getenv("ARENA_RUNS");
+  return env && *env ? env : "runs";
+}
+
+std::optional<std::string> latest_shared_agent() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::optional<std::string> best;
+  fs::file_time_type best_time;
+  for (const fs::directory_entry& run : fs::directory_iterator(runs_dir(), ec)) {
+    // The run's last checkpoint: the largest step (the names sort by step).
+    std::optional<fs::path> last;
+    for (const fs::directory_entry& file : fs::directory_iterator(run.path() / "checkpoints", ec)) {
+      const std::string name = file.path().filename().string();
+      if (name.rfind("step-", 0) != 0 || file.path().extension() != ".pt") continue;
+      if (!last || name > last->filename().string()) last = file.path();
+    }
+    if (!last) continue;
+    Result<CheckpointMeta> meta = read_checkpoint_meta(last->string());
+    if (!meta.ok() || meta->games.size() < 2 || !meta->init_from.empty()) continue;
+    const fs::file_time_type time = fs::last_write_time(*last, ec);
+    if (ec) continue;
+    if (!best || time > best_time) {
+      best = meta->player_name();
+      best_time = time;
+    }
+  }
+  return best;
+}
 
 // The services shared_service() made, by (checkpoint, device).
 struct Services {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "agents/agent.h"
@@ -28,6 +29,14 @@ void register_nn_agents();
 // while any agent holds it. Thread-safe.
 Result<std::shared_ptr<InferenceService>> shared_service(const std::string& checkpoint_path,
                                                          const std::string& device = "auto");
+
+// The runs folder checkpoint names are resolved in: $ARENA_RUNS, else ./runs.
+std::string runs_dir();
+
+// The shared agent's latest checkpoint as a spec ("nn:<run>@<step>"): the newest (by file
+// time) last checkpoint of the runs in runs_dir() that train on several games from nothing.
+// nullopt when there is none; unreadable files are skipped.
+std::optional<std::string> latest_shared_agent();
 
 // Prometheus text with the counters of every service alive in the process (one series per
 // checkpoint): positions, batches, batch-size histogram, mean queue wait and forward time.

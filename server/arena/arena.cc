@@ -28,6 +28,15 @@ Arena::Arena(asio::io_context& io, db::Store& store, ArenaConfig config)
       config_.house_games.push_back(r.example_specs.empty() ? r.type.name : r.example_specs.front());
     }
   }
+  for (const GameRegistration& r : GameRegistry::instance().registrations()) {
+    Result<std::shared_ptr<const Game>> game =
+        make_game(r.example_specs.empty() ? r.type.name : r.example_specs.front());
+    if (!game.ok()) continue;
+    std::vector<std::string>& agents = opponents_[r.type.name];
+    for (const std::string& agent : config_.challengeable_agents) {
+      if (make_agent(agent, **game, 0).ok()) agents.push_back(agent);
+    }
+  }
   if (config_.house_matches <= 0) return;
   for (const std::string& spec : config_.house_games) {
     Result<std::shared_ptr<const Game>> game = make_game(spec);
@@ -450,7 +459,7 @@ Result<int64_t> Arena::seek(const SeatRequest& who, Seek seek) {
         break;
       }
     }
-    if (!pairing) seeks_[id] = OpenSeek{seek, who};
+    if (!pairing) seeks_[id] = OpenSeek{id, who, seek};
   }
   if (pairing) create_match(*pairing, [](Result<int64_t>) {});
   return id;
@@ -459,6 +468,18 @@ Result<int64_t> Arena::seek(const SeatRequest& who, Seek seek) {
 bool Arena::cancel_seek(int64_t seek_id) {
   std::lock_guard lock(mutex_);
   return seeks_.erase(seek_id) > 0;
+}
+
+std::vector<Arena::OpenSeek> Arena::open_seeks() {
+  std::lock_guard lock(mutex_);
+  std::vector<OpenSeek> out;
+  for (const auto& [id, s] : seeks_) out.push_back(s);
+  return out;
+}
+
+std::vector<std::string> Arena::opponents(const std::string& name) const {
+  auto it = opponents_.find(name);
+  return it == opponents_.end() ? std::vector<std::string>() : it->second;
 }
 
 void Arena::challenge(const SeatRequest& from, const std::string& to_name, const std::string& game,

@@ -98,6 +98,16 @@ class Arena {
   // Gives the seek id (done gets the id; a pairing emits MatchCreated).
   Result<int64_t> seek(const SeatRequest& who, Seek seek);
   bool cancel_seek(int64_t seek_id);
+  struct OpenSeek {
+    int64_t id = 0;
+    SeatRequest who;
+    Seek seek;
+  };
+  // The seeks waiting for a partner, oldest first.
+  std::vector<OpenSeek> open_seeks();
+  // The challengeable agents that can play the registered game `name` ("go"), in the
+  // configured order (found once, at construction, on the game's showcase spec).
+  std::vector<std::string> opponents(const std::string& name) const;
   // Challenges a player (by name). A challengeable house agent accepts at once and the
   // match is created; a remote player gets a ChallengeIssued event. Gives the challenge id.
   struct ChallengeOutcome {
@@ -145,10 +155,6 @@ class Arena {
   int next_subscriber_ = 1;
   std::map<std::pair<int64_t, std::string>, db::RatingRow> ratings_;  // (player, group) -> live rating
   std::map<std::string, int64_t> agent_players_;                      // agent spec -> player id
-  struct OpenSeek {
-    Seek seek;
-    SeatRequest who;
-  };
   std::map<int64_t, OpenSeek> seeks_;
   int64_t next_seek_ = 1;
   std::map<int64_t, PendingChallenge> challenges_;
@@ -158,6 +164,7 @@ class Arena {
     std::vector<std::string> agents;  // the house agents that can play it
   };
   std::vector<HouseLineup> house_lineups_;  // fixed at construction
+  std::map<std::string, std::vector<std::string>> opponents_;  // game name -> agents; fixed too
   std::set<int64_t> house_;  // ids of live house matches
   int house_starting_ = 0;
   bool house_on_ = false;

@@ -4,14 +4,41 @@
 
 namespace arena {
 
+namespace {
+
+// The record's stored steps, read back.
+Result<std::vector<Step>> stored_steps(const db::MatchRecord& record) {
+  Json steps = Json::array();
+  for (const db::MoveRow& m : record.moves) steps.push_back(m.step);
+  return history_from_json(steps);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<State>> replay_match(const db::MatchRecord& record) {
   Result<std::shared_ptr<const Game>> game = make_game(record.match.game);
   if (!game.ok()) return game.error();
-  Json steps = Json::array();
-  for (const db::MoveRow& m : record.moves) steps.push_back(m.step);
-  Result<std::vector<Step>> history = history_from_json(steps);
+  Result<std::vector<Step>> history = stored_steps(record);
   if (!history.ok()) return history.error();
   return (*game)->state_from_history(*history);
+}
+
+Result<Json> match_views(const db::MatchRecord& record, Player viewer) {
+  Result<std::shared_ptr<const Game>> game = make_game(record.match.game);
+  if (!game.ok()) return game.error();
+  Result<std::vector<Step>> history = stored_steps(record);
+  if (!history.ok()) return history.error();
+  std::unique_ptr<State> state = (*game)->new_initial_state();
+  Json views = Json::array();
+  views.push_back(state->view(viewer));
+  for (size_t i = 0; i < history->size(); ++i) {
+    const Step& step = (*history)[i];
+    Status s =
+        step.player == kSimultaneousPlayer ? state->apply_orders(step.orders) : state->apply(step.action);
+    if (!s.ok()) return make_error("bad_state", "step " + std::to_string(i) + ": " + s.error().message);
+    views.push_back(state->view(viewer));
+  }
+  return views;
 }
 
 Json match_to_json(const db::MatchRecord& record) {

@@ -31,7 +31,8 @@ void keep_freed_memory() {
 int run_serve(const std::vector<std::string>& argv) {
   auto parsed = parse_command(
       "serve",
-      "Serves the arena: REST under /api, the WebSocket protocol at /ws, the web UI from --web, all on one port.\n"
+      "Serves the arena: REST under /api, the WebSocket protocol at /ws, the web UI from --web, all on one "
+      "port.\n"
       "Stops cleanly on SIGINT or SIGTERM.",
       argv,
       {{"bind", true, "address to listen on (default 127.0.0.1)"},
@@ -43,7 +44,13 @@ int run_serve(const std::vector<std::string>& argv) {
        {"house-interval-ms", true, "pause before each house agent move, so people can follow (default 500)"},
        {"house-agents", true,
         "agents that play house matches and accept challenges, separated by ';' (default "
-        "'random;gtp:gnugo(level=1)'; each game gets the ones that can play it)"}});
+        "'random;gtp:gnugo(level=1)'; each game gets the ones that can play it)"},
+       {"opponents", true,
+        "agents that accept challenges from people and bots, separated by ';' (default "
+        "'random;mcts(simulations=200);gtp:gnugo(level=1);shared'; 'shared' is the shared agent's latest "
+        "checkpoint in --runs, left out while there is none)"},
+       {"runs", true,
+        "folder of training runs, where nn:<run>@<step> names are found (default $ARENA_RUNS or ./runs)"}});
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const Args& args = std::get<Args>(parsed);
   auto fail = [](const std::string& m) {
@@ -70,14 +77,18 @@ int run_serve(const std::vector<std::string>& argv) {
   ArenaConfig arena_config;
   arena_config.house_matches = static_cast<int>(*house);
   arena_config.house_move_interval = Millis(*interval);
-  arena_config.house_agents.clear();
-  const std::string agents = args.get("house-agents", "random;gtp:gnugo(level=1)");
-  for (size_t from = 0; from <= agents.size();) {
-    const size_t end = std::min(agents.find(';', from), agents.size());
-    if (end > from) arena_config.house_agents.push_back(agents.substr(from, end - from));
-    from = end + 1;
+  if (args.has("runs")) setenv("ARENA_RUNS", args.get("runs", "").c_str(), 1);  // before any thread starts
+  arena_config.house_agents = split_specs(args.get("house-agents", "random;gtp:gnugo(level=1)"), ';');
+  arena_config.challengeable_agents.clear();
+  for (const std::string& spec :
+       split_specs(args.get("opponents", "random;mcts(simulations=200);gtp:gnugo(level=1);shared"), ';')) {
+    if (spec != "shared") {
+      arena_config.challengeable_agents.push_back(spec);
+    } else if (std::optional<std::string> latest = nn::latest_shared_agent()) {
+      arena_config.challengeable_agents.push_back(*latest);
+      std::cout << "arena: the shared agent is " << *latest << std::endl;
+    }
   }
-  arena_config.challengeable_agents = arena_config.house_agents;
   Arena arena(io, **store, arena_config);
   if (Status s = arena.recover(); !s.ok()) {
     std::cerr << "arena serve: recovery failed: " << s.error().message << "\n";

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <stdexcept>
 
 namespace arena::net {
@@ -63,6 +64,72 @@ std::optional<std::string> cookie_value(std::string_view header, std::string_vie
     header.remove_prefix(end + 1);
   }
   return std::nullopt;
+}
+
+std::string set_cookie_header(std::string_view name, std::string_view value) {
+  return std::string(name) + "=" + std::string(value) + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
+}
+
+std::string clear_cookie_header(std::string_view name) {
+  return std::string(name) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax";
+}
+
+bool valid_player_name(const std::string& name) {
+  if (name.empty() || name.size() > 40 || name.rfind("guest-", 0) == 0) return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
+  }
+  return true;
+}
+
+Result<std::optional<PlayerIdentity>> token_player(db::Store& store, const std::string& token) {
+  Result<std::optional<db::TokenRow>> row = store.find_token(sha256_hex(token));
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<PlayerIdentity>();
+  Result<std::optional<db::PlayerRow>> player = store.player((*row)->player_id);
+  if (!player.ok()) return player.error();
+  if (!*player) return std::optional<PlayerIdentity>();
+  return std::optional<PlayerIdentity>(
+      PlayerIdentity{(*player)->id, (*player)->name, db::to_string((*player)->kind), false});
+}
+
+Result<Identity> identify(db::Store& store, std::string_view authorization, std::string_view cookies,
+                          bool make_guest) {
+  if (!authorization.empty()) {
+    std::optional<std::string> token = bearer_token(authorization);
+    if (!token) return make_error("unauthorized", "Authorization must be 'Bearer <token>'");
+    Result<std::optional<PlayerIdentity>> who = token_player(store, *token);
+    if (!who.ok()) return who.error();
+    if (!*who) return make_error("unauthorized", "unknown or revoked token (register with POST /api/bots)");
+    return Identity{**who, std::nullopt};
+  }
+  if (std::optional<std::string> session = cookie_value(cookies, kSessionCookie);
+      session && !session->empty()) {
+    Result<std::optional<PlayerIdentity>> who = token_player(store, *session);
+    if (!who.ok()) return who.error();
+    if (*who) return Identity{**who, std::nullopt};
+  }
+  Identity out;
+  out.who.kind = "human";
+  out.who.guest = true;
+  std::optional<std::string> cookie = cookie_value(cookies, kGuestCookie);
+  if (!cookie || cookie->size() != 64) {
+    if (!make_guest) return out;
+    cookie = random_token();
+    out.set_cookie = set_cookie_header(kGuestCookie, *cookie);
+  }
+  out.who.name = "guest-" + sha256_hex(*cookie).substr(0, 10);
+  if (make_guest) {
+    Result<int64_t> id = db::wait(
+        [&](db::Store::DoneId d) { store.ensure_player(out.who.name, db::PlayerKind::kHuman, "", d); });
+    if (!id.ok()) return id.error();
+    out.who.id = *id;
+  } else {
+    Result<std::optional<db::PlayerRow>> row = store.find_player(out.who.name);
+    if (!row.ok()) return row.error();
+    if (*row) out.who.id = (*row)->id;
+  }
+  return out;
 }
 
 }  // namespace arena::net

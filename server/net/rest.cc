@@ -17,6 +17,8 @@ namespace {
 constexpr int kLeaderboardBootstrap = 200;
 constexpr int kMaxPage = 200;
 constexpr int kMaxReportBootstrap = 2000;  // a request may not ask for minutes of fitting
+constexpr const char* kNameRule =
+    "a name is 1-40 letters, digits, '_', '-' or '.', and does not start with 'guest-'";
 
 // server/net/openapi.json, embedded at build time (bytes, then a terminating zero).
 const char kOpenApi[] = {
@@ -76,6 +78,11 @@ std::vector<std::string> split_path(std::string_view path) {
   return parts;
 }
 
+std::string_view header(const HttpRequest& request, const std::string& name) {
+  auto it = request.headers.find(name);
+  return it == request.headers.end() ? std::string_view() : std::string_view(it->second);
+}
+
 std::optional<int64_t> to_id(const std::string& s) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -116,14 +123,6 @@ HttpResponse generalization_report(db::Store& store, const std::map<std::string,
   return json_response(200, report->to_json());
 }
 
-bool valid_bot_name(const std::string& name) {
-  if (name.empty() || name.size() > 40) return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 HttpResponse error_response(unsigned status, const std::string& code, const std::string& message) {
@@ -151,10 +150,24 @@ RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::functi
 
 const std::vector<Route>& RestApi::routes() {
   static const std::vector<Route> all = {
-      {"GET", "/api/health"},          {"GET", "/api/games"},           {"GET", "/api/leaderboard"},
-      {"GET", "/api/players/{id}"},    {"GET", "/api/matches"},         {"GET", "/api/matches/{id}"},
-      {"GET", "/api/matches/{id}/export"}, {"POST", "/api/bots"},       {"POST", "/api/challenges"},
-      {"GET", "/api/openapi.json"},    {"GET", "/metrics"},             {"GET", "/api/reports/generalization"},
+      {"GET", "/api/health"},
+      {"GET", "/api/games"},
+      {"GET", "/api/leaderboard"},
+      {"GET", "/api/players/{id}"},
+      {"GET", "/api/matches"},
+      {"GET", "/api/matches/{id}"},
+      {"GET", "/api/matches/{id}/export"},
+      {"POST", "/api/bots"},
+      {"POST", "/api/challenges"},
+      {"GET", "/api/openapi.json"},
+      {"GET", "/metrics"},
+      {"GET", "/api/reports/generalization"},
+      {"GET", "/api/matches/{id}/views"},
+      {"GET", "/api/seeks"},
+      {"POST", "/api/humans"},
+      {"GET", "/api/me"},
+      {"POST", "/api/session"},
+      {"DELETE", "/api/session"},
   };
   return all;
 }
@@ -229,6 +242,30 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
         if (auto bad = only("GET")) return *bad;
         return export_match(*id);
       }
+      if (parts[3] == "views") {
+        if (auto bad = only("GET")) return *bad;
+        return match_views(*id, query);
+      }
+    }
+    if (parts.size() == 2 && what == "seeks") {
+      if (auto bad = only("GET")) return *bad;
+      return seeks();
+    }
+    if (parts.size() == 2 && what == "humans") {
+      if (auto bad = only("POST")) return *bad;
+      return register_human(request);
+    }
+    if (parts.size() == 2 && what == "me") {
+      if (auto bad = only("GET")) return *bad;
+      return me(request);
+    }
+    if (parts.size() == 2 && what == "session") {
+      if (method == "POST") return sign_in(request);
+      if (method == "DELETE") return sign_out();
+      HttpResponse r =
+          error_response(405, "method_not_allowed", method + " is not allowed here; use POST or DELETE");
+      r.headers.emplace_back("Allow", "POST, DELETE");
+      return r;
     }
     if (parts.size() == 2 && what == "bots") {
       if (auto bad = only("POST")) return *bad;
@@ -252,7 +289,26 @@ HttpResponse RestApi::health() {
                              {"store_queue", store_queue_depth_()}});
 }
 
-HttpResponse RestApi::games() { return json_response(200, describe_all_games()); }
+HttpResponse RestApi::games() {
+  Json all = describe_all_games();
+  for (Json& game : all) game["opponents"] = arena_.opponents(game["name"].get<std::string>());
+  return json_response(200, all);
+}
+
+HttpResponse RestApi::seeks() {
+  Json out = Json::array();
+  for (const Arena::OpenSeek& s : arena_.open_seeks()) {
+    Json tcs = Json::array();
+    for (const TimeControl& tc : s.seek.time_controls) tcs.push_back(tc.to_string());
+    out.push_back({{"id", s.id},
+                   {"player_id", s.who.player_id},
+                   {"name", s.who.name},
+                   {"games", s.seek.games},
+                   {"time_controls", tcs},
+                   {"rated", s.seek.rated}});
+  }
+  return json_response(200, {{"seeks", out}});
+}
 
 HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& query) {
   auto it = query.find("game");
@@ -379,38 +435,124 @@ HttpResponse RestApi::export_match(int64_t id) {
   return r;
 }
 
-HttpResponse RestApi::register_bot(const HttpRequest& request) {
+HttpResponse RestApi::match_views(int64_t id, const std::map<std::string, std::string>& query) {
+  Result<std::optional<db::MatchRecord>> record = store_.match(id);
+  if (!record.ok()) return error_response(500, record.error().code, record.error().message);
+  if (!*record) return error_response(404, "unknown_match", "no match " + std::to_string(id));
+  if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
+    return error_response(409, "match_in_progress", "match " + std::to_string(id) + " is still being played");
+  }
+  Player viewer = kSpectator;
+  std::string viewer_name = "spectator";
+  if (auto it = query.find("viewer"); it != query.end() && it->second != "spectator") {
+    int seat = -1;
+    auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), seat);
+    if (ec != std::errc() || end != it->second.data() + it->second.size() || seat < 0 ||
+        seat >= static_cast<int>((*record)->seats.size())) {
+      return error_response(
+          400, "bad_request",
+          "viewer is 'spectator' or a seat from 0 to " + std::to_string((*record)->seats.size() - 1));
+    }
+    viewer = seat;
+    viewer_name = std::to_string(seat);
+  }
+  Result<Json> views = arena::match_views(**record, viewer);
+  if (!views.ok()) return error_response(500, views.error().code, views.error().message);
+  return json_response(200, {{"match_id", id}, {"viewer", viewer_name}, {"views", *views}});
+}
+
+// A person's or bot's new name and token (stored as its hash only).
+Result<PlayerIdentity> RestApi::register_player(const HttpRequest& request, db::PlayerKind kind) {
   std::optional<Json> body = parse_json(request.body);
   if (!body || !body->is_object() || !(*body)["name"].is_string()) {
-    return error_response(400, "bad_request", "send {\"name\": \"my-bot\"}");
+    return make_error("bad_request", kind == db::PlayerKind::kBot ? "send {\"name\": \"my-bot\"}"
+                                                                  : "send {\"name\": \"your name\"}");
   }
   const std::string name = (*body)["name"].get<std::string>();
-  if (!valid_bot_name(name)) {
-    return error_response(400, "bad_request", "a bot name is 1-40 letters, digits, '_', '-' or '.'");
-  }
+  if (!valid_player_name(name)) return make_error("bad_request", kNameRule);
   Result<std::optional<db::PlayerRow>> existing = store_.find_player(name);
-  if (!existing.ok()) return error_response(500, existing.error().code, existing.error().message);
-  if (*existing) return error_response(409, "conflict", "the name '" + name + "' is taken");
-  Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store_.ensure_player(name, db::PlayerKind::kBot, "", d); });
-  if (!id.ok()) return error_response(500, id.error().code, id.error().message);
+  if (!existing.ok()) return existing.error();
+  if (*existing) return make_error("conflict", "the name '" + name + "' is taken");
+  Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store_.ensure_player(name, kind, "", d); });
+  if (!id.ok()) return id.error();
+  return PlayerIdentity{*id, name, db::to_string(kind), false};
+}
+
+Result<std::string> RestApi::new_token(int64_t player_id) {
   const std::string token = random_token();
-  Result<int64_t> stored = db::wait([&](db::Store::DoneId d) { store_.add_token(*id, sha256_hex(token), "play", d); });
-  if (!stored.ok()) return error_response(500, stored.error().code, stored.error().message);
-  return json_response(201, {{"player_id", *id},
-                             {"name", name},
-                             {"token", token},
-                             {"note", "the token is shown once; send it as 'Authorization: Bearer <token>'"}});
+  Result<int64_t> stored =
+      db::wait([&](db::Store::DoneId d) { store_.add_token(player_id, sha256_hex(token), "play", d); });
+  if (!stored.ok()) return stored.error();
+  return token;
+}
+
+HttpResponse RestApi::register_human(const HttpRequest& request) {
+  Result<PlayerIdentity> who = register_player(request, db::PlayerKind::kHuman);
+  if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
+  Result<std::string> token = new_token(who->id);
+  if (!token.ok()) return error_response(500, token.error().code, token.error().message);
+  HttpResponse r = json_response(
+      201, {{"player_id", who->id},
+            {"name", who->name},
+            {"kind", who->kind},
+            {"token", *token},
+            {"note", "the token is shown once; keep it to sign in elsewhere (POST /api/session)"}});
+  r.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, *token));
+  return r;
+}
+
+HttpResponse RestApi::sign_in(const HttpRequest& request) {
+  std::optional<Json> body = parse_json(request.body);
+  if (!body || !body->is_object() || !(*body)["token"].is_string()) {
+    return error_response(400, "bad_request", "send {\"token\": \"...\"}");
+  }
+  const std::string token = (*body)["token"].get<std::string>();
+  Result<std::optional<PlayerIdentity>> who = token_player(store_, token);
+  if (!who.ok()) return error_response(500, who.error().code, who.error().message);
+  if (!*who) return error_response(401, "unauthorized", "unknown or revoked token");
+  HttpResponse r = json_response(
+      200, {{"player_id", (*who)->id}, {"name", (*who)->name}, {"kind", (*who)->kind}, {"guest", false}});
+  r.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, token));
+  return r;
+}
+
+HttpResponse RestApi::sign_out() {
+  HttpResponse r = json_response(200, {{"signed_out", true}});
+  r.headers.emplace_back("Set-Cookie", clear_cookie_header(kSessionCookie));
+  return r;
+}
+
+HttpResponse RestApi::me(const HttpRequest& request) {
+  Result<Identity> who = identify(store_, header(request, "authorization"), header(request, "cookie"), false);
+  if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
+  const PlayerIdentity& p = who->who;
+  return json_response(200, {{"player_id", p.id ? Json(p.id) : Json(nullptr)},
+                             {"name", p.name.empty() ? Json(nullptr) : Json(p.name)},
+                             {"kind", p.name.empty() ? Json(nullptr) : Json(p.kind)},
+                             {"guest", p.guest}});
+}
+
+HttpResponse RestApi::register_bot(const HttpRequest& request) {
+  Result<PlayerIdentity> who = register_player(request, db::PlayerKind::kBot);
+  if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
+  Result<std::string> token = new_token(who->id);
+  if (!token.ok()) return error_response(500, token.error().code, token.error().message);
+  return json_response(201,
+                       {{"player_id", who->id},
+                        {"name", who->name},
+                        {"token", *token},
+                        {"note", "the token is shown once; send it as 'Authorization: Bearer <token>'"}});
 }
 
 HttpResponse RestApi::challenge(const HttpRequest& request) {
-  auto auth = request.headers.find("authorization");
-  std::optional<std::string> token = auth == request.headers.end() ? std::nullopt : bearer_token(auth->second);
-  if (!token) return error_response(401, "unauthorized", "send 'Authorization: Bearer <token>' (POST /api/bots)");
-  Result<std::optional<db::TokenRow>> row = store_.find_token(sha256_hex(*token));
-  if (!row.ok()) return error_response(500, row.error().code, row.error().message);
-  if (!*row) return error_response(401, "unauthorized", "unknown or revoked token");
-  Result<std::optional<db::PlayerRow>> who = store_.player((*row)->player_id);
-  if (!who.ok() || !*who) return error_response(500, "db_error", "the token's player is missing");
+  Result<Identity> id = identify(store_, header(request, "authorization"), header(request, "cookie"), false);
+  if (!id.ok()) return error_response(status_for(id.error().code), id.error().code, id.error().message);
+  if (id->who.guest) {
+    return error_response(
+        401, "unauthorized",
+        "send 'Authorization: Bearer <token>' (POST /api/bots), or sign in (POST /api/humans)");
+  }
+  const PlayerIdentity& who = id->who;
 
   std::optional<Json> body = parse_json(request.body);
   if (!body || !body->is_object() || !(*body)["to"].is_string() || !(*body)["game"].is_string()) {
@@ -420,9 +562,9 @@ HttpResponse RestApi::challenge(const HttpRequest& request) {
   Result<TimeControl> tc = TimeControl::parse(body->value("time_control", std::string("untimed")));
   if (!tc.ok()) return error_response(400, tc.error().code, tc.error().message);
   SeatRequest from;
-  from.player_id = (*who)->id;
-  from.name = (*who)->name;
-  from.kind = (*who)->kind;
+  from.player_id = who.id;
+  from.name = who.name;
+  from.kind = db::player_kind_from_string(who.kind).value_or(db::PlayerKind::kBot);
   std::promise<Result<Arena::ChallengeOutcome>> done;
   arena_.challenge(from, (*body)["to"].get<std::string>(), (*body)["game"].get<std::string>(), *tc,
                    body->value("rated", true), [&done](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });

@@ -12,6 +12,7 @@
 
 #include "db/store.h"
 #include "server/arena/arena.h"
+#include "server/net/protocol.h"
 
 namespace arena::net {
 
@@ -68,7 +69,15 @@ class RestApi {
   HttpResponse matches(const std::map<std::string, std::string>& query);
   HttpResponse match(int64_t id);
   HttpResponse export_match(int64_t id);
+  HttpResponse match_views(int64_t id, const std::map<std::string, std::string>& query);
+  HttpResponse seeks();
   HttpResponse register_bot(const HttpRequest& request);
+  HttpResponse register_human(const HttpRequest& request);
+  HttpResponse sign_in(const HttpRequest& request);
+  HttpResponse sign_out();
+  HttpResponse me(const HttpRequest& request);
+  Result<PlayerIdentity> register_player(const HttpRequest& request, db::PlayerKind kind);
+  Result<std::string> new_token(int64_t player_id);
   HttpResponse challenge(const HttpRequest& request);
   HttpResponse metrics();
 

@@ -659,9 +659,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::vector<std::weak_ptr<WsSession>> sessions;  // for shutdown
 
   void accept();
-  // Who an upgrade request is: a bot's token, or a guest cookie (made if absent). Blocking
-  // (reads and writes the store): runs on a worker.
-  Result<std::pair<PlayerIdentity, std::optional<std::string>>> identify(const http::request<http::string_body>& req);
+  // Who an upgrade request is (auth.h: a bot's token, a person's session, or a guest cookie,
+  // made if absent). Blocking (reads and writes the store): runs on a worker.
+  Result<Identity> identify(const http::request<http::string_body>& req);
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -774,15 +774,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                              false, req.version(), "GET");
         }
         auto session = std::make_shared<WsSession>(self->stream_.release_socket(), self->server_->arena,
-                                                   self->server_->hub, self->server_->stats, self->server_->config,
-                                                   identity->first);
+                                                   self->server_->hub, self->server_->stats,
+                                                   self->server_->config, identity->who);
         {
           std::lock_guard lock(self->server_->sessions_mutex);
           auto& list = self->server_->sessions;
           list.erase(std::remove_if(list.begin(), list.end(), [](const auto& w) { return w.expired(); }), list.end());
           list.push_back(session);
         }
-        session->run(std::move(req), identity->second);
+        session->run(std::move(req), identity->set_cookie);
       });
     });
   }
@@ -793,34 +793,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::shared_ptr<Server::Impl> server_;
 };
 
-Result<std::pair<PlayerIdentity, std::optional<std::string>>> Server::Impl::identify(
-    const http::request<http::string_body>& req) {
-  if (auto auth = req.find(http::field::authorization); auth != req.end()) {
-    std::optional<std::string> token = bearer_token(std::string_view(auth->value().data(), auth->value().size()));
-    if (!token) return make_error("unauthorized", "Authorization must be 'Bearer <token>'");
-    Result<std::optional<db::TokenRow>> row = store.find_token(sha256_hex(*token));
-    if (!row.ok()) return row.error();
-    if (!*row) return make_error("unauthorized", "unknown or revoked token (register with POST /api/bots)");
-    Result<std::optional<db::PlayerRow>> player = store.player((*row)->player_id);
-    if (!player.ok()) return player.error();
-    if (!*player) return make_error("unauthorized", "the token's player is gone");
-    return std::make_pair(PlayerIdentity{(*player)->id, (*player)->name, db::to_string((*player)->kind), false},
-                          std::optional<std::string>());
-  }
-  // A browser: its guest cookie names it; a new one gets a cookie.
-  std::optional<std::string> cookie;
-  if (auto c = req.find(http::field::cookie); c != req.end()) {
-    cookie = cookie_value(std::string_view(c->value().data(), c->value().size()), kGuestCookie);
-  }
-  std::optional<std::string> set_cookie;
-  if (!cookie || cookie->size() != 64) {
-    cookie = random_token();
-    set_cookie = std::string(kGuestCookie) + "=" + *cookie + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
-  }
-  const std::string name = "guest-" + sha256_hex(*cookie).substr(0, 10);
-  Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store.ensure_player(name, db::PlayerKind::kHuman, "", d); });
-  if (!id.ok()) return id.error();
-  return std::make_pair(PlayerIdentity{*id, name, "human", true}, set_cookie);
+Result<Identity> Server::Impl::identify(const http::request<http::string_body>& req) {
+  auto header = [&req](http::field f) {
+    auto it = req.find(f);
+    return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+  };
+  return net::identify(store, header(http::field::authorization), header(http::field::cookie), true);
 }
 
 void Server::Impl::accept() {

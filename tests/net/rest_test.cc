@@ -191,5 +191,170 @@ TEST_F(RestTest, LeaderboardAndPlayerPages) {
   EXPECT_EQ(call("GET", "/api/players/99999").status, 404u);
 }
 
+// The Set-Cookie value a response sets for `name`, or "" when it sets none.
+std::string set_cookie(const HttpResponse& r, const std::string& name) {
+  for (const auto& [header, value] : r.headers) {
+    if (header == "Set-Cookie" && value.rfind(name + "=", 0) == 0) return value;
+  }
+  return "";
+}
+
+TEST_F(RestTest, PeoplePickANameAndTheirSessionCookieNamesThemAsRatedPlayers) {
+  // Nobody yet: a browser without cookies is a guest without a name.
+  Json me = body(call("GET", "/api/me"));
+  EXPECT_TRUE(me["guest"].get<bool>());
+  EXPECT_TRUE(me["name"].is_null());
+  EXPECT_TRUE(me["player_id"].is_null());
+
+  HttpResponse r = call("POST", "/api/humans", R"({"name":"alice"})");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string token = body(r)["token"];
+  EXPECT_EQ(body(r)["kind"], "human");
+  const std::string cookie = set_cookie(r, net::kSessionCookie);
+  EXPECT_EQ(cookie.find("arena_session=" + token + ";"), 0u) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos);
+  EXPECT_TRUE(store_->find_token(net::sha256_hex(token))->has_value()) << "stored as its hash";
+  EXPECT_EQ(call("POST", "/api/humans", R"({"name":"alice"})").status, 409u);
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"alice"})").status, 409u) << "one namespace for players";
+  EXPECT_EQ(call("POST", "/api/humans", R"({"name":"guest-0123456789"})").status, 400u)
+      << "the guests' names";
+  EXPECT_EQ(call("POST", "/api/humans", R"({"name":""})").status, 400u);
+  EXPECT_EQ(call("POST", "/api/humans", R"({"nom":"x"})").status, 400u);
+
+  const std::map<std::string, std::string> session = {{"cookie", "theme=dark; arena_session=" + token}};
+  me = body(call("GET", "/api/me", "", session));
+  EXPECT_EQ(me["name"], "alice");
+  EXPECT_EQ(me["kind"], "human");
+  EXPECT_FALSE(me["guest"].get<bool>());
+  EXPECT_EQ(me["player_id"], body(r)["player_id"]);
+
+  // A stale session falls back to the guest cookie; a guest is named by it.
+  const std::string guest(64, 'a');
+  me = body(call("GET", "/api/me", "", {{"cookie", "arena_session=stale; arena_guest=" + guest}}));
+  EXPECT_TRUE(me["guest"].get<bool>());
+  EXPECT_EQ(me["name"].get<std::string>().rfind("guest-", 0), 0u);
+  // A bad bearer token is refused, not taken for a guest.
+  EXPECT_EQ(call("GET", "/api/me", "", {{"authorization", "Bearer nope"}}).status, 401u);
+
+  // Signing in elsewhere with the token; signing out clears the cookie.
+  r = call("POST", "/api/session", "{\"token\":\"" + token + "\"}");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body(r)["name"], "alice");
+  EXPECT_EQ(set_cookie(r, net::kSessionCookie).find("arena_session=" + token + ";"), 0u);
+  EXPECT_EQ(call("POST", "/api/session", R"({"token":"wrong"})").status, 401u);
+  EXPECT_EQ(call("POST", "/api/session", "[]").status, 400u);
+  r = call("DELETE", "/api/session");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_NE(set_cookie(r, net::kSessionCookie).find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(call("GET", "/api/session").status, 405u);
+
+  // A signed-in person may challenge over REST too, and plays rated; a guest may not.
+  EXPECT_EQ(call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})",
+                 {{"cookie", "arena_guest=" + guest}})
+                .status,
+            401u);
+  r = call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})", session);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  Result<std::optional<db::MatchRecord>> match = store_->match(body(r)["match_id"].get<int64_t>());
+  ASSERT_TRUE(match.ok() && *match);
+  EXPECT_TRUE((*match)->match.rated);
+  bool alice_seated = false;
+  for (const db::SeatRow& seat : (*match)->seats) alice_seated |= seat.player_name == "alice";
+  EXPECT_TRUE(alice_seated);
+}
+
+TEST_F(RestTest, OpenSeeksAreListed) {
+  EXPECT_EQ(body(call("GET", "/api/seeks"))["seeks"].size(), 0u);
+  SeatRequest carol = remote("carol");
+  Seek seek;
+  seek.games = {"go(size=5)"};
+  Result<TimeControl> tc = TimeControl::parse("60+1");
+  ASSERT_TRUE(tc.ok());
+  seek.time_controls = {*tc};
+  seek.rated = false;
+  Result<int64_t> id = arena_->seek(carol, seek);
+  ASSERT_TRUE(id.ok());
+  Json seeks = body(call("GET", "/api/seeks"))["seeks"];
+  ASSERT_EQ(seeks.size(), 1u);
+  EXPECT_EQ(seeks[0]["id"], *id);
+  EXPECT_EQ(seeks[0]["name"], "carol");
+  EXPECT_EQ(seeks[0]["player_id"], carol.player_id);
+  EXPECT_EQ(seeks[0]["games"][0].get<std::string>().rfind("go(size=5", 0), 0u);
+  EXPECT_EQ(seeks[0]["time_controls"][0], tc->to_string());
+  EXPECT_FALSE(seeks[0]["rated"].get<bool>());
+  // An equal seek from someone else pairs them, and the list is empty again.
+  ASSERT_TRUE(arena_->seek(remote("dave"), seek).ok());
+  EXPECT_EQ(body(call("GET", "/api/seeks"))["seeks"].size(), 0u);
+  ASSERT_TRUE(arena_->seek(carol, seek).ok());
+  ASSERT_EQ(body(call("GET", "/api/seeks"))["seeks"].size(), 1u);
+  EXPECT_TRUE(arena_->cancel_seek(body(call("GET", "/api/seeks"))["seeks"][0]["id"].get<int64_t>()));
+  EXPECT_EQ(body(call("GET", "/api/seeks"))["seeks"].size(), 0u);
+}
+
+TEST_F(RestTest, EachGameListsTheHouseAgentsThatAcceptChallengesInIt) {
+  close_arena();
+  ArenaConfig config = no_house();
+  config.challengeable_agents = {"random", "mcts(simulations=8)", "gtp:gnugo(level=1)"};
+  open_arena(config);
+  api_ = std::make_unique<RestApi>(*arena_, *store_, stats_, [] { return size_t{0}; });
+  std::map<std::string, Json> by_name;
+  for (const Json& g : body(call("GET", "/api/games"))) by_name[g["name"]] = g["opponents"];
+  ASSERT_TRUE(by_name.count("kuhn_poker") && by_name.count("go"));
+  // GNU Go plays Go only.
+  EXPECT_EQ(by_name["kuhn_poker"], Json::array({"random", "mcts(simulations=8)"}));
+  ASSERT_GE(by_name["go"].size(), 2u);
+  EXPECT_EQ(by_name["go"][0], "random");
+  EXPECT_EQ(by_name["go"][1], "mcts(simulations=8)");
+}
+
+TEST_F(RestTest, AnEndedMatchIsGivenAsItsViewsMoveByMove) {
+  MatchRequest request;
+  request.game = "kuhn_poker";
+  request.seats = {SeatRequest::agent_seat("random"), SeatRequest::agent_seat("random")};
+  request.seed = 5;
+  const int64_t id = create(request);
+  ASSERT_TRUE(wait_end(id));
+  store_->flush();
+  const std::string base = "/api/matches/" + std::to_string(id);
+  const Json match = body(call("GET", base));
+  HttpResponse r = call("GET", base + "/views");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  Json views = body(r)["views"];
+  EXPECT_EQ(body(r)["viewer"], "spectator");
+  ASSERT_EQ(views.size(), match["moves"].size() + 1);
+  for (size_t k = 0; k < views.size(); ++k) EXPECT_EQ(views[k]["ply"], k);
+  EXPECT_TRUE(views.back()["terminal"].get<bool>());
+  EXPECT_EQ(views.back()["returns"], match["result"]);
+  // After the two deals: a spectator sees neither card, seat 0 sees its own only.
+  EXPECT_TRUE(views[2]["state"]["cards"][0].is_null());
+  EXPECT_TRUE(views[2]["state"]["cards"][1].is_null());
+  Json seat0 = body(call("GET", base + "/views?viewer=0"))["views"];
+  EXPECT_TRUE(seat0[2]["state"]["cards"][0].is_string());
+  EXPECT_TRUE(seat0[2]["state"]["cards"][1].is_null());
+  EXPECT_EQ(call("GET", base + "/views?viewer=2").status, 400u);
+  EXPECT_EQ(call("GET", base + "/views?viewer=x").status, 400u);
+  EXPECT_EQ(call("GET", "/api/matches/99999/views").status, 404u);
+
+  // Go's handicap stones are in the first view; a match in play has no views yet.
+  MatchRequest go;
+  go.game = "go(size=9,handicap=2)";
+  go.seats = {remote("waiting"), SeatRequest::agent_seat("random")};
+  go.seed = 1;
+  const int64_t go_id = create(go);
+  EXPECT_EQ(call("GET", "/api/matches/" + std::to_string(go_id) + "/views").status, 409u);
+  Status s = call_match([&](Match::Done d) { arena_->find(go_id)->resign(0, d); });
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(wait_end(go_id));
+  store_->flush();
+  views = body(call("GET", "/api/matches/" + std::to_string(go_id) + "/views"))["views"];
+  ASSERT_GE(views.size(), 1u);
+  int black_stones = 0;
+  for (const Json& row : views[0]["state"]["board"]) {
+    for (char c : row.get<std::string>()) black_stones += c == 'X';
+  }
+  EXPECT_EQ(black_stones, 2) << views[0].dump();
+}
+
 }  // namespace
 }  // namespace arena::testing

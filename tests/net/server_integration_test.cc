@@ -255,6 +255,36 @@ int count_moves_of_seat(Json record, int seat) {
   return n;
 }
 
+// A person who picked a name is named by the session cookie on /ws, and plays rated; the same
+// browser as a guest plays unrated.
+TEST_F(ServeTest, APersonsSessionCookieNamesThemOnTheWebSocketAndTheirMatchesAreRated) {
+  const HttpResult r = http_post(port(), "/api/humans", R"({"name":"alice"})");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string set_cookie = r.header("set-cookie");
+  const std::string session = set_cookie.substr(0, set_cookie.find(';'));
+  ASSERT_EQ(session, "arena_session=" + r.json()["token"].get<std::string>());
+
+  auto play_kuhn = [&](WsClient& ws) {
+    MatchClient match(ws);
+    match.challenge("kuhn_poker");
+    match.play_out([](const Json& turn) { return turn["legal"][0].get<std::string>(); });
+    return stored_match(match.match_id());
+  };
+  WsClient person;
+  ASSERT_FALSE(person.connect(port(), {{"Cookie", session}}));
+  std::optional<Json> welcome = person.receive_json();
+  ASSERT_TRUE(welcome && is_type(*welcome, "welcome")) << describe(welcome);
+  EXPECT_EQ((*welcome)["player"]["name"], "alice");
+  EXPECT_EQ((*welcome)["player"]["kind"], "human");
+  EXPECT_EQ((*welcome)["player"]["guest"], false);
+  const Json rated = play_kuhn(person);
+  EXPECT_TRUE(rated["rated"].get<bool>());
+  EXPECT_TRUE(rated["seats"][0]["name"] == "alice" || rated["seats"][1]["name"] == "alice") << rated;
+
+  std::unique_ptr<WsClient> guest = connect_guest();
+  EXPECT_FALSE(play_kuhn(*guest)["rated"].get<bool>()) << "guests play unrated";
+}
+
 // ---------------------------------------------------------------------------------------
 // 1. Registration, a welcome, several matches against the house agent, the record, the
 //    leaderboard.
