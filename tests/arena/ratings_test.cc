@@ -211,6 +211,24 @@ TEST(BradleyTerry, IntervalsShrinkWithMoreGames) {
   }
 }
 
+TEST(BradleyTerry, FewMatchesGiveWideIntervalsNotPoints) {
+  // Player 1 lost its only match to the anchor: every resample is that match again, yet one
+  // game cannot tell it from the anchor.
+  const BradleyTerryTable one = bradley_terry_with_intervals(2, {MatchResults{{{0, 1, 1.0}}}}, 0, 200, 1);
+  const BradleyTerryPlayer& loser = one.players[1];
+  EXPECT_LT(loser.rating, 0.0);
+  EXPECT_LT(loser.low, loser.rating);
+  EXPECT_LT(0.0, loser.high) << "one loss is no evidence of being weaker than the anchor";
+  EXPECT_EQ(one.players[0].low, 0.0);
+  EXPECT_EQ(one.players[0].high, 0.0);
+  // Ten wins in ten: a clear result, but not an exact one.
+  std::vector<MatchResults> ten(10, MatchResults{{{0, 1, 0.0}}});
+  const BradleyTerryPlayer& winner = bradley_terry_with_intervals(2, ten, 0, 200, 1).players[1];
+  EXPECT_LT(winner.low, winner.rating);
+  EXPECT_LT(winner.rating, winner.high);
+  EXPECT_GT(winner.low, 0.0) << "ten wins in ten are evidence of being stronger";
+}
+
 TEST(BradleyTerry, BootstrapIsDeterministicForASeed) {
   const std::vector<MatchResults> matches = simulate({0, 150, 80}, 400, 17);
   const BradleyTerryTable a = bradley_terry_with_intervals(3, matches, 0, 100, 42);

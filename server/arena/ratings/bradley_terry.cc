@@ -24,6 +24,8 @@ constexpr int kMaxSweeps = 100000;
 // The bootstrap interval's tails: 2.5% on each side for 95%.
 constexpr double kLowQuantile = 0.025;
 constexpr double kHighQuantile = 0.975;
+// The standard normal's 97.5th percentile, for the same 95% from the likelihood's curvature.
+constexpr double kNormalQuantile975 = 1.959963984540054;
 
 // What the likelihood needs from a set of matches: per-player total score and per-pair
 // game counts (dense and symmetric; the arena has tens of players per game, not thousands).
@@ -182,6 +184,28 @@ BradleyTerryTable bradley_terry_with_intervals(int num_players,
     std::sort(draws[i].begin(), draws[i].end());
     table.players[i].low = quantile(draws[i], kLowQuantile);
     table.players[i].high = quantile(draws[i], kHighQuantile);
+  }
+
+  // The bootstrap cannot see the uncertainty of few matches: one match, or matches that all
+  // ended alike, resample to themselves and give an interval of width 0. So each interval
+  // also spans the normal approximation of the likelihood (with the prior) around the fit:
+  // rating +- z / sqrt(I), I = sum_j n_ij p_ij (1 - p_ij) in natural-log units, the others'
+  // ratings held fixed. With many matches the bootstrap is the wider of the two.
+  Tally full(num_players);
+  for (const MatchResults& m : matches) add_match(m, full);
+  const std::vector<bool> active = players_with_games(full);
+  for (int i = 0; i < num_players; ++i) {
+    if (!active[i] || i == anchor) continue;
+    double information = 0;
+    for (int j = 0; j < num_players; ++j) {
+      const double games = full.between(i, j) + (j == anchor ? kPriorDraws : 0.0);
+      const double p = 1.0 / (1.0 + std::pow(10.0, (ratings[j] - ratings[i]) / kEloPerDecade));
+      information += games * p * (1 - p);
+    }
+    const double half_width = kNormalQuantile975 * kEloPerDecade / std::log(10.0) / std::sqrt(information);
+    BradleyTerryPlayer& row = table.players[i];
+    row.low = std::min(row.low, row.rating - half_width);
+    row.high = std::max(row.high, row.rating + half_width);
   }
   return table;
 }

@@ -27,7 +27,7 @@ struct MatchResults {
 // One player's line in the report.
 struct BradleyTerryPlayer {
   double rating = 0;  // maximum-likelihood Elo, anchor = 0; 0 for a player with no games
-  double low = 0;     // 95% bootstrap interval (2.5th and 97.5th percentiles)
+  double low = 0;     // 95% interval (bootstrap percentiles, at least the normal approximation's)
   double high = 0;
   int games = 0;      // matches the player took part in; 0 means "not rated"
   double score = 0;   // average pairwise score (1 win, 0.5 draw, 0 loss)
@@ -45,7 +45,9 @@ std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchRe
                                       int anchor);
 
 // The fit above plus games, average score and 95% intervals from `bootstrap_samples`
-// resamples of whole matches with replacement; the same seed gives the same table.
+// resamples of whole matches with replacement, each widened where needed to span the
+// likelihood's normal approximation (so that a player with one match, or with matches all
+// won, does not get an interval of width 0); the same seed gives the same table.
 BradleyTerryTable bradley_terry_with_intervals(int num_players,
                                                const std::vector<MatchResults>& matches, int anchor,
                                                int bootstrap_samples, uint64_t seed);
