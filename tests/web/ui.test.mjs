@@ -20,10 +20,13 @@ const missing = [binary, browserPath].filter((p) => !existsSync(p));
 if (missing.length) throw new Error(`tests/web needs ${missing.join(' and ')} (set ARENA_BINARY / CHROMIUM)`);
 
 let server;
-let context;
+let context;       // the main browser profile: a guest, later a named person
+let otherBrowser;  // a second browser (its own cookies) for seeks and signing in elsewhere
+let other;
 let base;
 let dir;
 const consoleErrors = [];  // "page: message" for every console error or uncaught exception
+const person = {};         // the name chosen in the main profile: {name, token, id}
 
 // Starts `arena serve` on a free port with fast house matches; resolves its URL.
 function startServer() {
@@ -58,17 +61,22 @@ before(async () => {
     viewport: { width: 1200, height: 900 },
   });
   context.setDefaultTimeout(15000);
+  otherBrowser = await chromium.launch({ executablePath: browserPath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  other = await otherBrowser.newContext({ viewport: { width: 1000, height: 800 } });
+  other.setDefaultTimeout(15000);
 });
 
 after(async () => {
   await context?.close();
+  await otherBrowser?.close();
   server?.child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 });
 
-// A new tab that records console errors and page exceptions under `name`, accepts dialogs.
-async function newPage(name) {
-  const page = await context.newPage();
+// A new tab (in the main profile, or `ctx`) that records console errors and page
+// exceptions under `name`, accepts dialogs.
+async function newPage(name, ctx = context) {
+  const page = await ctx.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(`${name}: ${msg.text()}`); });
   page.on('pageerror', (err) => consoleErrors.push(`${name}: ${err.message}`));
   page.on('dialog', (d) => d.accept());
@@ -77,6 +85,35 @@ async function newPage(name) {
 
 const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 const api = async (path) => (await fetch(base + path)).json();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// GET /api/me as the page's browser (its cookies).
+const meIn = (page) => page.evaluate(() => fetch('/api/me').then((r) => r.json()));
+
+// Presses Tab until the focused element matches `selector` (keyboard only).
+async function tabTo(page, selector, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+// The stones drawn in a Go board as "black@c,r" / "white@c,r", sorted.
+const drawnStones = (page, sel) => page.$$eval(sel, (els) => els.map((e) => {
+  const svg = e.ownerSVGElement;
+  const n = Number(svg.getAttribute('aria-label').match(/(\d+)×/)[1]);
+  const size = Number(svg.getAttribute('viewBox').split(' ')[2]);
+  const pad = (size - 30 * (n - 1)) / 2;
+  const col = Math.round((Number(e.getAttribute('cx')) - pad) / 30);
+  const row = Math.round((Number(e.getAttribute('cy')) - pad) / 30);
+  return `${e.classList.contains('black') ? 'black' : 'white'}@${col},${row}`;
+}).sort());
+
+// The stones of a Go view's board rows ("X.O..", top row first), in drawnStones' form.
+const viewStones = (view) => {
+  const v = view?.state && typeof view.state === 'object' && 'game' in view ? view.state : view;
+  return v.board.flatMap((row, r) => [...row].flatMap((ch, c) => (ch === 'X' ? [`black@${c},${r}`] : ch === 'O' ? [`white@${c},${r}`] : []))).sort();
+};
 
 // Challenges the house random agent from the lobby's form; resolves the match id.
 async function startFromLobby(page, game) {
@@ -151,7 +188,14 @@ test('the lobby lists live house matches with small boards and the games', async
   await page.waitForSelector('#live-matches .live-card .mini svg, #live-matches .live-card .mini .g24, #live-matches .live-card .mini .kuhn');
   const games = await page.locator('.games li').allTextContents();
   for (const g of ['go', 'kuhn_poker', 'game24']) assert.ok(games.some((t) => t.startsWith(g)), `games list has ${g}`);
-  assert.match(await page.textContent('#conn'), /guest-/);
+  await page.waitForFunction(() => /^guest-/.test(document.querySelector('#me-name')?.textContent ?? ''));
+  assert.equal(await page.textContent('#conn'), 'online');
+  assert.equal((await meIn(page)).guest, true);
+  // A guest plays unrated: the rated box is off and says why.
+  assert.equal(await page.isChecked('#play-rated'), false);
+  assert.equal(await page.isDisabled('#play-rated'), true);
+  assert.match(await page.textContent('#rated-note'), /guests play unrated/);
+  await page.waitForSelector('#open-seeks li');
   await shot(page, 'lobby');
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, 'lobby-phone');
@@ -173,23 +217,36 @@ test('Kuhn poker against the house random agent, played to the end by clicking, 
   const stored = await api(`/api/matches/${id}`);
   assert.equal(stored.status, 'finished');
   assert.equal(stored.moves.filter((m) => m.seat >= 0 && stored.seats[m.seat].kind === 'human').length, moves);
+  assert.equal(stored.rated, false, 'a guest plays unrated');
+  const me = stored.seats.find((s) => s.kind === 'human');
 
+  // The replay draws the server's views (GET /api/matches/<id>/views), as our seat saw them.
+  const viewsAsked = page.waitForResponse((r) => r.url().includes(`/api/matches/${id}/views?viewer=${me.seat}`));
   await page.click('#to-replay');
+  await viewsAsked;
   await page.waitForSelector('#replay-board .kuhn');
   assert.match(await page.textContent('#replay-pos'), new RegExp(`ply ${stored.moves.length} of ${stored.moves.length}`));
+  assert.equal(await page.inputValue('#replay-viewer'), String(me.seat));
   await page.click('#replay-first');
   assert.match(await page.textContent('#replay-pos'), /ply 0 of/);
-  assert.equal(await page.locator('#replay-board .card[aria-label="hidden card"]').count(), 2);
+  const hidden = () => page.locator('#replay-board .card[aria-label="hidden card"]').count();
+  assert.equal(await hidden(), 2);
   await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  assert.equal(await page.locator('#replay-board .card[aria-label="hidden card"]').count(), 0);
+  await page.keyboard.press('ArrowRight');  // both cards dealt: ours shows, the other's does not
+  assert.equal(await hidden(), 1);
+  // Seen by a spectator, both cards stay hidden until a showdown.
+  await page.selectOption('#replay-viewer', 'spectator');
+  await page.waitForFunction(() => document.querySelectorAll('#replay-board .card[aria-label="hidden card"]').length === 2);
+  assert.match(await page.textContent('#replay-pos'), /ply 2 of/);
+  assert.match(page.url(), /viewer=spectator/);
+  const spectatorViews = await api(`/api/matches/${id}/views`);
+  assert.equal(spectatorViews.views.length, stored.moves.length + 1);
   const href = await page.getAttribute('#export-link', 'href');
   const exported = await (await fetch(base + href)).text();
   assert.match(exported, /Kuhn poker hand/);
   await shot(page, 'replay-kuhn');
 
   // The guest's own page lists the match; the leaderboard shows the house agent's rating.
-  const me = stored.seats.find((s) => s.kind === 'human');
   await page.goto(`${base}/#/player/${me.player_id}`);
   await page.waitForSelector(`#player-matches a[href="#/replay/${id}"]`);
   await shot(page, 'player-guest');
@@ -266,18 +323,26 @@ test('Go 5x5 against the house random agent: clicks, a dropped connection, the e
   assert.ok(dropped, 'the connection was dropped mid-game');
   assert.ok(moves >= 3, `made ${moves} moves`);
   await shot(page, 'play-go');
-  const stones = (sel) => page.$$eval(sel, (els) => els.map((e) => `${e.getAttribute('class')}@${e.getAttribute('cx')},${e.getAttribute('cy')}`).sort());
-  const finalBoard = await stones('#board .stone');  // the server's final view
+  const finalBoard = await drawnStones(page, '#board .stone');  // the last live state's view
   const stored = await api(`/api/matches/${id}`);
   assert.equal(stored.status, 'finished');
   assert.notEqual(stored.termination, 'disconnect');
+  const served = await api(`/api/matches/${id}/views?viewer=spectator`);
+  assert.equal(served.views.length, stored.moves.length + 1);
+  assert.deepEqual(viewStones(served.views.at(-1)), finalBoard, 'the server\'s final view is the final live board');
+  const viewsAsked = page.waitForResponse((r) => r.url().includes(`/api/matches/${id}/views`));
   await page.click('#to-replay');
+  await viewsAsked;
   await page.waitForSelector('#replay-board svg.board.go');
   await page.click('#replay-first');
   assert.equal(await page.locator('#replay-board .stone').count(), 0);
+  assert.deepEqual(await drawnStones(page, '#replay-board .stone'), viewStones(served.views[0]));
   await page.click('#replay-last');
   assert.ok(await page.locator('#replay-board .stone').count() > 0);
-  assert.deepEqual(await stones('#replay-board .stone'), finalBoard, 'the replay rebuilds the final position, captures included');
+  assert.deepEqual(await drawnStones(page, '#replay-board .stone'), viewStones(served.views.at(-1)), 'the replay draws the server\'s final view');
+  // Step back and forth: every position drawn is the server's view of that step.
+  await page.click('#replay-prev');
+  assert.deepEqual(await drawnStones(page, '#replay-board .stone'), viewStones(served.views.at(-2)));
   await shot(page, 'replay-go');
   await page.close();
 });
@@ -356,6 +421,277 @@ test('the matches, player, generalization and bots pages load; a bot registers f
   assert.match(await again.textContent('#bot-token .error'), /name/i);
   assert.ok(logged.every((m) => /status of 409/.test(m)), logged.join('\n'));
   await again.close();
+});
+
+test('the play form offers the house agents GET /api/games lists for each game', async () => {
+  const games = await api('/api/games');
+  const page = await newPage('opponents');
+  await page.goto(`${base}/#/`);
+  await page.waitForSelector('#play-game');
+  const label = (spec) => (spec === 'random' ? 'Random (anchor)' : spec.startsWith('mcts') ? 'Rollout MCTS'
+    : spec.startsWith('gtp:gnugo') ? 'GNU Go' : spec.startsWith('nn:') ? `Shared agent (${spec} latest checkpoint)` : spec);
+  const choices = await page.$$eval('#play-game option', (os) => os.map((o) => o.value));
+  assert.ok(choices.length >= games.length);
+  for (const spec of choices) {
+    await page.selectOption('#play-game', spec);
+    const game = games.find((g) => g.name === spec.split('(')[0]);
+    assert.ok(Array.isArray(game.opponents), `GET /api/games gives ${game.name}'s opponents`);
+    const options = await page.$$eval('#play-agent option', (os) => os.map((o) => ({ value: o.value, text: o.textContent, disabled: o.disabled })));
+    const enabled = options.filter((o) => !o.disabled);
+    assert.deepEqual(enabled.map((o) => o.value), game.opponents, `opponents of ${spec}`);
+    for (const o of enabled) assert.ok(o.text.startsWith(label(o.value)), `${o.value} is labelled ${o.text}`);
+    const hasNet = game.opponents.some((o) => o.startsWith('nn:'));
+    const placeholder = options.filter((o) => o.disabled);
+    assert.equal(placeholder.length, hasNet ? 0 : 1);
+    if (!hasNet) assert.match(placeholder[0].text, /Shared agent: no checkpoint yet \(arena train\)/);
+    assert.equal(await page.inputValue('#play-agent'), game.opponents[0]);
+  }
+  await page.close();
+});
+
+test('keyboard only: from the lobby, Kuhn poker against random played to the end, then its replay', async () => {
+  const page = await newPage('keyboard');
+  await page.goto(`${base}/#/`);
+  await page.waitForSelector('#play-game');
+  await page.waitForFunction(() => document.querySelector('#conn')?.dataset.state === 'online');
+  await tabTo(page, '#play-game');
+  await page.keyboard.type('kuhn');  // a focused select picks the option typed
+  assert.equal(await page.inputValue('#play-game'), 'kuhn_poker');
+  await tabTo(page, '#play-agent');
+  assert.equal(await page.inputValue('#play-agent'), 'random');
+  await tabTo(page, '#play-tc');
+  assert.equal(await page.inputValue('#play-tc'), 'untimed');
+  await tabTo(page, '#play-start');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/match\/\d+$/);
+  const id = Number(page.url().match(/#\/match\/(\d+)$/)[1]);
+  await page.waitForSelector('#board .kuhn');
+  let made = 0;
+  for (let i = 0; i < 400 && !(await page.locator('#result:not([hidden])').count()); i++) {
+    if (!(await page.locator('#board .actions button').count())) {
+      await page.waitForTimeout(50);
+      continue;
+    }
+    // When it is our move the first action has the focus (Tab gets there too); Enter plays it.
+    await tabTo(page, '#board .actions button', 40);
+    const ply = await boardPly(page);
+    await page.keyboard.press(made % 2 ? 'Space' : 'Enter');
+    made++;
+    await plyAfter(page, ply);
+    assert.ok(made <= 3, 'at most 3 moves of ours in Kuhn poker');
+  }
+  await page.waitForSelector('#result:not([hidden])');
+  assert.ok(made >= 1);
+  assert.match(await page.textContent('#result h2'), /You won|You lost|Draw/);
+  const stored = await api(`/api/matches/${id}`);
+  assert.equal(stored.status, 'finished');
+  assert.equal(stored.moves.filter((m) => m.seat >= 0 && stored.seats[m.seat].kind === 'human').length, made);
+  // The result has the focus; Tab reaches the replay link.
+  await tabTo(page, '#to-replay', 5);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`#/replay/${id}`));
+  await page.waitForSelector('#replay-board .kuhn');
+  await page.keyboard.press('Home');
+  assert.match(await page.textContent('#replay-pos'), /^ply 0 of/);
+  await page.keyboard.press('ArrowRight');
+  assert.match(await page.textContent('#replay-pos'), /^ply 1 of/);
+  await page.keyboard.press('End');
+  assert.match(await page.textContent('#replay-pos'), new RegExp(`^ply ${stored.moves.length} of`));
+  await tabTo(page, '#replay-prev');
+  await page.keyboard.press('Enter');
+  assert.match(await page.textContent('#replay-pos'), new RegExp(`^ply ${stored.moves.length - 1} of`));
+  await shot(page, 'replay-keyboard');
+  await page.close();
+});
+
+test('choose a name (keyboard), play a RATED Kuhn poker game by clicking: the leaderboard shows the person and the match', async () => {
+  const page = await newPage('named');
+  await page.goto(`${base}/#/`);
+  await page.waitForFunction(() => /^guest-/.test(document.querySelector('#me-name')?.textContent ?? ''));
+  await tabTo(page, '#me-summary');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#me-new-name', { state: 'visible' });
+  await tabTo(page, '#me-new-name', 5);
+  // A name the server would refuse is refused here first (no request, no console error).
+  await page.keyboard.type('guest-me');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#me-out.error');
+  assert.match(await page.textContent('#me-out'), /guest-/);
+  person.name = `alice.${Date.now() % 1000000}`;
+  await page.fill('#me-new-name', '');
+  await page.keyboard.type(person.name);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#me-token-shown:not([hidden]) pre');
+  person.token = (await page.textContent('#me-token-shown pre')).trim();
+  assert.match(person.token, /^\S{16,}$/);
+  assert.match(await page.textContent('#me-token-shown'), /keep it to sign in elsewhere/);
+  await page.waitForFunction((n) => document.querySelector('#me-name')?.textContent === n, person.name);
+  // The socket was reopened: its welcome names the person; the cookie is the session's.
+  await page.waitForFunction((n) => window.arenaSocket.player?.name === n && window.arenaSocket.player?.guest === false, person.name);
+  const me = await meIn(page);
+  assert.deepEqual({ name: me.name, kind: me.kind, guest: me.guest }, { name: person.name, kind: 'human', guest: false });
+  person.id = me.player_id;
+  const cookies = await context.cookies(base);
+  const session = cookies.find((c) => c.name === 'arena_session');
+  assert.ok(session, 'the arena_session cookie is set');
+  assert.equal(session.httpOnly, true);
+  await shot(page, 'sign-in');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#me-panel').isVisible(), false);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('#me-summary');
+  await shot(page, 'sign-in-phone');
+  await page.click('#me-summary');
+  await page.setViewportSize({ width: 1200, height: 900 });
+
+  // Rated play: the form sends rated: true for a named person.
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#conn')?.dataset.state === 'online');
+  await page.waitForFunction(() => document.querySelector('#play-rated')?.checked === true);
+  const id = await startFromLobby(page, 'kuhn_poker');
+  await page.waitForSelector('#board .kuhn');
+  assert.match(await page.textContent('#role'), new RegExp(`You play ${person.name.replace('.', '\\.')} .* rated\\.`));
+  const moves = await playToEnd(page, kuhnMove, 3);
+  assert.ok(moves >= 1);
+  assert.match(await page.textContent('#result h2'), /You won|You lost|Draw/);
+  await shot(page, 'play-kuhn-rated');
+  const stored = await api(`/api/matches/${id}`);
+  assert.equal(stored.status, 'finished');
+  assert.equal(stored.rated, true);
+  assert.ok(stored.seats.some((s) => s.player_id === person.id && s.name === person.name && s.kind === 'human'));
+
+  // The rating update is stored a moment after the match ends.
+  let lb;
+  for (let i = 0; i < 100; i++) {
+    lb = await api('/api/leaderboard?game=kuhn_poker');
+    if (lb.bradley_terry.some((r) => r.player_id === person.id) && lb.live.some((r) => r.player_id === person.id)) break;
+    await sleep(200);
+  }
+  assert.ok(lb.bradley_terry.some((r) => r.player_id === person.id), 'the person is in the Bradley–Terry fit');
+  await page.goto(`${base}/#/leaderboard?game=kuhn_poker`);
+  await page.waitForSelector('#lb-table tr.me');
+  assert.equal(await page.textContent('#lb-table tr.me td:nth-child(2)'), person.name);
+  assert.equal(await page.textContent('#lb-chart svg .bar-row.mark .bar-label'), person.name);
+  assert.equal(await page.locator('#lb-chart svg .bar-row').count(), lb.bradley_terry.length);
+  await page.waitForSelector(`#lb-my-matches a[href="#/replay/${id}"]`);
+  assert.doesNotMatch(await page.textContent(`#lb-my-matches li[data-match="${id}"]`), /unrated/);
+  await shot(page, 'leaderboard-named');
+  await page.goto(`${base}/#/player/${person.id}`);
+  await page.waitForSelector(`#player-matches a[href="#/replay/${id}"]`);
+  assert.ok((await page.locator('#player-ratings tbody tr').allTextContents()).some((t) => t.startsWith('kuhn_poker')));
+  await shot(page, 'player-named');
+  await page.close();
+});
+
+test('a seek from one browser is listed in another browser\'s lobby and accepted there: both play the same match', async () => {
+  assert.ok(person.name, 'the test before chose a name');
+  const a = await newPage('seek-a');       // the named person
+  const b = await newPage('seek-b', other);  // a guest in another browser
+  await a.goto(`${base}/#/`);
+  await b.goto(`${base}/#/`);
+  await a.waitForFunction(() => document.querySelector('#play-rated')?.checked === true);
+  await b.waitForFunction(() => /^guest-/.test(document.querySelector('#me-name')?.textContent ?? ''));
+  await a.selectOption('#play-game', 'kuhn_poker');
+  await a.selectOption('#play-tc', 'untimed');
+  await a.click('#seek-start');
+  await a.waitForSelector('#seek-status:has-text("Seeking")');
+  // Our own seek: marked as ours, with a cancel.
+  await a.waitForSelector('#open-seeks li.mine button.cancel');
+  const rated = await a.getAttribute('#open-seeks li.mine', 'data-seek');
+  const listed = (await api('/api/seeks')).seeks.find((sk) => String(sk.id) === rated);
+  assert.deepEqual({ name: listed.name, games: listed.games, rated: listed.rated }, { name: person.name, games: ['kuhn_poker'], rated: true });
+  // A guest cannot pair a rated seek: the page says so and disables the accept.
+  await b.waitForSelector(`#open-seeks li[data-seek="${rated}"] button.accept[disabled]`);
+  assert.match(await b.textContent(`#open-seeks li[data-seek="${rated}"]`), /guests can only pair unrated/);
+  await shot(b, 'lobby-seeks-guest');
+  await a.click('#open-seeks li.mine button.cancel');
+  await b.waitForSelector(`#open-seeks li[data-seek="${rated}"]`, { state: 'detached', timeout: 10000 });
+  assert.ok(!(await api('/api/seeks')).seeks.some((sk) => String(sk.id) === rated), 'the seek is cancelled');
+  assert.equal(await a.textContent('#seek-start'), 'Seek a human or bot');
+
+  // An unrated seek the guest accepts: the server pairs the equal seeks.
+  await a.uncheck('#play-rated');
+  await a.click('#seek-start');
+  await a.waitForSelector('#open-seeks li.mine');
+  const unrated = await a.getAttribute('#open-seeks li.mine', 'data-seek');
+  assert.notEqual(unrated, rated);
+  const accept = b.locator(`#open-seeks li[data-seek="${unrated}"] button.accept:not([disabled])`);
+  await accept.waitFor();
+  await shot(b, 'lobby-seeks');
+  await accept.click();
+  await Promise.all([a.waitForURL(/#\/match\/\d+$/), b.waitForURL(/#\/match\/\d+$/)]);
+  const id = Number(a.url().match(/#\/match\/(\d+)$/)[1]);
+  assert.equal(Number(b.url().match(/#\/match\/(\d+)$/)[1]), id, 'both land in the same match');
+  await a.waitForSelector('#board .kuhn');
+  await b.waitForSelector('#board .kuhn');
+  assert.match(await a.textContent('#role'), /You play/);
+  assert.match(await b.textContent('#role'), /You play guest-/);
+  const m = await api(`/api/matches/${id}`);
+  assert.equal(m.rated, false);
+  assert.deepEqual(m.seats.map((s) => s.kind).sort(), ['human', 'human']);
+  assert.ok(m.seats.some((s) => s.name === person.name));
+  await a.waitForTimeout(300);
+  assert.equal(await a.locator('#toast:not([hidden])').count(), 0, 'leaving the lobby after a pairing shows no error');
+  await shot(a, 'match-seek');
+  await b.click('#resign');
+  await a.waitForSelector('#result:not([hidden])');
+  await b.waitForSelector('#result:not([hidden])');
+  assert.match(await a.textContent('#result h2'), /You won/);
+  assert.match(await b.textContent('#result h2'), /You lost/);
+  await a.close();
+  await b.close();
+});
+
+test('sign in with the token on another browser, then sign out: back to a guest', async () => {
+  assert.ok(person.token, 'a token from choosing a name');
+  const b = await newPage('token-b', other);
+  await b.goto(`${base}/#/`);
+  await b.waitForFunction(() => /^guest-/.test(document.querySelector('#me-name')?.textContent ?? ''));
+  const guestName = await b.textContent('#me-name');
+  await b.click('#me-summary');
+  await b.fill('#me-token', person.token);
+  await b.click('#me-sign-in');
+  await b.waitForFunction((n) => document.querySelector('#me-name')?.textContent === n, person.name);
+  await b.waitForFunction((n) => window.arenaSocket.player?.name === n, person.name);
+  assert.equal((await meIn(b)).player_id, person.id);
+  assert.equal(await b.locator('#me-token-shown:not([hidden])').count(), 0, 'the token is not shown again');
+  await b.waitForFunction(() => document.querySelector('#play-rated')?.checked === true && !document.querySelector('#play-rated').disabled);
+  await b.click('#me-sign-out');
+  await b.waitForFunction((n) => document.querySelector('#me-name')?.textContent === n, guestName);
+  await b.waitForFunction(() => window.arenaSocket.player?.guest === true);
+  assert.equal((await meIn(b)).guest, true);
+  assert.ok(!(await other.cookies(base)).some((c) => c.name === 'arena_session' && c.value), 'the session cookie is cleared');
+  await b.waitForFunction(() => document.querySelector('#play-rated')?.disabled === true);
+  await b.close();
+
+  // A wrong token: a clear message. Chromium logs the 401 response as a console error, so
+  // this page's log is checked for exactly that and nothing else.
+  const bad = await other.newPage();
+  const logged = [];
+  bad.on('console', (msg) => { if (msg.type() === 'error') logged.push(msg.text()); });
+  bad.on('pageerror', (err) => logged.push(err.message));
+  await bad.goto(`${base}/#/`);
+  await bad.click('#me-summary');
+  await bad.fill('#me-token', 'not-a-token');
+  await bad.click('#me-sign-in');
+  await bad.waitForSelector('#me-out.error');
+  assert.match(await bad.textContent('#me-out'), /Unknown token/);
+  assert.equal((await meIn(bad)).guest, true);
+  assert.ok(logged.every((msg) => /status of 401/.test(msg)), logged.join('\n'));
+  await bad.close();
+
+  // The main profile signs out too.
+  const a = await newPage('sign-out');
+  await a.goto(`${base}/#/`);
+  await a.waitForFunction((n) => document.querySelector('#me-name')?.textContent === n, person.name);
+  await a.click('#me-summary');
+  await a.click('#me-sign-out');
+  await a.waitForFunction(() => /^guest-/.test(document.querySelector('#me-name')?.textContent ?? ''));
+  await a.waitForFunction(() => window.arenaSocket.player?.guest === true);
+  assert.deepEqual((await meIn(a)).guest, true);
+  await a.waitForSelector('#me-new-name', { state: 'visible' });
+  await shot(a, 'signed-out');
+  await a.close();
 });
 
 test('no console errors on any page', () => {

@@ -1,9 +1,11 @@
 // The single-page router: maps the location hash (#/, #/match/7, #/replay/7,
 // #/leaderboard?game=go, #/player/3, #/matches, #/report, #/bots) to a page module's
 // render(root, params), which returns a cleanup function called when the page is left.
+// Each navigation moves the keyboard focus to the new page's content.
 
 import { h, toast } from './util.js';
 import { socket } from './socket.js';
+import { mountIdentity } from './identity.js';
 import * as lobby from './pages/lobby.js';
 import * as match from './pages/match.js';
 import * as replay from './pages/replay.js';
@@ -27,7 +29,7 @@ const routes = [
 let cleanup = null;
 let generation = 0;
 
-async function route() {
+async function route(event) {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = Object.fromEntries(new URLSearchParams(query));
   const gen = ++generation;
@@ -37,6 +39,8 @@ async function route() {
     cleanup = null;
   }
   root.replaceChildren();
+  // After a link or a form took us here, keyboard users start at the new page, not the header.
+  if (event) root.focus({ preventScroll: false });
   for (const a of document.querySelectorAll('header nav a')) {
     const target = a.getAttribute('href').slice(1);
     a.toggleAttribute('aria-current', target === '/' ? path === '/' || path === '' : path.startsWith(target));
@@ -58,5 +62,6 @@ async function route() {
 }
 
 socket();
+mountIdentity(document.getElementById('me'));
 window.addEventListener('hashchange', route);
 route();

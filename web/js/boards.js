@@ -1,7 +1,8 @@
 // Board renderers, one per game family, drawn from the game's JSON view (the `state` field
 // of a protocol `state` message) in SVG or plain HTML. Each takes the view and a context
 //   { seat, legal: [notation], onMove(action), seats, small }
-// and returns an element; clicking a legal target calls onMove with the action's notation.
+// and returns an element; clicking a legal target (or Enter / Space on it; the arrow keys
+// move between Go's legal points) calls onMove with the action's notation.
 // They know only how to draw: the server checks every move. Browser main thread only.
 
 import { h, s, family } from './util.js';
@@ -61,12 +62,20 @@ function goBoard(v, ctx) {
       } else if (legal.has(name) && ctx.onMove) {
         const target = s('circle', {
           cx: x, cy: y, r: cell * 0.46, class: 'go-target', tabindex: 0, role: 'button',
-          'data-action': name, 'aria-label': `play ${name}`,
+          'data-action': name, 'data-col': c, 'data-row': r, 'aria-label': `play ${name}`,
         });
         const play = () => ctx.onMove(name);
         target.addEventListener('click', play);
         target.addEventListener('keydown', (e) => {
-          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); play(); }
+          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); play(); return; }
+          const step = ARROWS[e.key];
+          if (!step) return;
+          e.preventDefault();
+          // The next legal point in that direction (occupied points are skipped).
+          for (let cc = c + step[0], rr = r + step[1]; cc >= 0 && rr >= 0 && cc < n && rr < n; cc += step[0], rr += step[1]) {
+            const next = svg.querySelector(`.go-target[data-col="${cc}"][data-row="${rr}"]`);
+            if (next) { next.focus(); break; }
+          }
         });
         svg.append(target);
       }
@@ -86,6 +95,8 @@ function goBoard(v, ctx) {
   }
   return wrap;
 }
+
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 function hoshi(n) {
   if (n < 7) return [];
@@ -142,6 +153,9 @@ function game24Table(v, ctx) {
   const root = h('div', { class: 'g24' });
   const steps = (first, op) => legal.filter((a) => a.startsWith(`${operandText(numbers[first])}${op ?? ''}`));
   const draw = () => {
+    // A click or key on a tile or operator redraws the table: keep the keyboard on it, at
+    // the next thing to pick.
+    const refocus = root.contains(document.activeElement);
     root.replaceChildren();
     root.append(h('p', { class: 'g24-goal' }, `Make ${v.target ?? 24}`, v.puzzle ? ` · puzzle #${v.puzzle}` : '',
       v.solved ? ' · solved!' : ''));
@@ -172,6 +186,10 @@ function game24Table(v, ctx) {
     root.append(h('ol', { class: 'g24-steps', 'aria-label': 'steps' }, (v.moves ?? []).map((m, i, all) =>
       h('li', { class: `${m.still_solvable ? 'good' : 'bad'}${i === all.length - 1 ? ' last' : ''}` },
         `${m.step} ${m.still_solvable ? '✓ still solvable' : '✗ no longer solvable'}`))));
+    if (refocus) {
+      const next = pick.first === null ? '.tile:not([disabled])' : pick.op === null ? '.op:not([disabled])' : '.tile:not([disabled]):not(.picked)';
+      root.querySelector(next)?.focus();
+    }
   };
   const choose = (i) => {
     if (pick.first === null || pick.op === null) {

@@ -3,8 +3,8 @@
 
 import { s, h } from './util.js';
 
-// Rows of {label, value, low, high, href?, note?}: a point at value and a bar from low to
-// high on a shared horizontal scale, one row each.
+// Rows of {label, value, low, high, href?, note?, mark?}: a point at value and a bar from
+// low to high on a shared horizontal scale, one row each (`mark` highlights a row).
 export function intervalBars(rows, { unit = 'Elo', width = 640 } = {}) {
   if (rows.length === 0) return h('p', { class: 'empty' }, 'No ratings yet.');
   const labelW = Math.min(220, Math.max(90, 7 * Math.max(...rows.map((r) => String(r.label).length))));
@@ -28,7 +28,7 @@ export function intervalBars(rows, { unit = 'Elo', width = 640 } = {}) {
   }
   rows.forEach((r, i) => {
     const y = top + i * rowH + rowH / 2;
-    const g = s('g', { class: 'bar-row' });
+    const g = s('g', { class: r.mark ? 'bar-row mark' : 'bar-row' });
     const label = s('text', { x: labelW - 8, y: y + 4, class: 'bar-label' }, r.label);
     if (r.href) {
       const a = s('a', { href: r.href });

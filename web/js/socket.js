@@ -1,6 +1,8 @@
 // The page's one WebSocket to /ws (server/PROTOCOL.md): hello on every (re)connect,
 // requests answered by `ack`/`error` through their `ref`, listeners per message type, and
-// reconnection with backoff after a dropped connection. Browser main thread only.
+// reconnection with backoff after a dropped connection. The server names the player from the
+// arena_session cookie (a named person) or else the arena_guest cookie, so signing in or out
+// reopens the socket (reopen()). Browser main thread only.
 
 import { toast } from './util.js';
 
@@ -9,7 +11,8 @@ export class ArenaSocket {
   constructor(url) {
     this.url = url;
     this.ws = null;
-    this.player = null;          // from `welcome`
+    this.player = null;          // from `welcome` on the current connection
+    this.lastPlayer = null;      // from the latest `welcome` (kept while reconnecting)
     this.listeners = new Map();  // type -> Set(fn)
     this.pending = new Map();    // ref -> {resolve, reject, timer}
     this.nextRef = 1;
@@ -27,14 +30,17 @@ export class ArenaSocket {
       ws.send(JSON.stringify({ type: 'hello', protocol: 1, ref: 'hello' }));
     });
     ws.addEventListener('message', (ev) => {
+      if (this.ws !== ws) return;  // a connection reopen() replaced
       let m;
       try {
         m = JSON.parse(ev.data);
       } catch {
         return;
       }
+      const before = this.lastPlayer;
       if (m.type === 'welcome') {
         this.player = m.player;
+        this.lastPlayer = m.player;
         this.status('online');
         const waiters = this.openWaiters;
         this.openWaiters = [];
@@ -50,26 +56,33 @@ export class ArenaSocket {
         toast(`${m.code}: ${m.message}`);
       }
       this.emit(m.type, m);
-      if (m.type === 'welcome') this.emit('reconnected', m);
+      if (m.type === 'welcome') {
+        this.emit('reconnected', m);
+        if (before?.id !== m.player?.id || before?.name !== m.player?.name) this.emit('identity', m.player);
+      }
     });
     ws.addEventListener('close', () => {
       if (this.ws !== ws) return;
       this.status('offline — reconnecting');
-      for (const [, p] of this.pending) {
-        clearTimeout(p.timer);
-        p.reject(Object.assign(new Error('connection lost'), { code: 'disconnected' }));
-      }
-      this.pending.clear();
+      this.failPending();
       const delay = Math.min(5000, 250 * 2 ** this.retry++);
       setTimeout(() => this.connect(), delay);
     });
+  }
+
+  failPending() {
+    for (const [, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(Object.assign(new Error('connection lost'), { code: 'disconnected' }));
+    }
+    this.pending.clear();
   }
 
   status(text) {
     this.state = text;
     const el = document.getElementById('conn');
     if (el) {
-      el.textContent = this.player && text === 'online' ? `${this.player.name}` : text;
+      el.textContent = text;
       el.dataset.state = text.split(' ')[0];
     }
   }
@@ -122,6 +135,18 @@ export class ArenaSocket {
   // Drops the connection on purpose (the reconnection path; used by tests and "reconnect").
   drop() {
     this.ws?.close();
+  }
+
+  // Closes the connection and opens a new one at once, e.g. after signing in or out: the new
+  // `welcome` names the new player (an `identity` event follows when it changed).
+  reopen() {
+    const old = this.ws;
+    this.ws = null;  // its close event must not schedule a reconnect
+    this.player = null;
+    this.failPending();
+    old?.close();
+    this.retry = 0;
+    this.connect();
   }
 }
 

@@ -1,5 +1,7 @@
 // The lobby: live matches with small live boards (spectated over the socket), a form to
-// play a house agent or seek an opponent, and the games available.
+// play a house agent (the game's `opponents` from GET /api/games) or seek an opponent, the
+// open seeks (GET /api/seeks, polled) to accept or cancel, and the games available. A named
+// person plays rated; a guest unrated.
 
 import { h, api, toast, fmtElo, family } from '../util.js';
 import { socket } from '../socket.js';
@@ -9,6 +11,21 @@ export const TIME_CONTROLS = [
   ['untimed', 'untimed'], ['60+1', '1 min + 1 s'], ['180+2', '3 min + 2 s'], ['300+5', '5 min + 5 s'], ['move:10000', '10 s a move'],
 ];
 const playerCache = new Map();
+
+// [value, label, disabled] options for the house agents in a game's `opponents` (GET /api/games).
+export function opponentOptions(specs) {
+  const label = (spec) => {
+    if (spec === 'random') return 'Random (anchor)';
+    if (/^mcts(\(|$)/.test(spec)) return 'Rollout MCTS';
+    if (/^gtp:gnugo/.test(spec)) return 'GNU Go';
+    if (spec.startsWith('nn:')) return `Shared agent (${spec} latest checkpoint)`;
+    return spec;
+  };
+  const labels = specs.map(label);
+  const out = specs.map((spec, i) => [spec, labels.indexOf(labels[i]) !== labels.lastIndexOf(labels[i]) ? `${labels[i]}: ${spec}` : labels[i], false]);
+  if (!specs.some((spec) => spec.startsWith('nn:'))) out.push(['', 'Shared agent: no checkpoint yet (arena train)', true]);
+  return out;
+}
 
 async function ratingOf(playerId, group) {
   if (!playerCache.has(playerId)) playerCache.set(playerId, api(`/api/players/${playerId}`).catch(() => null));
@@ -51,7 +68,7 @@ export async function render(root) {
         const li = h('li', {}, h('a', { href: `#/player/${seat.player_id}` }, seat.name), ' ', h('span', { class: 'rating' }, ''));
         players.append(li);
         ratingOf(seat.player_id, detail.rating_group).then((r) => {
-          li.querySelector('.rating').textContent = r ? `(${fmtElo(r.elo)}${r.provisional ? '?' : ''})` : '(unrated)';
+          li.querySelector('.rating').textContent = r ? `(${fmtElo(r.elo)}${r.provisional ? '?' : ''})` : '(no rating yet)';
         });
       }
       const el = h('article', { class: 'live-card', 'data-match': m.id },
@@ -90,31 +107,43 @@ export async function render(root) {
   const gameSel = h('select', { id: 'play-game', name: 'game' }, gameChoices.map(([v, label]) => h('option', { value: v }, label)));
   const agentSel = h('select', { id: 'play-agent', name: 'agent' });
   const tcSel = h('select', { id: 'play-tc', name: 'time_control' }, TIME_CONTROLS.map(([v, l]) => h('option', { value: v }, l)));
-  const seekStatus = h('p', { class: 'seek-status', role: 'status' });
-  let openSeek = null;
+  const ratedBox = h('input', { type: 'checkbox', id: 'play-rated', name: 'rated' });
+  const ratedNote = h('span', { class: 'rated-note', id: 'rated-note' });
+  const seekStatus = h('p', { class: 'seek-status', id: 'seek-status', role: 'status' });
+  const seekBtn = h('button', { type: 'button', class: 'btn', id: 'seek-start', onclick: () => (openSeek === null ? seek() : cancelSeek(openSeek)) }, 'Seek a human or bot');
+  let openSeek = null;  // the id of the seek this page posted, while it is open
 
-  async function fillAgents() {
-    const spec = gameSel.value;
-    const names = new Set(['random']);
-    try {
-      const lb = await api(`/api/leaderboard?game=${encodeURIComponent(spec)}`);
-      for (const r of [...lb.bradley_terry, ...lb.live]) if (r.kind === 'agent' || r.kind === 'engine') names.add(r.name);
-    } catch { /* a game nobody played yet */ }
-    if (family(spec) === 'go') names.add('gtp:gnugo(level=1)');
-    agentSel.replaceChildren(...[...names].map((n) => h('option', { value: n }, n)));
+  // The house agents the server says accept challenges in the chosen game.
+  function fillAgents() {
+    const game = games.find((g) => g.name === family(gameSel.value));
+    const specs = game?.opponents ?? ['random'];
+    const options = opponentOptions(specs);
+    agentSel.replaceChildren(...options.map(([v, label, disabled]) => h('option', { value: v, disabled, title: v || null }, label)));
   }
   gameSel.addEventListener('change', fillAgents);
-  await fillAgents();
+  fillAgents();
+
+  // A named person may play rated; a guest plays unrated (the server's rule).
+  const named = () => ws.lastPlayer?.guest === false;
+  let wasNamed = null;
+  function showIdentity() {
+    const now = named();
+    if (now !== wasNamed) ratedBox.checked = now;
+    wasNamed = now;
+    ratedBox.disabled = !now;
+    ratedNote.textContent = now ? '' : 'guests play unrated: choose a name (top right) to play rated';
+  }
+  showIdentity();
 
   const playBtn = h('button', { type: 'submit', class: 'btn primary', id: 'play-start' }, 'Play');
   const form = h('form', { class: 'play-form', 'aria-label': 'Play a house agent' },
-    h('label', {}, 'Game ', gameSel), h('label', {}, 'Opponent ', agentSel), h('label', {}, 'Time ', tcSel), playBtn,
-    h('button', { type: 'button', class: 'btn', id: 'seek-start', onclick: seek }, 'Seek a human or bot'), seekStatus);
+    h('label', {}, 'Game ', gameSel), h('label', {}, 'Opponent ', agentSel), h('label', {}, 'Time ', tcSel),
+    h('label', { class: 'check' }, ratedBox, ' Rated'), ratedNote, playBtn, seekBtn, seekStatus);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     playBtn.disabled = true;
     try {
-      const ack = await ws.request({ type: 'challenge', to: agentSel.value, game: gameSel.value, time_control: tcSel.value, rated: false });
+      const ack = await ws.request({ type: 'challenge', to: agentSel.value, game: gameSel.value, time_control: tcSel.value, rated: ratedBox.checked && named() });
       if (ack.match_id) location.hash = `#/match/${ack.match_id}`;
       else seekStatus.textContent = `Challenge ${ack.challenge_id} sent; waiting for an answer…`;
     } catch (err) {
@@ -123,40 +152,109 @@ export async function render(root) {
       playBtn.disabled = false;
     }
   });
-  async function seek() {
-    if (openSeek !== null) {
-      await ws.request({ type: 'cancel_seek', seek_id: openSeek }).catch((err) => toast(err.message));
-      openSeek = null;
-      seekStatus.textContent = 'Seek cancelled.';
-      form.querySelector('#seek-start').textContent = 'Seek a human or bot';
-      return;
-    }
+
+  function seekClosed(text) {
+    openSeek = null;
+    seekBtn.textContent = 'Seek a human or bot';
+    if (text !== undefined) seekStatus.textContent = text;
+  }
+
+  // Posts a seek: the form's (game, time control, rated), or an open seek's to accept it.
+  async function seek(wanted = { game: gameSel.value, tc: tcSel.value, rated: ratedBox.checked && named() }) {
     try {
-      const ack = await ws.request({ type: 'seek', games: [gameSel.value], time_controls: [tcSel.value], rated: false });
-      openSeek = ack.seek_id ?? null;
-      if (openSeek !== null) {
-        seekStatus.textContent = `Seeking ${gameSel.value} (${tcSel.value}); you will be taken to the match when paired.`;
-        form.querySelector('#seek-start').textContent = 'Cancel seek';
+      const ack = await ws.request({ type: 'seek', games: [wanted.game], time_controls: [wanted.tc], rated: wanted.rated });
+      // A pairing sends match_start (and we go to the match); else our seek stays open.
+      if (ack.seek_id !== undefined && ack.seek_id !== null && !ack.match_id) {
+        openSeek = ack.seek_id;
+        seekBtn.textContent = 'Cancel seek';
+        seekStatus.textContent = `Seeking ${wanted.game} (${wanted.tc}, ${wanted.rated ? 'rated' : 'unrated'}); you will be taken to the match when paired.`;
       }
     } catch (err) {
       toast(`${err.code}: ${err.message}`);
     }
+    await refreshSeeks();
+  }
+
+  async function cancelSeek(id) {
+    try {
+      await ws.request({ type: 'cancel_seek', seek_id: id });
+      if (id === openSeek) seekClosed('Seek cancelled.');
+    } catch (err) {
+      if (err.code === 'unknown_seek' && id === openSeek) seekClosed('That seek is no longer open.');
+      else toast(`${err.code}: ${err.message}`);
+    }
+    await refreshSeeks();
   }
   const offStart = ws.on('match_start', (m) => { location.hash = `#/match/${m.match_id}`; });
+
+  // --- Open seeks (GET /api/seeks, polled) ----------------------------------------------
+  const seekList = h('ul', { class: 'seek-list', id: 'open-seeks', 'aria-live': 'polite' }, h('li', { class: 'empty' }, 'Loading…'));
+  let seekKey = '';
+  async function refreshSeeks() {
+    let list;
+    try {
+      list = (await api('/api/seeks')).seeks ?? [];
+    } catch (e) {
+      seekList.replaceChildren(h('li', { class: 'error' }, `Open seeks are not available: ${e.message}`));
+      return;
+    }
+    if (closed) return;
+    const meId = ws.lastPlayer?.id ?? null;
+    if (openSeek !== null && !list.some((sk) => sk.id === openSeek)) seekClosed('');
+    // Redraw only when something changed, so that keyboard focus stays where it is.
+    const key = JSON.stringify([meId, named(), list]);
+    if (key === seekKey) return;
+    seekKey = key;
+    if (list.length === 0) {
+      seekList.replaceChildren(h('li', { class: 'empty' }, 'No open seeks. Seek one yourself, or play a house agent.'));
+      return;
+    }
+    seekList.replaceChildren(...list.map((sk) => {
+      const mine = meId !== null && sk.player_id === meId;
+      const tcs = sk.time_controls?.length ? sk.time_controls : ['untimed'];
+      const what = `${sk.games.join(' or ')} · ${tcs.join(' or ')} · ${sk.rated ? 'rated' : 'unrated'}`;
+      const li = h('li', { 'data-seek': sk.id, class: mine ? 'mine' : '' },
+        h('a', { href: `#/player/${sk.player_id}` }, sk.name), mine ? ' (you)' : '', ` · ${what} `);
+      if (mine) {
+        li.append(h('button', { type: 'button', class: 'btn cancel', onclick: () => cancelSeek(sk.id) }, 'Cancel'));
+      } else if (sk.rated && !named()) {
+        li.append(h('button', { type: 'button', class: 'btn accept', disabled: true }, 'Accept'),
+          h('span', { class: 'note' }, ' rated: guests can only pair unrated seeks (choose a name to accept)'));
+      } else {
+        // The server pairs equal seeks: answer with one game and one time control of this one.
+        for (const game of sk.games) {
+          for (const tc of tcs) {
+            li.append(h('button', { type: 'button', class: 'btn accept', 'data-game': game, 'data-tc': tc,
+              'aria-label': `accept ${sk.name}'s seek: ${game}, ${tc}, ${sk.rated ? 'rated' : 'unrated'}`,
+              onclick: () => seek({ game, tc, rated: sk.rated }) }, sk.games.length * tcs.length > 1 ? `Accept ${game} ${tc}` : 'Accept'), ' ');
+          }
+        }
+      }
+      return li;
+    }));
+  }
+  const seekTimer = setInterval(refreshSeeks, 3000);
+  const offIdentity = ws.on('reconnected', () => {
+    showIdentity();
+    refreshSeeks();  // a seek of ours that is gone from the list is closed there
+  });
 
   root.append(
     h('h1', {}, 'Lobby'),
     h('section', { 'aria-labelledby': 'h-play' }, h('h2', { id: 'h-play' }, 'Play'), form),
+    h('section', { 'aria-labelledby': 'h-seeks' }, h('h2', { id: 'h-seeks' }, 'Open seeks'), seekList),
     h('section', { 'aria-labelledby': 'h-live' }, h('h2', { id: 'h-live' }, 'Live matches'), liveList),
     h('section', { 'aria-labelledby': 'h-games' }, h('h2', { id: 'h-games' }, 'Games'),
       h('ul', { class: 'games' }, games.map((g) => h('li', {}, h('strong', {}, g.name), ` (${g.players} player${g.players > 1 ? 's' : ''}) — ${g.description} · `,
         h('a', { href: `#/leaderboard?game=${encodeURIComponent(g.name)}` }, 'leaderboard'))))));
-  await refresh();
+  await Promise.all([refresh(), refreshSeeks()]);
   return () => {
     closed = true;
     clearInterval(timer);
-    offState(); offEnd(); offRe(); offStart();
-    if (openSeek !== null) ws.send({ type: 'cancel_seek', seek_id: openSeek });
+    clearInterval(seekTimer);
+    offState(); offEnd(); offRe(); offStart(); offIdentity();
+    // Leaving the lobby withdraws our seek; one a pairing used is gone already (unknown_seek).
+    if (openSeek !== null) ws.request({ type: 'cancel_seek', seek_id: openSeek }).catch(() => {});
     for (const id of spectated) ws.send({ type: 'unspectate', match_id: id });
   };
 }

@@ -32,7 +32,7 @@ export async function render(root, { id }) {
     h('a', { href: `#/player/${s.player_id}`, class: 'name' }, s.name), h('span', { class: 'kind' }, ` ${s.kind}`),
     h('span', { class: 'clock', 'aria-label': `clock of ${s.name}` }, '')));
   const boardEl = h('div', { class: 'board-area', id: 'board' });
-  const statusEl = h('p', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
+  const statusEl = h('p', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite', tabindex: -1 });
   const lastEl = h('p', { class: 'last-move', id: 'last-move' });
   const controls = h('div', { class: 'controls' });
   const resignBtn = h('button', { class: 'btn danger', id: 'resign', onclick: () => act('resign') }, 'Resign');
@@ -72,10 +72,22 @@ export async function render(root, { id }) {
     if (!last) return;
     const mine = mode === 'player' && !ended && last.to_act.includes(last.seat) && last.legal.length > 0 && sentPly !== last.ply;
     if (!pick || pick.ply !== last.ply) pick = { ply: last.ply, first: null, op: null };
+    // Keyboard focus survives the redraw: on the same control if it is still there, else on
+    // the first one when it is our move and the focus was on the board or nowhere.
+    const active = document.activeElement;
+    const focusWasHere = boardEl.contains(active);
+    const focusLost = !active || active === document.body || active === root || active === statusEl;
+    const focusKey = focusWasHere ? active.dataset?.action ?? null : null;
     boardEl.dataset.ply = last.ply;  // which state is drawn (for tests and styling)
     boardEl.replaceChildren(renderBoard(info.game, last.state?.state, {
       seat: last.seat, seats, legal: mine ? last.legal : [], onMove: mine ? move : null, pick,
     }));
+    if (mine && (focusWasHere || focusLost)) {
+      const same = focusKey ? [...boardEl.querySelectorAll('[data-action]')].find((el) => el.dataset.action === focusKey) : null;
+      (same ?? boardEl.querySelector('button:not([disabled]), [tabindex="0"]'))?.focus();
+    } else if (focusWasHere && !boardEl.contains(document.activeElement)) {
+      statusEl.focus();
+    }
     seatEls.forEach((el, i) => {
       el.classList.toggle('to-act', !ended && last.to_act.includes(i));
       el.classList.toggle('me', mode === 'player' && last.seat === i);
@@ -124,9 +136,12 @@ export async function render(root, { id }) {
       const best = Math.max(...e.result);
       headline = e.result.length === 1 ? (mine > 0 ? 'Solved!' : 'Not solved') : mine === best && e.result.some((r) => r < best) ? 'You won' : mine < best ? 'You lost' : 'Draw';
     }
-    resultEl.replaceChildren(h('h2', {}, headline), h('p', {}, `${fmtResult(seats, e.result)} · ${e.reason}`),
+    const active = document.activeElement;
+    const focusHere = !active || active === document.body || active === root || boardEl.contains(active) || active === statusEl;
+    resultEl.replaceChildren(h('h2', { tabindex: -1 }, headline), h('p', {}, `${fmtResult(seats, e.result)} · ${e.reason}`),
       h('p', {}, h('a', { href: `#/replay/${id}`, id: 'to-replay' }, 'Replay this match'), ' · ', h('a', { href: '#/' }, 'Back to the lobby')));
     draw();
+    if (focusHere) resultEl.querySelector('h2').focus();  // then Tab reaches the replay link
   }
 
   const offs = [
@@ -134,7 +149,9 @@ export async function render(root, { id }) {
       if (st.match_id !== id) return;
       if (mode === null) {
         mode = st.seat === null || st.seat === undefined ? 'spectator' : 'player';
-        roleEl.textContent = mode === 'player' ? `You play ${seats[st.seat]?.name} (seat ${st.seat + 1}).` : 'You are watching: hidden information stays hidden.';
+        roleEl.textContent = mode === 'player'
+          ? `You play ${seats[st.seat]?.name} (seat ${st.seat + 1}) · ${info.rated ? 'rated' : 'unrated'}.`
+          : `You are watching (${info.rated ? 'rated' : 'unrated'}): hidden information stays hidden.`;
         if (mode === 'spectator') ws.request({ type: 'spectate', match_id: id }).catch((e) => { if (e.code === 'unknown_match') location.replace(`#/replay/${id}`); });
       }
       if (mode === 'spectator' && st.seat !== null && st.seat !== undefined) return;

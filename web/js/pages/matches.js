@@ -15,5 +15,5 @@ export async function render(root, { game, before }) {
         h('td', {}, h('a', { href: m.status === 'active' ? `#/match/${m.id}` : `#/replay/${m.id}` }, `#${m.id}`)),
         h('td', {}, m.game), h('td', {}, m.status), h('td', {}, (m.result ?? []).join(' : ')), h('td', {}, m.termination),
         h('td', {}, fmtTime(m.started_at)))))),
-    next ? h('p', {}, h('a', { href: `#/matches?${new URLSearchParams({ ...(game ? { game } : {}), before: next })}` }, 'Older matches')) : null);
+    next ? h('p', {}, h('a', { href: `#/matches?${new URLSearchParams({ ...(game ? { game } : {}), before: next })}` }, 'Older matches')) : '');
 }
