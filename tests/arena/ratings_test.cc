@@ -223,7 +223,8 @@ TEST(BradleyTerry, FewMatchesGiveWideIntervalsNotPoints) {
   EXPECT_EQ(one.players[0].high, 0.0);
   // Ten wins in ten: a clear result, but not an exact one.
   std::vector<MatchResults> ten(10, MatchResults{{{0, 1, 0.0}}});
-  const BradleyTerryPlayer& winner = bradley_terry_with_intervals(2, ten, 0, 200, 1).players[1];
+  const BradleyTerryTable all_won = bradley_terry_with_intervals(2, ten, 0, 200, 1);
+  const BradleyTerryPlayer& winner = all_won.players[1];
   EXPECT_LT(winner.low, winner.rating);
   EXPECT_LT(winner.rating, winner.high);
   EXPECT_GT(winner.low, 0.0) << "ten wins in ten are evidence of being stronger";
