@@ -14,12 +14,12 @@
 
 #include "agents/nn/network.h"
 
-// CUDA graphs are not used yet, although ServiceOptions::cuda_graphs accepts the option:
-// replaying them needs one captured graph per batch size with static input and output
-// tensors and a private memory pool, captured on a side stream after warm-up, through
-// at::cuda::CUDAGraph, which Debian's CPU LibTorch 1.13 (where this is built and tested)
-// does not ship. Code that cannot be compiled or run here would be untested; the GPU build
-// can add it behind the same option.
+// CUDA graphs are not used yet (there is no option for them): replaying them needs one
+// captured graph per batch size with static input and output tensors and a private memory
+// pool, captured on a side stream after warm-up, through at::cuda::CUDAGraph, which Debian's
+// CPU LibTorch 1.13 (where this is built and tested) does not ship. Code that cannot be
+// compiled or run here would be untested; the GPU build can add them behind a
+// ServiceOptions flag.
 
 namespace arena::nn {
 namespace {

@@ -34,8 +34,6 @@ struct ServiceOptions {
   // Leaves a search should gather per evaluate() call (Evaluator::preferred_batch_size()).
   int search_batch = 8;
   bool half = true;             // CUDA only: run the forward pass in fp16
-  bool cuda_graphs = true;      // CUDA only: replay captured graphs per batch size (not yet
-                                // done: see inference_service.cc; the option is accepted)
   // Test hook: called by the packer thread with each batch's head and its leaves' states,
   // before the batch runs. Must not call back into the service.
   std::function<void(int head, std::span<const State* const> states)> on_batch = nullptr;
