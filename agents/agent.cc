@@ -23,7 +23,8 @@ void Agent::choose_async(std::unique_ptr<State> state, Player seat, Budget budge
 std::future<Result<Decision>> Agent::choose(std::unique_ptr<State> state, Player seat, Budget budget) {
   auto promise = std::make_shared<std::promise<Result<Decision>>>();
   std::future<Result<Decision>> future = promise->get_future();
-  choose_async(std::move(state), seat, budget, [promise](Result<Decision> d) { promise->set_value(std::move(d)); });
+  choose_async(std::move(state), seat, budget,
+               [promise](Result<Decision> d) { promise->set_value(std::move(d)); });
   return future;
 }
 

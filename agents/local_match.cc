@@ -12,8 +12,8 @@ Error agent_error(const Agent& agent, Player seat, const Error& error) {
 Result<MatchOutcome> play_local_match(const Game& game, const std::vector<Agent*>& seats, Rng& chance,
                                       Budget budget) {
   if (static_cast<int>(seats.size()) != game.num_players()) {
-    return make_error("bad_request", game.spec() + " needs " + std::to_string(game.num_players()) + " agents, got " +
-                                         std::to_string(seats.size()));
+    return make_error("bad_request", game.spec() + " needs " + std::to_string(game.num_players()) +
+                                         " agents, got " + std::to_string(seats.size()));
   }
   std::unique_ptr<State> state = game.new_initial_state();
   while (!state->is_terminal()) {
@@ -37,7 +37,8 @@ Result<MatchOutcome> play_local_match(const Game& game, const std::vector<Agent*
         if (!d.ok()) return agent_error(*seats[seat], seat, d.error());
         orders[seat] = d->actions;
       }
-      if (Status s = state->apply_orders(orders); !s.ok()) return make_error(s.error().code, s.error().message);
+      if (Status s = state->apply_orders(orders); !s.ok())
+        return make_error(s.error().code, s.error().message);
       continue;
     }
     const Player seat = state->current_player();

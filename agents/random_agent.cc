@@ -11,7 +11,8 @@ Result<Decision> RandomAgent::decide(const State& state, Player seat, Budget) {
     }
     return decision;
   }
-  if (state.current_player() != seat) return make_error("not_your_turn", "seat " + std::to_string(seat) + " is not to move");
+  if (state.current_player() != seat)
+    return make_error("not_your_turn", "seat " + std::to_string(seat) + " is not to move");
   // The game's playout actions: its legal actions less the ones no sensible player makes
   // (Go: filling one's own eye), so that random games end and their results mean something.
   const std::vector<Action> candidates = state.playout_actions();

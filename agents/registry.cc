@@ -11,7 +11,10 @@ namespace {
 std::vector<AgentRegistration>& registry() {
   static std::vector<AgentRegistration> registrations = [] {
     std::vector<AgentRegistration> r;
-    r.push_back({"random", "uniform over the game's playout actions (its legal actions less own-eye fills in Go), seeded; the 0 Elo anchor of every game", {},
+    r.push_back({"random",
+                 "uniform over the game's playout actions (its legal actions less own-eye fills in Go), "
+                 "seeded; the 0 Elo anchor of every game",
+                 {},
                  [](const GameParams&, const Game&, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
                    return std::unique_ptr<Agent>(std::make_unique<RandomAgent>(seed));
                  }});
@@ -75,7 +78,8 @@ Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& gam
 Json describe_all_agents() {
   Json out = Json::array();
   for (const AgentRegistration& r : agent_registrations()) {
-    out.push_back({{"name", r.name}, {"description", r.description}, {"parameters", describe_params(r.params)}});
+    out.push_back(
+        {{"name", r.name}, {"description", r.description}, {"parameters", describe_params(r.params)}});
   }
   return out;
 }

@@ -139,11 +139,12 @@ Status migrate(Connection& db, int target) {
   }
   for (int v = *version; v < target; ++v) {
     // The version bump commits with the migration, so a crash leaves one or the other.
-    const std::string sql = "BEGIN IMMEDIATE;\n" + migrations()[v] + "\nPRAGMA user_version = " +
-                            std::to_string(v + 1) + ";\nCOMMIT;";
+    const std::string sql = "BEGIN IMMEDIATE;\n" + migrations()[v] +
+                            "\nPRAGMA user_version = " + std::to_string(v + 1) + ";\nCOMMIT;";
     if (Status s = db.exec(sql); !s.ok()) {
       (void)db.exec("ROLLBACK");
-      return make_error("db_error", "migration to version " + std::to_string(v + 1) + " failed: " + s.error().message);
+      return make_error("db_error",
+                        "migration to version " + std::to_string(v + 1) + " failed: " + s.error().message);
     }
   }
   return ok_status();

@@ -30,7 +30,7 @@ struct MatchRow {
   std::string rating_group;  // matches with the same group are rated together
   bool rated = false;
   std::string status = "pending";
-  uint64_t seed = 0;  // the chance seed: with the moves, replays the match exactly
+  uint64_t seed = 0;         // the chance seed: with the moves, replays the match exactly
   std::string time_control;  // "untimed", "fischer:60000+1000", "move:5000" (ms)
   std::string created_at, started_at, ended_at;
   std::vector<double> result;  // final returns by seat, once ended
@@ -41,7 +41,7 @@ struct MatchRow {
 struct SeatRow {
   int seat = 0;
   int64_t player_id = 0;
-  std::string player_name;  // filled by reads
+  std::string player_name;                      // filled by reads
   PlayerKind player_kind = PlayerKind::kAgent;  // filled by reads
 };
 
@@ -50,8 +50,8 @@ struct SeatRow {
 struct MoveRow {
   int ply = 0;
   int seat = 0;
-  std::string action;       // the game's notation; a joint step: JSON of each seat's orders
-  Json step;                // the step as State::serialize writes it (an id, or {"orders": ...})
+  std::string action;  // the game's notation; a joint step: JSON of each seat's orders
+  Json step;           // the step as State::serialize writes it (an id, or {"orders": ...})
   int64_t think_ms = 0;
   std::vector<int64_t> clocks_ms;  // remaining time per seat after the move; empty when untimed
   std::vector<double> rewards;     // per seat, from this step
@@ -94,9 +94,9 @@ struct MatchEnd {
 };
 
 struct MatchFilter {
-  std::string game;     // rating group or spec; empty: any
+  std::string game;       // rating group or spec; empty: any
   int64_t player_id = 0;  // 0: any
-  std::string status;   // empty: any
+  std::string status;     // empty: any
   int64_t before_id = 0;  // page: ids below this; 0: newest first
   int limit = 50;
 };
@@ -120,9 +120,9 @@ struct TrainingRunRow {
   std::string kind = "shared";
   std::string init_from;  // the checkpoint it started from; empty when from nothing
   bool frozen_trunk = false;
-  int64_t budget_steps = 0;  // learner steps it may take
-  int64_t steps = 0;         // learner steps reached so far
-  std::string device;        // "cpu", "cuda:0", ...
+  int64_t budget_steps = 0;            // learner steps it may take
+  int64_t steps = 0;                   // learner steps reached so far
+  std::string device;                  // "cpu", "cuda:0", ...
   std::string created_at, updated_at;  // filled by reads
 };
 

@@ -16,7 +16,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   }
   std::unique_ptr<Connection> c(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
     if (Status s = c->exec(pragma); !s.ok()) return s.error();
   }
   return c;
@@ -77,8 +78,9 @@ Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return db_error(std::string("step ") + (sqlite3_sql(stmt_) ? std::string(sqlite3_sql(stmt_)).substr(0, 60) : ""),
-                  sqlite3_errmsg(db_));
+  return db_error(
+      std::string("step ") + (sqlite3_sql(stmt_) ? std::string(sqlite3_sql(stmt_)).substr(0, 60) : ""),
+      sqlite3_errmsg(db_));
 }
 
 Status Statement::run() {
@@ -89,7 +91,8 @@ Status Statement::run() {
 
 std::string Statement::column_text(int i) const {
   const unsigned char* text = sqlite3_column_text(stmt_, i);
-  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, i)) : std::string();
+  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, i))
+              : std::string();
 }
 
 }  // namespace arena::db

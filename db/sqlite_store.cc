@@ -21,7 +21,8 @@ std::vector<double> read_doubles(const std::string& text) {
   std::vector<double> out;
   std::optional<Json> j = parse_json(text);
   if (!j || !j->is_array()) return out;
-  for (const Json& x : *j) out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
+  for (const Json& x : *j)
+    out.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
   return out;
 }
 
@@ -105,18 +106,23 @@ Result<std::optional<int64_t>> query_id(Connection& db, const std::string& sql, 
 
 std::string to_string(PlayerKind kind) {
   switch (kind) {
-    case PlayerKind::kHuman: return "human";
-    case PlayerKind::kBot: return "bot";
-    case PlayerKind::kAgent: return "agent";
-    case PlayerKind::kEngine: return "engine";
-    case PlayerKind::kPuzzle: return "puzzle";
+    case PlayerKind::kHuman:
+      return "human";
+    case PlayerKind::kBot:
+      return "bot";
+    case PlayerKind::kAgent:
+      return "agent";
+    case PlayerKind::kEngine:
+      return "engine";
+    case PlayerKind::kPuzzle:
+      return "puzzle";
   }
   return "agent";
 }
 
 std::optional<PlayerKind> player_kind_from_string(const std::string& text) {
-  for (PlayerKind k : {PlayerKind::kHuman, PlayerKind::kBot, PlayerKind::kAgent, PlayerKind::kEngine,
-                       PlayerKind::kPuzzle}) {
+  for (PlayerKind k :
+       {PlayerKind::kHuman, PlayerKind::kBot, PlayerKind::kAgent, PlayerKind::kEngine, PlayerKind::kPuzzle}) {
     if (to_string(k) == text) return k;
   }
   return std::nullopt;
@@ -235,28 +241,32 @@ size_t SqliteStore::queue_depth() {
 // ---------------------------------------------------------------------------------------
 // Writes
 
-void SqliteStore::ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) {
+void SqliteStore::ensure_player(const std::string& name, PlayerKind kind, const std::string& spec,
+                                DoneId done) {
   enqueue({[=](Connection& db) -> Result<int64_t> {
-             Result<std::optional<int64_t>> found = query_id(db, "SELECT id FROM players WHERE name = ?", name);
+             Result<std::optional<int64_t>> found =
+                 query_id(db, "SELECT id FROM players WHERE name = ?", name);
              if (!found.ok()) return found.error();
              if (*found) return **found;
-             return exec_insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, ?, ?)", name, to_string(kind),
-                                spec);
+             return exec_insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, ?, ?)", name,
+                                to_string(kind), spec);
            },
            std::move(done)});
 }
 
-void SqliteStore::ensure_puzzle(const std::string& game, const std::string& spec, double difficulty, DoneId done) {
+void SqliteStore::ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
+                                DoneId done) {
   enqueue({[=](Connection& db) -> Result<int64_t> {
-             Result<std::optional<int64_t>> found = query_id(db, "SELECT player_id FROM puzzles WHERE spec = ?", spec);
+             Result<std::optional<int64_t>> found =
+                 query_id(db, "SELECT player_id FROM puzzles WHERE spec = ?", spec);
              if (!found.ok()) return found.error();
              if (*found) return **found;
-             Result<int64_t> player =
-                 exec_insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, 'puzzle', ?)", spec, spec);
+             Result<int64_t> player = exec_insert(
+                 db, "INSERT INTO players (name, kind, spec) VALUES (?, 'puzzle', ?)", spec, spec);
              if (!player.ok()) return player.error();
              Result<int64_t> puzzle = exec_insert(
-                 db, "INSERT INTO puzzles (game, spec, difficulty, player_id) VALUES (?, ?, ?, ?)", game, spec,
-                 difficulty, *player);
+                 db, "INSERT INTO puzzles (game, spec, difficulty, player_id) VALUES (?, ?, ?, ?)", game,
+                 spec, difficulty, *player);
              if (!puzzle.ok()) return puzzle.error();
              return *player;
            },
@@ -264,23 +274,25 @@ void SqliteStore::ensure_puzzle(const std::string& game, const std::string& spec
 }
 
 void SqliteStore::create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) {
-  enqueue({[=](Connection& db) -> Result<int64_t> {
-             Result<int64_t> id = exec_insert(
-                 db,
-                 "INSERT INTO matches (game, rating_group, rated, status, seed, time_control, puzzle_player_id, "
-                 "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                 "CASE WHEN ?4 = 'active' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)",
-                 match.game, match.rating_group, int64_t{match.rated}, match.status, static_cast<int64_t>(match.seed),
-                 match.time_control, match.puzzle_player_id);
-             if (!id.ok()) return id;
-             for (const SeatRow& seat : seats) {
-               Result<int64_t> r = exec_insert(db, "INSERT INTO seats (match_id, seat, player_id) VALUES (?, ?, ?)",
-                                               *id, int64_t{seat.seat}, seat.player_id);
-               if (!r.ok()) return r.error();
-             }
-             return id;
-           },
-           std::move(done)});
+  enqueue(
+      {[=](Connection& db) -> Result<int64_t> {
+         Result<int64_t> id = exec_insert(
+             db,
+             "INSERT INTO matches (game, rating_group, rated, status, seed, time_control, puzzle_player_id, "
+             "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+             "CASE WHEN ?4 = 'active' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)",
+             match.game, match.rating_group, int64_t{match.rated}, match.status,
+             static_cast<int64_t>(match.seed), match.time_control, match.puzzle_player_id);
+         if (!id.ok()) return id;
+         for (const SeatRow& seat : seats) {
+           Result<int64_t> r =
+               exec_insert(db, "INSERT INTO seats (match_id, seat, player_id) VALUES (?, ?, ?)", *id,
+                           int64_t{seat.seat}, seat.player_id);
+           if (!r.ok()) return r.error();
+         }
+         return id;
+       },
+       std::move(done)});
 }
 
 void SqliteStore::start_match(int64_t match_id, Done done) {
@@ -292,7 +304,8 @@ void SqliteStore::start_match(int64_t match_id, Done done) {
                                         "WHERE id = ? AND status = 'pending'",
                                         match_id);
         if (!r.ok()) return r.error();
-        if (db.changes() != 1) return make_error("db_error", "match " + std::to_string(match_id) + " is not pending");
+        if (db.changes() != 1)
+          return make_error("db_error", "match " + std::to_string(match_id) + " is not pending");
         return ok_status();
       },
       std::move(done));
@@ -301,8 +314,8 @@ void SqliteStore::start_match(int64_t match_id, Done done) {
 void SqliteStore::set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) {
   enqueue_status(
       [=](Connection& db) -> Status {
-        Result<int64_t> r = exec_insert(db, "UPDATE matches SET puzzle_player_id = ? WHERE id = ?", puzzle_player_id,
-                                        match_id);
+        Result<int64_t> r = exec_insert(db, "UPDATE matches SET puzzle_player_id = ? WHERE id = ?",
+                                        puzzle_player_id, match_id);
         return r.ok() ? ok_status() : Status(r.error());
       },
       std::move(done));
@@ -338,14 +351,15 @@ void SqliteStore::finish_match(const MatchEnd& end, Done done) {
           return make_error("db_error", "match " + std::to_string(end.match_id) + " is not in progress");
         }
         for (const RatingRow& rating : end.ratings) {
-          Result<int64_t> up = exec_insert(
-              db,
-              "INSERT INTO ratings (player_id, game, rating, deviation, volatility, games) VALUES (?, ?, ?, ?, ?, ?) "
-              "ON CONFLICT (player_id, game) DO UPDATE SET rating = excluded.rating, deviation = excluded.deviation, "
-              "volatility = excluded.volatility, games = excluded.games, "
-              "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-              rating.player_id, rating.game, rating.rating, rating.deviation, rating.volatility,
-              int64_t{rating.games});
+          Result<int64_t> up = exec_insert(db,
+                                           "INSERT INTO ratings (player_id, game, rating, deviation, "
+                                           "volatility, games) VALUES (?, ?, ?, ?, ?, ?) "
+                                           "ON CONFLICT (player_id, game) DO UPDATE SET rating = "
+                                           "excluded.rating, deviation = excluded.deviation, "
+                                           "volatility = excluded.volatility, games = excluded.games, "
+                                           "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                                           rating.player_id, rating.game, rating.rating, rating.deviation,
+                                           rating.volatility, int64_t{rating.games});
           if (!up.ok()) return up.error();
           Result<int64_t> hist = exec_insert(db,
                                              "INSERT INTO rating_history (player_id, game, match_id, rating, "
@@ -362,14 +376,15 @@ void SqliteStore::finish_match(const MatchEnd& end, Done done) {
 void SqliteStore::add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
                             DoneId done) {
   enqueue({[=](Connection& db) {
-             return exec_insert(db, "INSERT INTO api_tokens (player_id, token_sha256, scopes) VALUES (?, ?, ?)",
+             return exec_insert(db,
+                                "INSERT INTO api_tokens (player_id, token_sha256, scopes) VALUES (?, ?, ?)",
                                 player_id, token_sha256_hex, scopes);
            },
            std::move(done)});
 }
 
-void SqliteStore::add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
-                                    DoneId done) {
+void SqliteStore::add_agent_version(int64_t player_id, const std::string& run, int64_t step,
+                                    const std::string& path, DoneId done) {
   enqueue({[=](Connection& db) {
              return exec_insert(
                  db, "INSERT INTO agent_versions (player_id, run, step, checkpoint_path) VALUES (?, ?, ?, ?)",
@@ -386,13 +401,16 @@ void SqliteStore::upsert_training_run(const TrainingRunRow& run, DoneId done) {
                                                     "' is not one of shared, specialist, transfer, scratch");
              }
              if (run.name.empty()) return make_error("bad_request", "a training run needs a name");
-             if (run.games.empty()) return make_error("bad_request", "training run '" + run.name + "' has no game");
+             if (run.games.empty())
+               return make_error("bad_request", "training run '" + run.name + "' has no game");
              if (run.steps < 0 || run.budget_steps < 0) {
-               return make_error("bad_request", "training run '" + run.name + "': step counts are not negative");
+               return make_error("bad_request",
+                                 "training run '" + run.name + "': step counts are not negative");
              }
              Result<int64_t> r = exec_insert(
                  db,
-                 "INSERT INTO training_runs (name, games, kind, init_from, frozen_trunk, budget_steps, steps, device) "
+                 "INSERT INTO training_runs (name, games, kind, init_from, frozen_trunk, budget_steps, "
+                 "steps, device) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (name) DO UPDATE SET games = excluded.games, kind = excluded.kind, "
                  "init_from = excluded.init_from, frozen_trunk = excluded.frozen_trunk, "
@@ -402,9 +420,11 @@ void SqliteStore::upsert_training_run(const TrainingRunRow& run, DoneId done) {
                  run.budget_steps, run.steps, run.device);
              if (!r.ok()) return r.error();
              // After an update last_insert_id is not this row's: look it up by name.
-             Result<std::optional<int64_t>> id = query_id(db, "SELECT id FROM training_runs WHERE name = ?", run.name);
+             Result<std::optional<int64_t>> id =
+                 query_id(db, "SELECT id FROM training_runs WHERE name = ?", run.name);
              if (!id.ok()) return id.error();
-             if (!*id) return make_error("db_error", "training run '" + run.name + "' vanished after its write");
+             if (!*id)
+               return make_error("db_error", "training run '" + run.name + "' vanished after its write");
              return **id;
            },
            std::move(done)});
@@ -499,7 +519,8 @@ MoveRow read_move(const Statement& s) {
 }
 
 const char* kTrainingRunSelect =
-    "SELECT id, name, games, kind, init_from, frozen_trunk, budget_steps, steps, device, created_at, updated_at "
+    "SELECT id, name, games, kind, init_from, frozen_trunk, budget_steps, steps, device, created_at, "
+    "updated_at "
     "FROM training_runs ";
 
 TrainingRunRow read_training_run(const Statement& s) {
@@ -550,7 +571,8 @@ Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& w
     Connection& c;
     ~EndRead() { (void)c.exec("COMMIT"); }
   } end_read{**db};
-  const std::string sql = std::string("SELECT ") + kMatchColumns + " FROM matches WHERE " + where + " ORDER BY id";
+  const std::string sql =
+      std::string("SELECT ") + kMatchColumns + " FROM matches WHERE " + where + " ORDER BY id";
   auto to_record = [](const Statement& s) { return MatchRecord{read_match(s), {}, {}}; };
   Result<std::vector<MatchRecord>> out =
       arg.empty() ? query_rows(**db, sql, to_record) : query_rows(**db, sql, to_record, arg);
@@ -564,11 +586,11 @@ Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& w
     if (!seats.ok()) return seats.error();
     r.seats = std::move(seats).value();
     if (!with_moves) continue;
-    Result<std::vector<MoveRow>> moves = query_rows(
-        **db,
-        "SELECT ply, seat, action, step, think_ms, clocks_ms, rewards, created_at FROM moves WHERE match_id = ? "
-        "ORDER BY ply",
-        read_move, r.match.id);
+    Result<std::vector<MoveRow>> moves = query_rows(**db,
+                                                    "SELECT ply, seat, action, step, think_ms, clocks_ms, "
+                                                    "rewards, created_at FROM moves WHERE match_id = ? "
+                                                    "ORDER BY ply",
+                                                    read_move, r.match.id);
     if (!moves.ok()) return moves.error();
     r.moves = std::move(moves).value();
   }
@@ -578,12 +600,13 @@ Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& w
 Result<std::vector<MatchRow>> SqliteStore::matches(const MatchFilter& f) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  return query_rows(**db,
-                    std::string("SELECT ") + kMatchColumns +
-                        " FROM matches WHERE (?1 = '' OR game = ?1 OR rating_group = ?1) AND (?2 = '' OR status = ?2) "
-                        "AND (?3 = 0 OR id < ?3) AND (?4 = 0 OR id IN (SELECT match_id FROM seats WHERE player_id = ?4)) "
-                        "ORDER BY id DESC LIMIT ?5",
-                    read_match, f.game, f.status, f.before_id, f.player_id, int64_t{f.limit});
+  return query_rows(
+      **db,
+      std::string("SELECT ") + kMatchColumns +
+          " FROM matches WHERE (?1 = '' OR game = ?1 OR rating_group = ?1) AND (?2 = '' OR status = ?2) "
+          "AND (?3 = 0 OR id < ?3) AND (?4 = 0 OR id IN (SELECT match_id FROM seats WHERE player_id = ?4)) "
+          "ORDER BY id DESC LIMIT ?5",
+      read_match, f.game, f.status, f.before_id, f.player_id, int64_t{f.limit});
 }
 
 Result<std::vector<MatchRecord>> SqliteStore::unfinished_matches() {
@@ -592,14 +615,16 @@ Result<std::vector<MatchRecord>> SqliteStore::unfinished_matches() {
 
 Result<std::vector<MatchRecord>> SqliteStore::rated_results(const std::string& rating_group) {
   // The ratings need results and seats, not moves.
-  return records_where("rated = 1 AND status = 'finished' AND rating_group = ?", rating_group, /*with_moves=*/false);
+  return records_where("rated = 1 AND status = 'finished' AND rating_group = ?", rating_group,
+                       /*with_moves=*/false);
 }
 
 Result<std::vector<RatingRow>> SqliteStore::ratings(const std::string& rating_group) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  return query_rows(**db, std::string(kRatingSelect) + "WHERE (?1 = '' OR r.game = ?1) ORDER BY r.game, r.rating DESC",
-                    read_rating, rating_group);
+  return query_rows(
+      **db, std::string(kRatingSelect) + "WHERE (?1 = '' OR r.game = ?1) ORDER BY r.game, r.rating DESC",
+      read_rating, rating_group);
 }
 
 Result<std::vector<RatingRow>> SqliteStore::player_ratings(int64_t player_id) {
@@ -609,7 +634,8 @@ Result<std::vector<RatingRow>> SqliteStore::player_ratings(int64_t player_id) {
                     player_id);
 }
 
-Result<std::vector<RatingHistoryRow>> SqliteStore::rating_history(int64_t player_id, const std::string& group) {
+Result<std::vector<RatingHistoryRow>> SqliteStore::rating_history(int64_t player_id,
+                                                                  const std::string& group) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return query_rows(
@@ -617,8 +643,8 @@ Result<std::vector<RatingHistoryRow>> SqliteStore::rating_history(int64_t player
       "SELECT player_id, game, match_id, rating, deviation, at FROM rating_history "
       "WHERE player_id = ?1 AND (?2 = '' OR game = ?2) ORDER BY id",
       [](const Statement& s) {
-        return RatingHistoryRow{s.column_int(0), s.column_text(1), s.column_int(2), s.column_double(3),
-                                s.column_double(4), s.column_text(5)};
+        return RatingHistoryRow{s.column_int(0),    s.column_text(1),   s.column_int(2),
+                                s.column_double(3), s.column_double(4), s.column_text(5)};
       },
       player_id, group);
 }
@@ -627,8 +653,12 @@ Result<std::optional<TokenRow>> SqliteStore::find_token(const std::string& token
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return first(query_rows(
-      **db, "SELECT id, player_id, scopes, created_at FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
-      [](const Statement& s) { return TokenRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3)}; },
+      **db,
+      "SELECT id, player_id, scopes, created_at FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS "
+      "NULL",
+      [](const Statement& s) {
+        return TokenRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3)};
+      },
       token_sha256_hex));
 }
 
@@ -638,7 +668,8 @@ Result<std::vector<PuzzleRow>> SqliteStore::puzzles(const std::string& game) {
   return query_rows(
       **db, "SELECT id, game, spec, difficulty, player_id FROM puzzles WHERE game = ? ORDER BY id",
       [](const Statement& s) {
-        return PuzzleRow{s.column_int(0), s.column_text(1), s.column_text(2), s.column_double(3), s.column_int(4)};
+        return PuzzleRow{s.column_int(0), s.column_text(1), s.column_text(2), s.column_double(3),
+                         s.column_int(4)};
       },
       game);
 }

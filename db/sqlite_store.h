@@ -22,7 +22,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
-  void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty, DoneId done) override;
+  void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
+                     DoneId done) override;
   void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) override;
   void start_match(int64_t match_id, Done done) override;
   void set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) override;
@@ -43,7 +44,8 @@ class SqliteStore final : public Store {
   Result<std::vector<MatchRecord>> rated_results(const std::string& rating_group) override;
   Result<std::vector<RatingRow>> ratings(const std::string& rating_group) override;
   Result<std::vector<RatingRow>> player_ratings(int64_t player_id) override;
-  Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id, const std::string& rating_group) override;
+  Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id,
+                                                       const std::string& rating_group) override;
   Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) override;
   Result<std::vector<PuzzleRow>> puzzles(const std::string& game) override;
   Result<std::vector<TrainingRunRow>> training_runs() override;
@@ -68,7 +70,8 @@ class SqliteStore final : public Store {
   class Lease;
   Result<Lease> lease();
   // Matches matching `where` (one optional text bind), with seats and, if asked, moves.
-  Result<std::vector<MatchRecord>> records_where(const std::string& where, const std::string& arg, bool with_moves);
+  Result<std::vector<MatchRecord>> records_where(const std::string& where, const std::string& arg,
+                                                 bool with_moves);
 
   const std::string path_;
   std::unique_ptr<Connection> writer_;

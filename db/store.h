@@ -28,9 +28,11 @@ class Store {
 
   // --- Writes (queued; the callback reports the commit) ---------------------------------
   // The player named `name`, created with `kind` and `spec` if new.
-  virtual void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) = 0;
+  virtual void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec,
+                             DoneId done) = 0;
   // A puzzle and its player (kind puzzle, named by the spec), created if new; gives the player id.
-  virtual void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty, DoneId done) = 0;
+  virtual void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
+                             DoneId done) = 0;
   // A new match with its seats; gives the match id. The row's id is ignored. A match
   // created with status "active" is started at once (no start_match()).
   virtual void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) = 0;
@@ -48,8 +50,8 @@ class Store {
   // A bot's API token, stored as a SHA-256 hash; gives the token id.
   virtual void add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
                          DoneId done) = 0;
-  virtual void add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
-                                 DoneId done) = 0;
+  virtual void add_agent_version(int64_t player_id, const std::string& run, int64_t step,
+                                 const std::string& path, DoneId done) = 0;
   // Creates the training run `run.name`, or updates every field of the one with that name
   // (its created_at stays); gives the run's id. An unknown kind, no name, no game or a
   // negative step count is a "bad_request" Error.
@@ -69,7 +71,8 @@ class Store {
   // Live ratings of a rating group, best first; every group's when `rating_group` is empty.
   virtual Result<std::vector<RatingRow>> ratings(const std::string& rating_group) = 0;
   virtual Result<std::vector<RatingRow>> player_ratings(int64_t player_id) = 0;
-  virtual Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id, const std::string& rating_group) = 0;
+  virtual Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id,
+                                                               const std::string& rating_group) = 0;
   virtual Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) = 0;
   virtual Result<std::vector<PuzzleRow>> puzzles(const std::string& game) = 0;
   // Every training run, oldest first.

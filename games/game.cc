@@ -40,8 +40,8 @@ Result<std::unique_ptr<State>> Game::state_from_history(const std::vector<Step>&
   std::unique_ptr<State> state = new_initial_state();
   for (size_t i = 0; i < history.size(); ++i) {
     const Step& step = history[i];
-    Status status = step.player == kSimultaneousPlayer ? state->apply_orders(step.orders)
-                                                       : state->apply(step.action);
+    Status status =
+        step.player == kSimultaneousPlayer ? state->apply_orders(step.orders) : state->apply(step.action);
     if (!status.ok()) {
       return make_error("bad_state", "step " + std::to_string(i) + ": " + status.error().message);
     }
@@ -142,10 +142,10 @@ Status State::check_orders(Player player, const std::vector<Action>& orders) con
   for (size_t i = 0; i < groups.size(); ++i) {
     if (std::find(groups[i].begin(), groups[i].end(), orders[i]) == groups[i].end()) {
       const bool in_range = orders[i] >= 0 && orders[i] < game().num_distinct_actions();
-      return illegal("order " + std::to_string(i + 1) + " (" +
-                     (in_range ? "'" + action_to_string(player, orders[i]) + "'"
-                               : "id " + std::to_string(orders[i])) +
-                     ") is not one of: " + join_actions(*this, player, groups[i]));
+      return illegal(
+          "order " + std::to_string(i + 1) + " (" +
+          (in_range ? "'" + action_to_string(player, orders[i]) + "'" : "id " + std::to_string(orders[i])) +
+          ") is not one of: " + join_actions(*this, player, groups[i]));
     }
   }
   return ok_status();
@@ -181,8 +181,9 @@ std::vector<double> State::forfeit_returns(Player loser) const {
   const int n = g.num_players();
   std::vector<double> out(n, g.min_utility());
   if (n == 1) return out;
-  const double others = g.utility_sum() ? std::min(g.max_utility(), (*g.utility_sum() - g.min_utility()) / (n - 1))
-                                        : g.max_utility();
+  const double others = g.utility_sum()
+                            ? std::min(g.max_utility(), (*g.utility_sum() - g.min_utility()) / (n - 1))
+                            : g.max_utility();
   for (Player p = 0; p < n; ++p) {
     if (p != loser) out[p] = others;
   }

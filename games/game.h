@@ -57,8 +57,8 @@ class State;
 // One entry of a state's history: a seat's action, a chance outcome, or a joint step of a
 // simultaneous phase with every seat's orders.
 struct Step {
-  Player player = kInvalidAction;  // a seat, kChancePlayer or kSimultaneousPlayer
-  Action action = kInvalidAction;  // the action or chance outcome (not used for joint steps)
+  Player player = kInvalidAction;           // a seat, kChancePlayer or kSimultaneousPlayer
+  Action action = kInvalidAction;           // the action or chance outcome (not used for joint steps)
   std::vector<std::vector<Action>> orders;  // joint steps: orders[seat]
   bool operator==(const Step&) const = default;
 };

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cassert>
 #include <cctype>
-#include <cstdlib>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace arena {
 namespace {
@@ -136,9 +136,7 @@ const ParamValue& GameParams::find(const std::string& name) const {
 
 bool GameParams::get_bool(const std::string& name) const { return std::get<bool>(find(name)); }
 int64_t GameParams::get_int(const std::string& name) const { return std::get<int64_t>(find(name)); }
-double GameParams::get_double(const std::string& name) const {
-  return std::get<double>(find(name));
-}
+double GameParams::get_double(const std::string& name) const { return std::get<double>(find(name)); }
 const std::string& GameParams::get_string(const std::string& name) const {
   return std::get<std::string>(find(name));
 }
@@ -178,7 +176,8 @@ Json describe_params(const std::vector<ParamSpec>& specs) {
   for (const ParamSpec& p : specs) {
     Json value;
     std::visit([&](const auto& v) { value = v; }, p.default_value);
-    out.push_back({{"name", p.name}, {"type", param_type_name(p.default_value)}, {"default", value}, {"help", p.help}});
+    out.push_back(
+        {{"name", p.name}, {"type", param_type_name(p.default_value)}, {"default", value}, {"help", p.help}});
   }
   return out;
 }

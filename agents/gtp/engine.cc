@@ -130,12 +130,14 @@ Result<std::unique_ptr<GtpEngine>> GtpEngine::start(const std::vector<std::strin
   if (argv.empty()) return make_error("bad_spec", "empty engine command line");
   std::optional<std::string> path = find_executable(argv[0]);
   if (!path) {
-    return make_error("engine_failed", "cannot find the engine '" + argv[0] + "' (searched PATH and /usr/games)");
+    return make_error("engine_failed",
+                      "cannot find the engine '" + argv[0] + "' (searched PATH and /usr/games)");
   }
   // O_CLOEXEC: a pipe end inherited by another engine started concurrently would keep
   // this engine's stdin open after we close it.
   int to_child[2], from_child[2];
-  if (::pipe2(to_child, O_CLOEXEC) != 0) return make_error("engine_failed", std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(to_child, O_CLOEXEC) != 0)
+    return make_error("engine_failed", std::string("pipe: ") + std::strerror(errno));
   if (::pipe2(from_child, O_CLOEXEC) != 0) {
     const int saved = errno;
     ::close(to_child[0]);
@@ -147,7 +149,8 @@ Result<std::unique_ptr<GtpEngine>> GtpEngine::start(const std::vector<std::strin
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, to_child[0], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, from_child[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
   // The child starts with no signals blocked and SIGPIPE at its default, whatever this
   // process does with them.
   posix_spawnattr_t attributes;
@@ -264,7 +267,8 @@ Status GtpEngine::write_all(std::string_view bytes, Clock::time_point deadline) 
 }
 
 Result<std::string> GtpEngine::send(std::string_view command, Clock::time_point deadline) {
-  if (failed()) return make_error("engine_failed", "the engine has failed before '" + std::string(command) + "'");
+  if (failed())
+    return make_error("engine_failed", "the engine has failed before '" + std::string(command) + "'");
   if (command.find('\n') != std::string_view::npos) {
     return make_error("bad_request", "a GTP command is one line");
   }
@@ -301,7 +305,8 @@ Result<std::string> GtpEngine::send(std::string_view command, Clock::time_point 
       if (!reader_.pending().empty()) message += " after writing '" + first_line(reader_.pending()) + "'";
       return fail(make_error("engine_failed", message));
     } else if (errno != EAGAIN && errno != EINTR) {
-      return fail(make_error("engine_failed", std::string("cannot read from the engine: ") + std::strerror(errno)));
+      return fail(
+          make_error("engine_failed", std::string("cannot read from the engine: ") + std::strerror(errno)));
     }
   }
 }

@@ -34,7 +34,7 @@ class GtpEngine {
   // Starts argv[0] (an absolute path, or a name searched on PATH) with the arguments that
   // follow. The engine's stderr goes to `stderr_path` (default /dev/null; appended to).
   static Result<std::unique_ptr<GtpEngine>> start(const std::vector<std::string>& argv,
-                                                   const std::string& stderr_path = "/dev/null");
+                                                  const std::string& stderr_path = "/dev/null");
   // Sends "quit", waits briefly for the engine to exit, then kills it.
   ~GtpEngine();
   GtpEngine(const GtpEngine&) = delete;

@@ -30,7 +30,8 @@ Result<std::vector<std::string>> setup_commands(const Game& game) {
   if (!game.new_initial_state()->parse_action(0, "pass").ok()) {
     return make_error("bad_spec", spec + " does not write its moves as GTP vertices");
   }
-  std::vector<std::string> commands = {"boardsize " + std::to_string(game.params().get_int("size")), "clear_board",
+  std::vector<std::string> commands = {"boardsize " + std::to_string(game.params().get_int("size")),
+                                       "clear_board",
                                        "komi " + format_param(game.params().get_double("komi"))};
   if (const int64_t handicap = game.params().get_int("handicap"); handicap > 0) {
     commands.push_back("fixed_handicap " + std::to_string(handicap));
@@ -53,8 +54,8 @@ ThreadPool& gtp_io_pool() {
   return pool;
 }
 
-Result<std::unique_ptr<GtpAgent>> GtpAgent::create(const Game& game, std::string name, std::vector<std::string> argv,
-                                                   gtp::GtpEnginePool& pool) {
+Result<std::unique_ptr<GtpAgent>> GtpAgent::create(const Game& game, std::string name,
+                                                   std::vector<std::string> argv, gtp::GtpEnginePool& pool) {
   Result<std::vector<std::string>> setup = setup_commands(game);
   if (!setup.ok()) return make_error("bad_spec", name + ": " + setup.error().message);
   Result<std::unique_ptr<gtp::GtpEngine>> engine = pool.acquire(argv);
@@ -106,7 +107,8 @@ Result<Decision> GtpAgent::decide(const State& state, Player seat, Budget budget
   std::vector<std::string> moves;
   for (const Step& step : state.history()) {
     if (step.player != 0 && step.player != 1) return make_error("bad_state", name_ + ": a step of no seat");
-    moves.push_back(std::string(color_of(step.player)) + " " + state.action_to_string(step.player, step.action));
+    moves.push_back(std::string(color_of(step.player)) + " " +
+                    state.action_to_string(step.player, step.action));
   }
   // An engine that failed in an earlier decision is replaced by a fresh one.
   if (engine_->failed()) {
@@ -133,7 +135,8 @@ Result<Decision> GtpAgent::decide(const State& state, Player seat, Budget budget
   Result<Action> action = state.parse_action(seat, *answer);
   if (!action.ok()) {
     synced_setup_.clear();
-    return make_error("engine_failed", name_ + ": genmove answered '" + *answer + "': " + action.error().message);
+    return make_error("engine_failed",
+                      name_ + ": genmove answered '" + *answer + "': " + action.error().message);
   }
   synced_moves_.push_back(std::string(color_of(seat)) + " " + state.action_to_string(seat, *action));
   return Decision{{*action}};
@@ -144,13 +147,15 @@ std::vector<AgentRegistration> gtp_agent_registrations() {
   r.push_back(
       {"gtp",
        "any GTP engine, started from a command line, for Go",
-       {{"command", std::string(), "the engine's command line, e.g. \"/usr/games/gnugo --mode gtp\" (required)"}},
+       {{"command", std::string(),
+         "the engine's command line, e.g. \"/usr/games/gnugo --mode gtp\" (required)"}},
        [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
          const std::string& command = params.get_string("command");
          Result<std::vector<std::string>> argv = gtp::split_command_line(command);
          if (!argv.ok()) return make_error("bad_spec", "gtp: " + argv.error().message);
          if (argv->empty()) {
-           return make_error("bad_spec", "gtp: give the engine's command line, e.g. gtp(command=\"gnugo --mode gtp\")");
+           return make_error("bad_spec",
+                             "gtp: give the engine's command line, e.g. gtp(command=\"gnugo --mode gtp\")");
          }
          Result<std::unique_ptr<GtpAgent>> agent =
              GtpAgent::create(game, "gtp(command=" + format_param(command) + ")", std::move(argv).value());
@@ -166,14 +171,21 @@ std::vector<AgentRegistration> gtp_agent_registrations() {
          if (level < 0 || level > 10) return make_error("bad_spec", "gtp:gnugo: level must be 0..10");
          std::optional<std::string> path = gtp::find_executable("gnugo");
          if (!path) {
-           return make_error("engine_failed",
-                             "gtp:gnugo: GNU Go is not installed (looked on PATH and in /usr/games); run scripts/setup");
+           return make_error(
+               "engine_failed",
+               "gtp:gnugo: GNU Go is not installed (looked on PATH and in /usr/games); run scripts/setup");
          }
          // Area scoring without dead-stone removal, as our Go scores: GNU Go must know
          // the rules and capture dead stones before it passes.
-         std::vector<std::string> argv = {*path,   "--mode", "gtp", "--level", std::to_string(level),
-                                          "--chinese-rules", "--capture-all-dead"};
-         const std::string name = level == 10 ? "gtp:gnugo" : "gtp:gnugo(level=" + std::to_string(level) + ")";
+         std::vector<std::string> argv = {*path,
+                                          "--mode",
+                                          "gtp",
+                                          "--level",
+                                          std::to_string(level),
+                                          "--chinese-rules",
+                                          "--capture-all-dead"};
+         const std::string name =
+             level == 10 ? "gtp:gnugo" : "gtp:gnugo(level=" + std::to_string(level) + ")";
          Result<std::unique_ptr<GtpAgent>> agent = GtpAgent::create(game, name, std::move(argv));
          if (!agent.ok()) return agent.error();
          return std::unique_ptr<Agent>(std::move(agent).value());

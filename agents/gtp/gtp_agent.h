@@ -39,7 +39,8 @@ class GtpAgent final : public Agent {
 
   // `name` is the spec shown in records; `argv` the engine's command line. Takes an engine
   // from the pool (or starts one). A game without Go's parameters is a "bad_spec" Error.
-  static Result<std::unique_ptr<GtpAgent>> create(const Game& game, std::string name, std::vector<std::string> argv,
+  static Result<std::unique_ptr<GtpAgent>> create(const Game& game, std::string name,
+                                                  std::vector<std::string> argv,
                                                   gtp::GtpEnginePool& pool = gtp::GtpEnginePool::shared());
   // Gives the engine back to the pool (unless it failed).
   ~GtpAgent() override;

@@ -14,11 +14,23 @@ namespace arena {
 namespace {
 
 const std::vector<std::string>& command_names() {
-  static const std::vector<std::string> names = {
-      "protocol_version", "name",           "version",          "known_command",     "list_commands",
-      "quit",             "boardsize",      "clear_board",      "komi",              "fixed_handicap",
-      "place_free_handicap", "set_free_handicap", "play",       "genmove",           "undo",
-      "final_score",      "showboard"};
+  static const std::vector<std::string> names = {"protocol_version",
+                                                 "name",
+                                                 "version",
+                                                 "known_command",
+                                                 "list_commands",
+                                                 "quit",
+                                                 "boardsize",
+                                                 "clear_board",
+                                                 "komi",
+                                                 "fixed_handicap",
+                                                 "place_free_handicap",
+                                                 "set_free_handicap",
+                                                 "play",
+                                                 "genmove",
+                                                 "undo",
+                                                 "final_score",
+                                                 "showboard"};
   return names;
 }
 
@@ -79,14 +91,16 @@ std::string show_board(const GoState& state) {
 Result<std::unique_ptr<GtpServer>> GtpServer::create(std::string agent_spec, uint64_t seed) {
   std::unique_ptr<GtpServer> server(new GtpServer(std::move(agent_spec), seed));
   if (Status s = server->clear(19); !s.ok()) return s.error();
-  Result<std::unique_ptr<Agent>> agent = make_agent(server->agent_spec_, *server->game_, server->seeds_.split());
+  Result<std::unique_ptr<Agent>> agent =
+      make_agent(server->agent_spec_, *server->game_, server->seeds_.split());
   if (!agent.ok()) return agent.error();
   server->agent_ = std::move(agent).value();
   server->agent_game_ = server->game_->spec();
   return server;
 }
 
-GtpServer::GtpServer(std::string agent_spec, uint64_t seed) : agent_spec_(std::move(agent_spec)), seeds_(seed) {}
+GtpServer::GtpServer(std::string agent_spec, uint64_t seed)
+    : agent_spec_(std::move(agent_spec)), seeds_(seed) {}
 
 void GtpServer::serve(std::istream& in, std::ostream& out) {
   for (std::string line; !quit_ && std::getline(in, line);) {
@@ -99,10 +113,12 @@ std::string GtpServer::handle_line(std::string_view line) {
   std::optional<gtp::Command> command = gtp::parse_command(line);
   if (!command) return "";
   Result<std::string> result = execute(*command);
-  return result.ok() ? gtp::format_success(command->id, *result) : gtp::format_failure(command->id, result.error().message);
+  return result.ok() ? gtp::format_success(command->id, *result)
+                     : gtp::format_failure(command->id, result.error().message);
 }
 
-Status GtpServer::rebuild(int size, double komi, int handicap, std::string setup, const std::vector<Step>& history) {
+Status GtpServer::rebuild(int size, double komi, int handicap, std::string setup,
+                          const std::vector<Step>& history) {
   std::string spec = "go(size=" + std::to_string(size) + ",komi=" + format_param(komi) +
                      ",handicap=" + std::to_string(handicap);
   if (!setup.empty()) spec += ",setup=" + format_param(setup);
@@ -202,7 +218,8 @@ Result<std::string> GtpServer::set_free_handicap(const gtp::Command& command) {
   for (const std::string& text : command.args) {
     Result<Action> a = parse_go_vertex(size_, text);
     if (!a.ok()) return syntax_error();
-    if (*a == size_ * size_ || std::count(stones.begin(), stones.end(), *a)) return gtp_error("bad vertex list");
+    if (*a == size_ * size_ || std::count(stones.begin(), stones.end(), *a))
+      return gtp_error("bad vertex list");
     stones.push_back(*a);
   }
   if (stones.size() >= static_cast<size_t>(size_ * size_)) return gtp_error("bad vertex list");

@@ -21,7 +21,8 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 // one random order per group), so the service packs real, varied observations.
 std::unique_ptr<State> random_position(const Game& game, Rng& rng) {
   std::unique_ptr<State> state = game.new_initial_state();
-  const int steps = static_cast<int>(rng.uniform(static_cast<uint64_t>(std::min(game.max_game_length(), 80)) + 1));
+  const int steps =
+      static_cast<int>(rng.uniform(static_cast<uint64_t>(std::min(game.max_game_length(), 80)) + 1));
   for (int i = 0; i < steps && !state->is_terminal(); ++i) {
     if (state->is_chance_node()) {
       std::vector<double> weights;
@@ -45,7 +46,8 @@ std::unique_ptr<State> random_position(const Game& game, Rng& rng) {
 }
 
 // Plain forward passes of one preallocated input, back to back, synchronised per pass.
-Result<double> raw_positions_per_s(const NetConfig& net_config, const InferenceBenchConfig& config, int batch) {
+Result<double> raw_positions_per_s(const NetConfig& net_config, const InferenceBenchConfig& config,
+                                   int batch) {
   Result<torch::Device> device = pick_device(config.device);
   if (!device.ok()) return device.error();
   const bool half = device->is_cuda() && config.half;
@@ -55,8 +57,8 @@ Result<double> raw_positions_per_s(const NetConfig& net_config, const InferenceB
     net->to(*device, half ? torch::kHalf : torch::kFloat);
     net->eval();
     c10::InferenceMode inference;
-    const torch::Tensor input =
-        torch::rand({batch, head.planes, head.height, head.width}).to(*device, half ? torch::kHalf : torch::kFloat);
+    const torch::Tensor input = torch::rand({batch, head.planes, head.height, head.width})
+                                    .to(*device, half ? torch::kHalf : torch::kFloat);
     const auto pass = [&] {
       NetOutput out = net->forward(0, input);
       if (device->is_cuda()) torch::cuda::synchronize();
@@ -76,14 +78,15 @@ Result<double> raw_positions_per_s(const NetConfig& net_config, const InferenceB
 }
 
 // The service at max_batch = `batch`, fed by enough threads to keep both buffers full.
-Status service_point(const NetConfig& net_config, const InferenceBenchConfig& config, const Game& game, int batch,
-                     InferenceBenchRow& row) {
+Status service_point(const NetConfig& net_config, const InferenceBenchConfig& config, const Game& game,
+                     int batch, InferenceBenchRow& row) {
   ServiceOptions options;
   options.device = config.device;
   options.max_batch = batch;
   options.search_batch = std::min(config.search_batch, batch);
   options.half = config.half;
-  Result<std::shared_ptr<InferenceService>> service = InferenceService::create(net_config, options, config.seed);
+  Result<std::shared_ptr<InferenceService>> service =
+      InferenceService::create(net_config, options, config.seed);
   if (!service.ok()) return service.error();
   const int threads = std::clamp((2 * batch + options.search_batch - 1) / options.search_batch, 1, 1024);
 
@@ -145,7 +148,8 @@ Json InferenceBenchRow::to_json() const {
 Result<std::vector<InferenceBenchRow>> bench_inference(const InferenceBenchConfig& config) {
   if (config.batch_sizes.empty()) return make_error("bad_options", "no batch sizes to measure");
   for (int b : config.batch_sizes) {
-    if (b < 1 || b > 65536) return make_error("bad_options", "batch sizes must be in [1, 65536], got " + std::to_string(b));
+    if (b < 1 || b > 65536)
+      return make_error("bad_options", "batch sizes must be in [1, 65536], got " + std::to_string(b));
   }
   if (!(config.seconds > 0)) return make_error("bad_options", "seconds per point must be positive");
   if (config.search_batch < 1) return make_error("bad_options", "search_batch must be at least 1");

@@ -19,9 +19,9 @@ struct InferenceBenchConfig {
   int channels = 128;
   std::string device = "auto";  // as ServiceOptions::device
   std::vector<int> batch_sizes{1, 8, 64, 256, 1024};
-  double seconds = 2.0;         // timed seconds per point and per side (raw, service)
-  bool half = true;             // CUDA only: fp16
-  int search_batch = 8;         // leaves per evaluate() call of each feeding thread
+  double seconds = 2.0;  // timed seconds per point and per side (raw, service)
+  bool half = true;      // CUDA only: fp16
+  int search_batch = 8;  // leaves per evaluate() call of each feeding thread
   uint64_t seed = 1;
 };
 

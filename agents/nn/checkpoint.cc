@@ -58,9 +58,9 @@ Result<CheckpointMeta> read_meta(torch::serialize::InputArchive& archive, const 
 }  // namespace
 
 Json CheckpointMeta::to_json() const {
-  return Json{{"format", kFormat},     {"net", net.to_json()},         {"run", run},
-              {"step", step},          {"games", games},               {"init_from", init_from},
-              {"frozen_trunk", frozen_trunk}};
+  return Json{
+      {"format", kFormat},      {"net", net.to_json()},        {"run", run}, {"step", step}, {"games", games},
+      {"init_from", init_from}, {"frozen_trunk", frozen_trunk}};
 }
 
 Result<CheckpointMeta> CheckpointMeta::from_json(const Json& json) {
@@ -122,8 +122,9 @@ Status check_against_registry(const CheckpointMeta& meta) {
     GameHead now = game_head(**game);
     now.spec = recorded.spec;  // a spec written differently names the same game
     if (!(now == recorded)) {
-      return make_error("shape_mismatch", "game " + recorded.spec + " has changed shape: the checkpoint has " +
-                                              recorded.key + " (" + describe_shape(recorded) + "), this build has " +
+      return make_error("shape_mismatch", "game " + recorded.spec +
+                                              " has changed shape: the checkpoint has " + recorded.key +
+                                              " (" + describe_shape(recorded) + "), this build has " +
                                               now.key + " (" + describe_shape(now) + ")");
     }
   }
@@ -170,16 +171,19 @@ Status save_checkpoint(const std::string& path, const CheckpointMeta& meta, Shar
   }
 }
 
-Result<CheckpointMeta> load_checkpoint(const std::string& path, SharedNet& net, torch::optim::Optimizer* optimizer) {
-  const torch::Device device = net->parameters().empty() ? torch::Device(torch::kCPU) : net->parameters()[0].device();
+Result<CheckpointMeta> load_checkpoint(const std::string& path, SharedNet& net,
+                                       torch::optim::Optimizer* optimizer) {
+  const torch::Device device =
+      net->parameters().empty() ? torch::Device(torch::kCPU) : net->parameters()[0].device();
   Result<torch::serialize::InputArchive> archive = open_archive(path, device);
   if (!archive.ok()) return archive.error();
   Result<CheckpointMeta> meta = read_meta(*archive, path);
   if (!meta.ok()) return meta.error();
   if (Status s = check_against_registry(*meta); !s.ok()) return s.error();
   if (!(meta->net == net->config())) {
-    return make_error("bad_config", "checkpoint " + path + " holds another network (" + meta->net.to_json().dump() +
-                                        ") than this one (" + net->config().to_json().dump() + ")");
+    return make_error("bad_config", "checkpoint " + path + " holds another network (" +
+                                        meta->net.to_json().dump() + ") than this one (" +
+                                        net->config().to_json().dump() + ")");
   }
   // Read into a scratch copy first, so that a damaged file leaves `net` as it was.
   try {

@@ -39,14 +39,16 @@ void answer_uniform(const EvalRequest& request, Evaluation& out) {
 
 // Priors over `actions` only: a softmax of their logits (illegal actions are masked out).
 // Ids outside the action space get no mass; uniform when none is inside it.
-void softmax_over(std::span<const Action> actions, const float* logits, int num_actions, std::vector<float>& priors) {
+void softmax_over(std::span<const Action> actions, const float* logits, int num_actions,
+                  std::vector<float>& priors) {
   priors.assign(actions.size(), 0.0f);
   float top = -std::numeric_limits<float>::infinity();
   for (Action a : actions) {
     if (a >= 0 && a < num_actions) top = std::max(top, logits[a]);
   }
   if (!std::isfinite(top)) {
-    std::fill(priors.begin(), priors.end(), actions.empty() ? 0.0f : 1.0f / static_cast<float>(actions.size()));
+    std::fill(priors.begin(), priors.end(),
+              actions.empty() ? 0.0f : 1.0f / static_cast<float>(actions.size()));
     return;
   }
   double sum = 0;
@@ -122,7 +124,8 @@ struct InferenceService::Impl {
     int64_t widest = 1;
     for (const GameHead& h : config.games) widest = std::max<int64_t>(widest, h.input_size());
     for (Slot& s : slots) {
-      s.host = torch::zeros({options.max_batch * widest}, torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pinned));
+      s.host = torch::zeros({options.max_batch * widest},
+                            torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pinned));
       s.items.reserve(static_cast<size_t>(options.max_batch));
     }
     queues.resize(config.games.size());
@@ -137,13 +140,15 @@ struct InferenceService::Impl {
     int largest = -1, oldest = -1;
     for (size_t h = 0; h < queues.size(); ++h) {
       if (queues[h].empty()) continue;
-      if (largest < 0 || queues[h].size() > queues[static_cast<size_t>(largest)].size()) largest = static_cast<int>(h);
+      if (largest < 0 || queues[h].size() > queues[static_cast<size_t>(largest)].size())
+        largest = static_cast<int>(h);
       if (oldest < 0 || queues[h].front().submitted < queues[static_cast<size_t>(oldest)].front().submitted) {
         oldest = static_cast<int>(h);
       }
     }
     const double patience_us = std::max(2000.0, 4 * last_forward_us);
-    if (oldest >= 0 && micros(now - queues[static_cast<size_t>(oldest)].front().submitted) > patience_us) return oldest;
+    if (oldest >= 0 && micros(now - queues[static_cast<size_t>(oldest)].front().submitted) > patience_us)
+      return oldest;
     return largest;
   }
 
@@ -227,7 +232,8 @@ struct InferenceService::Impl {
       c10::InferenceMode inference;
       const torch::Tensor input =
           slot.host.narrow(0, 0, n * head.input_size()).view({n, head.planes, head.height, head.width});
-      const torch::Tensor x = input.to(device, half ? torch::kHalf : torch::kFloat, /*non_blocking=*/device.is_cuda());
+      const torch::Tensor x =
+          input.to(device, half ? torch::kHalf : torch::kFloat, /*non_blocking=*/device.is_cuda());
       NetOutput out = net->forward(slot.head, x);
       // Device to host (synchronous: the batch is done when these return).
       logits = out.policy_logits.to(torch::kCPU, torch::kFloat).contiguous();
@@ -235,8 +241,8 @@ struct InferenceService::Impl {
     } catch (const std::exception& e) {
       // A failed pass (device out of memory, a lost device) must not end the thread or
       // strand its callers: they get the answer for a leaf nobody can judge.
-      std::fprintf(stderr, "inference: forward pass of %lld %s leaves failed: %s\n", static_cast<long long>(n),
-                   head.key.c_str(), e.what());
+      std::fprintf(stderr, "inference: forward pass of %lld %s leaves failed: %s\n",
+                   static_cast<long long>(n), head.key.c_str(), e.what());
       count_errors(static_cast<uint64_t>(n));
       for (const Pending& p : slot.items) {
         answer_uniform(*p.request, *p.out);
@@ -330,7 +336,8 @@ struct InferenceService::Impl {
       }
       const Clock::time_point now = Clock::now();
       for (size_t i = 0; i < requests.size(); ++i) {
-        if (heads[i] >= 0) queues[static_cast<size_t>(heads[i])].push_back(Pending{&requests[i], &out[i], &call, now});
+        if (heads[i] >= 0)
+          queues[static_cast<size_t>(heads[i])].push_back(Pending{&requests[i], &out[i], &call, now});
       }
       queued += wanted;
     }
@@ -385,10 +392,12 @@ namespace {
 Status check_options(const NetConfig& config, const ServiceOptions& options) {
   if (config.games.empty()) return make_error("bad_config", "the network knows no game");
   if (options.max_batch < 1 || options.max_batch > (1 << 20)) {
-    return make_error("bad_options", "max_batch must be in [1, 1048576], got " + std::to_string(options.max_batch));
+    return make_error("bad_options",
+                      "max_batch must be in [1, 1048576], got " + std::to_string(options.max_batch));
   }
   if (options.search_batch < 1) {
-    return make_error("bad_options", "search_batch must be at least 1, got " + std::to_string(options.search_batch));
+    return make_error("bad_options",
+                      "search_batch must be at least 1, got " + std::to_string(options.search_batch));
   }
   return ok_status();
 }
@@ -396,7 +405,7 @@ Status check_options(const NetConfig& config, const ServiceOptions& options) {
 // The service's state around `net` (fresh or loaded on the CPU): moved to the device, in
 // eval mode, its threads started.
 Result<std::unique_ptr<InferenceService::Impl>> start_impl(const NetConfig& config, SharedNet net,
-                                                          const ServiceOptions& options) {
+                                                           const ServiceOptions& options) {
   Result<torch::Device> device = pick_device(options.device);
   if (!device.ok()) return device.error();
   auto impl = std::make_unique<InferenceService::Impl>();
@@ -410,7 +419,8 @@ Result<std::unique_ptr<InferenceService::Impl>> start_impl(const NetConfig& conf
     impl->net = std::move(net);
     impl->start();
   } catch (const std::exception& e) {
-    return make_error("device_error", std::string("cannot start the network on ") + device->str() + ": " + e.what());
+    return make_error("device_error",
+                      std::string("cannot start the network on ") + device->str() + ": " + e.what());
   }
   return impl;
 }
@@ -429,7 +439,8 @@ Json ServiceStats::to_json() const {
 }
 
 Result<std::shared_ptr<InferenceService>> InferenceService::create(const NetConfig& config,
-                                                                   const ServiceOptions& options, uint64_t seed) {
+                                                                   const ServiceOptions& options,
+                                                                   uint64_t seed) {
   if (Status s = check_options(config, options); !s.ok()) return s.error();
   SharedNet net{nullptr};
   try {

@@ -33,7 +33,7 @@ struct ServiceOptions {
   int max_batch = 256;          // positions per forward pass (per group)
   // Leaves a search should gather per evaluate() call (Evaluator::preferred_batch_size()).
   int search_batch = 8;
-  bool half = true;             // CUDA only: run the forward pass in fp16
+  bool half = true;  // CUDA only: run the forward pass in fp16
   // Test hook: called by the packer thread with each batch's head and its leaves' states,
   // before the batch runs. Must not call back into the service.
   std::function<void(int head, std::span<const State* const> states)> on_batch = nullptr;
@@ -45,8 +45,8 @@ struct ServiceStats {
   uint64_t batches = 0;
   std::vector<uint64_t> batch_histogram;
   double mean_batch = 0;
-  double mean_queue_wait_us = 0;  // from a leaf's submission to the start of its forward pass
-  double mean_forward_us = 0;     // per batch: host to device, forward, device to host
+  double mean_queue_wait_us = 0;    // from a leaf's submission to the start of its forward pass
+  double mean_forward_us = 0;       // per batch: host to device, forward, device to host
   double positions_per_second = 0;  // positions / seconds since start
   // Leaves answered with uniform priors and zero values instead (a game the network does
   // not know, or a request after shutdown()).
@@ -57,8 +57,8 @@ struct ServiceStats {
 class InferenceService final : public Evaluator {
  public:
   // A network with fresh weights (seeded).
-  static Result<std::shared_ptr<InferenceService>> create(const NetConfig& config, const ServiceOptions& options,
-                                                          uint64_t seed);
+  static Result<std::shared_ptr<InferenceService>> create(const NetConfig& config,
+                                                          const ServiceOptions& options, uint64_t seed);
   // A network from a checkpoint file (see checkpoint.h).
   static Result<std::shared_ptr<InferenceService>> load(const std::string& checkpoint_path,
                                                         const ServiceOptions& options);

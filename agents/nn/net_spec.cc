@@ -19,7 +19,8 @@ Error bad_config(const std::string& message) { return make_error("bad_config", m
 // A positive integer field of `json`, or an Error naming it.
 Result<int> positive_int(const Json& json, const char* field, const std::string& where) {
   const auto it = json.find(field);
-  if (it == json.end() || !it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > (1 << 30)) {
+  if (it == json.end() || !it->is_number_integer() || it->get<int64_t>() < 1 ||
+      it->get<int64_t>() > (1 << 30)) {
     return bad_config(where + ": \"" + field + "\" must be a positive integer");
   }
   return static_cast<int>(it->get<int64_t>());
@@ -123,7 +124,8 @@ Result<NetConfig> NetConfig::from_json(const Json& json) {
   for (size_t i = 0; i < games->size(); ++i) {
     Result<GameHead> head = head_from_json((*games)[i], i);
     if (!head.ok()) return head.error();
-    if (config.index_of_key(head->key) >= 0) return bad_config("net: head \"" + head->key + "\" appears twice");
+    if (config.index_of_key(head->key) >= 0)
+      return bad_config("net: head \"" + head->key + "\" appears twice");
     config.games.push_back(std::move(*head));
   }
   return config;
@@ -131,8 +133,8 @@ Result<NetConfig> NetConfig::from_json(const Json& json) {
 
 Result<NetConfig> net_config_for(const std::vector<std::string>& specs, int blocks, int channels) {
   if (blocks < 0 || channels < 1) {
-    return bad_config("a network needs blocks >= 0 and channels >= 1 (got " + std::to_string(blocks) + " and " +
-                      std::to_string(channels) + ")");
+    return bad_config("a network needs blocks >= 0 and channels >= 1 (got " + std::to_string(blocks) +
+                      " and " + std::to_string(channels) + ")");
   }
   if (specs.empty()) return make_error("bad_spec", "a network needs at least one game");
   NetConfig config;

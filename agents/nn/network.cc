@@ -70,7 +70,8 @@ SharedNetImpl::SharedNetImpl(NetConfig config) : config_(std::move(config)) {
   for (int i = 0; i < config_.blocks; ++i) blocks->push_back(ResidualBlock(config_.channels));
   for (size_t i = 0; i < config_.games.size(); ++i) {
     // Named by index: a head's key holds characters that module names may not ('.').
-    games.push_back(register_module("game" + std::to_string(i), GameLayers(config_.games[i], config_.channels)));
+    games.push_back(
+        register_module("game" + std::to_string(i), GameLayers(config_.games[i], config_.channels)));
   }
 }
 
@@ -113,9 +114,10 @@ Result<torch::Device> pick_device(const std::string& name) {
   if (name == "auto") return cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
   if (name == "cuda" || name.starts_with("cuda:")) {
     if (!cuda) {
-      return make_error("no_cuda", "device \"" + name +
-                                       "\": this LibTorch has no CUDA device (a CPU build, or no GPU visible); "
-                                       "use \"cpu\" or \"auto\"");
+      return make_error("no_cuda",
+                        "device \"" + name +
+                            "\": this LibTorch has no CUDA device (a CPU build, or no GPU visible); "
+                            "use \"cpu\" or \"auto\"");
     }
     int index = 0;
     if (name != "cuda") {
@@ -131,7 +133,8 @@ Result<torch::Device> pick_device(const std::string& name) {
     }
     return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
   }
-  return make_error("bad_device", "unknown device \"" + name + "\": expected auto, cpu, cuda or cuda:<index>");
+  return make_error("bad_device",
+                    "unknown device \"" + name + "\": expected auto, cpu, cuda or cuda:<index>");
 }
 
 Status copy_weights(const SharedNet& from, SharedNet& to) {

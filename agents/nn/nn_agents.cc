@@ -164,31 +164,37 @@ std::string service_metrics() {
     return std::string(buffer);
   };
   family("arena_nn_positions_total", "Positions evaluated by the network.", "counter");
-  for (const auto& [c, s] : live) out += "arena_nn_positions_total{" + label(c) + "} " + std::to_string(s.positions) + "\n";
+  for (const auto& [c, s] : live)
+    out += "arena_nn_positions_total{" + label(c) + "} " + std::to_string(s.positions) + "\n";
   family("arena_nn_batches_total", "Forward passes.", "counter");
-  for (const auto& [c, s] : live) out += "arena_nn_batches_total{" + label(c) + "} " + std::to_string(s.batches) + "\n";
+  for (const auto& [c, s] : live)
+    out += "arena_nn_batches_total{" + label(c) + "} " + std::to_string(s.batches) + "\n";
   family("arena_nn_batch_size", "Forward passes by batch size (buckets: powers of two).", "histogram");
   for (const auto& [c, s] : live) {
     uint64_t cumulative = 0;
     for (size_t b = 0; b < s.batch_histogram.size(); ++b) {
       cumulative += s.batch_histogram[b];
-      out += "arena_nn_batch_size_bucket{" + label(c) + ",le=\"" + std::to_string((uint64_t{2} << b) - 1) + "\"} " +
-             std::to_string(cumulative) + "\n";
+      out += "arena_nn_batch_size_bucket{" + label(c) + ",le=\"" + std::to_string((uint64_t{2} << b) - 1) +
+             "\"} " + std::to_string(cumulative) + "\n";
     }
     out += "arena_nn_batch_size_bucket{" + label(c) + ",le=\"+Inf\"} " + std::to_string(s.batches) + "\n";
     out += "arena_nn_batch_size_sum{" + label(c) + "} " + std::to_string(s.positions) + "\n";
     out += "arena_nn_batch_size_count{" + label(c) + "} " + std::to_string(s.batches) + "\n";
   }
   family("arena_nn_queue_wait_microseconds", "Mean wait of a position before its forward pass.", "gauge");
-  for (const auto& [c, s] : live) out += "arena_nn_queue_wait_microseconds{" + label(c) + "} " + number(s.mean_queue_wait_us) + "\n";
+  for (const auto& [c, s] : live)
+    out += "arena_nn_queue_wait_microseconds{" + label(c) + "} " + number(s.mean_queue_wait_us) + "\n";
   family("arena_nn_forward_microseconds", "Mean time of a forward pass with its copies.", "gauge");
-  for (const auto& [c, s] : live) out += "arena_nn_forward_microseconds{" + label(c) + "} " + number(s.mean_forward_us) + "\n";
+  for (const auto& [c, s] : live)
+    out += "arena_nn_forward_microseconds{" + label(c) + "} " + number(s.mean_forward_us) + "\n";
   family("arena_nn_positions_per_second", "Positions per second since the service started.", "gauge");
-  for (const auto& [c, s] : live) out += "arena_nn_positions_per_second{" + label(c) + "} " + number(s.positions_per_second) + "\n";
+  for (const auto& [c, s] : live)
+    out += "arena_nn_positions_per_second{" + label(c) + "} " + number(s.positions_per_second) + "\n";
   return out;
 }
 
-std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name, MctsConfig config) {
+std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name,
+                                     MctsConfig config) {
   return std::make_unique<MctsAgent>(std::move(name), config, std::move(service));
 }
 
@@ -199,7 +205,8 @@ std::unique_ptr<Agent> make_nn_policy_agent(std::shared_ptr<InferenceService> se
 void register_nn_agents() {
   static std::once_flag once;
   std::call_once(once, [] {
-    const ParamSpec checkpoint{"checkpoint", std::string(), "the checkpoint file (runs/<run>/checkpoints/step-N.pt)"};
+    const ParamSpec checkpoint{"checkpoint", std::string(),
+                               "the checkpoint file (runs/<run>/checkpoints/step-N.pt)"};
     const ParamSpec device{"device", std::string("auto"), "auto (CUDA when available), cpu or cuda"};
     add_agent_registration(
         {"nn",
@@ -220,7 +227,8 @@ void register_nn_agents() {
            std::string name = loaded->meta.player_name();
            std::string extra;
            if (config.simulations != 100) extra += "simulations=" + std::to_string(config.simulations);
-           if (config.c_puct != 1.4) extra += (extra.empty() ? "" : ",") + std::string("c=") + format_double(config.c_puct);
+           if (config.c_puct != 1.4)
+             extra += (extra.empty() ? "" : ",") + std::string("c=") + format_double(config.c_puct);
            if (!extra.empty()) name += "(" + extra + ")";
            return make_nn_agent(loaded->service, std::move(name), config);
          }});

@@ -49,7 +49,8 @@ void RolloutEvaluator::evaluate(std::span<const EvalRequest> requests, std::span
   for (size_t i = 0; i < requests.size(); ++i) {
     const EvalRequest& req = requests[i];
     Evaluation& e = out[i];
-    e.priors.assign(req.actions.size(), req.actions.empty() ? 0.0f : 1.0f / static_cast<float>(req.actions.size()));
+    e.priors.assign(req.actions.size(),
+                    req.actions.empty() ? 0.0f : 1.0f / static_cast<float>(req.actions.size()));
     const Game& game = req.state->game();
     std::vector<double> sum(game.num_players(), 0.0);
     for (int k = 0; k < rollouts_; ++k) {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <functional>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <numbers>
 
@@ -97,7 +97,8 @@ int32_t Mcts::select_child(int32_t node, const State& d) {
   const int parent_visits = n.visits + n.virtual_loss;
   const double sqrt_n = std::sqrt(static_cast<double>(std::max(parent_visits, 1)));
   // Unvisited children start at the parent's value for the mover.
-  const double fpu = n.visits > 0 ? value_sums_[static_cast<size_t>(node) * num_players_ + mover] / n.visits : 0.0;
+  const double fpu =
+      n.visits > 0 ? value_sums_[static_cast<size_t>(node) * num_players_ + mover] / n.visits : 0.0;
   int32_t best = -1;
   double best_score = -std::numeric_limits<double>::infinity();
   for (int32_t c = n.first_child; c < n.first_child + n.num_children; ++c) {
@@ -129,7 +130,8 @@ bool Mcts::select_orders(int32_t node, const State& d, Sim& sim, std::vector<std
     while (j < end && entries_[j].seat == entries_[i].seat && entries_[j].group == entries_[i].group) ++j;
     const Player seat = entries_[i].seat;
     const double prior = 1.0 / (j - i);
-    const double fpu = n.visits > 0 ? value_sums_[static_cast<size_t>(node) * num_players_ + seat] / n.visits : 0.0;
+    const double fpu =
+        n.visits > 0 ? value_sums_[static_cast<size_t>(node) * num_players_ + seat] / n.visits : 0.0;
     int32_t best = i;
     double best_score = -std::numeric_limits<double>::infinity();
     for (int32_t k = i; k < j; ++k) {
@@ -285,7 +287,8 @@ void Mcts::revert(Sim& sim) {
 }
 
 int32_t Mcts::find_reuse_root(const State& state, Player seat) const {
-  if (!config_.reuse_tree || nodes_.empty() || seat != seat_ || game_.get() != state.game_ptr().get()) return -1;
+  if (!config_.reuse_tree || nodes_.empty() || seat != seat_ || game_.get() != state.game_ptr().get())
+    return -1;
   if (state.ply() < root_ply_) return -1;
   if (perfect_information_) {
     const std::vector<Step>& h = state.history();
@@ -358,11 +361,13 @@ void Mcts::compact(int32_t new_root) {
     const Node& o = nodes_[old];
     if (o.sim_count > 0) {
       nodes[now].sim_first = static_cast<int32_t>(entries.size());
-      entries.insert(entries.end(), entries_.begin() + o.sim_first, entries_.begin() + o.sim_first + o.sim_count);
+      entries.insert(entries.end(), entries_.begin() + o.sim_first,
+                     entries_.begin() + o.sim_first + o.sim_count);
     }
     if (o.kind == Kind::kDecision) {
       nodes[now].first_child = static_cast<int32_t>(nodes.size());
-      for (int32_t c = o.first_child; c < o.first_child + o.num_children; ++c) queue.emplace_back(c, copy_node(c));
+      for (int32_t c = o.first_child; c < o.first_child + o.num_children; ++c)
+        queue.emplace_back(c, copy_node(c));
     } else if (o.first_child >= 0) {
       int32_t prev = -1;
       for (int32_t c = o.first_child; c >= 0; c = nodes_[c].next_sibling) {
@@ -420,7 +425,8 @@ Result<SearchResult> Mcts::search(const State& state, Player seat, Budget budget
   std::chrono::milliseconds limit = config_.time;
   if (budget.time.count() > 0 && (limit.count() == 0 || budget.time < limit)) limit = budget.time;
   const Clock::time_point deadline = start + limit;
-  const int batch = std::max(1, config_.batch_size > 0 ? config_.batch_size : evaluator_->preferred_batch_size());
+  const int batch =
+      std::max(1, config_.batch_size > 0 ? config_.batch_size : evaluator_->preferred_batch_size());
   if (sims_.size() < static_cast<size_t>(batch)) sims_.resize(batch);
 
   int done = 0;
@@ -468,7 +474,8 @@ SearchResult Mcts::result(const State& state, Player seat) {
   SearchResult r;
   const Node& root = nodes_[0];
   r.root_value.resize(num_players_, 0.0f);
-  for (int p = 0; p < num_players_; ++p) r.root_value[p] = root.visits > 0 ? values(0)[p] / root.visits : 0.0f;
+  for (int p = 0; p < num_players_; ++p)
+    r.root_value[p] = root.visits > 0 ? values(0)[p] / root.visits : 0.0f;
   // Picks among candidates [first, last) by visits (ties: the first) or by temperature.
   auto pick = [&](const std::vector<int>& counts) -> size_t {
     if (config_.temperature > 0) {
@@ -516,7 +523,8 @@ SearchResult Mcts::result(const State& state, Player seat) {
   return r;
 }
 
-MctsAgent::MctsAgent(std::string name, MctsConfig config, std::shared_ptr<Evaluator> evaluator, ThreadPool& pool)
+MctsAgent::MctsAgent(std::string name, MctsConfig config, std::shared_ptr<Evaluator> evaluator,
+                     ThreadPool& pool)
     : Agent(pool), name_(std::move(name)), mcts_(config, std::move(evaluator)) {}
 
 std::unique_ptr<MctsAgent> MctsAgent::rollout(MctsConfig config, ThreadPool& pool) {

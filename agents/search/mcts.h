@@ -37,16 +37,16 @@
 namespace arena {
 
 struct MctsConfig {
-  int simulations = 400;                 // new simulations per search (an upper bound)
-  std::chrono::milliseconds time{0};     // 0: no limit of its own (the Budget may set one)
+  int simulations = 400;              // new simulations per search (an upper bound)
+  std::chrono::milliseconds time{0};  // 0: no limit of its own (the Budget may set one)
   double c_puct = 1.4;
-  int rollouts = 1;                      // playouts per leaf, for the rollout evaluator
+  int rollouts = 1;  // playouts per leaf, for the rollout evaluator
   uint64_t seed = 0;
-  int batch_size = 0;                    // leaves per evaluate(); 0: the evaluator's preference
+  int batch_size = 0;  // leaves per evaluate(); 0: the evaluator's preference
   bool reuse_tree = true;
   // Self-play options, off by default: Dirichlet noise on the root priors, and the move
   // drawn with probability proportional to visits^(1/temperature) instead of the most visited.
-  double dirichlet_alpha = 0;            // 0: no noise
+  double dirichlet_alpha = 0;  // 0: no noise
   double dirichlet_epsilon = 0.25;
   double temperature = 0;
 };
@@ -80,20 +80,20 @@ class Mcts {
  private:
   enum class Kind : uint8_t { kLeaf, kDecision, kChance, kSimultaneous, kTerminal };
   struct Node {
-    uint64_t key = 0;           // keyed children: the step's key
-    uint64_t info = 0;          // imperfect information: hash of the searcher's information key
-    int32_t first_child = -1;   // decision: first of a range; otherwise head of a sibling list
+    uint64_t key = 0;          // keyed children: the step's key
+    uint64_t info = 0;         // imperfect information: hash of the searcher's information key
+    int32_t first_child = -1;  // decision: first of a range; otherwise head of a sibling list
     int32_t num_children = 0;
     int32_t next_sibling = -1;  // within a sibling list
     int32_t visits = 0;
     int32_t virtual_loss = 0;
-    int32_t sim_first = -1;     // simultaneous: entries [sim_first, sim_first + sim_count)
+    int32_t sim_first = -1;  // simultaneous: entries [sim_first, sim_first + sim_count)
     int32_t sim_count = 0;
     Action action = kInvalidAction;  // children of a decision node: the action leading here
     float prior = 0;
     Player mover = kTerminalPlayer;  // decision nodes: the seat to move
     Kind kind = Kind::kLeaf;
-    bool pending = false;            // selected for evaluation, not yet back
+    bool pending = false;  // selected for evaluation, not yet back
   };
   // A seat's statistics for one action of one order group at a simultaneous node.
   struct SimEntry {

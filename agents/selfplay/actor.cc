@@ -34,7 +34,8 @@ Status validate(const SelfPlayConfig& config) {
   if (config.threads < 1) return bad("threads must be positive");
   if (config.temperature_moves < 0) return bad("temperature_moves must not be negative");
   if (!(config.dirichlet_alpha >= 0)) return bad("dirichlet_alpha must not be negative");
-  if (!(config.dirichlet_epsilon >= 0 && config.dirichlet_epsilon <= 1)) return bad("dirichlet_epsilon must be in [0, 1]");
+  if (!(config.dirichlet_epsilon >= 0 && config.dirichlet_epsilon <= 1))
+    return bad("dirichlet_epsilon must be in [0, 1]");
   return ok_status();
 }
 
@@ -68,7 +69,8 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
       return make_error("cancelled", "self-play: game cancelled");
     }
     if (state->ply() >= game.max_game_length()) {
-      return bad_game(game, "not over after max_game_length() = " + std::to_string(game.max_game_length()) + " steps");
+      return bad_game(
+          game, "not over after max_game_length() = " + std::to_string(game.max_game_length()) + " steps");
     }
     if (state->is_chance_node()) {
       const std::vector<std::pair<Action, double>> outcomes = state->chance_outcomes();
@@ -140,7 +142,8 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
 
 // --- SelfPlayActors ------------------------------------------------------------------------
 
-Result<std::unique_ptr<SelfPlayActors>> SelfPlayActors::create(SelfPlayConfig config, EvaluatorFactory factory) {
+Result<std::unique_ptr<SelfPlayActors>> SelfPlayActors::create(SelfPlayConfig config,
+                                                               EvaluatorFactory factory) {
   if (const Status s = validate(config); !s.ok()) return s.error();
   if (!factory) return make_error("bad_config", "self-play: no evaluator factory");
   std::vector<std::shared_ptr<const Game>> games;
@@ -149,7 +152,8 @@ Result<std::unique_ptr<SelfPlayActors>> SelfPlayActors::create(SelfPlayConfig co
     if (!g.ok()) return g.error();
     games.push_back(std::move(*g));
   }
-  return std::unique_ptr<SelfPlayActors>(new SelfPlayActors(std::move(config), std::move(factory), std::move(games)));
+  return std::unique_ptr<SelfPlayActors>(
+      new SelfPlayActors(std::move(config), std::move(factory), std::move(games)));
 }
 
 SelfPlayActors::SelfPlayActors(SelfPlayConfig config, EvaluatorFactory factory,

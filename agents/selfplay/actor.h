@@ -45,8 +45,8 @@ struct SelfPlayConfig {
   // The first temperature_moves seat decisions of a game (all seats counted together) are
   // drawn with probability proportional to visits; later ones take the most visited.
   int temperature_moves = 30;
-  int threads = 1;                  // games played concurrently by SelfPlayActors
-  uint64_t seed = 0;                // game i of SelfPlayActors is played with seed + i
+  int threads = 1;    // games played concurrently by SelfPlayActors
+  uint64_t seed = 0;  // game i of SelfPlayActors is played with seed + i
 };
 
 // Checks a config: at least one game, weights non-negative with a positive sum, positive
@@ -86,9 +86,9 @@ struct GameCounts {
 struct ActorStats {
   uint64_t games = 0;
   uint64_t positions = 0;
-  uint64_t errors = 0;                       // games that ended in an Error (cancelled ones excluded)
+  uint64_t errors = 0;                         // games that ended in an Error (cancelled ones excluded)
   std::map<std::string, GameCounts> per_game;  // by canonical spec
-  std::string last_error;                    // "code: message" of the last error, if any
+  std::string last_error;                      // "code: message" of the last error, if any
 };
 
 // Runs self-play games on `config.threads` threads of its own. Game i (counted from 0 over
@@ -134,7 +134,8 @@ class SelfPlayActors {
   const Game& game_for_index(uint64_t index) const;
 
  private:
-  SelfPlayActors(SelfPlayConfig config, EvaluatorFactory factory, std::vector<std::shared_ptr<const Game>> games);
+  SelfPlayActors(SelfPlayConfig config, EvaluatorFactory factory,
+                 std::vector<std::shared_ptr<const Game>> games);
   // Plays game `index` on thread `thread`, updating the counters.
   Result<Trajectory> play_index(uint64_t index, int thread, const std::atomic<bool>* cancel);
   void record_error(const Error& error);
@@ -146,7 +147,7 @@ class SelfPlayActors {
   std::atomic<uint64_t> next_index_{0};
 
   enum class Mode { kIdle, kRunning, kStopping, kBatch };
-  mutable std::mutex mutex_;  // guards what follows
+  mutable std::mutex mutex_;      // guards what follows
   std::condition_variable idle_;  // signalled when mode_ returns to kIdle
   Mode mode_ = Mode::kIdle;
   std::vector<std::thread> threads_;

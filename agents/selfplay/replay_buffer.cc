@@ -59,7 +59,8 @@ void ReplayBuffer::draw_locked(const std::string& name, const Group& group, int 
 }
 
 Result<std::vector<Sample>> ReplayBuffer::sample(const std::string& group, int n, Rng& rng) const {
-  if (n < 0) return make_error("bad_argument", "replay buffer: cannot sample " + std::to_string(n) + " positions");
+  if (n < 0)
+    return make_error("bad_argument", "replay buffer: cannot sample " + std::to_string(n) + " positions");
   std::shared_lock lock(mutex_);
   const auto it = groups_.find(group);
   if (it == groups_.end() || it->second.positions.empty()) {
@@ -72,13 +73,15 @@ Result<std::vector<Sample>> ReplayBuffer::sample(const std::string& group, int n
 }
 
 Result<std::map<std::string, int>> ReplayBuffer::split_locked(const std::map<std::string, double>& weights,
-                                                             int n) const {
-  if (n < 0) return make_error("bad_argument", "replay buffer: cannot sample " + std::to_string(n) + " positions");
+                                                              int n) const {
+  if (n < 0)
+    return make_error("bad_argument", "replay buffer: cannot sample " + std::to_string(n) + " positions");
   double total = 0;
   std::vector<std::pair<std::string, double>> live;
   for (const auto& [name, w] : weights) {
     if (!(w >= 0) || std::isinf(w)) {
-      return make_error("bad_argument", "replay buffer: the weight of '" + name + "' must be finite and not negative");
+      return make_error("bad_argument",
+                        "replay buffer: the weight of '" + name + "' must be finite and not negative");
     }
     const auto it = groups_.find(name);
     if (w == 0 || it == groups_.end() || it->second.positions.empty()) continue;
@@ -103,7 +106,8 @@ Result<std::map<std::string, int>> ReplayBuffer::split_locked(const std::map<std
   return out;
 }
 
-Result<std::map<std::string, int>> ReplayBuffer::split(const std::map<std::string, double>& weights, int n) const {
+Result<std::map<std::string, int>> ReplayBuffer::split(const std::map<std::string, double>& weights,
+                                                       int n) const {
   std::shared_lock lock(mutex_);
   return split_locked(weights, n);
 }

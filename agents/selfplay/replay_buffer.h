@@ -33,7 +33,7 @@ struct Sample {
 
 // Groups, capacities and the grouping key.
 struct ReplayBufferOptions {
-  size_t capacity_per_group = 100000;  // positions a group keeps; the oldest go first
+  size_t capacity_per_group = 100000;      // positions a group keeps; the oldest go first
   std::map<std::string, size_t> capacity;  // per-group overrides of capacity_per_group
   // The group of a trajectory; empty: its game spec (Trajectory::game).
   std::function<std::string(const Trajectory&)> group_key;
@@ -63,7 +63,8 @@ class ReplayBuffer {
   // share drawn as sample() does. Returned group by group, in the order of the group names.
   // Errors: "bad_argument" (n < 0, a negative weight), "empty" (no positive-weight group
   // holds positions).
-  Result<std::vector<Sample>> sample_mixed(const std::map<std::string, double>& weights, int n, Rng& rng) const;
+  Result<std::vector<Sample>> sample_mixed(const std::map<std::string, double>& weights, int n,
+                                           Rng& rng) const;
 
   // How sample_mixed() would split n over the current groups (tests, logs).
   Result<std::map<std::string, int>> split(const std::map<std::string, double>& weights, int n) const;
@@ -80,7 +81,8 @@ class ReplayBuffer {
   };
   size_t capacity_of(const std::string& group) const;
   Result<std::map<std::string, int>> split_locked(const std::map<std::string, double>& weights, int n) const;
-  void draw_locked(const std::string& name, const Group& group, int n, Rng& rng, std::vector<Sample>& out) const;
+  void draw_locked(const std::string& name, const Group& group, int n, Rng& rng,
+                   std::vector<Sample>& out) const;
 
   const ReplayBufferOptions options_;
   mutable std::shared_mutex mutex_;  // guards groups_

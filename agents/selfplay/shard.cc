@@ -18,8 +18,10 @@ namespace fs = std::filesystem;
 
 // Record tags: four ASCII bytes, read as a little-endian u32.
 constexpr uint32_t tag_of(const char (&s)[5]) {
-  return static_cast<uint32_t>(static_cast<uint8_t>(s[0])) | static_cast<uint32_t>(static_cast<uint8_t>(s[1])) << 8 |
-         static_cast<uint32_t>(static_cast<uint8_t>(s[2])) << 16 | static_cast<uint32_t>(static_cast<uint8_t>(s[3])) << 24;
+  return static_cast<uint32_t>(static_cast<uint8_t>(s[0])) |
+         static_cast<uint32_t>(static_cast<uint8_t>(s[1])) << 8 |
+         static_cast<uint32_t>(static_cast<uint8_t>(s[2])) << 16 |
+         static_cast<uint32_t>(static_cast<uint8_t>(s[3])) << 24;
 }
 constexpr uint32_t kTrajectoryTag = tag_of("TRAJ");
 constexpr uint32_t kEndTag = tag_of("ENDS");
@@ -65,7 +67,8 @@ bool put_actions(std::string& out, const std::vector<Action>& v) {
 // allocated for it.
 class Reader {
  public:
-  explicit Reader(std::string_view bytes) : p_(reinterpret_cast<const unsigned char*>(bytes.data())), left_(bytes.size()) {}
+  explicit Reader(std::string_view bytes)
+      : p_(reinterpret_cast<const unsigned char*>(bytes.data())), left_(bytes.size()) {}
   size_t left() const { return left_; }
   bool u32(uint32_t& v) {
     if (left_ < 4) return false;
@@ -86,7 +89,9 @@ class Reader {
     return true;
   }
   // A count of items of `item_bytes` each that must all fit in what is left.
-  bool count(uint32_t& n, size_t item_bytes) { return u32(n) && static_cast<uint64_t>(n) * item_bytes <= left_; }
+  bool count(uint32_t& n, size_t item_bytes) {
+    return u32(n) && static_cast<uint64_t>(n) * item_bytes <= left_;
+  }
   bool floats(std::vector<float>& v, uint32_t n) {
     if (static_cast<uint64_t>(n) * 4 > left_) return false;
     v.resize(n);
@@ -174,7 +179,8 @@ Status read_exact(gzFile file, size_t n, std::string& out, const char* what) {
     if (errnum == Z_DATA_ERROR || errnum == Z_STREAM_ERROR || errnum == Z_MEM_ERROR) {
       return corrupt(std::string("damaged compressed data in ") + what + " (" + message + ")");
     }
-    if (errnum == Z_ERRNO) return make_error("io_error", std::string("shard: read error: ") + std::strerror(errno));
+    if (errnum == Z_ERRNO)
+      return make_error("io_error", std::string("shard: read error: ") + std::strerror(errno));
     return make_error("truncated", std::string("shard: the file ends inside ") + what);
   }
   return ok_status();
@@ -218,7 +224,8 @@ Result<std::string> encode_trajectory(const Trajectory& t) {
   }
   ok = ok && put_floats(out, t.returns) && put_floats(out, t.scaled_returns);
   if (!ok) return bad("a count does not fit 32 bits");
-  if (out.size() > kMaxRecordBytes) return bad("the trajectory takes more than " + std::to_string(kMaxRecordBytes) + " bytes");
+  if (out.size() > kMaxRecordBytes)
+    return bad("the trajectory takes more than " + std::to_string(kMaxRecordBytes) + " bytes");
   return out;
 }
 
@@ -245,7 +252,8 @@ Result<Trajectory> decode_trajectory(std::string_view bytes) {
   for (TrajectoryStep& s : t.steps) {
     uint32_t legal = 0;
     if (!r.i32(s.player) || !r.floats(s.observation)) return corrupt("bad observation");
-    if (!r.count(legal, 8) || !r.actions(s.legal, legal) || !r.floats(s.policy, legal)) return corrupt("bad legal actions or policy");
+    if (!r.count(legal, 8) || !r.actions(s.legal, legal) || !r.floats(s.policy, legal))
+      return corrupt("bad legal actions or policy");
     if (!r.i32(s.action) || !r.floats(s.rewards)) return corrupt("bad action or rewards");
   }
   if (!r.floats(t.returns) || !r.floats(t.scaled_returns)) return corrupt("bad returns");
@@ -259,7 +267,8 @@ Result<std::vector<Trajectory>> read_shard(const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return make_error("not_found", "shard: no such file: " + path);
   gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return make_error("io_error", "shard: cannot open " + path + ": " + std::strerror(errno));
+  if (file == nullptr)
+    return make_error("io_error", "shard: cannot open " + path + ": " + std::strerror(errno));
   // Closes the file on every path out.
   std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(file, gzclose);
   gzbuffer(file, 1 << 17);
@@ -272,7 +281,8 @@ Result<std::vector<Trajectory>> read_shard(const std::string& path) {
   std::string buf;
   if (Status s = read_exact(file, kHeaderBytes, buf, "the header"); !s.ok()) {
     // Short: the start of a shard cut off, or some other small file.
-    if (s.error().code == "truncated" && std::memcmp(buf.data(), kShardMagic, std::min(buf.size(), sizeof kShardMagic)) != 0) {
+    if (s.error().code == "truncated" &&
+        std::memcmp(buf.data(), kShardMagic, std::min(buf.size(), sizeof kShardMagic)) != 0) {
       return make_error("bad_magic", "shard: not an arena trajectory shard: " + path);
     }
     return fail(s);
@@ -299,8 +309,8 @@ Result<std::vector<Trajectory>> read_shard(const std::string& path) {
       p = reinterpret_cast<const unsigned char*>(buf.data());
       const uint64_t count = static_cast<uint64_t>(get_u32_at(p + 4)) << 32 | get_u32_at(p);
       if (count != out.size()) {
-        return fail(corrupt("the end record counts " + std::to_string(count) + " trajectories, the file holds " +
-                            std::to_string(out.size())));
+        return fail(corrupt("the end record counts " + std::to_string(count) +
+                            " trajectories, the file holds " + std::to_string(out.size())));
       }
       // Nothing may follow, and the gzip trailer (length and CRC) must be there and agree.
       unsigned char extra;
@@ -308,12 +318,14 @@ Result<std::vector<Trajectory>> read_shard(const std::string& path) {
       int errnum = Z_OK;
       const char* message = gzerror(file, &errnum);
       if (r > 0) return fail(corrupt("data after the end record"));
-      if (errnum == Z_BUF_ERROR) return make_error("truncated", "shard: the compressed stream ends early: " + path);
+      if (errnum == Z_BUF_ERROR)
+        return make_error("truncated", "shard: the compressed stream ends early: " + path);
       if (errnum != Z_OK) return fail(corrupt(std::string("damaged compressed data (") + message + ")"));
       return out;
     }
     if (tag != kTrajectoryTag) return fail(corrupt("unknown record tag " + std::to_string(tag)));
-    if (length > kMaxRecordBytes) return fail(corrupt("record length " + std::to_string(length) + " over the limit"));
+    if (length > kMaxRecordBytes)
+      return fail(corrupt("record length " + std::to_string(length) + " over the limit"));
     buf.clear();
     if (Status s = read_exact(file, length, buf, "a trajectory record"); !s.ok()) return fail(s);
     Result<Trajectory> t = decode_trajectory(buf);
@@ -372,7 +384,8 @@ Status ShardWriter::open_shard() {
   temp_path_ = (fs::path(options_.dir) / ("." + name + ".tmp")).string();
   const std::string mode = "wb" + std::to_string(options_.compression_level);
   gzFile file = gzopen(temp_path_.c_str(), mode.c_str());
-  if (file == nullptr) return make_error("io_error", "shard: cannot create " + temp_path_ + ": " + std::strerror(errno));
+  if (file == nullptr)
+    return make_error("io_error", "shard: cannot create " + temp_path_ + ": " + std::strerror(errno));
   gzbuffer(file, 1 << 17);
   std::string header(kShardMagic, sizeof kShardMagic);
   put_u32(header, kShardVersion);
@@ -397,7 +410,8 @@ Status ShardWriter::finish_shard() {
   put_u32(footer, kEndTag);
   put_u32(footer, 8);
   put_u64(footer, shard_trajectories_);
-  const bool wrote = gzwrite(file, footer.data(), static_cast<unsigned>(footer.size())) == static_cast<int>(footer.size());
+  const bool wrote =
+      gzwrite(file, footer.data(), static_cast<unsigned>(footer.size())) == static_cast<int>(footer.size());
   const int closed = gzclose(file);
   std::error_code ec;
   if (!wrote || closed != Z_OK) {
@@ -430,7 +444,8 @@ Status ShardWriter::write(const Trajectory& trajectory) {
     file_ = nullptr;
     std::error_code ec;
     fs::remove(temp_path_, ec);
-    return make_error("io_error", "shard: cannot write " + temp_path_ + " (" + message + "); its shard is lost");
+    return make_error("io_error",
+                      "shard: cannot write " + temp_path_ + " (" + message + "); its shard is lost");
   }
   ++shard_trajectories_;
   ++total_;

@@ -41,10 +41,10 @@ Result<std::vector<std::string>> list_shards(const std::string& dir);
 
 // Where and how often a ShardWriter starts a new file.
 struct ShardWriterOptions {
-  std::string dir;                           // created if missing
-  uint64_t max_trajectories = 1000;          // a shard is completed after this many (0: no limit)
-  uint64_t max_bytes = 64ull << 20;          // ... or once this many uncompressed bytes are in it (0: no limit)
-  int compression_level = 6;                 // zlib's 1 (fast) to 9 (small)
+  std::string dir;                   // created if missing
+  uint64_t max_trajectories = 1000;  // a shard is completed after this many (0: no limit)
+  uint64_t max_bytes = 64ull << 20;  // ... or once this many uncompressed bytes are in it (0: no limit)
+  int compression_level = 6;         // zlib's 1 (fast) to 9 (small)
 };
 
 // Writes trajectories into shards. A shard is written under a temporary name
@@ -74,13 +74,13 @@ class ShardWriter {
 
  private:
   explicit ShardWriter(ShardWriterOptions options, uint64_t next_number);
-  Status open_shard();      // with mutex_ held
-  Status finish_shard();    // with mutex_ held
+  Status open_shard();    // with mutex_ held
+  Status finish_shard();  // with mutex_ held
 
   const ShardWriterOptions options_;
   mutable std::mutex mutex_;  // guards what follows
   uint64_t next_number_;
-  void* file_ = nullptr;      // the open gzFile, or null between shards
+  void* file_ = nullptr;  // the open gzFile, or null between shards
   std::string temp_path_, final_path_;
   uint64_t shard_trajectories_ = 0;
   uint64_t shard_bytes_ = 0;  // uncompressed

@@ -14,23 +14,23 @@
 namespace arena::selfplay {
 
 struct TrajectoryStep {
-  Player player = 0;                              // the seat that decided
-  std::vector<float> observation;                 // its observation (game's shape, row-major)
-  std::vector<Action> legal;                      // its legal actions, ascending
-  std::vector<float> policy;                      // search visits as fractions, one per legal action
-  Action action = kInvalidAction;                 // what was played
-  std::vector<float> rewards;                     // per-seat reward of this step (rewards() after it)
+  Player player = 0;               // the seat that decided
+  std::vector<float> observation;  // its observation (game's shape, row-major)
+  std::vector<Action> legal;       // its legal actions, ascending
+  std::vector<float> policy;       // search visits as fractions, one per legal action
+  Action action = kInvalidAction;  // what was played
+  std::vector<float> rewards;      // per-seat reward of this step (rewards() after it)
   bool operator==(const TrajectoryStep&) const = default;
 };
 
 struct Trajectory {
-  std::string game;                  // the game's spec
-  uint64_t seed = 0;                 // the seed that played it (repeatable)
+  std::string game;   // the game's spec
+  uint64_t seed = 0;  // the seed that played it (repeatable)
   int num_players = 0;
-  std::vector<Step> history;         // every step, chance included: replays the game exactly
+  std::vector<Step> history;  // every step, chance included: replays the game exactly
   std::vector<TrajectoryStep> steps;
-  std::vector<float> returns;        // final returns per seat (raw, in the game's utility range)
-  std::vector<float> scaled_returns; // the same scaled to [-1, 1]: the value target
+  std::vector<float> returns;         // final returns per seat (raw, in the game's utility range)
+  std::vector<float> scaled_returns;  // the same scaled to [-1, 1]: the value target
   bool operator==(const Trajectory&) const = default;
 };
 

@@ -249,7 +249,8 @@ int Board::random_playout_move(Color c, Rng& rng) {
   int n = num_empty_;
   while (n > 0) {
     // Multiply-shift: a uniform index with negligible bias (n <= 361 against 2^64).
-    const int i = static_cast<int>((static_cast<unsigned __int128>(rng.next_u64()) * static_cast<unsigned>(n)) >> 64);
+    const int i =
+        static_cast<int>((static_cast<unsigned __int128>(rng.next_u64()) * static_cast<unsigned>(n)) >> 64);
     const int p = empty_[i];
     if (!is_own_eye(p, c) && check(p, c) == Illegal::kNone) return p;
     // Move the rejected point behind the candidates.

@@ -86,7 +86,11 @@ class Board {
   // Area score, Tromp-Taylor: stones plus empty regions that reach only one colour.
   void area(int& black, int& white) const;
   // Black's area minus White's area minus komi.
-  double score(double komi) const { int b, w; area(b, w); return b - w - komi; }
+  double score(double komi) const {
+    int b, w;
+    area(b, w);
+    return b - w - komi;
+  }
 
   // Rows from the top, '.' empty, 'X' black, 'O' white.
   std::string to_string() const;
@@ -96,8 +100,16 @@ class Board {
     return static_cast<int64_t>(libs_[head]) * lib_sumsq_[head] ==
            static_cast<int64_t>(lib_sum_[head]) * lib_sum_[head];
   }
-  void add_lib(int head, int p) { ++libs_[head]; lib_sum_[head] += p; lib_sumsq_[head] += p * p; }
-  void remove_lib(int head, int p) { --libs_[head]; lib_sum_[head] -= p; lib_sumsq_[head] -= p * p; }
+  void add_lib(int head, int p) {
+    ++libs_[head];
+    lib_sum_[head] += p;
+    lib_sumsq_[head] += p * p;
+  }
+  void remove_lib(int head, int p) {
+    --libs_[head];
+    lib_sum_[head] -= p;
+    lib_sumsq_[head] -= p * p;
+  }
   void put_stone(int p, Color c);  // places, merges; no captures
   void merge(int a, int b);        // joins the groups with heads a and b
   void remove_group(int head, Color capturer);

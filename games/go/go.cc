@@ -44,7 +44,8 @@ Result<GoSetup> parse_setup(int size, std::string_view text) {
     size_t start = i;
     while (i < text.size() && std::isupper(static_cast<unsigned char>(text[i]))) ++i;
     const std::string_view ident = text.substr(start, i - start);
-    if (ident != "AB" && ident != "AW" && ident != "PL") return bad("expected AB, AW or PL at offset " + std::to_string(start));
+    if (ident != "AB" && ident != "AW" && ident != "PL")
+      return bad("expected AB, AW or PL at offset " + std::to_string(start));
     int values = 0;
     while (i < text.size() && text[i] == '[') {
       const size_t close = text.find(']', i);
@@ -57,7 +58,8 @@ Result<GoSetup> parse_setup(int size, std::string_view text) {
         setup.white_first = value == "W";
         continue;
       }
-      if (value.size() != 2 || value[0] < 'a' || value[0] >= 'a' + size || value[1] < 'a' || value[1] >= 'a' + size) {
+      if (value.size() != 2 || value[0] < 'a' || value[0] >= 'a' + size || value[1] < 'a' ||
+          value[1] >= 'a' + size) {
         return bad("'" + std::string(value) + "' is not a point of a " + std::to_string(size) + "x" +
                    std::to_string(size) + " board");
       }
@@ -93,8 +95,9 @@ std::string go_vertex(int size, Action action) {
 Result<Action> parse_go_vertex(int size, std::string_view text) {
   const std::string t = lower(trim(text));
   auto fail = [&] {
-    return make_error("parse_error", "'" + std::string(text) + "' is not a point of a " + std::to_string(size) + "x" +
-                                         std::to_string(size) + " board (e.g. 'D4') or 'pass'");
+    return make_error("parse_error", "'" + std::string(text) + "' is not a point of a " +
+                                         std::to_string(size) + "x" + std::to_string(size) +
+                                         " board (e.g. 'D4') or 'pass'");
   };
   if (t == "pass") return size * size;
   if (t.size() < 2 || t.size() > 3) return fail();
@@ -112,15 +115,17 @@ Result<Action> parse_go_vertex(int size, std::string_view text) {
 
 Result<std::vector<Action>> fixed_handicap_points(int size, int handicap) {
   if (handicap == 1) {
-    return make_error("bad_spec", "go: handicap 1 is not a valid handicap (it is an even game without komi: use "
-                                  "handicap=0 and komi=0.5 or 0); use 0 or 2..9");
+    return make_error("bad_spec",
+                      "go: handicap 1 is not a valid handicap (it is an even game without komi: use "
+                      "handicap=0 and komi=0.5 or 0); use 0 or 2..9");
   }
   if (handicap < 0 || handicap > 9) {
     return make_error("bad_spec", "go: handicap must be 0 or 2..9, got " + std::to_string(handicap));
   }
   if (handicap == 0) return std::vector<Action>{};
   if (size < 7) {
-    return make_error("bad_spec", "go: no fixed handicap on a board smaller than 7x7 (size " + std::to_string(size) + ")");
+    return make_error(
+        "bad_spec", "go: no fixed handicap on a board smaller than 7x7 (size " + std::to_string(size) + ")");
   }
   if ((size == 7 || size % 2 == 0) && handicap > 4) {
     return make_error("bad_spec", "go: a " + std::to_string(size) + "x" + std::to_string(size) +
@@ -131,14 +136,14 @@ Result<std::vector<Action>> fixed_handicap_points(int size, int handicap) {
   const int high = size - 1 - low;
   const int mid = size / 2;
   auto at = [size](int col, int row) { return static_cast<Action>(row * size + col); };
-  std::vector<Action> points = {at(low, low), at(high, high)};           // 2: D4 Q16
-  if (handicap >= 3) points.push_back(at(low, high));                     // 3: + D16
-  if (handicap >= 4) points.push_back(at(high, low));                     // 4: + Q4
-  if (handicap >= 6) {                                                    // 6: + D10 Q10
+  std::vector<Action> points = {at(low, low), at(high, high)};  // 2: D4 Q16
+  if (handicap >= 3) points.push_back(at(low, high));           // 3: + D16
+  if (handicap >= 4) points.push_back(at(high, low));           // 4: + Q4
+  if (handicap >= 6) {                                          // 6: + D10 Q10
     points.push_back(at(low, mid));
     points.push_back(at(high, mid));
   }
-  if (handicap >= 8) {                                                    // 8: + K4 K16
+  if (handicap >= 8) {  // 8: + K4 K16
     points.push_back(at(mid, low));
     points.push_back(at(mid, high));
   }
@@ -171,7 +176,9 @@ GoGame::GoGame(GameType type, GameParams params, GoSetup setup)
       setup_(std::move(setup)),
       initial_board_(make_initial_board(size_, setup_, 2 * size_ * size_)) {}
 
-std::unique_ptr<State> GoGame::new_initial_state() const { return std::make_unique<GoState>(shared_from_this()); }
+std::unique_ptr<State> GoGame::new_initial_state() const {
+  return std::make_unique<GoState>(shared_from_this());
+}
 
 // ---------------------------------------------------------------------------------------
 // GoState
@@ -286,7 +293,9 @@ void GoState::observation_tensor(Player player, std::span<float> out) const {
 
 std::string GoState::information_key(Player) const { return serialize(); }
 
-std::string GoState::action_to_string(Player, Action action) const { return go_vertex(go_game().size(), action); }
+std::string GoState::action_to_string(Player, Action action) const {
+  return go_vertex(go_game().size(), action);
+}
 
 Result<Action> GoState::do_parse_action(Player, std::string_view text) const {
   return parse_go_vertex(go_game().size(), text);
@@ -380,7 +389,8 @@ void register_go(GameRegistry& registry) {
     Result<GoSetup> setup = parse_setup(n, params.get_string("setup"));
     if (!setup.ok()) return setup.error();
     for (Action a : *stones) {
-      if (std::count(setup->black.begin(), setup->black.end(), a) || std::count(setup->white.begin(), setup->white.end(), a)) {
+      if (std::count(setup->black.begin(), setup->black.end(), a) ||
+          std::count(setup->white.begin(), setup->white.end(), a)) {
         return make_error("bad_spec", "go: setup puts a stone on handicap point " + go_vertex(n, a));
       }
       setup->black.push_back(a);

@@ -84,8 +84,8 @@ class SgfReader {
         ++column;
       }
     }
-    return make_error("parse_error", "line " + std::to_string(line) + ", column " + std::to_string(column) + " (byte " +
-                                         std::to_string(offset) + "): " + what);
+    return make_error("parse_error", "line " + std::to_string(line) + ", column " + std::to_string(column) +
+                                         " (byte " + std::to_string(offset) + "): " + what);
   }
 
   // The main variation's nodes of the first game tree.
@@ -113,7 +113,8 @@ class SgfReader {
   }
 
   Status game_tree(std::vector<Node>* main, int depth) {
-    if (depth > kMaxDepth) return error_at(pos_, "variations nested deeper than " + std::to_string(kMaxDepth));
+    if (depth > kMaxDepth)
+      return error_at(pos_, "variations nested deeper than " + std::to_string(kMaxDepth));
     if (peek() != '(') return error_at(pos_, "expected '(' to start a game tree, found " + found());
     ++pos_;
     skip_blanks();
@@ -156,7 +157,8 @@ class SgfReader {
       p.ident += text_[pos_++];
     }
     skip_blanks();
-    if (peek() != '[') return error_at(pos_, "expected '[' to open a value of " + p.ident + ", found " + found());
+    if (peek() != '[')
+      return error_at(pos_, "expected '[' to open a value of " + p.ident + ", found " + found());
     while (peek() == '[') {
       p.value_offsets.push_back(pos_);
       ++pos_;
@@ -246,7 +248,8 @@ Result<std::unique_ptr<GoState>> parse_go_sgf(std::string_view text) {
   };
 
   if (const Property* gm = root.find("GM"); gm && gm->values.front() != "1") {
-    return reader.error_at(gm->value_offsets.front(), "GM[" + gm->values.front() + "] is not Go (expected GM[1])");
+    return reader.error_at(gm->value_offsets.front(),
+                           "GM[" + gm->values.front() + "] is not Go (expected GM[1])");
   }
   int size = 19;
   if (const Property* sz = root.find("SZ")) {
@@ -258,8 +261,10 @@ Result<std::unique_ptr<GoState>> parse_go_sgf(std::string_view text) {
       v = v.substr(0, colon);
     }
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), size);
-    if (ec != std::errc() || end != v.data() + v.size() || size < GoGame::kMinSize || size > GoGame::kMaxSize) {
-      return reader.error_at(sz->value_offsets.front(), "SZ[" + sz->values.front() + "]: expected a size from 5 to 19");
+    if (ec != std::errc() || end != v.data() + v.size() || size < GoGame::kMinSize ||
+        size > GoGame::kMaxSize) {
+      return reader.error_at(sz->value_offsets.front(),
+                             "SZ[" + sz->values.front() + "]: expected a size from 5 to 19");
     }
   }
   double komi = 0;
@@ -287,8 +292,9 @@ Result<std::unique_ptr<GoState>> parse_go_sgf(std::string_view text) {
       const std::optional<Action> a = sgf_move(size, v.substr(0, 2));
       const std::optional<Action> b = rect ? sgf_move(size, v.substr(3, 2)) : a;
       if ((v.size() != 2 && !rect) || !a || !b || *a == size * size || *b == size * size) {
-        return reader.error_at(p->value_offsets[i], std::string(ident) + "[" + v + "]: expected a point of the " +
-                                                        std::to_string(size) + "x" + std::to_string(size) + " board");
+        return reader.error_at(p->value_offsets[i], std::string(ident) + "[" + v +
+                                                        "]: expected a point of the " + std::to_string(size) +
+                                                        "x" + std::to_string(size) + " board");
       }
       const int c0 = std::min(*a % size, *b % size), c1 = std::max(*a % size, *b % size);
       const int r0 = std::min(*a / size, *b / size), r1 = std::max(*a / size, *b / size);
@@ -316,7 +322,8 @@ Result<std::unique_ptr<GoState>> parse_go_sgf(std::string_view text) {
   for (size_t i = 1; i < nodes->size(); ++i) {
     for (const char* ident : {"AB", "AW", "AE"}) {
       if (const Property* p = (*nodes)[i].find(ident)) {
-        return reader.error_at(p->offset, std::string(ident) + " after the root node: setup is supported only in the root");
+        return reader.error_at(
+            p->offset, std::string(ident) + " after the root node: setup is supported only in the root");
       }
     }
   }
@@ -353,20 +360,25 @@ Result<std::unique_ptr<GoState>> parse_go_sgf(std::string_view text) {
 
   int move_number = 0;
   for (const Node& node : *nodes) {
-    if (node.find("B") && node.find("W")) return reader.error_at(node.offset, "a node with both a B and a W move");
+    if (node.find("B") && node.find("W"))
+      return reader.error_at(node.offset, "a node with both a B and a W move");
     for (const char* ident : {"B", "W"}) {
       const Property* p = node.find(ident);
       if (!p) continue;
       ++move_number;
-      const std::string what = "move " + std::to_string(move_number) + " " + ident + "[" + p->values.front() + "]";
+      const std::string what =
+          "move " + std::to_string(move_number) + " " + ident + "[" + p->values.front() + "]";
       const Player seat = ident[0] == 'B' ? 0 : 1;
       if (state->is_terminal()) return reader.error_at(p->offset, what + ": the game is already over");
       if (state->current_player() != seat) {
         return reader.error_at(p->offset, what + ": " + (seat == 0 ? "White" : "Black") + " is to move");
       }
       const std::optional<Action> a = sgf_move(size, p->values.front());
-      if (!a) return reader.error_at(p->value_offsets.front(), what + ": expected a point or an empty value (pass)");
-      if (Status s = state->apply(*a); !s.ok()) return reader.error_at(p->offset, what + ": " + s.error().message);
+      if (!a)
+        return reader.error_at(p->value_offsets.front(),
+                               what + ": expected a point or an empty value (pass)");
+      if (Status s = state->apply(*a); !s.ok())
+        return reader.error_at(p->offset, what + ": " + s.error().message);
     }
   }
   return state;

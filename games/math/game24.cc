@@ -16,10 +16,14 @@ bool commutative(int op) { return op == 0 || op == 2; }
 
 Rational apply_op(Rational a, Rational b, int op) {
   switch (op) {
-    case 0: return a + b;
-    case 1: return a - b;
-    case 2: return a * b;
-    default: return a / b;
+    case 0:
+      return a + b;
+    case 1:
+      return a - b;
+    case 2:
+      return a * b;
+    default:
+      return a / b;
   }
 }
 
@@ -246,7 +250,8 @@ Result<Action> Game24State::do_parse_action(Player player, std::string_view text
     std::string word;
     bool well_formed = (in >> word) && word == "deal";
     while (well_formed && in >> word) {
-      auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), numbers[count < 4 ? count : 3]);
+      auto [end, ec] =
+          std::from_chars(word.data(), word.data() + word.size(), numbers[count < 4 ? count : 3]);
       well_formed = ec == std::errc() && end == word.data() + word.size() && ++count <= 4;
     }
     if (well_formed && count == 4) {
@@ -304,10 +309,13 @@ Json Game24State::do_view(Player) const {
   for (const Rational& r : numbers_) numbers.push_back(r.to_string());
   Json moves = Json::array();
   for (const Move& m : moves_) {
-    moves.push_back({{"step", m.text}, {"still_solvable", m.still_solvable},
+    moves.push_back({{"step", m.text},
+                     {"still_solvable", m.still_solvable},
                      {"reward", m.still_solvable ? 1.0 / (Game24::kNumbers - 1) : 0.0}});
   }
-  Json j = {{"numbers", numbers}, {"target", Game24::kTarget}, {"moves", moves},
+  Json j = {{"numbers", numbers},
+            {"target", Game24::kTarget},
+            {"moves", moves},
             {"solved", numbers_.size() == 1 && numbers_[0] == Rational(Game24::kTarget)}};
   j["puzzle"] = rank_ > 0 ? Json(rank_) : Json(nullptr);
   return j;
@@ -327,7 +335,8 @@ std::string Game24State::to_string() const {
 std::optional<PuzzleInfo> Game24State::puzzle() const {
   if (!dealt_) return std::nullopt;
   if (rank_ > 0) {
-    return PuzzleInfo{"game24(puzzle=" + std::to_string(rank_) + ")", puzzles24()[rank_ - 1].mean_solve_seconds};
+    return PuzzleInfo{"game24(puzzle=" + std::to_string(rank_) + ")",
+                      puzzles24()[rank_ - 1].mean_solve_seconds};
   }
   // A start outside the ranked set (it cannot make 24): as hard as the hardest ranked one.
   std::string numbers;
@@ -385,12 +394,14 @@ void register_game24(GameRegistry& registry) {
         int v = 0;
         auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
         if (ec != std::errc() || end != token.data() + token.size() || v < 1 || v > 13 || count == 4) {
-          return make_error("bad_spec", "game24: numbers must be four integers from 1 to 13, got '" + text + "'");
+          return make_error("bad_spec",
+                            "game24: numbers must be four integers from 1 to 13, got '" + text + "'");
         }
         numbers[count++] = v;
       }
       if (count != 4) {
-        return make_error("bad_spec", "game24: numbers must be four integers from 1 to 13, got '" + text + "'");
+        return make_error("bad_spec",
+                          "game24: numbers must be four integers from 1 to 13, got '" + text + "'");
       }
       fixed = numbers;
       std::array<int, 4> sorted = numbers;
@@ -400,15 +411,17 @@ void register_game24(GameRegistry& registry) {
       }
     } else if (puzzle != 0) {
       if (puzzle < 1 || puzzle > static_cast<int64_t>(puzzles24().size())) {
-        return make_error("bad_spec", "game24: puzzle must be from 1 to " + std::to_string(puzzles24().size()) +
-                                          " (or 0 for a random deal)");
+        return make_error("bad_spec", "game24: puzzle must be from 1 to " +
+                                          std::to_string(puzzles24().size()) + " (or 0 for a random deal)");
       }
       fixed = puzzles24()[puzzle - 1].numbers;
       rank = static_cast<int>(puzzle);
     }
     return std::shared_ptr<const Game>(std::make_shared<Game24>(type, params, fixed, rank));
   };
-  registry.add({type, create, {"game24", "game24(puzzle=1)", "game24(numbers='1 5 5 5')", "game24(numbers='1 1 1 1')"}});
+  registry.add({type,
+                create,
+                {"game24", "game24(puzzle=1)", "game24(numbers='1 5 5 5')", "game24(numbers='1 1 1 1')"}});
 }
 
 }  // namespace arena

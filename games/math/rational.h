@@ -18,8 +18,12 @@ class Rational {
   bool is_integer() const { return den_ == 1; }
   double to_double() const { return static_cast<double>(num_) / static_cast<double>(den_); }
 
-  friend Rational operator+(Rational a, Rational b) { return {a.num_ * b.den_ + b.num_ * a.den_, a.den_ * b.den_}; }
-  friend Rational operator-(Rational a, Rational b) { return {a.num_ * b.den_ - b.num_ * a.den_, a.den_ * b.den_}; }
+  friend Rational operator+(Rational a, Rational b) {
+    return {a.num_ * b.den_ + b.num_ * a.den_, a.den_ * b.den_};
+  }
+  friend Rational operator-(Rational a, Rational b) {
+    return {a.num_ * b.den_ - b.num_ * a.den_, a.den_ * b.den_};
+  }
   friend Rational operator*(Rational a, Rational b) { return {a.num_ * b.num_, a.den_ * b.den_}; }
   // b must not be zero.
   friend Rational operator/(Rational a, Rational b) { return {a.num_ * b.den_, a.den_ * b.num_}; }

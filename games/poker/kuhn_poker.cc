@@ -83,12 +83,11 @@ std::vector<double> KuhnPokerState::returns() const {
     winner = 1 - static_cast<Player>((bets_.size() - 1) % 2);  // the last to act folded
   }
   const double pot_share = static_cast<double>(paid[1 - winner]);
-  return winner == 0 ? std::vector<double>{pot_share, -pot_share} : std::vector<double>{-pot_share, pot_share};
+  return winner == 0 ? std::vector<double>{pot_share, -pot_share}
+                     : std::vector<double>{-pot_share, pot_share};
 }
 
-bool KuhnPokerState::visible(Player owner, Player viewer) const {
-  return owner == viewer || showdown();
-}
+bool KuhnPokerState::visible(Player owner, Player viewer) const { return owner == viewer || showdown(); }
 
 std::unique_ptr<State> KuhnPokerState::resample_from_infostate(Player viewer, Rng& rng) const {
   // Cards the viewer has seen stay; the others are drawn, in deal order, from the cards
@@ -136,7 +135,8 @@ std::string KuhnPokerState::information_key(Player viewer) const {
   std::string key = "dealt=" + std::to_string(dealt_) + ";bets=";
   for (Action b : bets_) key += b == KuhnPoker::kBet ? 'b' : 'p';
   for (Player seat = 0; seat < 2; ++seat) {
-    if (cards_[seat] >= 0 && visible(seat, viewer)) key += ";card" + std::to_string(seat) + "=" + kCardNames[cards_[seat]];
+    if (cards_[seat] >= 0 && visible(seat, viewer))
+      key += ";card" + std::to_string(seat) + "=" + kCardNames[cards_[seat]];
   }
   return key;
 }
@@ -179,11 +179,15 @@ Json KuhnPokerState::do_view(Player viewer) const {
   for (size_t i = 0; i < bets_.size(); ++i) {
     const bool facing = i > 0 && bets_[i - 1] == KuhnPoker::kBet;
     const Action b = bets_[i];
-    bets.push_back({{"seat", i % 2},
-                    {"action", b == KuhnPoker::kBet ? (facing ? "call" : "bet") : (facing ? "fold" : "check")}});
+    bets.push_back(
+        {{"seat", i % 2},
+         {"action", b == KuhnPoker::kBet ? (facing ? "call" : "bet") : (facing ? "fold" : "check")}});
   }
   const std::array<int, 2> paid = committed();
-  return {{"cards", cards}, {"bets", bets}, {"pot", paid[0] + paid[1]}, {"committed", paid},
+  return {{"cards", cards},
+          {"bets", bets},
+          {"pot", paid[0] + paid[1]},
+          {"committed", paid},
           {"showdown", showdown()}};
 }
 
@@ -197,10 +201,13 @@ std::string KuhnPokerState::to_string() const {
 
 std::optional<ExportText> KuhnPokerState::export_text(const ExportInfo& info) const {
   auto name = [&](Player seat) {
-    return seat < static_cast<Player>(info.players.size()) ? info.players[seat] : "seat " + std::to_string(seat + 1);
+    return seat < static_cast<Player>(info.players.size()) ? info.players[seat]
+                                                           : "seat " + std::to_string(seat + 1);
   };
-  std::string out = "Arena Kuhn poker hand #" + info.round + (info.date.empty() ? "" : " (" + info.date + ")") + "\n";
-  for (Player seat = 0; seat < 2; ++seat) out += "Seat " + std::to_string(seat + 1) + ": " + name(seat) + " (ante 1)\n";
+  std::string out =
+      "Arena Kuhn poker hand #" + info.round + (info.date.empty() ? "" : " (" + info.date + ")") + "\n";
+  for (Player seat = 0; seat < 2; ++seat)
+    out += "Seat " + std::to_string(seat + 1) + ": " + name(seat) + " (ante 1)\n";
   out += "*** DEAL ***\n";
   for (Player seat = 0; seat < 2; ++seat) {
     if (cards_[seat] >= 0) out += "Dealt to " + name(seat) + " [" + kCardNames[cards_[seat]] + "]\n";
@@ -208,12 +215,14 @@ std::optional<ExportText> KuhnPokerState::export_text(const ExportInfo& info) co
   out += "*** BETTING ***\n";
   for (size_t i = 0; i < bets_.size(); ++i) {
     const bool facing = i > 0 && bets_[i - 1] == KuhnPoker::kBet;
-    const char* verb = bets_[i] == KuhnPoker::kBet ? (facing ? "calls 1" : "bets 1") : (facing ? "folds" : "checks");
+    const char* verb =
+        bets_[i] == KuhnPoker::kBet ? (facing ? "calls 1" : "bets 1") : (facing ? "folds" : "checks");
     out += name(static_cast<Player>(i % 2)) + ": " + verb + "\n";
   }
   if (showdown()) {
     out += "*** SHOWDOWN ***\n";
-    for (Player seat = 0; seat < 2; ++seat) out += name(seat) + ": shows [" + kCardNames[cards_[seat]] + "]\n";
+    for (Player seat = 0; seat < 2; ++seat)
+      out += name(seat) + ": shows [" + kCardNames[cards_[seat]] + "]\n";
   }
   out += "*** SUMMARY ***\n";
   const std::array<int, 2> paid = committed();

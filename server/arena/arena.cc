@@ -20,8 +20,9 @@ Arena::Arena(asio::io_context& io, db::Store& store, ArenaConfig config)
     : io_(io),
       store_(store),
       config_(std::move(config)),
-      seeds_(config_.seed ? config_.seed
-                          : static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
+      seeds_(config_.seed
+                 ? config_.seed
+                 : static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
   if (config_.house_games.empty()) {
     for (const GameRegistration& r : GameRegistry::instance().registrations()) {
       if (r.type.name.rfind("test_", 0) == 0) continue;
@@ -105,8 +106,9 @@ std::vector<int64_t> Arena::live_matches() {
 // ---------------------------------------------------------------------------------------
 // Creating matches
 
-Result<std::shared_ptr<Match>> Arena::build(int64_t id, const MatchRequest& request, std::shared_ptr<const Game> game,
-                                            std::vector<SeatInfo> seats, bool stored_active) {
+Result<std::shared_ptr<Match>> Arena::build(int64_t id, const MatchRequest& request,
+                                            std::shared_ptr<const Game> game, std::vector<SeatInfo> seats,
+                                            bool stored_active) {
   MatchSetup setup;
   setup.stored_active = stored_active;
   setup.id = id;
@@ -174,12 +176,13 @@ void Arena::create_match(MatchRequest request, std::function<void(Result<int64_t
     row.status = "active";  // it starts as soon as it is stored
     std::vector<db::SeatRow> seat_rows;
     for (size_t i = 0; i < pending->seats.size(); ++i) {
-      seat_rows.push_back({static_cast<int>(i), pending->seats[i].player_id, pending->seats[i].name,
-                           pending->seats[i].kind});
+      seat_rows.push_back(
+          {static_cast<int>(i), pending->seats[i].player_id, pending->seats[i].name, pending->seats[i].kind});
     }
     store_.create_match(row, seat_rows, [this, pending, request, game, done](Result<int64_t> id) {
       if (!id.ok()) return done(id.error());
-      Result<std::shared_ptr<Match>> match = build(*id, request, game, pending->seats, /*stored_active=*/true);
+      Result<std::shared_ptr<Match>> match =
+          build(*id, request, game, pending->seats, /*stored_active=*/true);
       if (!match.ok()) return done(match.error());
       {
         std::lock_guard lock(mutex_);
@@ -209,23 +212,24 @@ void Arena::create_match(MatchRequest request, std::function<void(Result<int64_t
   pending->waiting = static_cast<int>(to_resolve.size());
   for (size_t i : to_resolve) {
     const std::string name = pending->seats[i].name;
-    store_.ensure_player(name, db::PlayerKind::kAgent, name, [this, pending, i, name, store_match](Result<int64_t> id) {
-      bool last;
-      {
-        std::lock_guard lock(pending->mutex);
-        if (id.ok()) {
-          pending->seats[i].player_id = *id;
-        } else {
-          pending->error = id.error();
-        }
-        last = --pending->waiting == 0;
-      }
-      if (id.ok()) {
-        std::lock_guard lock(mutex_);
-        agent_players_[name] = *id;
-      }
-      if (last) store_match();
-    });
+    store_.ensure_player(name, db::PlayerKind::kAgent, name,
+                         [this, pending, i, name, store_match](Result<int64_t> id) {
+                           bool last;
+                           {
+                             std::lock_guard lock(pending->mutex);
+                             if (id.ok()) {
+                               pending->seats[i].player_id = *id;
+                             } else {
+                               pending->error = id.error();
+                             }
+                             last = --pending->waiting == 0;
+                           }
+                           if (id.ok()) {
+                             std::lock_guard lock(mutex_);
+                             agent_players_[name] = *id;
+                           }
+                           if (last) store_match();
+                         });
   }
 }
 
@@ -262,7 +266,8 @@ std::vector<db::RatingRow> Arena::rate(const Match& match, const std::vector<dou
     std::vector<Glicko2Result> period;
     for (size_t j = 0; j < players.size(); ++j) {
       if (i == j || players[i] == players[j]) continue;  // an agent against itself learns nothing
-      period.push_back({{before[j].rating, before[j].deviation, before[j].volatility}, score(results[i], results[j])});
+      period.push_back(
+          {{before[j].rating, before[j].deviation, before[j].volatility}, score(results[i], results[j])});
     }
     if (period.empty()) continue;
     const Glicko2Rating updated =
@@ -311,9 +316,11 @@ Status Arena::recover() {
     std::vector<SeatInfo> seats;
     for (const db::SeatRow& s : record.seats) {
       Result<std::optional<db::PlayerRow>> player = store_.player(s.player_id);
-      const bool agent = player.ok() && *player && (*player)->kind == db::PlayerKind::kAgent && !(*player)->spec.empty();
+      const bool agent =
+          player.ok() && *player && (*player)->kind == db::PlayerKind::kAgent && !(*player)->spec.empty();
       agents_only = agents_only && agent;
-      request.seats.push_back(SeatRequest{agent ? (*player)->spec : "", s.player_id, s.player_name, s.player_kind});
+      request.seats.push_back(
+          SeatRequest{agent ? (*player)->spec : "", s.player_id, s.player_name, s.player_kind});
       seats.push_back(SeatInfo{s.player_id, s.player_name, s.player_kind, !agent});
     }
     std::optional<Error> why;
@@ -325,7 +332,8 @@ Status Arena::recover() {
     Result<std::shared_ptr<const Game>> game = make_game(record.match.game);
     if (!game.ok()) why = game.error();
     if (!why && agents_only) {
-      Result<std::shared_ptr<Match>> match = build(record.match.id, request, *game, seats, /*stored_active=*/false);
+      Result<std::shared_ptr<Match>> match =
+          build(record.match.id, request, *game, seats, /*stored_active=*/false);
       if (match.ok()) {
         Status restored = (*match)->restore(record.moves, record.match.status == "active");
         if (restored.ok()) {
@@ -421,7 +429,8 @@ Result<int64_t> Arena::seek(const SeatRequest& who, Seek seek) {
       const OpenSeek& other = it->second;
       if (other.who.player_id == who.player_id || other.seek.rated != seek.rated) continue;
       for (const std::string& g : seek.games) {
-        if (std::find(other.seek.games.begin(), other.seek.games.end(), g) == other.seek.games.end()) continue;
+        if (std::find(other.seek.games.begin(), other.seek.games.end(), g) == other.seek.games.end())
+          continue;
         for (const TimeControl& tc : seek.time_controls) {
           if (std::find(other.seek.time_controls.begin(), other.seek.time_controls.end(), tc) ==
               other.seek.time_controls.end()) {
@@ -435,7 +444,8 @@ Result<int64_t> Arena::seek(const SeatRequest& who, Seek seek) {
           request.rated = seek.rated;
           request.seed = seeds_.next_u64();
           const bool swap = request.seed.value() & 1;
-          request.seats = swap ? std::vector<SeatRequest>{who, other.who} : std::vector<SeatRequest>{other.who, who};
+          request.seats =
+              swap ? std::vector<SeatRequest>{who, other.who} : std::vector<SeatRequest>{other.who, who};
           pairing = request;
           break;
         }
@@ -519,7 +529,8 @@ void Arena::challenge(const SeatRequest& from, const std::string& to_name, const
     if (!*to || (*to)->kind == db::PlayerKind::kAgent || (*to)->kind == db::PlayerKind::kPuzzle) {
       std::string valid;
       for (const std::string& a : config_.challengeable_agents) valid += (valid.empty() ? "" : ", ") + a;
-      return done(make_error("unknown_player", "no player '" + to_name + "' to challenge; house agents: " + valid));
+      return done(
+          make_error("unknown_player", "no player '" + to_name + "' to challenge; house agents: " + valid));
     }
     int64_t id;
     {
@@ -532,14 +543,16 @@ void Arena::challenge(const SeatRequest& from, const std::string& to_name, const
   });
 }
 
-void Arena::accept_challenge(int64_t challenge_id, const SeatRequest& by, std::function<void(Result<int64_t>)> done) {
+void Arena::accept_challenge(int64_t challenge_id, const SeatRequest& by,
+                             std::function<void(Result<int64_t>)> done) {
   PendingChallenge c;
   uint64_t seed;
   {
     std::lock_guard lock(mutex_);
     auto it = challenges_.find(challenge_id);
     if (it == challenges_.end() || it->second.to != by.player_id) {
-      return done(make_error("unknown_challenge", "no open challenge " + std::to_string(challenge_id) + " for you"));
+      return done(
+          make_error("unknown_challenge", "no open challenge " + std::to_string(challenge_id) + " for you"));
     }
     c = it->second;
     challenges_.erase(it);
@@ -560,7 +573,8 @@ Status Arena::decline_challenge(int64_t challenge_id, int64_t player_id) {
     std::lock_guard lock(mutex_);
     auto it = challenges_.find(challenge_id);
     if (it == challenges_.end() || it->second.to != player_id) {
-      return make_error("unknown_challenge", "no open challenge " + std::to_string(challenge_id) + " for you");
+      return make_error("unknown_challenge",
+                        "no open challenge " + std::to_string(challenge_id) + " for you");
     }
     c = it->second;
     challenges_.erase(it);

@@ -63,7 +63,7 @@ struct ArenaConfig {
   // Agent specs that play house matches; each game gets the ones that can play it (GNU Go
   // plays Go only, and only where it is installed). They are the games' rating anchors.
   std::vector<std::string> house_agents = {"random"};
-  Millis house_move_interval{500};                       // pacing, so people can watch
+  Millis house_move_interval{500};  // pacing, so people can watch
   // Agents that accept challenges (spec -> accepted), for people and bots to play against.
   std::vector<std::string> challengeable_agents = {"random"};
   Millis disconnect_grace{30'000};
@@ -115,16 +115,17 @@ class Arena {
     int64_t match_id = 0;  // set when a house agent accepted at once
   };
   void challenge(const SeatRequest& from, const std::string& to_name, const std::string& game,
-                 const TimeControl& time_control, bool rated, std::function<void(Result<ChallengeOutcome>)> done);
+                 const TimeControl& time_control, bool rated,
+                 std::function<void(Result<ChallengeOutcome>)> done);
   // The challenged player accepts: the match is created; done gets its id.
-  void accept_challenge(int64_t challenge_id, const SeatRequest& by, std::function<void(Result<int64_t>)> done);
+  void accept_challenge(int64_t challenge_id, const SeatRequest& by,
+                        std::function<void(Result<int64_t>)> done);
   Status decline_challenge(int64_t challenge_id, int64_t player_id);
 
   // Keeps config.house_matches matches running from now on.
   void start_house_matches();
   // Stops starting new matches; matches in play go on.
   void stop();
-
 
  private:
   struct PendingChallenge {
@@ -143,7 +144,8 @@ class Arena {
   uint64_t next_seed();
   MatchHooks hooks();
   Result<std::shared_ptr<Match>> build(int64_t id, const MatchRequest& request,
-                                       std::shared_ptr<const Game> game, std::vector<SeatInfo> seats, bool stored_active);
+                                       std::shared_ptr<const Game> game, std::vector<SeatInfo> seats,
+                                       bool stored_active);
 
   asio::io_context& io_;
   db::Store& store_;
@@ -163,9 +165,9 @@ class Arena {
     std::string game;                 // a spec
     std::vector<std::string> agents;  // the house agents that can play it
   };
-  std::vector<HouseLineup> house_lineups_;  // fixed at construction
+  std::vector<HouseLineup> house_lineups_;                     // fixed at construction
   std::map<std::string, std::vector<std::string>> opponents_;  // game name -> agents; fixed too
-  std::set<int64_t> house_;  // ids of live house matches
+  std::set<int64_t> house_;                                    // ids of live house matches
   int house_starting_ = 0;
   bool house_on_ = false;
   bool stopped_ = false;

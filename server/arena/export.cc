@@ -45,20 +45,36 @@ Json match_to_json(const db::MatchRecord& record) {
   const db::MatchRow& m = record.match;
   Json seats = Json::array();
   for (const db::SeatRow& s : record.seats) {
-    seats.push_back({{"seat", s.seat}, {"player_id", s.player_id}, {"name", s.player_name},
+    seats.push_back({{"seat", s.seat},
+                     {"player_id", s.player_id},
+                     {"name", s.player_name},
                      {"kind", db::to_string(s.player_kind)}});
   }
   Json moves = Json::array();
   for (const db::MoveRow& mv : record.moves) {
-    moves.push_back({{"ply", mv.ply}, {"seat", mv.seat}, {"action", mv.action}, {"step", mv.step},
-                     {"think_ms", mv.think_ms}, {"clocks_ms", mv.clocks_ms}, {"rewards", mv.rewards},
+    moves.push_back({{"ply", mv.ply},
+                     {"seat", mv.seat},
+                     {"action", mv.action},
+                     {"step", mv.step},
+                     {"think_ms", mv.think_ms},
+                     {"clocks_ms", mv.clocks_ms},
+                     {"rewards", mv.rewards},
                      {"at", mv.created_at}});
   }
-  Json j = {{"id", m.id},           {"game", m.game},         {"rating_group", m.rating_group},
-            {"rated", m.rated},     {"status", m.status},     {"seed", m.seed},
-            {"time_control", m.time_control}, {"created_at", m.created_at}, {"started_at", m.started_at},
-            {"ended_at", m.ended_at}, {"result", m.result},   {"termination", m.termination},
-            {"seats", seats},       {"moves", moves}};
+  Json j = {{"id", m.id},
+            {"game", m.game},
+            {"rating_group", m.rating_group},
+            {"rated", m.rated},
+            {"status", m.status},
+            {"seed", m.seed},
+            {"time_control", m.time_control},
+            {"created_at", m.created_at},
+            {"started_at", m.started_at},
+            {"ended_at", m.ended_at},
+            {"result", m.result},
+            {"termination", m.termination},
+            {"seats", seats},
+            {"moves", moves}};
   j["puzzle_player_id"] = m.puzzle_player_id ? Json(*m.puzzle_player_id) : Json(nullptr);
   return j;
 }

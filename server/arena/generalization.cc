@@ -120,7 +120,10 @@ Json GeneralizationReport::to_json() const {
   for (const db::TrainingRunRow& r : runs) run_rows.push_back(training_run_json(r));
   Json group_rows = Json::array();
   for (const GeneralizationGroup& g : groups) group_rows.push_back(g.to_json());
-  return {{"bootstrap", bootstrap}, {"columns", db::training_run_kinds()}, {"runs", run_rows}, {"groups", group_rows}};
+  return {{"bootstrap", bootstrap},
+          {"columns", db::training_run_kinds()},
+          {"runs", run_rows},
+          {"groups", group_rows}};
 }
 
 std::string rating_group_of(const std::string& spec) {
@@ -177,7 +180,8 @@ Result<GeneralizationReport> compute_generalization(db::Store& store, int bootst
         }
       }
       if (!latest) continue;
-      group.columns[kind - kinds.begin()].push_back(GeneralizationCell{run.name, latest_step, rating_of(*latest)});
+      group.columns[kind - kinds.begin()].push_back(
+          GeneralizationCell{run.name, latest_step, rating_of(*latest)});
     }
     report.groups.push_back(std::move(group));
   }
@@ -185,9 +189,10 @@ Result<GeneralizationReport> compute_generalization(db::Store& store, int bootst
 }
 
 std::string render_generalization_text(const GeneralizationReport& report) {
-  std::string out = "Cross-game generalization: Bradley-Terry Elo with 95% bootstrap intervals (" +
-                    std::to_string(report.bootstrap) +
-                    " resamples), random = 0 in every game; n = rated games; each run's latest rated checkpoint\n";
+  std::string out =
+      "Cross-game generalization: Bradley-Terry Elo with 95% bootstrap intervals (" +
+      std::to_string(report.bootstrap) +
+      " resamples), random = 0 in every game; n = rated games; each run's latest rated checkpoint\n";
   if (report.runs.empty()) {
     return out + "no training runs in this database (arena train records them)\n";
   }

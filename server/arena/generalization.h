@@ -57,7 +57,8 @@ std::string rating_group_of(const std::string& spec);
 
 // Reads the training runs and, for each rating group they trained, fits that group's rated
 // matches (compute_leaderboard). Blocking (reads the store): call from a worker.
-Result<GeneralizationReport> compute_generalization(db::Store& store, int bootstrap_samples, uint64_t seed = 1);
+Result<GeneralizationReport> compute_generalization(db::Store& store, int bootstrap_samples,
+                                                    uint64_t seed = 1);
 
 // The report as plain text: a table with a row per rating group (more where a column has
 // several runs) and aligned columns, "-" where a column has no run; then the runs.

@@ -8,8 +8,8 @@
 
 namespace arena {
 
-Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group, int bootstrap_samples,
-                                        uint64_t seed) {
+Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group,
+                                        int bootstrap_samples, uint64_t seed) {
   Result<std::vector<db::MatchRecord>> records = store.rated_results(rating_group);
   if (!records.ok()) return records.error();
 
@@ -35,7 +35,8 @@ Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rat
   for (const db::MatchRecord& r : *records) {
     if (r.match.result.size() != r.seats.size()) continue;
     std::vector<int> players;
-    for (const db::SeatRow& s : r.seats) players.push_back(index_of(s.player_id, s.player_name, s.player_kind));
+    for (const db::SeatRow& s : r.seats)
+      players.push_back(index_of(s.player_id, s.player_name, s.player_kind));
     std::vector<double> returns = r.match.result;
     if (players.size() == 1) {
       // A puzzle is the solver's opponent: a solve is a win.
@@ -64,11 +65,12 @@ Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rat
   // The random agent is 0 in every game; without it the first player seen is.
   int anchor = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (entries[i].name == "random" && entries[i].kind == db::PlayerKind::kAgent) anchor = static_cast<int>(i);
+    if (entries[i].name == "random" && entries[i].kind == db::PlayerKind::kAgent)
+      anchor = static_cast<int>(i);
   }
   board.anchor = entries[anchor].name;
-  const BradleyTerryTable table =
-      bradley_terry_with_intervals(static_cast<int>(entries.size()), matches, anchor, bootstrap_samples, seed);
+  const BradleyTerryTable table = bradley_terry_with_intervals(static_cast<int>(entries.size()), matches,
+                                                               anchor, bootstrap_samples, seed);
   for (size_t i = 0; i < entries.size(); ++i) {
     entries[i].rating = table.players[i].rating;
     entries[i].low = table.players[i].low;

@@ -16,22 +16,22 @@ struct LeaderboardEntry {
   int64_t player_id = 0;
   std::string name;
   db::PlayerKind kind = db::PlayerKind::kAgent;
-  double rating = 0;  // Bradley-Terry, Elo scale
+  double rating = 0;         // Bradley-Terry, Elo scale
   double low = 0, high = 0;  // 95% interval
   int games = 0;
-  double score = 0;  // average pairwise score
+  double score = 0;                   // average pairwise score
   std::optional<db::RatingRow> live;  // Glicko-2
 };
 
 struct Leaderboard {
   std::string game;    // rating group
   std::string anchor;  // the player pinned at 0 ("random" when it has played)
-  int matches = 0;  // rated matches read (self-play pairs carry no information and are left out)
+  int matches = 0;     // rated matches read (self-play pairs carry no information and are left out)
   std::vector<LeaderboardEntry> entries;  // best first
 };
 
 // Reads the group's rated matches and fits them. Blocking (reads the store): call from a worker.
-Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group, int bootstrap_samples,
-                                        uint64_t seed = 1);
+Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group,
+                                        int bootstrap_samples, uint64_t seed = 1);
 
 }  // namespace arena

@@ -66,13 +66,15 @@ void Match::begin() {
 
 Status Match::restore(const std::vector<db::MoveRow>& moves, bool started) {
   for (const db::MoveRow& move : moves) {
-    if (move.ply != state_->ply()) return refuse("bad_record", "missing ply " + std::to_string(state_->ply()));
+    if (move.ply != state_->ply())
+      return refuse("bad_record", "missing ply " + std::to_string(state_->ply()));
     Status s;
     if (move.seat == kChancePlayer) {
       // Chance is drawn from the seed again, so the stream continues where it stopped.
       const Action drawn = draw_chance();
       if (!move.step.is_number_integer() || move.step.get<Action>() != drawn) {
-        return refuse("bad_record", "ply " + std::to_string(move.ply) + ": the stored chance outcome is not the seed's");
+        return refuse("bad_record",
+                      "ply " + std::to_string(move.ply) + ": the stored chance outcome is not the seed's");
       }
       s = state_->apply(drawn);
     } else if (move.step.is_object()) {
@@ -178,13 +180,14 @@ void Match::ask(int seat) {
     }
     const std::shared_ptr<Agent>& agent = self->setup_.agents[seat];
     std::weak_ptr<Match> weak = self;
-    agent->choose_async(self->state_->clone(), seat, budget, [weak, agent, seat, generation](Result<Decision> d) {
-      std::shared_ptr<Match> match = weak.lock();
-      if (!match) return;  // over and gone (flagged, say) while the agent was thinking
-      asio::post(match->strand_, [match, seat, generation, d = std::move(d)] {
-        match->on_decision(seat, generation, std::move(d));
-      });
-    });
+    agent->choose_async(self->state_->clone(), seat, budget,
+                        [weak, agent, seat, generation](Result<Decision> d) {
+                          std::shared_ptr<Match> match = weak.lock();
+                          if (!match) return;  // over and gone (flagged, say) while the agent was thinking
+                          asio::post(match->strand_, [match, seat, generation, d = std::move(d)] {
+                            match->on_decision(seat, generation, std::move(d));
+                          });
+                        });
   };
   if (setup_.min_move_interval > Millis(0)) {
     pace_timer_->expires_after(setup_.min_move_interval);
@@ -224,13 +227,15 @@ Status Match::check_turn(int seat, int ply) const {
   }
   if (phase_ != Phase::kRunning) return refuse("not_your_turn", "the match is not waiting for a move");
   if (ply != state_->ply()) {
-    return refuse("stale_ply", "the match is at ply " + std::to_string(state_->ply()) + ", not " + std::to_string(ply));
+    return refuse("stale_ply",
+                  "the match is at ply " + std::to_string(state_->ply()) + ", not " + std::to_string(ply));
   }
   const std::vector<Player> to_act = state_->players_to_act();
   if (std::find(to_act.begin(), to_act.end(), seat) == to_act.end()) {
     return refuse("not_your_turn", "seat " + std::to_string(seat) + " is not to act");
   }
-  if (pending_orders_[seat]) return refuse("not_your_turn", "seat " + std::to_string(seat) + " has given its orders");
+  if (pending_orders_[seat])
+    return refuse("not_your_turn", "seat " + std::to_string(seat) + " has given its orders");
   return ok_status();
 }
 
@@ -317,7 +322,8 @@ Status Match::accept_move(int seat, const std::vector<Action>& actions, Done ack
     if (a) acks.push_back(std::move(a));
     a = nullptr;
   }
-  store_steps({step_row(kSimultaneousPlayer, texts.dump(), Json{{"orders", orders}}, think_ms)}, std::move(acks));
+  store_steps({step_row(kSimultaneousPlayer, texts.dump(), Json{{"orders", orders}}, think_ms)},
+              std::move(acks));
   return ok_status();
 }
 
@@ -328,7 +334,8 @@ db::MoveRow Match::step_row(int seat, std::string action_text, Json step, int64_
   row.action = std::move(action_text);
   row.step = std::move(step);
   row.think_ms = think_ms;
-  row.clocks_ms = setup_.time_control.kind == TimeControl::Kind::kUntimed ? std::vector<int64_t>{} : clock_readings();
+  row.clocks_ms =
+      setup_.time_control.kind == TimeControl::Kind::kUntimed ? std::vector<int64_t>{} : clock_readings();
   row.rewards = state_->rewards();
   return row;
 }
@@ -338,11 +345,13 @@ void Match::store_steps(std::vector<db::MoveRow> rows, std::vector<Done> acks) {
   ++generation_;  // no timer or late answer may act on the old turn
   auto self = shared_from_this();
   std::vector<db::MoveRow> stored = rows;  // announced once the store has them
-  store_.append_moves(id(), std::move(rows), [self, stored = std::move(stored), acks = std::move(acks)](Status s) mutable {
-    asio::post(self->strand_, [self, s = std::move(s), stored = std::move(stored), acks = std::move(acks)]() mutable {
-      self->on_stored(std::move(s), std::move(stored), std::move(acks));
-    });
-  });
+  store_.append_moves(
+      id(), std::move(rows), [self, stored = std::move(stored), acks = std::move(acks)](Status s) mutable {
+        asio::post(self->strand_,
+                   [self, s = std::move(s), stored = std::move(stored), acks = std::move(acks)]() mutable {
+                     self->on_stored(std::move(s), std::move(stored), std::move(acks));
+                   });
+      });
 }
 
 void Match::on_stored(Status status, std::vector<db::MoveRow> rows, std::vector<Done> acks) {
@@ -353,8 +362,9 @@ void Match::on_stored(Status status, std::vector<db::MoveRow> rows, std::vector<
     return;
   }
   for (db::MoveRow& row : rows) {
-    hooks_.emit(MoveMade{id(), row.ply, row.seat, row.seat == kChancePlayer ? std::string() : std::move(row.action),
-                         row.think_ms, row.clocks_ms.empty() ? clock_readings() : std::move(row.clocks_ms)});
+    hooks_.emit(MoveMade{id(), row.ply, row.seat,
+                         row.seat == kChancePlayer ? std::string() : std::move(row.action), row.think_ms,
+                         row.clocks_ms.empty() ? clock_readings() : std::move(row.clocks_ms)});
   }
   if (phase_ == Phase::kEnded) return;  // ended (resigned, flagged) while this step was stored
   announce_state();
@@ -419,7 +429,8 @@ void Match::offer_draw(int seat, Done done) {
 void Match::set_connected(int seat, bool connected) {
   auto self = shared_from_this();
   asio::post(strand_, [self, seat, connected] {
-    if (seat < 0 || seat >= static_cast<int>(self->grace_timers_.size()) || self->phase_ == Phase::kEnded) return;
+    if (seat < 0 || seat >= static_cast<int>(self->grace_timers_.size()) || self->phase_ == Phase::kEnded)
+      return;
     auto& timer = *self->grace_timers_[seat];
     if (connected) {
       timer.cancel();
@@ -475,7 +486,8 @@ void Match::write_end(std::vector<double> returns, std::string termination, std:
   end.status = status;
   end.result = returns;
   end.termination = termination;
-  if (setup_.rated && status == "finished" && hooks_.rate) end.ratings = hooks_.rate(*this, returns, puzzle_player_id);
+  if (setup_.rated && status == "finished" && hooks_.rate)
+    end.ratings = hooks_.rate(*this, returns, puzzle_player_id);
   auto self = shared_from_this();
   store_.finish_match(end, [self, end](Status s) {
     asio::post(self->strand_, [self, end, s] {
@@ -516,7 +528,8 @@ StateChanged Match::state_event() const {
 
 void Match::snapshot(std::function<void(const StateChanged&, bool ended)> done) {
   auto self = shared_from_this();
-  asio::post(strand_, [self, done = std::move(done)] { done(self->state_event(), self->phase_ == Phase::kEnded); });
+  asio::post(strand_,
+             [self, done = std::move(done)] { done(self->state_event(), self->phase_ == Phase::kEnded); });
 }
 
 }  // namespace arena

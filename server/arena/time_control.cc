@@ -12,8 +12,9 @@ bool read_int(std::string_view s, int64_t& out) {
 }
 
 Error bad(const std::string& text) {
-  return make_error("bad_time_control",
-                    "'" + text + "': expected untimed, fischer:BASE_MS+INC_MS, move:MS, MIN_SECONDS+INC_SECONDS or Ns");
+  return make_error(
+      "bad_time_control",
+      "'" + text + "': expected untimed, fischer:BASE_MS+INC_MS, move:MS, MIN_SECONDS+INC_SECONDS or Ns");
 }
 
 }  // namespace
@@ -25,8 +26,8 @@ Result<TimeControl> TimeControl::parse(const std::string& text) {
   if (text.rfind("fischer:", 0) == 0) {
     const std::string_view rest = std::string_view(text).substr(8);
     const size_t plus = rest.find('+');
-    if (plus == std::string_view::npos || !read_int(rest.substr(0, plus), a) || !read_int(rest.substr(plus + 1), b) ||
-        a == 0) {
+    if (plus == std::string_view::npos || !read_int(rest.substr(0, plus), a) ||
+        !read_int(rest.substr(plus + 1), b) || a == 0) {
       return bad(text);
     }
     return TimeControl{Kind::kFischer, Millis(a), Millis(b)};
@@ -48,28 +49,36 @@ Result<TimeControl> TimeControl::parse(const std::string& text) {
 
 std::string TimeControl::to_string() const {
   switch (kind) {
-    case Kind::kUntimed: return "untimed";
-    case Kind::kFischer: return "fischer:" + std::to_string(base.count()) + "+" + std::to_string(increment.count());
-    case Kind::kPerMove: return "move:" + std::to_string(base.count());
+    case Kind::kUntimed:
+      return "untimed";
+    case Kind::kFischer:
+      return "fischer:" + std::to_string(base.count()) + "+" + std::to_string(increment.count());
+    case Kind::kPerMove:
+      return "move:" + std::to_string(base.count());
   }
   return "untimed";
 }
 
 Millis think_budget(const TimeControl& tc, Millis available) {
   switch (tc.kind) {
-    case TimeControl::Kind::kUntimed: return Millis(0);
+    case TimeControl::Kind::kUntimed:
+      return Millis(0);
     case TimeControl::Kind::kFischer:
       return std::min(available / 2, available / 20 + tc.increment * 8 / 10);
-    case TimeControl::Kind::kPerMove: return available * 8 / 10;
+    case TimeControl::Kind::kPerMove:
+      return available * 8 / 10;
   }
   return Millis(0);
 }
 
 Millis Clock::available() const {
   switch (tc_.kind) {
-    case TimeControl::Kind::kUntimed: return Millis::max();
-    case TimeControl::Kind::kFischer: return remaining_;
-    case TimeControl::Kind::kPerMove: return tc_.base;
+    case TimeControl::Kind::kUntimed:
+      return Millis::max();
+    case TimeControl::Kind::kFischer:
+      return remaining_;
+    case TimeControl::Kind::kPerMove:
+      return tc_.base;
   }
   return Millis::max();
 }
@@ -86,9 +95,12 @@ bool Clock::charge(Millis used) {
 
 int64_t Clock::remaining_ms() const {
   switch (tc_.kind) {
-    case TimeControl::Kind::kUntimed: return -1;
-    case TimeControl::Kind::kFischer: return remaining_.count();
-    case TimeControl::Kind::kPerMove: return tc_.base.count();
+    case TimeControl::Kind::kUntimed:
+      return -1;
+    case TimeControl::Kind::kFischer:
+      return remaining_.count();
+    case TimeControl::Kind::kPerMove:
+      return tc_.base.count();
   }
   return -1;
 }

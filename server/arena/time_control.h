@@ -32,7 +32,8 @@ Millis think_budget(const TimeControl& tc, Millis available);
 // One seat's clock. Not thread-safe (a match's clocks live on its strand).
 class Clock {
  public:
-  explicit Clock(const TimeControl& tc) : tc_(tc), remaining_(tc.kind == TimeControl::Kind::kFischer ? tc.base : Millis(0)) {}
+  explicit Clock(const TimeControl& tc)
+      : tc_(tc), remaining_(tc.kind == TimeControl::Kind::kFischer ? tc.base : Millis(0)) {}
 
   // Time the seat may use for its next move (max() when untimed).
   Millis available() const;

@@ -23,7 +23,8 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::vector
     if (!spec) {
       std::string known;
       for (const OptionSpec& s : specs) known += (known.empty() ? "--" : ", --") + s.name;
-      return make_error("usage", "unknown option '--" + name + "'; known: " + (known.empty() ? "none" : known));
+      return make_error("usage",
+                        "unknown option '--" + name + "'; known: " + (known.empty() ? "none" : known));
     }
     if (!spec->takes_value) {
       if (inline_value) return make_error("usage", "--" + name + " takes no value");
@@ -62,7 +63,8 @@ std::vector<std::string> split_specs(const std::string& text, char separator) {
   int depth = 0;
   auto finish = [&] {
     const size_t first = current.find_first_not_of(' ');
-    if (first != std::string::npos) out.push_back(current.substr(first, current.find_last_not_of(' ') - first + 1));
+    if (first != std::string::npos)
+      out.push_back(current.substr(first, current.find_last_not_of(' ') - first + 1));
     current.clear();
   };
   for (char c : text) {

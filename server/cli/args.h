@@ -13,7 +13,7 @@
 namespace arena::cli {
 
 struct OptionSpec {
-  std::string name;   // without the dashes
+  std::string name;  // without the dashes
   bool takes_value;
   std::string help;
 };

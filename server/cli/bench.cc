@@ -32,7 +32,8 @@ int bench_inference_command(const std::vector<std::string>& argv) {
   auto parsed = parse_command(
       "bench inference",
       "Positions per second of the shared network by batch size: plain forward passes of a ready input, and\n"
-      "the inference service fed by searching threads with real positions, in the same process; and their ratio.",
+      "the inference service fed by searching threads with real positions, in the same process; and their "
+      "ratio.",
       argv,
       {{"game", true, "game spec (default go(size=19))"},
        {"blocks", true, "residual blocks (default 10)"},
@@ -83,27 +84,28 @@ int bench_inference_command(const std::vector<std::string>& argv) {
   }
   std::printf("%8s %16s %16s %8s %12s\n", "batch", "raw pos/s", "service pos/s", "ratio", "mean batch");
   for (const auto& row : *rows) {
-    std::printf("%8d %16.0f %16.0f %8.2f %12.1f\n", row.batch, row.raw_positions_per_s, row.service_positions_per_s,
-                row.ratio, row.service_mean_batch);
+    std::printf("%8d %16.0f %16.0f %8.2f %12.1f\n", row.batch, row.raw_positions_per_s,
+                row.service_positions_per_s, row.ratio, row.service_mean_batch);
   }
   return 0;
 }
 
 int bench_selfplay_command(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
-      "bench selfplay",
-      "Self-play with a fresh network through the inference service: simulations per second and the mean batch,\n"
-      "beside plain forward passes at that batch size in the same process (the share of the device kept busy).",
-      argv,
-      {{"game", true, "game spec (default go(size=9))"},
-       {"blocks", true, "residual blocks (default 10)"},
-       {"channels", true, "channels (default 128)"},
-       {"device", true, "auto, cpu or cuda (default auto)"},
-       {"actors", true, "concurrent games (default 64)"},
-       {"simulations", true, "simulations per move (default 64)"},
-       {"search-batch", true, "leaves per search pass (default 8)"},
-       {"seconds", true, "measured seconds (default 10)"},
-       {"json", false, "print JSON"}});
+  auto parsed = parse_command("bench selfplay",
+                              "Self-play with a fresh network through the inference service: simulations per "
+                              "second and the mean batch,\n"
+                              "beside plain forward passes at that batch size in the same process (the share "
+                              "of the device kept busy).",
+                              argv,
+                              {{"game", true, "game spec (default go(size=9))"},
+                               {"blocks", true, "residual blocks (default 10)"},
+                               {"channels", true, "channels (default 128)"},
+                               {"device", true, "auto, cpu or cuda (default auto)"},
+                               {"actors", true, "concurrent games (default 64)"},
+                               {"simulations", true, "simulations per move (default 64)"},
+                               {"search-batch", true, "leaves per search pass (default 8)"},
+                               {"seconds", true, "measured seconds (default 10)"},
+                               {"json", false, "print JSON"}});
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const Args& args = std::get<Args>(parsed);
   nn::SelfPlayBenchConfig config;
@@ -113,9 +115,10 @@ int bench_selfplay_command(const std::vector<std::string>& argv) {
     const char* name;
     int* out;
   };
-  for (const IntOption& o : {IntOption{"blocks", &config.blocks}, IntOption{"channels", &config.channels},
-                             IntOption{"actors", &config.actors}, IntOption{"simulations", &config.simulations},
-                             IntOption{"search-batch", &config.search_batch}}) {
+  for (const IntOption& o :
+       {IntOption{"blocks", &config.blocks}, IntOption{"channels", &config.channels},
+        IntOption{"actors", &config.actors}, IntOption{"simulations", &config.simulations},
+        IntOption{"search-batch", &config.search_batch}}) {
     Result<int64_t> v = args.get_int(o.name, *o.out);
     if (!v.ok()) {
       std::cerr << "arena bench selfplay: " << v.error().message << "\n";
@@ -138,12 +141,14 @@ int bench_selfplay_command(const std::vector<std::string>& argv) {
     std::cout << r->to_json().dump() << "\n";
     return 0;
   }
-  std::printf("selfplay: %s, %d blocks x %d channels, %d actors, %d simulations/move, device %s\n", config.game.c_str(),
-              config.blocks, config.channels, config.actors, config.simulations, r->device.c_str());
+  std::printf("selfplay: %s, %d blocks x %d channels, %d actors, %d simulations/move, device %s\n",
+              config.game.c_str(), config.blocks, config.channels, config.actors, config.simulations,
+              r->device.c_str());
   std::printf("  %.0f simulations/s (leaves through the service), %llu games finished in %.1f s\n",
               r->simulations_per_s, static_cast<unsigned long long>(r->games), r->seconds);
-  std::printf("  mean batch %.1f; plain forward at that batch %.0f positions/s; self-play keeps %.0f%% of it\n",
-              r->mean_batch, r->raw_positions_per_s, 100 * r->ratio);
+  std::printf(
+      "  mean batch %.1f; plain forward at that batch %.0f positions/s; self-play keeps %.0f%% of it\n",
+      r->mean_batch, r->raw_positions_per_s, 100 * r->ratio);
   return 0;
 }
 

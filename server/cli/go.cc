@@ -14,11 +14,12 @@ namespace arena::cli {
 namespace {
 
 int run_go_score(const std::vector<std::string>& argv) {
-  auto parsed = parse_command("go score",
-                              "Reads an SGF game on standard input and prints the area-scoring result of its final\n"
-                              "position as the last line (B+3.5, W+0.5, or 0 for a draw), after a line that describes "
-                              "the game.",
-                              argv, {});
+  auto parsed =
+      parse_command("go score",
+                    "Reads an SGF game on standard input and prints the area-scoring result of its final\n"
+                    "position as the last line (B+3.5, W+0.5, or 0 for a draw), after a line that describes "
+                    "the game.",
+                    argv, {});
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const std::string sgf((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   Result<std::unique_ptr<GoState>> state = parse_go_sgf(sgf);
@@ -37,8 +38,9 @@ int run_go_score(const std::vector<std::string>& argv) {
 int run_go(const std::vector<std::string>& argv) {
   if (!argv.empty() && argv[0] == "score") return run_go_score({argv.begin() + 1, argv.end()});
   const bool help = !argv.empty() && (argv[0] == "--help" || argv[0] == "help");
-  (help ? std::cout : std::cerr) << "usage: arena go score < game.sgf\n\n"
-                                 << "  score   print the area-scoring result of an SGF game's final position\n";
+  (help ? std::cout : std::cerr)
+      << "usage: arena go score < game.sgf\n\n"
+      << "  score   print the area-scoring result of an SGF game's final position\n";
   return help ? 0 : 2;
 }
 

@@ -24,7 +24,8 @@ int run_gtp(const std::vector<std::string>& argv) {
     std::cerr << "arena gtp: " << seed.error().message << "\n";
     return 2;
   }
-  Result<std::unique_ptr<GtpServer>> server = GtpServer::create(args.get("agent", "random"), static_cast<uint64_t>(*seed));
+  Result<std::unique_ptr<GtpServer>> server =
+      GtpServer::create(args.get("agent", "random"), static_cast<uint64_t>(*seed));
   if (!server.ok()) {
     std::cerr << "arena gtp: " << server.error().message << "\n";
     return 2;

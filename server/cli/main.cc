@@ -21,12 +21,15 @@ const Command kCommands[] = {
     {"games", "list every registered game as JSON", arena::cli::run_games},
     {"agents", "list every registered agent as JSON", arena::cli::run_agents},
     {"play", "play local matches between agents and print one JSON line per match", arena::cli::run_play},
-    {"ratings", "print a game's ratings with confidence intervals from the database", arena::cli::run_ratings},
+    {"ratings", "print a game's ratings with confidence intervals from the database",
+     arena::cli::run_ratings},
     {"export", "print a stored match in its game's standard format", arena::cli::run_export},
     {"gtp", "play Go as a GTP engine on stdin and stdout, for one agent", arena::cli::run_gtp},
-    {"train", "train the shared network by self-play; checkpoints become rated players", arena::cli::run_train},
+    {"train", "train the shared network by self-play; checkpoints become rated players",
+     arena::cli::run_train},
     {"report", "reports from the database: 'arena report generalization'", arena::cli::run_report},
-    {"bench", "the shared network's benchmarks: 'arena bench inference', 'arena bench selfplay'", arena::cli::run_bench},
+    {"bench", "the shared network's benchmarks: 'arena bench inference', 'arena bench selfplay'",
+     arena::cli::run_bench},
     {"go", "Go tools: 'arena go score' prints the area score of an SGF game on stdin", arena::cli::run_go},
 };
 

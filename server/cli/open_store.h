@@ -11,7 +11,8 @@ namespace arena::cli {
 
 // An existing database only: a mistyped path must not become a new empty file. `hint` says
 // how a database gets made, e.g. "record matches with arena play --db".
-inline Result<std::unique_ptr<db::SqliteStore>> open_existing_store(const std::string& path, const std::string& hint) {
+inline Result<std::unique_ptr<db::SqliteStore>> open_existing_store(const std::string& path,
+                                                                    const std::string& hint) {
   if (FILE* f = std::fopen(path.c_str(), "rb")) {
     std::fclose(f);
   } else {

@@ -25,7 +25,8 @@ struct Tally {
 int run_play(const std::vector<std::string>& argv) {
   auto parsed = parse_command(
       "play",
-      "Plays local matches between agents. Seats rotate: in match i, agent k takes seat (k + i) mod players.\n"
+      "Plays local matches between agents. Seats rotate: in match i, agent k takes seat (k + i) mod "
+      "players.\n"
       "Prints one JSON line per match and a summary line.",
       argv,
       {{"game", true, "game spec, e.g. kuhn_poker or 'game24(puzzle=5)' (required)"},
@@ -109,7 +110,8 @@ int run_play(const std::vector<std::string>& argv) {
       if (players > 1) {
         if (winner == seat) {
           ++t.wins;
-        } else if (winner == -1 && outcome->returns[seat] == *std::max_element(outcome->returns.begin(), outcome->returns.end())) {
+        } else if (winner == -1 && outcome->returns[seat] ==
+                                       *std::max_element(outcome->returns.begin(), outcome->returns.end())) {
           ++t.draws;
         } else {
           ++t.losses;
@@ -118,18 +120,16 @@ int run_play(const std::vector<std::string>& argv) {
     }
     Json seat_agents = Json::array();
     for (const auto& a : agents) seat_agents.push_back(a->name());
-    Json line = Json{{"match", match},
-                      {"game", (*game)->spec()},
-                      {"seed", match_seed},
-                      {"agents", seat_agents},
-                      {"returns", outcome->returns},
-                      {"length", outcome->history.size()}};
+    Json line =
+        Json{{"match", match},        {"game", (*game)->spec()},     {"seed", match_seed},
+             {"agents", seat_agents}, {"returns", outcome->returns}, {"length", outcome->history.size()}};
     if (recorded_id) line["id"] = *recorded_id;
     std::cout << line.dump() << "\n";
   }
   Json summary = Json::array();
   for (int k = 0; k < players; ++k) {
-    Json entry = {{"agent", agent_specs[k]}, {"mean_return", tally[k].total_return / static_cast<double>(*games)}};
+    Json entry = {{"agent", agent_specs[k]},
+                  {"mean_return", tally[k].total_return / static_cast<double>(*games)}};
     if (players > 1) {
       entry["wins"] = tally[k].wins;
       entry["draws"] = tally[k].draws;
@@ -137,7 +137,8 @@ int run_play(const std::vector<std::string>& argv) {
     }
     summary.push_back(entry);
   }
-  std::cout << Json{{"summary", {{"game", (*game)->spec()}, {"matches", *games}, {"agents", summary}}}}.dump() << "\n";
+  std::cout << Json{{"summary", {{"game", (*game)->spec()}, {"matches", *games}, {"agents", summary}}}}.dump()
+            << "\n";
   return 0;
 }
 

@@ -29,8 +29,8 @@ RecordedPlay::~RecordedPlay() {
   store_->flush();
 }
 
-Result<RecordedPlay::Outcome> RecordedPlay::play(const std::string& game, const std::vector<std::string>& seat_agents,
-                                                 uint64_t seed) {
+Result<RecordedPlay::Outcome> RecordedPlay::play(const std::string& game,
+                                                 const std::vector<std::string>& seat_agents, uint64_t seed) {
   MatchRequest request;
   request.game = game;
   for (const std::string& spec : seat_agents) request.seats.push_back(SeatRequest::agent_seat(spec));

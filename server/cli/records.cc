@@ -36,7 +36,8 @@ int run_ratings(const std::vector<std::string>& argv) {
   // A game spec names its rating group ("game24(puzzle=3)" is rated in "game24").
   std::string group = args.get("game");
   if (Result<std::shared_ptr<const Game>> g = make_game(group); g.ok()) group = (*g)->rating_group();
-  Result<std::unique_ptr<db::SqliteStore>> store = open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
+  Result<std::unique_ptr<db::SqliteStore>> store =
+      open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena ratings: " << store.error().message << "\n";
     return 1;
@@ -49,35 +50,43 @@ int run_ratings(const std::vector<std::string>& argv) {
   if (args.has("json")) {
     Json rows = Json::array();
     for (const LeaderboardEntry& e : board->entries) {
-      Json row = {{"player_id", e.player_id}, {"name", e.name},   {"kind", db::to_string(e.kind)},
-                  {"elo", e.rating},          {"low", e.low},     {"high", e.high},
+      Json row = {{"player_id", e.player_id}, {"name", e.name},  {"kind", db::to_string(e.kind)},
+                  {"elo", e.rating},          {"low", e.low},    {"high", e.high},
                   {"games", e.games},         {"score", e.score}};
       if (e.live) {
-        row["live"] = {{"elo", e.live->rating},
-                       {"deviation", e.live->deviation},
-                       {"games", e.live->games},
-                       {"provisional", is_provisional({e.live->rating, e.live->deviation, e.live->volatility})}};
+        row["live"] = {
+            {"elo", e.live->rating},
+            {"deviation", e.live->deviation},
+            {"games", e.live->games},
+            {"provisional", is_provisional({e.live->rating, e.live->deviation, e.live->volatility})}};
       }
       rows.push_back(row);
     }
-    std::cout << Json{{"game", board->game}, {"anchor", board->anchor}, {"matches", board->matches}, {"players", rows}}
+    std::cout << Json{{"game", board->game},
+                      {"anchor", board->anchor},
+                      {"matches", board->matches},
+                      {"players", rows}}
                      .dump(2)
               << "\n";
     return 0;
   }
-  std::printf("%s: %d rated matches; Bradley-Terry Elo with 95%% bootstrap intervals (%lld resamples), %s = 0\n",
-              board->game.c_str(), board->matches, static_cast<long long>(*bootstrap),
-              board->anchor.empty() ? "nobody" : board->anchor.c_str());
-  std::printf("%-28s %8s  %-19s %6s %6s  %s\n", "player", "elo", "95% interval", "games", "score", "live (Glicko-2)");
+  std::printf(
+      "%s: %d rated matches; Bradley-Terry Elo with 95%% bootstrap intervals (%lld resamples), %s = 0\n",
+      board->game.c_str(), board->matches, static_cast<long long>(*bootstrap),
+      board->anchor.empty() ? "nobody" : board->anchor.c_str());
+  std::printf("%-28s %8s  %-19s %6s %6s  %s\n", "player", "elo", "95% interval", "games", "score",
+              "live (Glicko-2)");
   for (const LeaderboardEntry& e : board->entries) {
     char interval[48];
     std::snprintf(interval, sizeof interval, "[%.0f, %.0f]", e.low, e.high);
     char live[48] = "-";
     if (e.live) {
-      std::snprintf(live, sizeof live, "%.0f +/- %.0f%s", e.live->rating, 2 * e.live->deviation,
-                    is_provisional({e.live->rating, e.live->deviation, e.live->volatility}) ? " (provisional)" : "");
+      std::snprintf(
+          live, sizeof live, "%.0f +/- %.0f%s", e.live->rating, 2 * e.live->deviation,
+          is_provisional({e.live->rating, e.live->deviation, e.live->volatility}) ? " (provisional)" : "");
     }
-    std::printf("%-28s %8.1f  %-19s %6d %6.3f  %s\n", e.name.c_str(), e.rating, interval, e.games, e.score, live);
+    std::printf("%-28s %8.1f  %-19s %6d %6.3f  %s\n", e.name.c_str(), e.rating, interval, e.games, e.score,
+                live);
   }
   return 0;
 }
@@ -85,7 +94,8 @@ int run_ratings(const std::vector<std::string>& argv) {
 int run_export(const std::vector<std::string>& argv) {
   auto parsed = parse_command(
       "export",
-      "Prints a stored match in its game's standard format (PGN, SGF, hand history, puzzle steps), or JSON.", argv,
+      "Prints a stored match in its game's standard format (PGN, SGF, hand history, puzzle steps), or JSON.",
+      argv,
       {{"match", true, "match id (required)"},
        {"db", true, "SQLite file (default ./arena.db)"},
        {"json", false, "the whole record as JSON"}});
@@ -96,7 +106,8 @@ int run_export(const std::vector<std::string>& argv) {
     std::cerr << "arena export: --match expects a match id\n";
     return 2;
   }
-  Result<std::unique_ptr<db::SqliteStore>> store = open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
+  Result<std::unique_ptr<db::SqliteStore>> store =
+      open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena export: " << store.error().message << "\n";
     return 1;

@@ -38,7 +38,8 @@ int run_generalization(const std::vector<std::string>& argv) {
     std::cerr << "arena report generalization: --bootstrap expects an integer from 0 to 100000\n";
     return 2;
   }
-  Result<std::unique_ptr<db::SqliteStore>> store = open_existing_store(args.get("db", "arena.db"), "arena train --db records training runs");
+  Result<std::unique_ptr<db::SqliteStore>> store =
+      open_existing_store(args.get("db", "arena.db"), "arena train --db records training runs");
   if (!store.ok()) {
     std::cerr << "arena report generalization: " << store.error().message << "\n";
     return 1;

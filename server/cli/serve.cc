@@ -107,8 +107,9 @@ int run_serve(const std::vector<std::string>& argv) {
     return 1;
   }
   arena.start_house_matches();
-  std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db " << args.get("db", "arena.db")
-            << ", " << *threads << " threads, " << *house << " house matches)" << std::endl;
+  std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db "
+            << args.get("db", "arena.db") << ", " << *threads << " threads, " << *house << " house matches)"
+            << std::endl;
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {

@@ -32,8 +32,13 @@ std::string fixed(double v, int digits) {
 // so that the checkpoint's searches share the service's batches.
 class Evaluation {
  public:
-  Evaluation(RecordedPlay& recorder, std::vector<std::string> games, int matches, int simulations, uint64_t seed)
-      : recorder_(recorder), games_(std::move(games)), matches_(matches), simulations_(simulations), rng_(seed) {}
+  Evaluation(RecordedPlay& recorder, std::vector<std::string> games, int matches, int simulations,
+             uint64_t seed)
+      : recorder_(recorder),
+        games_(std::move(games)),
+        matches_(matches),
+        simulations_(simulations),
+        rng_(seed) {}
 
   // `me` is the checkpoint's player name, also the spec that makes its agent.
   std::string evaluate(const std::string& me) {
@@ -66,7 +71,8 @@ class Evaluation {
     int played = 0;
     int failed = 0;
     std::string text() const {
-      std::string t = fixed(points, points == static_cast<int>(points) ? 0 : 1) + "/" + std::to_string(played);
+      std::string t =
+          fixed(points, points == static_cast<int>(points) ? 0 : 1) + "/" + std::to_string(played);
       if (failed > 0) t += " (" + std::to_string(failed) + " failed)";
       return t;
     }
@@ -91,19 +97,20 @@ class Evaluation {
       std::vector<std::string> seats(players);
       for (int s = 0; s < players; ++s) seats[s] = s == my_seat ? entrants[0] : entrants.back();
       const uint64_t seed = rng_.next_u64();
-      results.push_back(std::async(std::launch::async, [this, game, seats, seed, my_seat, solved]() -> std::optional<double> {
-        Result<RecordedPlay::Outcome> outcome = recorder_.play(game, seats, seed);
-        if (!outcome.ok()) {
-          std::cerr << "arena train: evaluation match failed: " << outcome.error().message << "\n";
-          return std::nullopt;
-        }
-        const std::vector<double>& r = outcome->returns;
-        if (r.size() == 1) return r[0] >= solved ? 1.0 : 0.0;
-        const Player winner = winner_of(r);
-        if (winner == my_seat) return 1.0;
-        if (winner == -1 && r[my_seat] == *std::max_element(r.begin(), r.end())) return 0.5;
-        return 0.0;
-      }));
+      results.push_back(std::async(
+          std::launch::async, [this, game, seats, seed, my_seat, solved]() -> std::optional<double> {
+            Result<RecordedPlay::Outcome> outcome = recorder_.play(game, seats, seed);
+            if (!outcome.ok()) {
+              std::cerr << "arena train: evaluation match failed: " << outcome.error().message << "\n";
+              return std::nullopt;
+            }
+            const std::vector<double>& r = outcome->returns;
+            if (r.size() == 1) return r[0] >= solved ? 1.0 : 0.0;
+            const Player winner = winner_of(r);
+            if (winner == my_seat) return 1.0;
+            if (winner == -1 && r[my_seat] == *std::max_element(r.begin(), r.end())) return 0.5;
+            return 0.0;
+          }));
     }
     Score score;
     for (auto& f : results) {
@@ -129,7 +136,8 @@ class Evaluation {
 // Enters a checkpoint in the database: its player and its agent_versions row.
 Status register_checkpoint(db::Store& store, const std::string& player, const nn::CheckpointEvent& event) {
   std::promise<Result<int64_t>> player_id;
-  store.ensure_player(player, db::PlayerKind::kAgent, player, [&](Result<int64_t> id) { player_id.set_value(std::move(id)); });
+  store.ensure_player(player, db::PlayerKind::kAgent, player,
+                      [&](Result<int64_t> id) { player_id.set_value(std::move(id)); });
   Result<int64_t> id = player_id.get_future().get();
   if (!id.ok()) return id.error();
   std::promise<Result<int64_t>> version;
@@ -180,11 +188,14 @@ int run_train(const std::vector<std::string>& argv) {
        {"checkpoint-every", true, "learner steps between checkpoints (default 100)"},
        {"init-from", true, "start from this checkpoint's weights (transfer)"},
        {"freeze-trunk", false, "train only stems and heads (with --init-from: a transfer run)"},
-       {"kind", true, "shared, specialist, transfer or scratch: the run's column in the generalization report\n"
-                      "                         (default: shared for several games, specialist for one, transfer\n"
-                      "                         with --freeze-trunk)"},
-       {"eval-games", true, "evaluation matches per opponent and game at each checkpoint (default 4; 0: none)"},
-       {"eval-simulations", true, "simulations of the checkpoint and of rollout MCTS in evaluation (default 100)"},
+       {"kind", true,
+        "shared, specialist, transfer or scratch: the run's column in the generalization report\n"
+        "                         (default: shared for several games, specialist for one, transfer\n"
+        "                         with --freeze-trunk)"},
+       {"eval-games", true,
+        "evaluation matches per opponent and game at each checkpoint (default 4; 0: none)"},
+       {"eval-simulations", true,
+        "simulations of the checkpoint and of rollout MCTS in evaluation (default 100)"},
        {"seed", true, "seed (default 1)"}});
   if (auto* code = std::get_if<int>(&parsed)) return *code;
   const Args& args = std::get<Args>(parsed);
@@ -210,7 +221,8 @@ int run_train(const std::vector<std::string>& argv) {
   config.out_dir = args.get("out");
   while (config.out_dir.size() > 1 && config.out_dir.back() == '/') config.out_dir.pop_back();
   config.run = std::filesystem::path(config.out_dir).lexically_normal().filename().string();
-  if (config.run.empty() || config.run == "." || config.run == "..") return usage("--out must name the run's folder");
+  if (config.run.empty() || config.run == "." || config.run == "..")
+    return usage("--out must name the run's folder");
   config.device = args.get("device", "auto");
   config.init_from = args.get("init-from");
   config.freeze_trunk = args.has("freeze-trunk");
@@ -220,7 +232,8 @@ int run_train(const std::vector<std::string>& argv) {
     int64_t min;
     int64_t* out;
   };
-  int64_t actors, steps, blocks, channels, simulations, batch, checkpoint_every, eval_games, eval_simulations, seed;
+  int64_t actors, steps, blocks, channels, simulations, batch, checkpoint_every, eval_games, eval_simulations,
+      seed;
   const IntOption ints[] = {{"actors", 32, 1, &actors},
                             {"steps", 1000, 0, &steps},
                             {"blocks", 4, 1, &blocks},
@@ -253,22 +266,24 @@ int run_train(const std::vector<std::string>& argv) {
   }
   if (config.steps == 0 && config.minutes <= 0) return usage("give --steps or --minutes");
   std::string kind = args.get("kind");
-  if (kind.empty()) kind = config.freeze_trunk ? "transfer" : config.games.size() > 1 ? "shared" : "specialist";
+  if (kind.empty())
+    kind = config.freeze_trunk ? "transfer" : config.games.size() > 1 ? "shared" : "specialist";
   if (kind != "shared" && kind != "specialist" && kind != "transfer" && kind != "scratch") {
     return usage("--kind is shared, specialist, transfer or scratch");
   }
 
   // Checkpoints are players named nn:<run>@<step>, a name that is also their agent's spec,
   // resolved in the runs folder (ARENA_RUNS): the folder that holds this run.
-  const std::string runs_dir = std::filesystem::absolute(config.out_dir).lexically_normal().parent_path().string();
+  const std::string runs_dir =
+      std::filesystem::absolute(config.out_dir).lexically_normal().parent_path().string();
   setenv("ARENA_RUNS", runs_dir.c_str(), 1);
   Result<std::unique_ptr<RecordedPlay>> recorder = RecordedPlay::open(args.get("db", "arena.db"));
   if (!recorder.ok()) {
     std::cerr << "arena train: " << recorder.error().message << "\n";
     return 1;
   }
-  Evaluation evaluation(**recorder, config.games, static_cast<int>(eval_games), static_cast<int>(eval_simulations),
-                        config.seed ^ 0x5eed);
+  Evaluation evaluation(**recorder, config.games, static_cast<int>(eval_games),
+                        static_cast<int>(eval_simulations), config.seed ^ 0x5eed);
 
   // The run's row, for the generalization report: written at the start and at each checkpoint.
   db::TrainingRunRow run_row;
@@ -282,7 +297,8 @@ int run_train(const std::vector<std::string>& argv) {
   auto save_run = [&](int64_t steps) {
     run_row.steps = steps;
     std::promise<Result<int64_t>> saved;
-    (*recorder)->store().upsert_training_run(run_row, [&](Result<int64_t> id) { saved.set_value(std::move(id)); });
+    (*recorder)->store().upsert_training_run(run_row,
+                                             [&](Result<int64_t> id) { saved.set_value(std::move(id)); });
     Result<int64_t> id = saved.get_future().get();
     if (!id.ok()) std::cerr << "arena train: recording the run: " << id.error().message << "\n";
     return id.ok();
@@ -310,11 +326,12 @@ int run_train(const std::vector<std::string>& argv) {
     std::cerr << "arena train: " << summary.error().message << "\n";
     return summary.error().code == "bad_config" ? 2 : 1;
   }
-  std::cout << "done: " << summary->final.step << " learner steps, " << summary->final.games << " self-play games, "
-            << summary->final.positions << " positions in " << fixed(summary->final.elapsed_s, 0) << " s; "
-            << summary->checkpoints.size() << " checkpoints, " << summary->shards.size() << " shards; mean batch "
-            << fixed(summary->service.mean_batch, 1) << ", " << fixed(summary->service.positions_per_second, 0)
-            << " positions/s through the service" << std::endl;
+  std::cout << "done: " << summary->final.step << " learner steps, " << summary->final.games
+            << " self-play games, " << summary->final.positions << " positions in "
+            << fixed(summary->final.elapsed_s, 0) << " s; " << summary->checkpoints.size() << " checkpoints, "
+            << summary->shards.size() << " shards; mean batch " << fixed(summary->service.mean_batch, 1)
+            << ", " << fixed(summary->service.positions_per_second, 0) << " positions/s through the service"
+            << std::endl;
   return 0;
 }
 

@@ -46,7 +46,8 @@ std::string random_token() {
 std::optional<std::string> bearer_token(std::string_view authorization) {
   authorization = trim(authorization);
   constexpr std::string_view prefix = "Bearer ";
-  if (authorization.size() <= prefix.size() || authorization.substr(0, prefix.size()) != prefix) return std::nullopt;
+  if (authorization.size() <= prefix.size() || authorization.substr(0, prefix.size()) != prefix)
+    return std::nullopt;
   std::string_view token = trim(authorization.substr(prefix.size()));
   if (token.empty()) return std::nullopt;
   return std::string(token);

@@ -9,11 +9,13 @@ Error bad(const std::string& message) { return make_error("bad_message", message
 Result<int64_t> get_id(const Json& j, const char* key) {
   if (!j.contains(key)) return bad(std::string("'") + key + "' is missing");
   const Json& v = j[key];
-  if (!v.is_number_integer() || v.get<int64_t>() < 0) return bad(std::string("'") + key + "' must be a non-negative integer");
+  if (!v.is_number_integer() || v.get<int64_t>() < 0)
+    return bad(std::string("'") + key + "' must be a non-negative integer");
   return v.get<int64_t>();
 }
 
-Result<std::string> get_string(const Json& j, const char* key, bool required = true, std::string fallback = "") {
+Result<std::string> get_string(const Json& j, const char* key, bool required = true,
+                               std::string fallback = "") {
   if (!j.contains(key)) {
     if (required) return bad(std::string("'") + key + "' is missing");
     return fallback;
@@ -54,10 +56,12 @@ Result<ClientMessage> with_match_id(const Json& j) {
 
 Result<ClientMessage> parse_body(const std::string& type, const Json& j) {
   if (type == "hello") {
-    if (!j.contains("protocol") || !j["protocol"].is_number_integer()) return bad("'protocol' is missing (use 1)");
+    if (!j.contains("protocol") || !j["protocol"].is_number_integer())
+      return bad("'protocol' is missing (use 1)");
     const int version = j["protocol"].get<int>();
     if (version != kProtocolVersion) {
-      return make_error("unsupported_protocol", "protocol " + std::to_string(version) + " is not supported; use " +
+      return make_error("unsupported_protocol", "protocol " + std::to_string(version) +
+                                                    " is not supported; use " +
                                                     std::to_string(kProtocolVersion));
     }
     return ClientMessage(Hello{version});
@@ -139,9 +143,10 @@ Result<ClientMessage> parse_body(const std::string& type, const Json& j) {
     return ClientMessage(r);
   }
   if (type == "ping") return ClientMessage(Ping{});
-  return bad("unknown message type '" + type +
-             "'; expected hello, seek, cancel_seek, challenge, accept_challenge, decline_challenge, move, resign, "
-             "abort, offer_draw, spectate, unspectate, resync or ping");
+  return bad(
+      "unknown message type '" + type +
+      "'; expected hello, seek, cancel_seek, challenge, accept_challenge, decline_challenge, move, resign, "
+      "abort, offer_draw, spectate, unspectate, resync or ping");
 }
 
 }  // namespace
@@ -183,7 +188,8 @@ Json pong_message(const Json& ref) {
 }
 
 Json move_json(const MoveMade& move) {
-  Json j = {{"ply", move.ply}, {"seat", move.seat}, {"think_ms", move.think_ms}, {"clocks_ms", move.clocks_ms}};
+  Json j = {
+      {"ply", move.ply}, {"seat", move.seat}, {"think_ms", move.think_ms}, {"clocks_ms", move.clocks_ms}};
   j["action"] = move.action.empty() ? Json(nullptr) : Json(move.action);  // chance outcomes stay unnamed
   return j;
 }
@@ -207,18 +213,30 @@ Json match_start_message(const MatchCreated& match, int seat) {
   for (const SeatInfo& s : match.seats) {
     seats.push_back({{"player_id", s.player_id}, {"name", s.name}, {"kind", db::to_string(s.kind)}});
   }
-  return {{"type", "match_start"}, {"match_id", match.match_id}, {"game", match.game},     {"seat", seat},
-          {"seats", seats},        {"rated", match.rated},       {"time_control", match.time_control}};
+  return {{"type", "match_start"},
+          {"match_id", match.match_id},
+          {"game", match.game},
+          {"seat", seat},
+          {"seats", seats},
+          {"rated", match.rated},
+          {"time_control", match.time_control}};
 }
 
 Json match_end_message(const MatchEnded& end) {
-  return {{"type", "match_end"}, {"match_id", end.match_id}, {"status", end.status}, {"result", end.returns},
+  return {{"type", "match_end"},
+          {"match_id", end.match_id},
+          {"status", end.status},
+          {"result", end.returns},
           {"reason", end.termination}};
 }
 
 Json challenge_message(const ChallengeIssued& c) {
-  return {{"type", "challenge"}, {"challenge_id", c.challenge_id}, {"from", {{"id", c.from_player_id}, {"name", c.from_name}}},
-          {"game", c.game},      {"time_control", c.time_control}, {"rated", c.rated}};
+  return {{"type", "challenge"},
+          {"challenge_id", c.challenge_id},
+          {"from", {{"id", c.from_player_id}, {"name", c.from_name}}},
+          {"game", c.game},
+          {"time_control", c.time_control},
+          {"rated", c.rated}};
 }
 
 Json challenge_declined_message(const ChallengeDeclined& c) {

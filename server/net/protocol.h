@@ -69,9 +69,9 @@ struct Resync {
 };
 struct Ping {};
 
-using ClientMessage = std::variant<Hello, SeekMessage, CancelSeek, ChallengeMessage, AcceptChallenge,
-                                   DeclineChallenge, MoveMessage, Resign, Abort, OfferDraw, Spectate, Unspectate,
-                                   Resync, Ping>;
+using ClientMessage =
+    std::variant<Hello, SeekMessage, CancelSeek, ChallengeMessage, AcceptChallenge, DeclineChallenge,
+                 MoveMessage, Resign, Abort, OfferDraw, Spectate, Unspectate, Resync, Ping>;
 
 // A parsed message and the client's "ref" (any JSON value, echoed in the answer).
 struct Incoming {

@@ -55,7 +55,8 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
     std::string_view pair = query.substr(0, amp);
     const size_t eq = pair.find('=');
     if (!pair.empty()) {
-      out[percent_decode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+      out[percent_decode(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
@@ -91,16 +92,29 @@ std::optional<int64_t> to_id(const std::string& s) {
 }
 
 Json rating_json(const db::RatingRow& r) {
-  return {{"player_id", r.player_id}, {"name", r.player_name}, {"kind", db::to_string(r.player_kind)},
-          {"game", r.game}, {"elo", r.rating}, {"deviation", r.deviation}, {"volatility", r.volatility},
-          {"games", r.games}, {"provisional", is_provisional({r.rating, r.deviation, r.volatility})},
+  return {{"player_id", r.player_id},
+          {"name", r.player_name},
+          {"kind", db::to_string(r.player_kind)},
+          {"game", r.game},
+          {"elo", r.rating},
+          {"deviation", r.deviation},
+          {"volatility", r.volatility},
+          {"games", r.games},
+          {"provisional", is_provisional({r.rating, r.deviation, r.volatility})},
           {"updated_at", r.updated_at}};
 }
 
 Json match_row_json(const db::MatchRow& m) {
-  return {{"id", m.id}, {"game", m.game}, {"rating_group", m.rating_group}, {"rated", m.rated},
-          {"status", m.status}, {"time_control", m.time_control}, {"created_at", m.created_at},
-          {"started_at", m.started_at}, {"ended_at", m.ended_at}, {"result", m.result},
+  return {{"id", m.id},
+          {"game", m.game},
+          {"rating_group", m.rating_group},
+          {"rated", m.rated},
+          {"status", m.status},
+          {"time_control", m.time_control},
+          {"created_at", m.created_at},
+          {"started_at", m.started_at},
+          {"ended_at", m.ended_at},
+          {"result", m.result},
           {"termination", m.termination}};
 }
 
@@ -112,14 +126,16 @@ HttpResponse generalization_report(db::Store& store, const std::map<std::string,
   if (auto it = query.find("bootstrap"); it != query.end()) {
     int v = -1;
     auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    if (ec != std::errc() || end != it->second.data() + it->second.size() || v < 0 || v > kMaxReportBootstrap) {
+    if (ec != std::errc() || end != it->second.data() + it->second.size() || v < 0 ||
+        v > kMaxReportBootstrap) {
       return error_response(400, "bad_request",
                             "bootstrap is an integer from 0 to " + std::to_string(kMaxReportBootstrap));
     }
     bootstrap = v;
   }
   Result<GeneralizationReport> report = compute_generalization(store, bootstrap);
-  if (!report.ok()) return error_response(status_for(report.error().code), report.error().code, report.error().message);
+  if (!report.ok())
+    return error_response(status_for(report.error().code), report.error().code, report.error().message);
   return json_response(200, report->to_json());
 }
 
@@ -130,7 +146,8 @@ HttpResponse error_response(unsigned status, const std::string& code, const std:
 }
 
 unsigned status_for(const std::string& code) {
-  if (code == "not_found" || code == "unknown_match" || code == "unknown_player" || code == "unknown_challenge") {
+  if (code == "not_found" || code == "unknown_match" || code == "unknown_player" ||
+      code == "unknown_challenge") {
     return 404;
   }
   if (code == "unauthorized") return 401;
@@ -140,8 +157,8 @@ unsigned status_for(const std::string& code) {
   return 400;  // bad_request, bad_spec, bad_time_control, bad_message, ...
 }
 
-RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
-                 std::function<std::string()> extra_metrics)
+RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
+                 std::function<size_t()> store_queue_depth, std::function<std::string()> extra_metrics)
     : arena_(arena),
       store_(store),
       stats_(stats),
@@ -181,30 +198,33 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
   ++stats_.http_requests;
   const size_t q = request.target.find('?');
   const std::string path = request.target.substr(0, q);
-  const auto query = parse_query(q == std::string::npos ? std::string_view() : std::string_view(request.target).substr(q + 1));
+  const auto query = parse_query(q == std::string::npos ? std::string_view()
+                                                        : std::string_view(request.target).substr(q + 1));
   const std::vector<std::string> parts = split_path(path);
   const std::string& method = request.method;
   auto only = [&](const char* allowed) -> std::optional<HttpResponse> {
     if (method == allowed || (std::string(allowed) == "GET" && method == "HEAD")) return std::nullopt;
-    HttpResponse r = error_response(405, "method_not_allowed", method + " is not allowed here; use " + allowed);
+    HttpResponse r =
+        error_response(405, "method_not_allowed", method + " is not allowed here; use " + allowed);
     r.headers.emplace_back("Allow", allowed);
     return r;
   };
   try {
     if (parts.size() == 1 && parts[0] == "metrics") {
-        if (auto bad = only("GET")) return *bad;
-        return metrics();
-      }
-    if (parts.empty() || parts[0] != "api") return error_response(404, "not_found", "no such endpoint: " + path);
+      if (auto bad = only("GET")) return *bad;
+      return metrics();
+    }
+    if (parts.empty() || parts[0] != "api")
+      return error_response(404, "not_found", "no such endpoint: " + path);
     const std::string what = parts.size() > 1 ? parts[1] : "";
     if (parts.size() == 2 && what == "health") {
-        if (auto bad = only("GET")) return *bad;
-        return health();
-      }
+      if (auto bad = only("GET")) return *bad;
+      return health();
+    }
     if (parts.size() == 2 && what == "games") {
-        if (auto bad = only("GET")) return *bad;
-        return games();
-      }
+      if (auto bad = only("GET")) return *bad;
+      return games();
+    }
     if (parts.size() == 2 && what == "openapi.json") {
       if (auto bad = only("GET")) return *bad;
       HttpResponse r;
@@ -212,9 +232,9 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
       return r;
     }
     if (parts.size() == 2 && what == "leaderboard") {
-        if (auto bad = only("GET")) return *bad;
-        return leaderboard(query);
-      }
+      if (auto bad = only("GET")) return *bad;
+      return leaderboard(query);
+    }
     if (parts.size() == 3 && what == "reports" && parts[2] == "generalization") {
       if (auto bad = only("GET")) return *bad;
       return generalization_report(store_, query);
@@ -282,7 +302,8 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
 }
 
 HttpResponse RestApi::health() {
-  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
+  const auto uptime =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
   return json_response(200, {{"status", "ok"},
                              {"uptime_s", uptime.count()},
                              {"live_matches", arena_.live_matches().size()},
@@ -312,7 +333,8 @@ HttpResponse RestApi::seeks() {
 
 HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& query) {
   auto it = query.find("game");
-  if (it == query.end() || it->second.empty()) return error_response(400, "bad_request", "?game= is required");
+  if (it == query.end() || it->second.empty())
+    return error_response(400, "bad_request", "?game= is required");
   std::string group = it->second;
   if (Result<std::shared_ptr<const Game>> g = make_game(group); g.ok()) {
     group = (*g)->rating_group();
@@ -332,8 +354,9 @@ HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& quer
   Json table = Json::array();
   for (const LeaderboardEntry& e : board->entries) {
     if (kind && e.kind != *kind) continue;
-    Json row = {{"player_id", e.player_id}, {"name", e.name}, {"kind", db::to_string(e.kind)},
-                {"elo", e.rating}, {"low", e.low}, {"high", e.high}, {"games", e.games}, {"score", e.score}};
+    Json row = {{"player_id", e.player_id}, {"name", e.name},  {"kind", db::to_string(e.kind)},
+                {"elo", e.rating},          {"low", e.low},    {"high", e.high},
+                {"games", e.games},         {"score", e.score}};
     row["live"] = e.live ? rating_json(*e.live) : Json(nullptr);
     table.push_back(row);
   }
@@ -362,23 +385,32 @@ HttpResponse RestApi::player(int64_t id) {
   for (const db::RatingRow& r : *ratings) rows.push_back(rating_json(r));
   Json hist = Json::object();
   for (const db::RatingHistoryRow& h : *history) {
-    hist[h.game].push_back({{"match_id", h.match_id}, {"elo", h.rating}, {"deviation", h.deviation}, {"at", h.at}});
+    hist[h.game].push_back(
+        {{"match_id", h.match_id}, {"elo", h.rating}, {"deviation", h.deviation}, {"at", h.at}});
   }
   const db::PlayerRow& row = **p;
-  return json_response(200, {{"id", row.id}, {"name", row.name}, {"kind", db::to_string(row.kind)},
-                             {"created_at", row.created_at}, {"ratings", rows}, {"history", hist}});
+  return json_response(200, {{"id", row.id},
+                             {"name", row.name},
+                             {"kind", db::to_string(row.kind)},
+                             {"created_at", row.created_at},
+                             {"ratings", rows},
+                             {"history", hist}});
 }
 
 HttpResponse RestApi::matches(const std::map<std::string, std::string>& query) {
   db::MatchFilter f;
-  auto get = [&](const char* key) { auto it = query.find(key); return it == query.end() ? std::string() : it->second; };
+  auto get = [&](const char* key) {
+    auto it = query.find(key);
+    return it == query.end() ? std::string() : it->second;
+  };
   f.game = get("game");
   f.status = get("status");
   if (!f.status.empty() && f.status != "pending" && f.status != "active" && f.status != "finished" &&
       f.status != "aborted") {
     return error_response(400, "bad_request", "status is one of pending, active, finished, aborted");
   }
-  for (auto [key, target] : {std::pair<const char*, int64_t*>{"player", &f.player_id}, {"before", &f.before_id}}) {
+  for (auto [key, target] :
+       {std::pair<const char*, int64_t*>{"player", &f.player_id}, {"before", &f.before_id}}) {
     const std::string v = get(key);
     if (v.empty()) continue;
     auto id = to_id(v);
@@ -387,7 +419,8 @@ HttpResponse RestApi::matches(const std::map<std::string, std::string>& query) {
   }
   if (const std::string v = get("limit"); !v.empty()) {
     auto n = to_id(v);
-    if (!n || *n > kMaxPage) return error_response(400, "bad_request", "limit is from 1 to " + std::to_string(kMaxPage));
+    if (!n || *n > kMaxPage)
+      return error_response(400, "bad_request", "limit is from 1 to " + std::to_string(kMaxPage));
     f.limit = static_cast<int>(*n);
   }
   Result<std::vector<db::MatchRow>> rows = store_.matches(f);
@@ -395,7 +428,8 @@ HttpResponse RestApi::matches(const std::map<std::string, std::string>& query) {
   Json out = Json::array();
   for (const db::MatchRow& m : *rows) out.push_back(match_row_json(m));
   Json page = {{"matches", out}};
-  page["next_before"] = static_cast<int>(rows->size()) == f.limit && !rows->empty() ? Json(rows->back().id) : Json(nullptr);
+  page["next_before"] =
+      static_cast<int>(rows->size()) == f.limit && !rows->empty() ? Json(rows->back().id) : Json(nullptr);
   return json_response(200, page);
 }
 
@@ -557,7 +591,8 @@ HttpResponse RestApi::challenge(const HttpRequest& request) {
   std::optional<Json> body = parse_json(request.body);
   if (!body || !body->is_object() || !(*body)["to"].is_string() || !(*body)["game"].is_string()) {
     return error_response(400, "bad_request",
-                          "send {\"to\": \"random\", \"game\": \"kuhn_poker\", \"time_control\": \"untimed\", \"rated\": true}");
+                          "send {\"to\": \"random\", \"game\": \"kuhn_poker\", \"time_control\": "
+                          "\"untimed\", \"rated\": true}");
   }
   Result<TimeControl> tc = TimeControl::parse(body->value("time_control", std::string("untimed")));
   if (!tc.ok()) return error_response(400, tc.error().code, tc.error().message);
@@ -567,9 +602,11 @@ HttpResponse RestApi::challenge(const HttpRequest& request) {
   from.kind = db::player_kind_from_string(who.kind).value_or(db::PlayerKind::kBot);
   std::promise<Result<Arena::ChallengeOutcome>> done;
   arena_.challenge(from, (*body)["to"].get<std::string>(), (*body)["game"].get<std::string>(), *tc,
-                   body->value("rated", true), [&done](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });
+                   body->value("rated", true),
+                   [&done](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });
   Result<Arena::ChallengeOutcome> outcome = done.get_future().get();
-  if (!outcome.ok()) return error_response(status_for(outcome.error().code), outcome.error().code, outcome.error().message);
+  if (!outcome.ok())
+    return error_response(status_for(outcome.error().code), outcome.error().code, outcome.error().message);
   Json out = {{"challenge_id", outcome->challenge_id}};
   out["match_id"] = outcome->match_id ? Json(outcome->match_id) : Json(nullptr);
   out["status"] = outcome->match_id ? "accepted" : "pending";
@@ -579,21 +616,28 @@ HttpResponse RestApi::challenge(const HttpRequest& request) {
 HttpResponse RestApi::metrics() {
   std::ostringstream out;
   auto gauge = [&](const char* name, const char* help, const char* type, int64_t value) {
-    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n" << name << " " << value << "\n";
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+        << name << " " << value << "\n";
   };
   gauge("arena_http_connections", "Open HTTP connections.", "gauge", stats_.http_connections.load());
-  gauge("arena_websocket_connections", "Open WebSocket connections.", "gauge", stats_.websocket_connections.load());
+  gauge("arena_websocket_connections", "Open WebSocket connections.", "gauge",
+        stats_.websocket_connections.load());
   gauge("arena_http_requests_total", "HTTP requests handled.", "counter", stats_.http_requests.load());
-  gauge("arena_ws_messages_in_total", "WebSocket messages received.", "counter", stats_.ws_messages_in.load());
+  gauge("arena_ws_messages_in_total", "WebSocket messages received.", "counter",
+        stats_.ws_messages_in.load());
   gauge("arena_ws_messages_out_total", "WebSocket messages sent.", "counter", stats_.ws_messages_out.load());
   gauge("arena_ws_dropped_slow_total", "WebSocket clients dropped for not keeping up.", "counter",
         stats_.ws_dropped_slow.load());
   gauge("arena_moves_acknowledged_total", "Moves stored and acknowledged to remote players.", "counter",
         stats_.moves_acknowledged.load());
-  gauge("arena_rate_limited_total", "Messages refused by rate limits.", "counter", stats_.rate_limited.load());
-  gauge("arena_ws_outbound_queued", "Messages waiting in WebSocket send queues.", "gauge", stats_.outbound_queued.load());
-  gauge("arena_live_matches", "Matches in play.", "gauge", static_cast<int64_t>(arena_.live_matches().size()));
-  gauge("arena_store_queue_depth", "Writes queued for the store.", "gauge", static_cast<int64_t>(store_queue_depth_()));
+  gauge("arena_rate_limited_total", "Messages refused by rate limits.", "counter",
+        stats_.rate_limited.load());
+  gauge("arena_ws_outbound_queued", "Messages waiting in WebSocket send queues.", "gauge",
+        stats_.outbound_queued.load());
+  gauge("arena_live_matches", "Matches in play.", "gauge",
+        static_cast<int64_t>(arena_.live_matches().size()));
+  gauge("arena_store_queue_depth", "Writes queued for the store.", "gauge",
+        static_cast<int64_t>(store_queue_depth_()));
   if (extra_metrics_) out << extra_metrics_();
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -17,8 +17,8 @@
 namespace arena::net {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query, as received
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path and query, as received
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 };

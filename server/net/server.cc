@@ -99,7 +99,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void run(http::request<http::string_body> request, std::optional<std::string> set_cookie) {
     ++stats_.websocket_connections;
-    websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    websocket::stream_base::timeout timeouts =
+        websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = config_.ws_idle_timeout;
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
@@ -131,15 +132,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     read();
   }
 
-  void read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
-  }
+  void read() { ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this())); }
 
   void on_read(beast::error_code ec, size_t) {
     if (ec == websocket::error::message_too_big) {
-      enqueue(make_message(error_message(make_error("bad_message", "message larger than " +
-                                                                       std::to_string(config_.ws_message_limit) + " bytes"),
-                                         nullptr)));
+      enqueue(make_message(error_message(
+          make_error("bad_message",
+                     "message larger than " + std::to_string(config_.ws_message_limit) + " bytes"),
+          nullptr)));
       close_with(websocket::close_reason(websocket::close_code::too_big, "message too big"));
       return;
     }
@@ -199,15 +199,18 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     return s;
   }
 
-  void handle(const Hello&, const Json& ref) { enqueue(make_message(ack_message(ref, {{"protocol", kProtocolVersion}}))); }
+  void handle(const Hello&, const Json& ref) {
+    enqueue(make_message(ack_message(ref, {{"protocol", kProtocolVersion}})));
+  }
   void handle(const Ping&, const Json& ref) { enqueue(make_message(pong_message(ref))); }
 
   void handle(const SeekMessage& m, const Json& ref) {
     if (static_cast<int>(seeks_.size()) >= config_.max_seeks_per_connection) {
       ++stats_.rate_limited;
-      return reply_error(make_error("rate_limited", "at most " + std::to_string(config_.max_seeks_per_connection) +
-                                                        " open seeks per connection"),
-                         ref);
+      return reply_error(
+          make_error("rate_limited", "at most " + std::to_string(config_.max_seeks_per_connection) +
+                                         " open seeks per connection"),
+          ref);
     }
     if (hub_.live_matches_of(who_.id) >= config_.max_live_matches_per_player) {
       ++stats_.rate_limited;
@@ -276,7 +279,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::shared_ptr<Match> match = find_match(m.match_id, ref);
     if (!match) return;
     std::optional<int> seat = hub_.seat_of(who_.id, m.match_id);
-    if (!seat) return reply_error(make_error("not_your_turn", "you have no seat in match " + std::to_string(m.match_id)), ref);
+    if (!seat)
+      return reply_error(
+          make_error("not_your_turn", "you have no seat in match " + std::to_string(m.match_id)), ref);
     Json fields = {{"match_id", m.match_id}, {"ply", m.ply}};
     auto done = answer(ref, fields);
     ServerStats* stats = &stats_;
@@ -296,7 +301,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     std::shared_ptr<Match> match = find_match(match_id, ref);
     if (!match) return;
     std::optional<int> seat = hub_.seat_of(who_.id, match_id);
-    if (!seat) return reply_error(make_error("not_your_turn", "you have no seat in match " + std::to_string(match_id)), ref);
+    if (!seat)
+      return reply_error(make_error("not_your_turn", "you have no seat in match " + std::to_string(match_id)),
+                         ref);
     call(*match, *seat, answer(ref, {{"match_id", match_id}}));
   }
   void handle(const Resign& m, const Json& ref) {
@@ -339,7 +346,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (queue_.size() >= queue_limit()) {
       // The client does not read what it is sent: drop it rather than buffer forever.
       ++stats_.ws_dropped_slow;
-      close_with(websocket::close_reason(websocket::close_code::policy_error, "too slow: messages are not read"));
+      close_with(
+          websocket::close_reason(websocket::close_code::policy_error, "too slow: messages are not read"));
       return;
     }
     queue_.push_back(std::move(m));
@@ -349,7 +357,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void write() {
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, size_t) {
@@ -489,7 +498,8 @@ void Hub::on_event(const ArenaEvent& event) {
     auto it = routes_.find(e->match_id);
     if (it != routes_.end() && e->seat < static_cast<int>(it->second.created.seats.size()) &&
         it->second.created.seats[e->seat].remote) {
-      send_to_player(it->second.created.seats[e->seat].player_id, make_message(error_message(e->error, nullptr)));
+      send_to_player(it->second.created.seats[e->seat].player_id,
+                     make_message(error_message(e->error, nullptr)));
     }
   } else if (const auto* e = std::get_if<ChallengeIssued>(&event)) {
     send_to_player(e->to_player_id, make_message(challenge_message(*e)));
@@ -503,7 +513,8 @@ void Hub::join(const std::shared_ptr<WsSession>& session) {
   {
     std::lock_guard lock(mutex_);
     auto& list = players_[session->who().id];
-    list.erase(std::remove_if(list.begin(), list.end(), [](const auto& w) { return w.expired(); }), list.end());
+    list.erase(std::remove_if(list.begin(), list.end(), [](const auto& w) { return w.expired(); }),
+               list.end());
     list.push_back(session);
     for (const auto& [id, route] : routes_) {
       for (size_t seat = 0; seat < route.created.seats.size(); ++seat) {
@@ -618,7 +629,8 @@ void Hub::count_live(const Route& route, int delta) {
   }
 }
 
-void Hub::send_snapshot(const std::shared_ptr<WsSession>& session, int64_t match_id, std::optional<int> seat) {
+void Hub::send_snapshot(const std::shared_ptr<WsSession>& session, int64_t match_id,
+                        std::optional<int> seat) {
   std::shared_ptr<Match> match = arena_.find(match_id);
   if (!match) return;
   Json last_move;
@@ -635,7 +647,8 @@ void Hub::send_snapshot(const std::shared_ptr<WsSession>& session, int64_t match
 // HTTP
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io, Arena& arena, db::Store& store, ServerConfig config, std::function<size_t()> depth)
+  Impl(asio::io_context& io, Arena& arena, db::Store& store, ServerConfig config,
+       std::function<size_t()> depth)
       : io(io),
         arena(arena),
         store(store),
@@ -680,7 +693,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_.emplace();
     parser_->body_limit(server_->config.http_body_limit);
     stream_.expires_after(server_->config.http_idle_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, size_t) {
@@ -690,16 +704,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return;
     }
     if (ec == http::error::body_limit) {
-      return reply(error_response(413, "too_large", "request body over " +
-                                                         std::to_string(server_->config.http_body_limit) + " bytes"),
-                   false, 11, "POST");
+      return reply(
+          error_response(413, "too_large",
+                         "request body over " + std::to_string(server_->config.http_body_limit) + " bytes"),
+          false, 11, "POST");
     }
     if (ec) return;  // timeout, reset, malformed: drop the connection
     http::request<http::string_body> req = parser_->release();
     const std::string target(req.target());
     const std::string path = target.substr(0, target.find('?'));
     if (websocket::is_upgrade(req)) {
-      if (path != "/ws") return reply(error_response(404, "not_found", "WebSocket is at /ws"), false, req.version(), "GET");
+      if (path != "/ws")
+        return reply(error_response(404, "not_found", "WebSocket is at /ws"), false, req.version(), "GET");
       return upgrade(std::move(req));
     }
     auto self = shared_from_this();
@@ -719,8 +735,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         res = self->server_->rest.handle(r);
       } else {
         auto view = [](beast::string_view v) { return std::string_view(v.data(), v.size()); };
-        StaticResponse s = serve_static(self->server_->config.web_root, view(req.method_string()), view(req.target()),
-                                        view(req[http::field::if_none_match]));
+        StaticResponse s = serve_static(self->server_->config.web_root, view(req.method_string()),
+                                        view(req.target()), view(req[http::field::if_none_match]));
         content_length = s.content_length;
         res.status = s.status;
         res.content_type = s.content_type;
@@ -739,7 +755,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   void reply(HttpResponse res, bool keep_alive, unsigned version, const std::string& method,
              std::optional<size_t> content_length = std::nullopt) {
-    auto msg = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), version);
+    auto msg =
+        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), version);
     msg->set(http::field::server, "arena");
     msg->set(http::field::content_type, res.content_type);
     for (const auto& [name, value] : res.headers) msg->set(name, value);
@@ -767,7 +784,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.expires_never();
     server_->workers.post([self, req = std::move(req)]() mutable {
       auto identity = self->server_->identify(req);
-      asio::post(self->stream_.get_executor(), [self, req = std::move(req), identity = std::move(identity)]() mutable {
+      asio::post(self->stream_.get_executor(), [self, req = std::move(req),
+                                                identity = std::move(identity)]() mutable {
         if (!identity.ok()) {
           return self->reply(error_response(status_for(identity.error().code), identity.error().code,
                                             identity.error().message),
@@ -779,7 +797,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         {
           std::lock_guard lock(self->server_->sessions_mutex);
           auto& list = self->server_->sessions;
-          list.erase(std::remove_if(list.begin(), list.end(), [](const auto& w) { return w.expired(); }), list.end());
+          list.erase(std::remove_if(list.begin(), list.end(), [](const auto& w) { return w.expired(); }),
+                     list.end());
           list.push_back(session);
         }
         session->run(std::move(req), identity->set_cookie);
@@ -802,16 +821,18 @@ Result<Identity> Server::Impl::identify(const http::request<http::string_body>& 
 }
 
 void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-    if (!ec) {
-      // Small messages go out at once: Nagle's delay would add ~40 ms to every answer and charge it to clocks.
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<HttpSession>(std::move(socket), self)->run();
-    }
-    self->accept();
-  });
+  acceptor.async_accept(asio::make_strand(io),
+                        [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                          if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+                          if (!ec) {
+                            // Small messages go out at once: Nagle's delay would add ~40 ms to every answer
+                            // and charge it to clocks.
+                            beast::error_code ignored;
+                            socket.set_option(tcp::no_delay(true), ignored);
+                            std::make_shared<HttpSession>(std::move(socket), self)->run();
+                          }
+                          self->accept();
+                        });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -853,7 +874,8 @@ void Server::stop() {
   });
   std::lock_guard lock(impl_->sessions_mutex);
   for (const auto& weak : impl_->sessions) {
-    if (auto s = weak.lock()) s->close(websocket::close_reason(websocket::close_code::going_away, "server shutting down"));
+    if (auto s = weak.lock())
+      s->close(websocket::close_reason(websocket::close_code::going_away, "server shutting down"));
   }
 }
 

@@ -41,8 +41,9 @@ struct ServerConfig {
 
 class Server {
  public:
-  Server(asio::io_context& io, Arena& arena, db::Store& store, ServerConfig config,
-         std::function<size_t()> store_queue_depth = [] { return size_t{0}; });
+  Server(
+      asio::io_context& io, Arena& arena, db::Store& store, ServerConfig config,
+      std::function<size_t()> store_queue_depth = [] { return size_t{0}; });
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

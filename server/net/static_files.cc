@@ -130,7 +130,8 @@ bool is_html(const fs::path& file) {
 
 // The file's canonical path if it exists inside `root` (canonical), an error response otherwise.
 // Symlinks are followed by canonical(), so a link that leads out of the root is caught here.
-std::optional<StaticResponse> check_resolved(const fs::path& root, const fs::path& candidate, fs::path& resolved) {
+std::optional<StaticResponse> check_resolved(const fs::path& root, const fs::path& candidate,
+                                             fs::path& resolved) {
   std::error_code ec;
   resolved = fs::canonical(candidate, ec);
   if (ec) return not_found();
@@ -174,8 +175,8 @@ std::string content_type_for(const std::filesystem::path& file) {
   return "application/octet-stream";
 }
 
-StaticResponse serve_static(const std::filesystem::path& root, std::string_view method, std::string_view target,
-                            std::string_view if_none_match) {
+StaticResponse serve_static(const std::filesystem::path& root, std::string_view method,
+                            std::string_view target, std::string_view if_none_match) {
   if (method != "GET" && method != "HEAD") {
     StaticResponse r = error_response(405, "method_not_allowed", "only GET and HEAD are allowed");
     r.headers.emplace_back("Allow", kAllowedMethods);
@@ -232,9 +233,11 @@ StaticResponse serve_static(const std::filesystem::path& root, std::string_view 
   if (ec) return not_found();
 
   auto modified = std::chrono::file_clock::to_sys(mtime);
-  auto modified_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch()).count();
+  auto modified_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch()).count();
   char etag_buf[48];
-  std::snprintf(etag_buf, sizeof etag_buf, "\"%jx-%llx\"", size, static_cast<unsigned long long>(modified_ns));
+  std::snprintf(etag_buf, sizeof etag_buf, "\"%jx-%llx\"", size,
+                static_cast<unsigned long long>(modified_ns));
   std::string etag = etag_buf;
 
   StaticResponse r;

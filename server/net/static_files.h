@@ -31,8 +31,8 @@ struct StaticResponse {
 // percent-encoded) from `root`. Only GET and HEAD; never reads a file outside `root`
 // (symlinks included) nor a hidden one (a segment starting with '.').
 // Thread-safe: it keeps no state.
-StaticResponse serve_static(const std::filesystem::path& root, std::string_view method, std::string_view target,
-                            std::string_view if_none_match);
+StaticResponse serve_static(const std::filesystem::path& root, std::string_view method,
+                            std::string_view target, std::string_view if_none_match);
 
 // The Content-Type for a file by its extension (case-insensitive); application/octet-stream if unknown.
 std::string content_type_for(const std::filesystem::path& file);

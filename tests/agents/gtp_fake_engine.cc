@@ -21,11 +21,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--crash-on") crash_on = value();
-    else if (a == "--hang-on") hang_on = value();
-    else if (a == "--garbage-on") garbage_on = value();
-    else if (a == "--log") log_path = value();
-    else if (a == "--resign") resign = true;
+    if (a == "--crash-on")
+      crash_on = value();
+    else if (a == "--hang-on")
+      hang_on = value();
+    else if (a == "--garbage-on")
+      garbage_on = value();
+    else if (a == "--log")
+      log_path = value();
+    else if (a == "--resign")
+      resign = true;
   }
   std::string line;
   while (std::getline(std::cin, line)) {

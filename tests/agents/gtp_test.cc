@@ -52,9 +52,8 @@ std::string gnugo_path() {
 std::unique_ptr<GtpEngine> start_gnugo(int level) {
   const std::string path = gnugo_path();
   if (path.empty()) return nullptr;
-  Result<std::unique_ptr<GtpEngine>> engine =
-      GtpEngine::start({path, "--mode", "gtp", "--level", std::to_string(level), "--chinese-rules",
-                                                     "--capture-all-dead"});
+  Result<std::unique_ptr<GtpEngine>> engine = GtpEngine::start(
+      {path, "--mode", "gtp", "--level", std::to_string(level), "--chinese-rules", "--capture-all-dead"});
   EXPECT_TRUE(engine.ok()) << engine.error().message;
   return engine.ok() ? std::move(engine).value() : nullptr;
 }
@@ -407,7 +406,8 @@ TEST(GtpAgent, ResignCrashAndHangAreErrorsWithTheirCodes) {
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code, "resign");
 
-  Result<std::unique_ptr<GtpAgent>> crasher = GtpAgent::create(*go, "fake", fake_engine({"--crash-on", "genmove"}));
+  Result<std::unique_ptr<GtpAgent>> crasher =
+      GtpAgent::create(*go, "fake", fake_engine({"--crash-on", "genmove"}));
   ASSERT_TRUE(crasher.ok());
   pid_t p = (*crasher)->engine_pid();
   d = (*crasher)->choose(state->clone(), 0, {}).get();
@@ -415,7 +415,8 @@ TEST(GtpAgent, ResignCrashAndHangAreErrorsWithTheirCodes) {
   EXPECT_EQ(d.error().code, "engine_failed");
   EXPECT_TRUE(reaped(p));
 
-  Result<std::unique_ptr<GtpAgent>> hanger = GtpAgent::create(*go, "fake", fake_engine({"--hang-on", "genmove"}));
+  Result<std::unique_ptr<GtpAgent>> hanger =
+      GtpAgent::create(*go, "fake", fake_engine({"--hang-on", "genmove"}));
   ASSERT_TRUE(hanger.ok());
   p = (*hanger)->engine_pid();
   const auto start = gtp::Clock::now();
@@ -433,7 +434,8 @@ TEST(GtpAgent, AFailedEngineIsReplacedAtTheNextDecision) {
   std::unique_ptr<State> start = go->new_initial_state();
   std::unique_ptr<State> after_one = start->clone();
   ASSERT_TRUE(after_one->apply(40).ok());
-  Result<std::unique_ptr<GtpAgent>> agent = GtpAgent::create(*go, "fake", fake_engine({"--crash-on", "play"}));
+  Result<std::unique_ptr<GtpAgent>> agent =
+      GtpAgent::create(*go, "fake", fake_engine({"--crash-on", "play"}));
   ASSERT_TRUE(agent.ok());
   const pid_t first = (*agent)->engine_pid();
   ASSERT_TRUE((*agent)->choose(start->clone(), 0, {}).get().ok());
@@ -534,7 +536,8 @@ void replay_random_games(int size, int handicap, int games) {
     send("clear_board");
     send("komi 7.5");
     if (handicap > 0) {
-      const std::set<Action> theirs = parse_vertices(size, send("fixed_handicap " + std::to_string(handicap)));
+      const std::set<Action> theirs =
+          parse_vertices(size, send("fixed_handicap " + std::to_string(handicap)));
       Result<std::vector<Action>> ours = fixed_handicap_points(size, handicap);
       ASSERT_TRUE(ours.ok());
       EXPECT_EQ(theirs, std::set<Action>(ours->begin(), ours->end()));
@@ -553,16 +556,18 @@ void replay_random_games(int size, int handicap, int games) {
           if (ours == go::Illegal::kSuperko) continue;
           const std::string vertex = go_vertex(size, a);
           const bool theirs = send(std::string("is_legal ") + color(seat) + " " + vertex) == "1";
-          ASSERT_EQ(ours == go::Illegal::kNone, theirs) << color(seat) << " " << vertex << " at ply " << state->ply()
-                                                        << "\n" << state->to_string();
+          ASSERT_EQ(ours == go::Illegal::kNone, theirs)
+              << color(seat) << " " << vertex << " at ply " << state->ply() << "\n"
+              << state->to_string();
         }
         // GNU Go's genmove is slow on 13x13: asked at every third check.
         const std::string answer = checks % 3 == 1 ? send(std::string("genmove ") + color(seat)) : "resign";
         if (answer != "resign") {
           Result<Action> a = state->parse_action(seat, answer);
           ASSERT_TRUE(a.ok()) << answer;
-          EXPECT_TRUE(state->is_legal(*a)) << "GNU Go's " << answer << " is illegal in ours at ply " << state->ply()
-                                           << "\n" << state->to_string();
+          EXPECT_TRUE(state->is_legal(*a))
+              << "GNU Go's " << answer << " is illegal in ours at ply " << state->ply() << "\n"
+              << state->to_string();
           send("undo");
         }
       }
@@ -570,8 +575,9 @@ void replay_random_games(int size, int handicap, int games) {
       const Action a = moves[rng.uniform(moves.size())];
       const std::string vertex = state->action_to_string(seat, a);
       Result<std::string> r = gnugo->send(std::string("play ") + color(seat) + " " + vertex, 30s);
-      ASSERT_TRUE(r.ok()) << "GNU Go refused our " << color(seat) << " " << vertex << " at ply " << state->ply()
-                          << ": " << r.error().message << "\n" << state->to_string();
+      ASSERT_TRUE(r.ok()) << "GNU Go refused our " << color(seat) << " " << vertex << " at ply "
+                          << state->ply() << ": " << r.error().message << "\n"
+                          << state->to_string();
       ASSERT_TRUE(state->apply(a).ok());
     }
     EXPECT_GT(checks, 3);
@@ -613,8 +619,8 @@ TEST(GtpServer, AnswersTheAdministrativeCommands) {
   EXPECT_EQ(s->handle_line("# nothing"), "");
   EXPECT_EQ(s->handle_line("   "), "");
   const std::string list = s->handle_line("list_commands");
-  for (const char* c : {"boardsize", "clear_board", "komi", "play", "genmove", "undo", "final_score", "showboard",
-                        "fixed_handicap", "place_free_handicap", "set_free_handicap", "quit"}) {
+  for (const char* c : {"boardsize", "clear_board", "komi", "play", "genmove", "undo", "final_score",
+                        "showboard", "fixed_handicap", "place_free_handicap", "set_free_handicap", "quit"}) {
     EXPECT_NE(list.find(std::string("\n") + c + "\n"), std::string::npos) << c;
   }
   EXPECT_FALSE(s->quit_requested());
@@ -698,8 +704,7 @@ TEST(GtpServer, Handicaps) {
 }
 
 TEST(GtpServer, ServesAStreamAndAnswersResignation) {
-  std::unique_ptr<GtpServer> s =
-      server(std::string("gtp(command=\"") + GTP_FAKE_ENGINE + " --resign\")");
+  std::unique_ptr<GtpServer> s = server(std::string("gtp(command=\"") + GTP_FAKE_ENGINE + " --resign\")");
   ASSERT_TRUE(s);
   std::istringstream in("1 boardsize 9\n# a comment\n\n2 genmove b\n3 quit\n4 name\n");
   std::ostringstream out;
@@ -711,7 +716,8 @@ TEST(GtpServer, ServesAStreamAndAnswersResignation) {
 TEST(GtpServer, ArenaGtpPlaysAFullGameAgainstGnuGo) {
   std::unique_ptr<GtpEngine> gnugo = start_gnugo(1);
   ASSERT_TRUE(gnugo);
-  Result<std::unique_ptr<GtpEngine>> arena = GtpEngine::start({ARENA_BINARY, "gtp", "--agent", "random", "--seed", "5"});
+  Result<std::unique_ptr<GtpEngine>> arena =
+      GtpEngine::start({ARENA_BINARY, "gtp", "--agent", "random", "--seed", "5"});
   ASSERT_TRUE(arena.ok()) << arena.error().message;
   std::shared_ptr<const Game> game = go_game("go(size=9)");
   ASSERT_TRUE(game);

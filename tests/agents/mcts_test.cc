@@ -104,8 +104,8 @@ TEST_P(MctsGo, BeatsRandomAt9x9) {
     MctsConfig config{.simulations = 300, .seed = 100 + static_cast<uint64_t>(i)};
     std::unique_ptr<Agent> mcts = MctsAgent::rollout(config);
     RandomAgent random(200 + i);
-    std::vector<Agent*> seats = mcts_seat == 0 ? std::vector<Agent*>{mcts.get(), &random}
-                                               : std::vector<Agent*>{&random, mcts.get()};
+    std::vector<Agent*> seats =
+        mcts_seat == 0 ? std::vector<Agent*>{mcts.get(), &random} : std::vector<Agent*>{&random, mcts.get()};
     Rng chance(i);
     Result<MatchOutcome> m = play_local_match(*game, seats, chance);
     ASSERT_TRUE(m.ok()) << m.error().message;
@@ -130,8 +130,8 @@ TEST(Mcts, KuhnPokerDecisionsDependOnOwnCardOnly) {
   auto game = game_of("kuhn_poker");
   // Seat 1 facing a bet: with the king it calls, with the jack it folds.
   auto decide = [&](Action own_card, Action other_card, Player seat, const std::vector<Action>& bets) {
-    std::vector<Action> steps = seat == 0 ? std::vector<Action>{own_card, other_card}
-                                          : std::vector<Action>{other_card, own_card};
+    std::vector<Action> steps =
+        seat == 0 ? std::vector<Action>{own_card, other_card} : std::vector<Action>{other_card, own_card};
     steps.insert(steps.end(), bets.begin(), bets.end());
     std::unique_ptr<State> s = play(*game, steps);
     Mcts mcts = rollout_mcts({.simulations = 400, .seed = 7});
@@ -190,9 +190,11 @@ TEST(Mcts, SameSeedSameSearch) {
     auto game = game_of(spec);
     std::unique_ptr<State> s = game->new_initial_state();
     Rng rng(1);
-    while (s->is_chance_node()) ASSERT_TRUE(s->apply(s->chance_outcomes()[rng.uniform(s->chance_outcomes().size())].first).ok());
+    while (s->is_chance_node())
+      ASSERT_TRUE(s->apply(s->chance_outcomes()[rng.uniform(s->chance_outcomes().size())].first).ok());
     const Player seat = s->players_to_act().front();
-    Mcts a = rollout_mcts({.simulations = 150, .seed = 11}), b = rollout_mcts({.simulations = 150, .seed = 11});
+    Mcts a = rollout_mcts({.simulations = 150, .seed = 11}),
+         b = rollout_mcts({.simulations = 150, .seed = 11});
     Result<SearchResult> ra = a.search(*s, seat), rb = b.search(*s, seat);
     ASSERT_TRUE(ra.ok() && rb.ok()) << spec;
     EXPECT_EQ(ra->decision.actions, rb->decision.actions) << spec;

@@ -47,7 +47,9 @@ class FirstLegalAgent final : public Agent {
   std::string name() const override { return "first"; }
 
  protected:
-  Result<Decision> decide(const State& state, Player, Budget) override { return Decision{{state.legal_actions()[0]}}; }
+  Result<Decision> decide(const State& state, Player, Budget) override {
+    return Decision{{state.legal_actions()[0]}};
+  }
 };
 
 TEST(Agent, DecidesOffTheCallersThreadUnlessItDecidesInline) {

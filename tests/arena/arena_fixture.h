@@ -116,7 +116,8 @@ class ArenaTest : public ::testing::Test {
 
   // A remote player on record.
   SeatRequest remote(const std::string& name) {
-    Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store_->ensure_player(name, db::PlayerKind::kBot, "", d); });
+    Result<int64_t> id =
+        db::wait([&](db::Store::DoneId d) { store_->ensure_player(name, db::PlayerKind::kBot, "", d); });
     EXPECT_TRUE(id.ok());
     SeatRequest s;
     s.player_id = *id;

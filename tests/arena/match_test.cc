@@ -40,7 +40,8 @@ TEST_F(ArenaTest, AnAgentMatchIsStoredMoveByMoveAndReplaysToItsResult) {
   // Every stored move was announced, chance outcomes without their text.
   EXPECT_EQ(events_.count<MoveMade>([id](const MoveMade& m) { return m.match_id == id; }),
             static_cast<int>(r.moves.size()));
-  EXPECT_EQ(events_.count<MoveMade>([id](const MoveMade& m) { return m.match_id == id && m.seat == -1 && !m.action.empty(); }),
+  EXPECT_EQ(events_.count<MoveMade>(
+                [id](const MoveMade& m) { return m.match_id == id && m.seat == -1 && !m.action.empty(); }),
             0);
 }
 
@@ -49,13 +50,15 @@ TEST_F(ArenaTest, AnAgentMatchIsStoredMoveByMoveAndReplaysToItsResult) {
 TEST_F(ArenaTest, AnEngineThatResignsOrHangsEndsTheMatchAsAResignationOrAFlag) {
   open_arena();
   const std::string engine = GTP_FAKE_ENGINE;
-  const int64_t resigned = create(agents_only("go(size=9)", {"gtp(command='" + engine + " --resign')", "random"}, 3));
+  const int64_t resigned =
+      create(agents_only("go(size=9)", {"gtp(command='" + engine + " --resign')", "random"}, 3));
   std::optional<MatchEnded> end = wait_end(resigned);
   ASSERT_TRUE(end);
   EXPECT_EQ(end->termination, "resign");
   EXPECT_EQ(end->returns, (std::vector<double>{-1.0, 1.0}));
 
-  MatchRequest timed = agents_only("go(size=9)", {"random", "gtp(command='" + engine + " --hang-on genmove')"}, 4);
+  MatchRequest timed =
+      agents_only("go(size=9)", {"random", "gtp(command='" + engine + " --hang-on genmove')"}, 4);
   timed.time_control = *TimeControl::parse("move:200");  // 200 ms a move; the engine's deadline follows
   const int64_t hung = create(timed);
   end = wait_end(hung);
@@ -201,7 +204,8 @@ TEST_F(ArenaTest, DisconnectedSeatsForfeitAfterTheGracePeriodUnlessTheyReturn) {
   std::this_thread::sleep_for(Millis(20));
   m->set_connected(0, true);
   std::this_thread::sleep_for(Millis(150));
-  EXPECT_FALSE(events_.wait_for<MatchEnded>([id](const MatchEnded& e) { return e.match_id == id; }, Millis(1)))
+  EXPECT_FALSE(
+      events_.wait_for<MatchEnded>([id](const MatchEnded& e) { return e.match_id == id; }, Millis(1)))
       << "came back within the grace period";
   m->set_connected(0, false);
   std::optional<MatchEnded> end = wait_end(id);
@@ -227,9 +231,13 @@ TEST_F(ArenaTest, SimultaneousOrdersStaySecretUntilEverySeatHasGivenThem) {
   std::this_thread::sleep_for(Millis(30));
   EXPECT_EQ(events_.count<MoveMade>([id](const MoveMade& e) { return e.match_id == id; }), 0)
       << "nothing is revealed while orders are missing";
-  Status again = call_match([&](Match::Done d) { m->submit_orders(0, 0, {"unit1->field2", "unit2->field2"}, d); });
+  Status again = call_match([&](Match::Done d) {
+    m->submit_orders(0, 0, {"unit1->field2", "unit2->field2"}, d);
+  });
   EXPECT_EQ(again.error().code, "not_your_turn") << "orders once per phase";
-  ASSERT_TRUE(call_match([&](Match::Done d) { m->submit_orders(1, 0, {"unit1->field2", "unit2->field3"}, d); }).ok());
+  ASSERT_TRUE(call_match([&](Match::Done d) {
+                m->submit_orders(1, 0, {"unit1->field2", "unit2->field3"}, d);
+              }).ok());
   EXPECT_TRUE(first_ack.get_future().get().ok());
   std::optional<MatchEnded> end = wait_end(id);
   ASSERT_TRUE(end);
@@ -336,7 +344,8 @@ TEST_F(ArenaTest, RecoveryResumesAgentMatchesAndAbortsTheOthers) {
   MatchRequest agents = agents_only("kuhn_poker", {"random", "random"}, 32);
   agents.min_move_interval = Millis(200);  // slow, so it is caught mid-match
   const int64_t agent_match = create(agents);
-  ASSERT_TRUE(events_.wait_for<MoveMade>([&](const MoveMade& e) { return e.match_id == agent_match && e.ply >= 2; }));
+  ASSERT_TRUE(
+      events_.wait_for<MoveMade>([&](const MoveMade& e) { return e.match_id == agent_match && e.ply >= 2; }));
   close_arena();
   auto before = store_->match(agent_match);
   ASSERT_TRUE(before.ok() && *before);
@@ -377,7 +386,8 @@ TEST_F(ArenaTest, CompatibleSeeksArePaired) {
   EXPECT_TRUE(arena_->cancel_seek(*open));
   Seek kuhn_same{c.player_id, {"kuhn_poker", "game24"}, {*TimeControl::parse("move:5000")}, true};
   ASSERT_TRUE(arena_->seek(c, kuhn_same).ok());
-  std::optional<MatchCreated> created = events_.wait_for<MatchCreated>([](const MatchCreated&) { return true; });
+  std::optional<MatchCreated> created =
+      events_.wait_for<MatchCreated>([](const MatchCreated&) { return true; });
   ASSERT_TRUE(created);
   EXPECT_EQ(created->game, "kuhn_poker");
   std::set<int64_t> players{created->seats[0].player_id, created->seats[1].player_id};
@@ -409,8 +419,10 @@ TEST_F(ArenaTest, ChallengesToHouseAgentsAreAcceptedAndPeopleDecide) {
   Result<Arena::ChallengeOutcome> issued = person.get_future().get();
   ASSERT_TRUE(issued.ok());
   EXPECT_EQ(issued->match_id, 0);
-  ASSERT_TRUE(events_.wait_for<ChallengeIssued>([&](const ChallengeIssued& c) { return c.to_player_id == erin.player_id; }));
-  EXPECT_FALSE(arena_->decline_challenge(issued->challenge_id, dave.player_id).ok()) << "only the challenged decides";
+  ASSERT_TRUE(events_.wait_for<ChallengeIssued>(
+      [&](const ChallengeIssued& c) { return c.to_player_id == erin.player_id; }));
+  EXPECT_FALSE(arena_->decline_challenge(issued->challenge_id, dave.player_id).ok())
+      << "only the challenged decides";
   std::promise<Result<int64_t>> match;
   arena_->accept_challenge(issued->challenge_id, erin, [&](Result<int64_t> r) { match.set_value(r); });
   EXPECT_TRUE(match.get_future().get().ok());
@@ -444,11 +456,13 @@ TEST_F(ArenaTest, HouseMatchesKeepRunningAndFillTheLeaderboard) {
 TEST_F(ArenaTest, BadRequestsAreErrors) {
   open_arena();
   std::promise<Result<int64_t>> p1, p2, p3;
-  arena_->create_match(agents_only("chess9", {"random", "random"}, 1), [&](Result<int64_t> r) { p1.set_value(r); });
+  arena_->create_match(agents_only("chess9", {"random", "random"}, 1),
+                       [&](Result<int64_t> r) { p1.set_value(r); });
   EXPECT_EQ(p1.get_future().get().error().code, "bad_spec");
   arena_->create_match(agents_only("kuhn_poker", {"random"}, 1), [&](Result<int64_t> r) { p2.set_value(r); });
   EXPECT_EQ(p2.get_future().get().error().code, "bad_request");
-  arena_->create_match(agents_only("kuhn_poker", {"random", "oracle"}, 1), [&](Result<int64_t> r) { p3.set_value(r); });
+  arena_->create_match(agents_only("kuhn_poker", {"random", "oracle"}, 1),
+                       [&](Result<int64_t> r) { p3.set_value(r); });
   EXPECT_EQ(p3.get_future().get().error().code, "bad_spec");
 }
 

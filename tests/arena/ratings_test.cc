@@ -102,15 +102,13 @@ std::vector<MatchResults> simulate(const std::vector<double>& truth, int games, 
   return matches;
 }
 
-MatchResults one_game(int a, int b, double score_a) {
-  return MatchResults{{PairwiseResult{a, b, score_a}}};
-}
+MatchResults one_game(int a, int b, double score_a) { return MatchResults{{PairwiseResult{a, b, score_a}}}; }
 
 TEST(BradleyTerry, TwoPlayersMatchTheClosedForm) {
   // With two players the MLE gives P(1 beats 0) = wins / games; the prior adds one drawn
   // game, so 3 wins and 1 loss become 3.5 of 5.
-  const std::vector<MatchResults> matches = {one_game(1, 0, 1), one_game(0, 1, 0),
-                                             one_game(1, 0, 1), one_game(1, 0, 0)};
+  const std::vector<MatchResults> matches = {one_game(1, 0, 1), one_game(0, 1, 0), one_game(1, 0, 1),
+                                             one_game(1, 0, 0)};
   const std::vector<double> ratings = fit_bradley_terry(2, matches, 0);
   ASSERT_EQ(ratings.size(), 2u);
   EXPECT_EQ(ratings[0], 0.0);

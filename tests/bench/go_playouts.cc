@@ -78,9 +78,9 @@ int main(int argc, char** argv) {
     } while (Clock::now() < deadline);
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     const double cpu = thread_cpu_seconds() - cpu_start;
-    std::printf("%-14s %12.0f %14.0f %10.1f %12.0f %9.1f%%  %016llx\n", spec, playouts / elapsed, playouts / cpu,
-                static_cast<double>(moves) / playouts, moves / elapsed, 100.0 * black_wins / playouts,
-                static_cast<unsigned long long>(signature));
+    std::printf("%-14s %12.0f %14.0f %10.1f %12.0f %9.1f%%  %016llx\n", spec, playouts / elapsed,
+                playouts / cpu, static_cast<double>(moves) / playouts, moves / elapsed,
+                100.0 * black_wins / playouts, static_cast<unsigned long long>(signature));
   }
   return 0;
 }

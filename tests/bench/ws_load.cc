@@ -93,20 +93,20 @@ const Json& field(const Json& j, const char* key) {
 struct Options {
   std::string game = "kuhn_poker";  // what the bots challenge the house random agent to
   int connections = 1000;
-  int players = 0;         // bot players the connections share; 0: one per connection
-  int spectators = -1;     // -1: a tenth of the connections
+  int players = 0;      // bot players the connections share; 0: one per connection
+  int spectators = -1;  // -1: a tenth of the connections
   double seconds = 10;
   double warmup = 1;       // run before the measured window, not counted
   int server_threads = 2;  // the arena server's, and the echo server's
   int client_threads = 1;
-  std::string launch;      // path to `arena`; empty: use --port
+  std::string launch;  // path to `arena`; empty: use --port
   int port = 0;
   int server_pid = 0;
   std::string spectate_from = "bots";  // bots: the bots' own live matches; rest: GET /api/matches
   int spectate_every_ms = 100;         // a spectator moves to a new match at most this often
   bool echo = true;
   bool echo_only = false;
-  int echo_send_bytes = 100;   // --echo-only: the message sizes (otherwise the arena run's)
+  int echo_send_bytes = 100;  // --echo-only: the message sizes (otherwise the arena run's)
   int echo_reply_bytes = 500;
   uint64_t seed = 1;
 };
@@ -162,23 +162,40 @@ std::optional<Options> parse_options(int argc, char** argv) {
       value = argv[++i];
     }
     try {
-      if (name == "--game") o.game = value;
-      else if (name == "--connections") o.connections = std::stoi(value);
-      else if (name == "--players") o.players = std::stoi(value);
-      else if (name == "--spectators") o.spectators = std::stoi(value);
-      else if (name == "--spectate-from") o.spectate_from = value;
-      else if (name == "--spectate-every-ms") o.spectate_every_ms = std::stoi(value);
-      else if (name == "--seconds") o.seconds = std::stod(value);
-      else if (name == "--warmup") o.warmup = std::stod(value);
-      else if (name == "--threads") o.server_threads = std::stoi(value);
-      else if (name == "--client-threads") o.client_threads = std::stoi(value);
-      else if (name == "--launch") o.launch = value;
-      else if (name == "--port") o.port = std::stoi(value);
-      else if (name == "--server-pid") o.server_pid = std::stoi(value);
-      else if (name == "--echo-send-bytes") o.echo_send_bytes = std::stoi(value);
-      else if (name == "--echo-reply-bytes") o.echo_reply_bytes = std::stoi(value);
-      else if (name == "--seed") o.seed = std::stoull(value);
-      else return fail("unknown option " + name);
+      if (name == "--game")
+        o.game = value;
+      else if (name == "--connections")
+        o.connections = std::stoi(value);
+      else if (name == "--players")
+        o.players = std::stoi(value);
+      else if (name == "--spectators")
+        o.spectators = std::stoi(value);
+      else if (name == "--spectate-from")
+        o.spectate_from = value;
+      else if (name == "--spectate-every-ms")
+        o.spectate_every_ms = std::stoi(value);
+      else if (name == "--seconds")
+        o.seconds = std::stod(value);
+      else if (name == "--warmup")
+        o.warmup = std::stod(value);
+      else if (name == "--threads")
+        o.server_threads = std::stoi(value);
+      else if (name == "--client-threads")
+        o.client_threads = std::stoi(value);
+      else if (name == "--launch")
+        o.launch = value;
+      else if (name == "--port")
+        o.port = std::stoi(value);
+      else if (name == "--server-pid")
+        o.server_pid = std::stoi(value);
+      else if (name == "--echo-send-bytes")
+        o.echo_send_bytes = std::stoi(value);
+      else if (name == "--echo-reply-bytes")
+        o.echo_reply_bytes = std::stoi(value);
+      else if (name == "--seed")
+        o.seed = std::stoull(value);
+      else
+        return fail("unknown option " + name);
     } catch (const std::exception&) {
       return fail("bad value '" + value + "' for " + name);
     }
@@ -243,7 +260,8 @@ std::map<std::string, double> thread_cpu_seconds(int pid) {
     std::ifstream comm(entry.path() / "comm");
     std::string name;
     std::getline(comm, name);
-    if (std::optional<double> cpu = proc_cpu_seconds(pid, "/task/" + tid)) threads[name + " (" + tid + ")"] = *cpu;
+    if (std::optional<double> cpu = proc_cpu_seconds(pid, "/task/" + tid))
+      threads[name + " (" + tid + ")"] = *cpu;
   }
   return threads;
 }
@@ -283,8 +301,8 @@ std::optional<LaunchedServer> launch_server(const std::string& arena, int thread
   fs::create_directory(s.dir / "web");
   const std::string db = (s.dir / "arena.db").string(), web = (s.dir / "web").string();
   const std::string thread_count = std::to_string(threads);
-  std::vector<std::string> args = {arena, "serve", "--port", "0", "--db", db, "--web", web,
-                                   "--house-matches", "0", "--threads", thread_count};
+  std::vector<std::string> args = {arena,   "serve", "--port",          "0", "--db",      db,
+                                   "--web", web,     "--house-matches", "0", "--threads", thread_count};
   s.pid = fork();
   if (s.pid < 0) {
     *error = "fork failed";
@@ -354,8 +372,10 @@ void stop_server(const LaunchedServer& s) {
   std::string line;
   std::cout << "server log:\n";
   for (int n = 0; std::getline(log, line); ++n) {
-    if (n < 40) std::cout << "  | " << line << "\n";
-    else if (n == 40) std::cout << "  | ...\n";
+    if (n < 40)
+      std::cout << "  | " << line << "\n";
+    else if (n == 40)
+      std::cout << "  | ...\n";
   }
   std::error_code ignored;
   fs::remove_all(s.dir, ignored);
@@ -416,7 +436,8 @@ class HttpClient {
 
 // Registers `count` bots named prefix-0, prefix-1, ... (POST /api/bots) on a few threads;
 // gives their tokens, or nullopt after printing why one failed.
-std::optional<std::vector<std::string>> register_bots(tcp::endpoint server, const std::string& prefix, int count) {
+std::optional<std::vector<std::string>> register_bots(tcp::endpoint server, const std::string& prefix,
+                                                      int count) {
   std::vector<std::string> tokens(static_cast<size_t>(count));
   std::atomic<int> next{0};
   std::mutex mutex;
@@ -634,26 +655,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void connect() {
     beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
-    beast::get_lowest_layer(ws_).async_connect(shared_.server, [self = shared_from_this()](beast::error_code ec) {
-      if (ec) return self->open_failed("connect: " + ec.message());
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), ignored);
-      beast::get_lowest_layer(self->ws_).expires_never();
-      self->ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-      self->ws_.set_option(websocket::stream_base::decorator([token = self->token_](websocket::request_type& req) {
-        req.set(http::field::user_agent, "ws_load");
-        if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-      }));
-      self->ws_.async_handshake(self->upgrade_response_, self->shared_.host, "/ws",
-                                [self](beast::error_code ec) { self->on_handshake(ec); });
-    });
+    beast::get_lowest_layer(ws_).async_connect(
+        shared_.server, [self = shared_from_this()](beast::error_code ec) {
+          if (ec) return self->open_failed("connect: " + ec.message());
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), ignored);
+          beast::get_lowest_layer(self->ws_).expires_never();
+          self->ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+          self->ws_.set_option(
+              websocket::stream_base::decorator([token = self->token_](websocket::request_type& req) {
+                req.set(http::field::user_agent, "ws_load");
+                if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+              }));
+          self->ws_.async_handshake(self->upgrade_response_, self->shared_.host, "/ws",
+                                    [self](beast::error_code ec) { self->on_handshake(ec); });
+        });
   }
 
   void on_handshake(beast::error_code ec) {
     if (ec) {
       std::string why = "upgrade: " + ec.message();
       if (upgrade_response_.result_int() != 0) {
-        why += " (HTTP " + std::to_string(upgrade_response_.result_int()) + " " + upgrade_response_.body() + ")";
+        why +=
+            " (HTTP " + std::to_string(upgrade_response_.result_int()) + " " + upgrade_response_.body() + ")";
       }
       return open_failed(why);
     }
@@ -710,7 +734,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string why = ec.message();
     if (ec == websocket::error::closed) {
       const websocket::close_reason& r = ws_.reason();
-      why = "closed by the server: code " + std::to_string(r.code) + " '" + std::string(r.reason.c_str()) + "'";
+      why =
+          "closed by the server: code " + std::to_string(r.code) + " '" + std::string(r.reason.c_str()) + "'";
     }
     add_tally(stats_.drops, why, at_s(Clock::now()), "");
   }
@@ -727,8 +752,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 // --- Bots ---------------------------------------------------------------------------------
 
-// A bot: challenges "random" to the game (--game, Kuhn poker by default), plays a random legal move whenever a state asks
-// it to act, and challenges again after each match_end. One request (challenge or move) in
+// A bot: challenges "random" to the game (--game, Kuhn poker by default), plays a random legal move whenever
+// a state asks it to act, and challenges again after each match_end. One request (challenge or move) in
 // flight at a time; a move counts as answered when its ack arrives.
 class Bot : public Connection {
  public:
@@ -771,15 +796,21 @@ class Bot : public Connection {
       turn_.reset();
       acted_ply_[turn.match_id] = turn.ply;
       const std::string& action = turn.legal[rng_.uniform(turn.legal.size())];
-      request(Waiting::kMove,
-              Json{{"type", "move"}, {"match_id", turn.match_id}, {"ply", turn.ply}, {"action", action}, {"ref", ++ref_}}
-                  .dump());
+      request(Waiting::kMove, Json{{"type", "move"},
+                                   {"match_id", turn.match_id},
+                                   {"ply", turn.ply},
+                                   {"action", action},
+                                   {"ref", ++ref_}}
+                                  .dump());
       stats_.move_bytes += static_cast<int64_t>(last_request_.size());
       ++stats_.moves_sent;
     } else if (mine_.empty()) {
-      request(Waiting::kChallenge,
-              Json{{"type", "challenge"}, {"to", "random"}, {"game", shared_.game}, {"rated", false}, {"ref", ++ref_}}
-                  .dump());
+      request(Waiting::kChallenge, Json{{"type", "challenge"},
+                                        {"to", "random"},
+                                        {"game", shared_.game},
+                                        {"rated", false},
+                                        {"ref", ++ref_}}
+                                       .dump());
     }
   }
 
@@ -792,7 +823,8 @@ class Bot : public Connection {
   }
 
   void on_ack(const Json& j) {
-    if (waiting_ == Waiting::kNothing || !j.contains("ref") || field(j, "ref") != ref_) return;  // a resign's ack
+    if (waiting_ == Waiting::kNothing || !j.contains("ref") || field(j, "ref") != ref_)
+      return;  // a resign's ack
     const auto now = Clock::now();
     request_answered();
     if (waiting_ == Waiting::kMove) {
@@ -864,12 +896,13 @@ class Bot : public Connection {
     const std::string code = field(j, "code").is_string() ? field(j, "code").get<std::string>() : "(no code)";
     add_tally(stats_.errors, code, at_s(now), j.dump());
     // The answer to our request carries its ref; a rate limit refusal carries none.
-    const bool answers_ours =
-        waiting_ != Waiting::kNothing && (j.contains("ref") ? field(j, "ref") == ref_ : code == "rate_limited");
+    const bool answers_ours = waiting_ != Waiting::kNothing &&
+                              (j.contains("ref") ? field(j, "ref") == ref_ : code == "rate_limited");
     if (!answers_ours) return;
     request_answered();
     if (code == "rate_limited") {
-      const double wait_s = field(j, "retry_after_s").is_number() ? field(j, "retry_after_s").get<double>() : 0.05;
+      const double wait_s =
+          field(j, "retry_after_s").is_number() ? field(j, "retry_after_s").get<double>() : 0.05;
       return back_off(wait_s, /*resend=*/true);
     }
     const Waiting failed = waiting_;
@@ -919,11 +952,11 @@ class Bot : public Connection {
   int64_t ref_ = 0;
   std::string last_request_;
   Clock::time_point sent_at_;
-  std::set<int64_t> mine_;                                 // our live matches
-  std::map<int64_t, std::pair<Json, size_t>> early_;       // latest state of matches not known as ours
-  std::map<int64_t, int> acted_ply_;                       // the last ply we moved at, per match
-  std::map<int64_t, Clock::time_point> challenged_at_;     // when we sent the challenge, per match
-  std::optional<Turn> turn_;                               // the latest state that asks us to act
+  std::set<int64_t> mine_;                              // our live matches
+  std::map<int64_t, std::pair<Json, size_t>> early_;    // latest state of matches not known as ours
+  std::map<int64_t, int> acted_ply_;                    // the last ply we moved at, per match
+  std::map<int64_t, Clock::time_point> challenged_at_;  // when we sent the challenge, per match
+  std::optional<Turn> turn_;                            // the latest state that asks us to act
 };
 
 // --- Spectators -----------------------------------------------------------------------------
@@ -944,7 +977,8 @@ class Spectator : public Connection {
     if (!j || !j->is_object() || !field(*j, "type").is_string()) return;
     const std::string type = field(*j, "type").get<std::string>();
     const auto now = Clock::now();
-    const bool about_watched = field(*j, "match_id").is_number_integer() && field(*j, "match_id").get<int64_t>() == watching_;
+    const bool about_watched =
+        field(*j, "match_id").is_number_integer() && field(*j, "match_id").get<int64_t>() == watching_;
     if (type == "ack" && field(*j, "ref") == ref_) {
       request_answered();
       if (in_window(now)) ++stats_.spectated;
@@ -957,7 +991,8 @@ class Spectator : public Connection {
       watching_ = 0;
       schedule(0);
     } else if (type == "error") {
-      const std::string code = field(*j, "code").is_string() ? field(*j, "code").get<std::string>() : "(no code)";
+      const std::string code =
+          field(*j, "code").is_string() ? field(*j, "code").get<std::string>() : "(no code)";
       const bool ours = (*j).contains("ref") ? field(*j, "ref") == ref_ : code == "rate_limited";
       if (ours) request_answered();
       if (ours && code == "unknown_match") {
@@ -970,7 +1005,9 @@ class Spectator : public Connection {
       add_tally(stats_.errors, code, at_s(now), j->dump());
       if (ours) {
         watching_ = 0;
-        schedule(code == "rate_limited" && field(*j, "retry_after_s").is_number() ? field(*j, "retry_after_s").get<double>() : 0);
+        schedule(code == "rate_limited" && field(*j, "retry_after_s").is_number()
+                     ? field(*j, "retry_after_s").get<double>()
+                     : 0);
       }
     }
   }
@@ -986,7 +1023,8 @@ class Spectator : public Connection {
     send(Json{{"type", "spectate"}, {"match_id", *id}, {"ref", ++ref_}}.dump());
     // A watched match that goes silent (its match_end never came): count it, move on.
     timer_.expires_after(kSpectateStale);
-    timer_.async_wait([self = shared_from_this(), this, id = *id](beast::error_code ec) { check_stale(ec, id); });
+    timer_.async_wait(
+        [self = shared_from_this(), this, id = *id](beast::error_code ec) { check_stale(ec, id); });
   }
 
   void check_stale(beast::error_code ec, int64_t id) {
@@ -1009,7 +1047,8 @@ class Spectator : public Connection {
   void schedule(double seconds) {
     if (!shared_.running || closing()) return;
     const auto earliest = spectated_at_ + std::chrono::milliseconds(shared_.spectate_every_ms);
-    const auto at = std::max(earliest, Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
+    const auto at =
+        std::max(earliest, Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
     timer_.expires_at(at);
     timer_.async_wait([self = shared_from_this(), this](beast::error_code ec) {
       if (!ec) watch_next();
@@ -1047,7 +1086,8 @@ class EchoClient : public Connection {
   void on_text(std::string_view text) override {
     const auto now = Clock::now();
     std::optional<Json> j = arena::parse_json(text);
-    if (!j) add_tally(stats_.errors, "client: reply is not JSON", at_s(now), std::string(text.substr(0, 100)));
+    if (!j)
+      add_tally(stats_.errors, "client: reply is not JSON", at_s(now), std::string(text.substr(0, 100)));
     request_answered();
     if (in_window(sent_at_) && in_window(now)) {
       ++stats_.echoes;
@@ -1179,7 +1219,8 @@ double process_cpu_seconds() {
 using MakeConnections = std::function<std::vector<std::shared_ptr<Connection>>(asio::io_context&)>;
 
 Totals run_load(Shared& shared, const MakeConnections& make, int bots, double warmup, double seconds,
-                int client_threads, const std::function<void()>& at_start, const std::function<void()>& at_end) {
+                int client_threads, const std::function<void()>& at_start,
+                const std::function<void()>& at_end) {
   Totals totals;
   asio::io_context io;
   auto guard = asio::make_work_guard(io);
@@ -1205,7 +1246,9 @@ Totals run_load(Shared& shared, const MakeConnections& make, int bots, double wa
               seconds_between(open_started, Clock::now()));
 
   // Run: warm up, then measure.
-  auto after = [](double s) { return Clock::now() + std::chrono::microseconds(static_cast<int64_t>(s * 1e6)); };
+  auto after = [](double s) {
+    return Clock::now() + std::chrono::microseconds(static_cast<int64_t>(s * 1e6));
+  };
   const auto start = after(warmup);
   const auto deadline = start + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
   shared.set_window(start, deadline);
@@ -1253,7 +1296,8 @@ Totals run_load(Shared& shared, const MakeConnections& make, int bots, double wa
     merge_tallies(i < bots ? totals.bot_errors : totals.spectator_errors, s.errors);
     add_stats(totals.sum, s);
   }
-  for (auto* v : {&totals.sum.ack_us, &totals.sum.challenge_us, &totals.sum.match_us}) std::sort(v->begin(), v->end());
+  for (auto* v : {&totals.sum.ack_us, &totals.sum.challenge_us, &totals.sum.match_us})
+    std::sort(v->begin(), v->end());
   connections.clear();  // before the io_context they use
   return totals;
 }
@@ -1262,13 +1306,15 @@ Totals run_load(Shared& shared, const MakeConnections& make, int bots, double wa
 
 double percentile_ms(const std::vector<uint32_t>& sorted_us, double q) {
   if (sorted_us.empty()) return 0;
-  const size_t at = std::min(sorted_us.size() - 1, static_cast<size_t>(q * static_cast<double>(sorted_us.size())));
+  const size_t at =
+      std::min(sorted_us.size() - 1, static_cast<size_t>(q * static_cast<double>(sorted_us.size())));
   return sorted_us[at] / 1000.0;
 }
 
 void print_latency(const char* label, const std::vector<uint32_t>& us) {
-  std::printf("  %-22s p50 %.2f  p90 %.2f  p99 %.2f  max %.2f  (%zu samples)\n", label, percentile_ms(us, 0.5),
-              percentile_ms(us, 0.9), percentile_ms(us, 0.99), us.empty() ? 0.0 : us.back() / 1000.0, us.size());
+  std::printf("  %-22s p50 %.2f  p90 %.2f  p99 %.2f  max %.2f  (%zu samples)\n", label,
+              percentile_ms(us, 0.5), percentile_ms(us, 0.9), percentile_ms(us, 0.99),
+              us.empty() ? 0.0 : us.back() / 1000.0, us.size());
 }
 
 void print_tallies(const char* label, const Tallies& tallies) {
@@ -1278,15 +1324,15 @@ void print_tallies(const char* label, const Tallies& tallies) {
   }
   std::printf("  %s\n", label);
   for (const auto& [key, t] : tallies) {
-    std::printf("    %-40s x%lld  (first at %.2f s, last at %.2f s)\n", key.c_str(), static_cast<long long>(t.count),
-                t.first_s, t.last_s);
+    std::printf("    %-40s x%lld  (first at %.2f s, last at %.2f s)\n", key.c_str(),
+                static_cast<long long>(t.count), t.first_s, t.last_s);
     if (!t.example.empty()) std::printf("      e.g. %s\n", t.example.substr(0, 240).c_str());
   }
 }
 
 void print_connections(const Totals& t, rlim_t open_files) {
-  std::printf("  %-22s %d opened, %d failed, %d dropped (of %d)\n", "connections", t.opened, t.failed, t.dropped,
-              t.connections);
+  std::printf("  %-22s %d opened, %d failed, %d dropped (of %d)\n", "connections", t.opened, t.failed,
+              t.dropped, t.connections);
   if (!t.failures.empty()) {
     std::printf("  failed to open:\n");
     bool fd_limit = false;
@@ -1295,9 +1341,10 @@ void print_connections(const Totals& t, rlim_t open_files) {
       fd_limit = fd_limit || why.find("Too many open files") != std::string::npos;
     }
     if (fd_limit) {
-      std::printf("  ** connections failed for lack of file descriptors: the open-files limit is %llu.\n"
-                  "  ** Raise it (ulimit -n, or the hard limit in /etc/security/limits.conf) and run again.\n",
-                  static_cast<unsigned long long>(open_files));
+      std::printf(
+          "  ** connections failed for lack of file descriptors: the open-files limit is %llu.\n"
+          "  ** Raise it (ulimit -n, or the hard limit in /etc/security/limits.conf) and run again.\n",
+          static_cast<unsigned long long>(open_files));
     }
   }
   if (!t.drops.empty()) print_tallies("dropped:", t.drops);
@@ -1310,7 +1357,8 @@ std::map<std::string, double> read_metrics(tcp::endpoint server, bool print) {
   std::map<std::string, double> samples;
   if (r.status != 200) {
     if (print) {
-      std::printf("  server /metrics: unavailable (%s)\n", r.status ? std::to_string(r.status).c_str() : r.error.c_str());
+      std::printf("  server /metrics: unavailable (%s)\n",
+                  r.status ? std::to_string(r.status).c_str() : r.error.c_str());
     }
     return samples;
   }
@@ -1369,7 +1417,7 @@ struct ArenaFigures {
   double messages_per_s = 0;  // WebSocket messages in and out, by the server's counters
   double p99_ms = 0;
   bool clean = false;  // every connection opened, none dropped, no bot errors
-  int move_bytes = 0;   // averages, for the echo reference
+  int move_bytes = 0;  // averages, for the echo reference
   int state_bytes = 0;
 };
 
@@ -1404,8 +1452,9 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
     }
     server_pid = launched->pid;
     port = launched->port;
-    std::printf("server: launched %s (pid %d) on 127.0.0.1:%d, --threads %d, --house-matches 0, database in %s\n",
-                o.launch.c_str(), server_pid, port, o.server_threads, launched->dir.c_str());
+    std::printf(
+        "server: launched %s (pid %d) on 127.0.0.1:%d, --threads %d, --house-matches 0, database in %s\n",
+        o.launch.c_str(), server_pid, port, o.server_threads, launched->dir.c_str());
   } else if (server_pid) {
     std::printf("server: 127.0.0.1:%d (pid %d)\n", port, server_pid);
   } else {
@@ -1423,9 +1472,11 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   // Players: bots (shared by the connections when --players < --connections) and
   // spectators, with names no earlier run has taken.
   const auto registering = Clock::now();
-  const std::string prefix = "load" + std::to_string(getpid()) + "x" +
-                             std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100000);
-  std::optional<std::vector<std::string>> bot_tokens = register_bots(shared.server, prefix + "-bot", o.players);
+  const std::string prefix =
+      "load" + std::to_string(getpid()) + "x" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100000);
+  std::optional<std::vector<std::string>> bot_tokens =
+      register_bots(shared.server, prefix + "-bot", o.players);
   std::optional<std::vector<std::string>> spectator_tokens =
       bot_tokens ? register_bots(shared.server, prefix + "-watch", o.spectators) : std::nullopt;
   if (!bot_tokens || !spectator_tokens) {
@@ -1470,10 +1521,10 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
         }
         metrics_at_end = read_metrics(shared.server, /*print=*/true);
       });
-  const std::string source =
-      poller ? "match ids from " + std::to_string(poller->polls()) + " polls of GET /api/matches?status=active (" +
-                   std::to_string(poller->failures()) + " failed)"
-             : "match ids from the bots' challenge acks";
+  const std::string source = poller ? "match ids from " + std::to_string(poller->polls()) +
+                                          " polls of GET /api/matches?status=active (" +
+                                          std::to_string(poller->failures()) + " failed)"
+                                    : "match ids from the bots' challenge acks";
   poller.reset();
 
   const ConnectionStats& s = t.sum;
@@ -1498,11 +1549,12 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   print_latency("challenge ack (ms)", s.challenge_us);
   print_latency("challenge to end (ms)", s.match_us);
   print_tallies("bot errors:", t.bot_errors);
-  std::printf("  %-22s %lld spectated, %lld states seen, %lld match_ends seen, %lld misses (unknown_match), "
-              "%lld silent; %s\n",
-              "spectators", static_cast<long long>(s.spectated), static_cast<long long>(s.spectated_states),
-              static_cast<long long>(s.spectated_ends), static_cast<long long>(s.spectate_misses),
-              static_cast<long long>(s.spectate_stale), source.c_str());
+  std::printf(
+      "  %-22s %lld spectated, %lld states seen, %lld match_ends seen, %lld misses (unknown_match), "
+      "%lld silent; %s\n",
+      "spectators", static_cast<long long>(s.spectated), static_cast<long long>(s.spectated_states),
+      static_cast<long long>(s.spectated_ends), static_cast<long long>(s.spectate_misses),
+      static_cast<long long>(s.spectate_stale), source.c_str());
   print_tallies("spectator errors:", t.spectator_errors);
   std::printf("  %-22s move %d B, state %d B (averages)\n", "message sizes", f.move_bytes, f.state_bytes);
   if (peak_kib) {
@@ -1524,20 +1576,23 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
 
 // The echo reference: the same client machinery against EchoServer. Gives its rate.
 double run_echo(const Options& o, rlim_t open_files, int send_bytes, int reply_bytes) {
-  std::printf("\necho reference: bare Beast WebSocket server in this process, %d threads; each connection sends a "
-              "%d-byte JSON message (the average move) and waits for one %d-byte reply (the average state "
-              "message), one in flight\n",
-              o.server_threads, send_bytes, reply_bytes);
+  std::printf(
+      "\necho reference: bare Beast WebSocket server in this process, %d threads; each connection sends a "
+      "%d-byte JSON message (the average move) and waits for one %d-byte reply (the average state "
+      "message), one in flight\n",
+      o.server_threads, send_bytes, reply_bytes);
   EchoServer echo(o.server_threads, padded_json("state", reply_bytes));
   Shared shared;
   shared.server = tcp::endpoint(asio::ip::make_address("127.0.0.1"), echo.port());
   shared.host = "127.0.0.1:" + std::to_string(echo.port());
   MakeConnections make = [&](asio::io_context& io) {
     std::vector<std::shared_ptr<Connection>> list;
-    for (int i = 0; i < o.connections; ++i) list.push_back(std::make_shared<EchoClient>(io, shared, send_bytes));
+    for (int i = 0; i < o.connections; ++i)
+      list.push_back(std::make_shared<EchoClient>(io, shared, send_bytes));
     return list;
   };
-  Totals t = run_load(shared, make, o.connections, o.warmup, o.seconds, o.client_threads, [] {}, [] {});
+  Totals t = run_load(
+      shared, make, o.connections, o.warmup, o.seconds, o.client_threads, [] {}, [] {});
   const double per_s = static_cast<double>(t.sum.echoes) / t.window_s;
   std::printf("echo results (window %.2f s):\n", t.window_s);
   print_connections(t, open_files);
@@ -1553,19 +1608,22 @@ void print_summary(const Options& o, const ArenaFigures& arena, double echo_per_
   std::printf("  arena moves/s %.0f; echo messages/s %.0f; ratio %.3f\n", arena.moves_per_s, echo_per_s,
               echo_per_s > 0 ? arena.moves_per_s / echo_per_s : 0.0);
   // Each echo is two messages (the request and its reply); the arena's count is its own.
-  std::printf("  WebSocket messages in+out per second: arena %.0f, echo %.0f; ratio %.3f\n", arena.messages_per_s,
-              2 * echo_per_s, echo_per_s > 0 ? arena.messages_per_s / (2 * echo_per_s) : 0.0);
+  std::printf("  WebSocket messages in+out per second: arena %.0f, echo %.0f; ratio %.3f\n",
+              arena.messages_per_s, 2 * echo_per_s,
+              echo_per_s > 0 ? arena.messages_per_s / (2 * echo_per_s) : 0.0);
   auto target = [](const char* what, const char* verdict) { std::printf("  %-58s %s\n", what, verdict); };
   auto met = [](bool yes) { return yes ? "met" : "MISSED"; };
   if (o.connections >= 1000) {
     target("1,000 concurrent bot connections with no errors", met(arena.clean));
   } else {
     target("1,000 concurrent bot connections with no errors",
-           arena.clean ? "not tried (fewer connections); clean here" : "not tried (fewer connections); MISSED here");
+           arena.clean ? "not tried (fewer connections); clean here"
+                       : "not tried (fewer connections); MISSED here");
   }
   target("at least 20,000 moves/s", met(arena.moves_per_s >= 20000));
   target("p99 acknowledge latency under 20 ms", met(arena.p99_ms > 0 && arena.p99_ms < 20));
-  if (echo_per_s > 0) target("at least half the echo ceiling's message rate", met(arena.moves_per_s >= echo_per_s / 2));
+  if (echo_per_s > 0)
+    target("at least half the echo ceiling's message rate", met(arena.moves_per_s >= echo_per_s / 2));
 }
 
 }  // namespace
@@ -1577,9 +1635,10 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   const rlim_t open_files = raise_open_files_limit();
-  std::printf("ws_load: %d bot connections (%d players), %d spectators, %g s warm-up + %g s measured per run, "
-              "server threads %d, client threads %d\n",
-              o.connections, o.players, o.spectators, o.warmup, o.seconds, o.server_threads, o.client_threads);
+  std::printf(
+      "ws_load: %d bot connections (%d players), %d spectators, %g s warm-up + %g s measured per run, "
+      "server threads %d, client threads %d\n",
+      o.connections, o.players, o.spectators, o.warmup, o.seconds, o.server_threads, o.client_threads);
   std::printf("machine: %u hardware threads; open-files limit %llu; load average %s\n",
               std::thread::hardware_concurrency(), static_cast<unsigned long long>(open_files),
               load_average().c_str());

@@ -1,10 +1,10 @@
 // Runs the `arena` binary as a user would and checks what it prints.
 #include <gtest/gtest.h>
 
-#include <set>
-#include <cstdio>
-#include <sstream>
 #include <unistd.h>
+#include <cstdio>
+#include <set>
+#include <sstream>
 
 #include "core/json.h"
 #include "tests/cli/run_arena.h"
@@ -75,7 +75,9 @@ TEST(Cli, PlaysAOnePlayerPuzzle) {
 // A database file of the test's own, removed afterwards.
 class TempDb {
  public:
-  TempDb() : path_(std::string(::testing::TempDir()) + "cli_test_" + std::to_string(::getpid()) + ".db") { remove(); }
+  TempDb() : path_(std::string(::testing::TempDir()) + "cli_test_" + std::to_string(::getpid()) + ".db") {
+    remove();
+  }
   ~TempDb() { remove(); }
   const std::string& path() const { return path_; }
 

@@ -34,12 +34,12 @@ std::string fixture(const std::string& name) { return std::string(GO_FIXTURES) +
 // Each fixture's area score, counted by hand (see the comment in each file).
 TEST(GoCli, ScoreAgreesWithTheFixtures) {
   const std::pair<const char*, const char*> cases[] = {
-      {"empty_board.sgf", "W+7.5"},      // no area on either side: komi decides
-      {"two_walls.sgf", "B+4.5"},        // 15 - 10 - 0.5
-      {"neutral_column.sgf", "0"},       // 10 - 10 - 0, a draw
-      {"capture.sgf", "B+25"},           // the corner stone is taken, the whole board is Black's
-      {"dead_stone_stays.sgf", "W+6.5"}, // 5 - 11 - 0.5: the dead stone is not removed
-      {"short_game.sgf", "0"},           // 4 stones each, one empty region touching both
+      {"empty_board.sgf", "W+7.5"},       // no area on either side: komi decides
+      {"two_walls.sgf", "B+4.5"},         // 15 - 10 - 0.5
+      {"neutral_column.sgf", "0"},        // 10 - 10 - 0, a draw
+      {"capture.sgf", "B+25"},            // the corner stone is taken, the whole board is Black's
+      {"dead_stone_stays.sgf", "W+6.5"},  // 5 - 11 - 0.5: the dead stone is not removed
+      {"short_game.sgf", "0"},            // 4 stones each, one empty region touching both
   };
   for (const auto& [file, expected] : cases) {
     Output r = arena("go score < " + fixture(file));
@@ -97,7 +97,8 @@ TEST(GoCli, PlayAgainstGnuGoExportsSgfThatGnuGoLoads) {
 
   // GNU Go reads the file (it answers `loadsgf` with the colour to move) and, with area
   // rules and the game played out, counts the same result.
-  r = run_command("printf 'loadsgf " + sgf + "\\nfinal_score\\nquit\\n' | " + engine + " --mode gtp --chinese-rules");
+  r = run_command("printf 'loadsgf " + sgf + "\\nfinal_score\\nquit\\n' | " + engine +
+                  " --mode gtp --chinese-rules");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(r.out.rfind("= black", 0) == 0 || r.out.rfind("= white", 0) == 0) << r.out;
   EXPECT_NE(r.out.find("= " + result), std::string::npos) << r.out;

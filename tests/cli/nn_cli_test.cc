@@ -2,8 +2,8 @@
 // leaderboard, `arena report generalization`, and the benchmarks' printed figures.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "tests/cli/run_arena.h"
 
@@ -14,7 +14,8 @@ using testing::Output;
 using testing::run_arena;
 
 std::string temp_dir() {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("arena-nn-cli-" + std::to_string(getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("arena-nn-cli-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
@@ -23,12 +24,16 @@ std::string temp_dir() {
 TEST(NnCli, TrainEntersCheckpointsAsRatedPlayersAndTheReportShowsThem) {
   const std::string dir = temp_dir();
   const std::string db = dir + "/arena.db";
-  Output train = run_arena("train --games 'kuhn_poker;game24' --out " + dir + "/runs/clirun --db " + db +
-                           " --device cpu --steps 20 --checkpoint-every 10 --actors 2 --simulations 8 --blocks 1"
-                           " --channels 8 --batch 16 --eval-games 2 --eval-simulations 8 --seed 3");
+  Output train =
+      run_arena("train --games 'kuhn_poker;game24' --out " + dir + "/runs/clirun --db " + db +
+                " --device cpu --steps 20 --checkpoint-every 10 --actors 2 --simulations 8 --blocks 1"
+                " --channels 8 --batch 16 --eval-games 2 --eval-simulations 8 --seed 3");
   ASSERT_EQ(train.exit_code, 0) << train.out;
-  EXPECT_NE(train.out.find("checkpoint " + dir + "/runs/clirun/checkpoints/step-00000020.pt"), std::string::npos) << train.out;
-  EXPECT_NE(train.out.find("nn:clirun@20(simulations=8): kuhn_poker random "), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("checkpoint " + dir + "/runs/clirun/checkpoints/step-00000020.pt"),
+            std::string::npos)
+      << train.out;
+  EXPECT_NE(train.out.find("nn:clirun@20(simulations=8): kuhn_poker random "), std::string::npos)
+      << train.out;
   EXPECT_NE(train.out.find("game24 solved "), std::string::npos) << train.out;
   EXPECT_NE(train.out.find("done: 20 learner steps"), std::string::npos) << train.out;
 
@@ -39,9 +44,10 @@ TEST(NnCli, TrainEntersCheckpointsAsRatedPlayersAndTheReportShowsThem) {
   EXPECT_NE(ratings.out.find("nn:clirun@0(simulations=8)"), std::string::npos) << ratings.out;
 
   // A specialist run for the report's second column.
-  Output specialist = run_arena("train --games kuhn_poker --out " + dir + "/runs/kuhnonly --db " + db +
-                                " --device cpu --steps 10 --checkpoint-every 10 --actors 2 --simulations 8 --blocks 1"
-                                " --channels 8 --batch 16 --eval-games 2 --eval-simulations 8");
+  Output specialist =
+      run_arena("train --games kuhn_poker --out " + dir + "/runs/kuhnonly --db " + db +
+                " --device cpu --steps 10 --checkpoint-every 10 --actors 2 --simulations 8 --blocks 1"
+                " --channels 8 --batch 16 --eval-games 2 --eval-simulations 8");
   ASSERT_EQ(specialist.exit_code, 0) << specialist.out;
   Output report = run_arena("report generalization --db " + db);
   ASSERT_EQ(report.exit_code, 0) << report.out;
@@ -55,18 +61,21 @@ TEST(NnCli, TrainUsageErrorsExitTwo) {
   EXPECT_EQ(run_arena("train --games kuhn_poker").exit_code, 2);
   EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --steps 0").exit_code, 2);
   EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --kind sideways").exit_code, 2);
-  Output bad_game = run_arena("train --games 'no_such_game' --out " + temp_dir() + "/r --db " + temp_dir() + "/a.db");
+  Output bad_game =
+      run_arena("train --games 'no_such_game' --out " + temp_dir() + "/r --db " + temp_dir() + "/a.db");
   EXPECT_EQ(bad_game.exit_code, 2) << bad_game.out;
   EXPECT_NE(bad_game.out.find("no_such_game"), std::string::npos) << bad_game.out;
 }
 
 TEST(NnCli, BenchmarksPrintTheirFigures) {
-  Output inference = run_arena("bench inference --device cpu --game kuhn_poker --blocks 1 --channels 8 --batches 1,4 --seconds 0.2");
+  Output inference = run_arena(
+      "bench inference --device cpu --game kuhn_poker --blocks 1 --channels 8 --batches 1,4 --seconds 0.2");
   ASSERT_EQ(inference.exit_code, 0) << inference.out;
   EXPECT_NE(inference.out.find("raw pos/s"), std::string::npos) << inference.out;
   EXPECT_NE(inference.out.find("\n       4 "), std::string::npos) << inference.out;
-  Output selfplay = run_arena("bench selfplay --device cpu --game kuhn_poker --blocks 1 --channels 8 --actors 4"
-                              " --simulations 8 --seconds 0.5");
+  Output selfplay = run_arena(
+      "bench selfplay --device cpu --game kuhn_poker --blocks 1 --channels 8 --actors 4"
+      " --simulations 8 --seconds 0.5");
   ASSERT_EQ(selfplay.exit_code, 0) << selfplay.out;
   EXPECT_NE(selfplay.out.find("simulations/s"), std::string::npos) << selfplay.out;
   EXPECT_NE(selfplay.out.find("self-play keeps"), std::string::npos) << selfplay.out;

@@ -28,6 +28,8 @@ inline Output run_command(const std::string& command) {
 }
 
 // `arena <args>` (the binary's path comes from the build: ARENA_BINARY).
-inline Output run_arena(const std::string& args) { return run_command(std::string(ARENA_BINARY) + " " + args); }
+inline Output run_arena(const std::string& args) {
+  return run_command(std::string(ARENA_BINARY) + " " + args);
+}
 
 }  // namespace arena::testing

@@ -76,8 +76,8 @@ Result<std::unique_ptr<Connection>> open_connection(const std::string& path, boo
   return Connection::open(path, create);
 }
 
-MatchFilter filter(const std::string& game, const std::string& status, int64_t player_id = 0, int64_t before_id = 0,
-                   int limit = 50) {
+MatchFilter filter(const std::string& game, const std::string& status, int64_t player_id = 0,
+                   int64_t before_id = 0, int limit = 50) {
   MatchFilter f;
   f.game = game;
   f.status = status;
@@ -100,12 +100,12 @@ std::string ply_gap(const std::vector<MoveRow>& moves) {
 // ---------------------------------------------------------------------------------------
 // Migrations
 
-const char* const kTables[] = {"players", "api_tokens", "agent_versions", "matches",  "seats",
+const char* const kTables[] = {"players", "api_tokens", "agent_versions", "matches", "seats",
                                "moves",   "ratings",    "rating_history", "puzzles", "training_runs"};
 
 bool table_exists(Connection& c, const std::string& table) {
-  Result<std::string> n = query_text(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" +
-                                            table + "'");
+  Result<std::string> n =
+      query_text(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'");
   return n.ok() && *n == "1";
 }
 
@@ -134,41 +134,57 @@ struct FixtureRow {
 
 const std::vector<FixtureRow>& fixture_rows() {
   static const std::vector<FixtureRow> rows = {
-      {"players", {},
+      {"players",
+       {},
        "INSERT INTO players (id, name, kind, spec) VALUES (101, 'fixture', 'agent', 'random')",
-       "SELECT COUNT(*) FROM players WHERE id = 101 AND name = 'fixture' AND kind = 'agent' AND spec = 'random'"},
-      {"api_tokens", {"players"},
+       "SELECT COUNT(*) FROM players WHERE id = 101 AND name = 'fixture' AND kind = 'agent' AND spec = "
+       "'random'"},
+      {"api_tokens",
+       {"players"},
        "INSERT INTO api_tokens (id, player_id, token_sha256, scopes) VALUES (102, 101, 'feed', 'play')",
        "SELECT COUNT(*) FROM api_tokens WHERE id = 102 AND player_id = 101 AND token_sha256 = 'feed' "
        "AND scopes = 'play'"},
-      {"agent_versions", {"players"},
-       "INSERT INTO agent_versions (id, player_id, run, step, checkpoint_path) VALUES (103, 101, 'r1', 7, '/c/7')",
-       "SELECT COUNT(*) FROM agent_versions WHERE id = 103 AND run = 'r1' AND step = 7 AND checkpoint_path = '/c/7'"},
-      {"matches", {},
+      {"agent_versions",
+       {"players"},
+       "INSERT INTO agent_versions (id, player_id, run, step, checkpoint_path) VALUES (103, 101, 'r1', 7, "
+       "'/c/7')",
+       "SELECT COUNT(*) FROM agent_versions WHERE id = 103 AND run = 'r1' AND step = 7 AND checkpoint_path = "
+       "'/c/7'"},
+      {"matches",
+       {},
        "INSERT INTO matches (id, game, rating_group, rated, status, seed, time_control) "
        "VALUES (104, 'kuhn_poker', 'kuhn_poker', 1, 'active', 42, 'untimed')",
-       "SELECT COUNT(*) FROM matches WHERE id = 104 AND game = 'kuhn_poker' AND status = 'active' AND seed = 42"},
-      {"seats", {"matches", "players"},
+       "SELECT COUNT(*) FROM matches WHERE id = 104 AND game = 'kuhn_poker' AND status = 'active' AND seed = "
+       "42"},
+      {"seats",
+       {"matches", "players"},
        "INSERT INTO seats (match_id, seat, player_id) VALUES (104, 0, 101)",
        "SELECT COUNT(*) FROM seats WHERE match_id = 104 AND seat = 0 AND player_id = 101"},
-      {"moves", {"matches"},
+      {"moves",
+       {"matches"},
        "INSERT INTO moves (match_id, ply, seat, action, step, think_ms, clocks_ms, rewards) "
        "VALUES (104, 0, 0, 'bet', '1', 5, '[]', '[0,0]')",
        "SELECT COUNT(*) FROM moves WHERE match_id = 104 AND ply = 0 AND action = 'bet' AND think_ms = 5"},
-      {"ratings", {"players"},
+      {"ratings",
+       {"players"},
        "INSERT INTO ratings (player_id, game, rating, deviation, volatility, games) "
        "VALUES (101, 'kuhn_poker', 1600, 200, 0.06, 3)",
        "SELECT COUNT(*) FROM ratings WHERE player_id = 101 AND rating = 1600 AND games = 3"},
-      {"rating_history", {"players", "matches"},
+      {"rating_history",
+       {"players", "matches"},
        "INSERT INTO rating_history (id, player_id, game, match_id, rating, deviation, volatility) "
        "VALUES (105, 101, 'kuhn_poker', 104, 1600, 200, 0.06)",
        "SELECT COUNT(*) FROM rating_history WHERE id = 105 AND match_id = 104 AND rating = 1600"},
-      {"puzzles", {"players"},
+      {"puzzles",
+       {"players"},
        "INSERT INTO puzzles (id, game, spec, difficulty, player_id) VALUES (106, 'game24', 'g24', 0.5, 101)",
        "SELECT COUNT(*) FROM puzzles WHERE id = 106 AND spec = 'g24' AND difficulty = 0.5"},
-      {"training_runs", {},
-       "INSERT INTO training_runs (id, name, games, kind, steps) VALUES (107, 'r1', '[\"kuhn_poker\"]', 'specialist', 7)",
-       "SELECT COUNT(*) FROM training_runs WHERE id = 107 AND name = 'r1' AND kind = 'specialist' AND steps = 7"},
+      {"training_runs",
+       {},
+       "INSERT INTO training_runs (id, name, games, kind, steps) VALUES (107, 'r1', '[\"kuhn_poker\"]', "
+       "'specialist', 7)",
+       "SELECT COUNT(*) FROM training_runs WHERE id = 107 AND name = 'r1' AND kind = 'specialist' AND steps "
+       "= 7"},
   };
   return rows;
 }
@@ -243,7 +259,8 @@ TEST(Migrations, OpeningTwiceIsIdempotent) {
   {
     Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(db.path());
     ASSERT_TRUE(ok(store));
-    Result<int64_t> r = wait([&](Store::DoneId d) { (*store)->ensure_player("ann", PlayerKind::kHuman, "", d); });
+    Result<int64_t> r =
+        wait([&](Store::DoneId d) { (*store)->ensure_player("ann", PlayerKind::kHuman, "", d); });
     ASSERT_TRUE(ok(r));
     id = *r;
   }
@@ -365,7 +382,8 @@ class StoreTest : public ::testing::Test {
   }
   static std::vector<SeatRow> seats(const std::vector<int64_t>& players) {
     std::vector<SeatRow> out;
-    for (size_t i = 0; i < players.size(); ++i) out.push_back({static_cast<int>(i), players[i], "", PlayerKind::kAgent});
+    for (size_t i = 0; i < players.size(); ++i)
+      out.push_back({static_cast<int>(i), players[i], "", PlayerKind::kAgent});
     return out;
   }
   Result<int64_t> create(const MatchRow& m, const std::vector<int64_t>& players) {
@@ -737,7 +755,8 @@ TEST_F(StoreTest, AFinishWhoseRatingFailsIsUndoneWhole) {
   end.match_id = id;
   end.result = {1, -1};
   end.termination = "normal";
-  end.ratings = {rating(a, "kuhn_poker", 1600, 1), rating(b + 1000, "kuhn_poker", 1400, 1)};  // no such player
+  end.ratings = {rating(a, "kuhn_poker", 1600, 1),
+                 rating(b + 1000, "kuhn_poker", 1400, 1)};  // no such player
   EXPECT_FALSE(finish(end).ok());
 
   std::optional<MatchRecord> r = record(id);
@@ -900,7 +919,8 @@ TEST_F(StoreTest, PlayerRatingsAndHistoryCoverEveryGroup) {
 TEST_F(StoreTest, TokensAreFoundByTheirHash) {
   const int64_t bot = player("bot");
   const std::string hash(64, 'a');
-  Result<int64_t> id = wait([&](Store::DoneId d) { store_->add_token(bot, hash, "play read", std::move(d)); });
+  Result<int64_t> id =
+      wait([&](Store::DoneId d) { store_->add_token(bot, hash, "play read", std::move(d)); });
   ASSERT_TRUE(ok(id));
   Result<std::optional<TokenRow>> found = store_->find_token(hash);
   ASSERT_TRUE(ok(found));
@@ -915,15 +935,18 @@ TEST_F(StoreTest, TokensAreFoundByTheirHash) {
   EXPECT_FALSE(unknown->has_value());
   EXPECT_FALSE(wait([&](Store::DoneId d) { store_->add_token(bot, hash, "play", std::move(d)); }).ok())
       << "a hash is stored once";
-  EXPECT_FALSE(wait([&](Store::DoneId d) { store_->add_token(bot + 1000, std::string(64, 'c'), "", d); }).ok())
+  EXPECT_FALSE(
+      wait([&](Store::DoneId d) { store_->add_token(bot + 1000, std::string(64, 'c'), "", d); }).ok())
       << "a token needs its player";
 }
 
 TEST_F(StoreTest, PuzzlesAreEnsuredOncePerSpec) {
-  Result<int64_t> p = wait([&](Store::DoneId d) { store_->ensure_puzzle("game24", "game24(cards=1 2 3 4)", 0.25, d); });
+  Result<int64_t> p =
+      wait([&](Store::DoneId d) { store_->ensure_puzzle("game24", "game24(cards=1 2 3 4)", 0.25, d); });
   Result<int64_t> again =
       wait([&](Store::DoneId d) { store_->ensure_puzzle("game24", "game24(cards=1 2 3 4)", 0.9, d); });
-  Result<int64_t> q = wait([&](Store::DoneId d) { store_->ensure_puzzle("game24", "game24(cards=6 6 6 6)", 0.5, d); });
+  Result<int64_t> q =
+      wait([&](Store::DoneId d) { store_->ensure_puzzle("game24", "game24(cards=6 6 6 6)", 0.5, d); });
   ASSERT_TRUE(ok(p) && ok(again) && ok(q));
   EXPECT_EQ(*p, *again);
   EXPECT_NE(*p, *q);
@@ -950,7 +973,8 @@ TEST_F(StoreTest, PuzzlesAreEnsuredOncePerSpec) {
 
 TEST_F(StoreTest, SetMatchPuzzleRecordsThePuzzle) {
   const int64_t solver = player("solver");
-  Result<int64_t> puzzle = wait([&](Store::DoneId d) { store_->ensure_puzzle("game24", "game24(cards=1 1 1 1)", 1, d); });
+  Result<int64_t> puzzle =
+      wait([&](Store::DoneId d) { store_->ensure_puzzle("game24", "game24(cards=1 1 1 1)", 1, d); });
   ASSERT_TRUE(ok(puzzle));
   const int64_t id = started("game24", {solver});
   ASSERT_TRUE(ok(wait_status([&](Store::Done d) { store_->set_match_puzzle(id, *puzzle, std::move(d)); })));
@@ -967,7 +991,9 @@ TEST_F(StoreTest, SetMatchPuzzleRecordsThePuzzle) {
 TEST_F(StoreTest, AgentVersionsAreUniquePerRunAndStep) {
   const int64_t agent = player("az");
   auto add = [&](int64_t who, int64_t step) {
-    return wait([&](Store::DoneId d) { store_->add_agent_version(who, "run1", step, "/ckpt/" + std::to_string(step), d); });
+    return wait([&](Store::DoneId d) {
+      store_->add_agent_version(who, "run1", step, "/ckpt/" + std::to_string(step), d);
+    });
   };
   Result<int64_t> first = add(agent, 100);
   Result<int64_t> second = add(agent, 200);
@@ -1014,7 +1040,8 @@ TEST_F(StoreTest, CallbacksRunAfterTheCommit) {
       if (!m.ok() || !m->has_value()) return;
       const std::vector<MoveRow>& moves = (*m)->moves;
       seen[ply] = static_cast<int>(moves.size());
-      if (moves.size() <= static_cast<size_t>(ply) || moves[ply].action != "m" + std::to_string(ply)) seen[ply] = -2;
+      if (moves.size() <= static_cast<size_t>(ply) || moves[ply].action != "m" + std::to_string(ply))
+        seen[ply] = -2;
     });
   }
   store_->flush();
@@ -1053,7 +1080,8 @@ TEST_F(StoreTest, ReadersSeeConsistentSnapshotsWhileMovesAreWritten) {
           continue;
         }
         const std::vector<MoveRow>& moves = (*m)->moves;
-        if (std::string gap = ply_gap(moves); !gap.empty()) problem("match " + std::to_string(id) + ": " + gap);
+        if (std::string gap = ply_gap(moves); !gap.empty())
+          problem("match " + std::to_string(id) + ": " + gap);
         for (const MoveRow& mv : moves) {
           if (mv.action != "m" + std::to_string(mv.ply)) problem("wrong action " + mv.action);
         }
@@ -1140,7 +1168,8 @@ CrashRun run_and_kill(const std::string& path, uint64_t seed, std::chrono::milli
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
     close(fds[1]);
-    execl(STORE_CRASH_WRITER, STORE_CRASH_WRITER, path.c_str(), seed_text.c_str(), static_cast<char*>(nullptr));
+    execl(STORE_CRASH_WRITER, STORE_CRASH_WRITER, path.c_str(), seed_text.c_str(),
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);
@@ -1233,15 +1262,18 @@ TEST(StoreCrash, AKilledWriterLosesNoAcknowledgedMove) {
       const MatchRecord& r = **m;
       EXPECT_EQ(r.seats.size(), 2u);
       EXPECT_EQ(ply_gap(r.moves), "") << "match " << row.id;
-      for (const MoveRow& mv : r.moves) EXPECT_EQ(mv.action, "m" + std::to_string(mv.ply)) << "match " << row.id;
+      for (const MoveRow& mv : r.moves)
+        EXPECT_EQ(mv.action, "m" + std::to_string(mv.ply)) << "match " << row.id;
       if (auto it = acked.find(row.id); it != acked.end()) {
-        EXPECT_GT(static_cast<int>(r.moves.size()), it->second) << "match " << row.id << " lost acknowledged moves";
+        EXPECT_GT(static_cast<int>(r.moves.size()), it->second)
+            << "match " << row.id << " lost acknowledged moves";
       }
       if (finished.count(row.id)) {
         EXPECT_EQ(r.match.status, "finished") << "match " << row.id;
       }
     }
-    for (const auto& [match, ply] : acked) EXPECT_TRUE(stored.count(match)) << "match " << match << " is gone";
+    for (const auto& [match, ply] : acked)
+      EXPECT_TRUE(stored.count(match)) << "match " << match << " is gone";
   }
   EXPECT_GT(acked.size(), 5u);
 }

@@ -48,7 +48,8 @@ void random_step(State& state, Rng& rng) {
   } else if (state.is_simultaneous_node()) {
     std::vector<std::vector<Action>> orders(state.game().num_players());
     for (Player seat : state.players_to_act()) {
-      for (const auto& group : state.order_groups(seat)) orders[seat].push_back(group[rng.uniform(group.size())]);
+      for (const auto& group : state.order_groups(seat))
+        orders[seat].push_back(group[rng.uniform(group.size())]);
     }
     Status s = state.apply_orders(orders);
     ASSERT_TRUE(s.ok()) << s.error().message;
@@ -107,8 +108,8 @@ TEST_P(Conformance, FactsAreConsistent) {
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ((*again)->spec(), game_->spec());
   const Json d = game_->describe();
-  for (const char* key : {"name", "spec", "description", "parameters", "players", "perfect_information", "chance",
-                          "simultaneous", "num_distinct_actions", "observation_shape"}) {
+  for (const char* key : {"name", "spec", "description", "parameters", "players", "perfect_information",
+                          "chance", "simultaneous", "num_distinct_actions", "observation_shape"}) {
     EXPECT_TRUE(d.contains(key)) << key;
   }
 }
@@ -189,7 +190,8 @@ TEST_P(Conformance, LegalActionsAreSortedInRangeAndParseBack) {
       ASSERT_FALSE(legal.empty());
       EXPECT_TRUE(std::is_sorted(legal.begin(), legal.end()));
       EXPECT_EQ(std::adjacent_find(legal.begin(), legal.end()), legal.end()) << "duplicate legal actions";
-      const int space = player == kChancePlayer ? game_->max_chance_outcomes() : game_->num_distinct_actions();
+      const int space =
+          player == kChancePlayer ? game_->max_chance_outcomes() : game_->num_distinct_actions();
       std::set<std::string> texts;
       for (Action a : legal) {
         ASSERT_GE(a, 0);
@@ -232,10 +234,12 @@ TEST_P(Conformance, IllegalAndMalformedInputIsRejectedAndChangesNothing) {
       EXPECT_EQ(fingerprint(*state), before) << what << " changed the state";
     };
     expect_rejected(state->apply(-1), "action -1");
-    expect_rejected(state->apply(game_->num_distinct_actions() + game_->max_chance_outcomes()), "an out-of-range id");
+    expect_rejected(state->apply(game_->num_distinct_actions() + game_->max_chance_outcomes()),
+                    "an out-of-range id");
     if (!state->is_simultaneous_node() && !state->is_terminal()) {
       const std::vector<Action> legal = state->legal_actions();
-      const int space = state->is_chance_node() ? game_->max_chance_outcomes() : game_->num_distinct_actions();
+      const int space =
+          state->is_chance_node() ? game_->max_chance_outcomes() : game_->num_distinct_actions();
       for (Action a = 0; a < space; ++a) {
         if (!std::binary_search(legal.begin(), legal.end(), a)) {
           expect_rejected(state->apply(a), "illegal action " + std::to_string(a));
@@ -303,7 +307,8 @@ TEST_P(Conformance, ReturnsAreInRangeAndRewardsAddUpToThem) {
     std::unique_ptr<State> replay = game_->new_initial_state();
     std::vector<double> total(game_->num_players(), 0.0);
     for (const Step& step : s.history()) {
-      Status st = step.player == kSimultaneousPlayer ? replay->apply_orders(step.orders) : replay->apply(step.action);
+      Status st =
+          step.player == kSimultaneousPlayer ? replay->apply_orders(step.orders) : replay->apply(step.action);
       ASSERT_TRUE(st.ok());
       const std::vector<double> r = replay->rewards();
       for (size_t p = 0; p < total.size(); ++p) total[p] += r[p];
@@ -401,8 +406,9 @@ TEST_P(Conformance, ViewsAndObservationsRevealOnlyWhatTheViewerKnows) {
       const std::string view = s.view(viewer).dump();
       auto [it, inserted] = seen.emplace(key, std::make_pair(s.to_string(), view));
       if (!inserted) {
-        EXPECT_EQ(it->second.second, view) << "viewer " << viewer << " sees a difference between two states it "
-                                           << "cannot tell apart:\n  " << it->second.first << "\n  " << s.to_string();
+        EXPECT_EQ(it->second.second, view)
+            << "viewer " << viewer << " sees a difference between two states it "
+            << "cannot tell apart:\n  " << it->second.first << "\n  " << s.to_string();
         if (viewer == kSpectator && it->second.first != s.to_string()) ++ambiguous_spectator_groups;
       }
       if (viewer >= 0) {
@@ -433,7 +439,8 @@ TEST_P(Conformance, ResampledStatesMatchTheViewersInformationAndArePlayable) {
       }
       if (r == nullptr) continue;
       ++resampled;
-      EXPECT_EQ(r->information_key(viewer), s.information_key(viewer)) << s.to_string() << " vs " << r->to_string();
+      EXPECT_EQ(r->information_key(viewer), s.information_key(viewer))
+          << s.to_string() << " vs " << r->to_string();
       EXPECT_EQ(r->current_player(), s.current_player());
       EXPECT_EQ(r->ply(), s.ply());
       // Playable: its history replays and a few steps apply (on a sample of the states, to
@@ -499,7 +506,8 @@ TEST(ResampleFromInfostate, KuhnPokerDrawsTheUnseenCardUniformly) {
 INSTANTIATE_TEST_SUITE_P(AllGames, Conformance, ::testing::ValuesIn(conformance_specs()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name;
-                           for (char c : info.param) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char c : info.param)
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name + "_" + std::to_string(info.index);
                          });
 

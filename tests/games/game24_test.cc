@@ -117,8 +117,8 @@ TEST(Game24, ChanceDealsFromTheSetAndRankIsShown) {
 }
 
 TEST(Game24, BadParametersAreRejected) {
-  for (const char* spec : {"game24(numbers='1 2 3')", "game24(numbers='1 2 3 14')", "game24(numbers='a b c d')",
-                           "game24(puzzle=1363)", "game24(puzzle=-1)"}) {
+  for (const char* spec : {"game24(numbers='1 2 3')", "game24(numbers='1 2 3 14')",
+                           "game24(numbers='a b c d')", "game24(puzzle=1363)", "game24(puzzle=-1)"}) {
     EXPECT_FALSE(make_game(spec).ok()) << spec;
   }
 }

@@ -41,15 +41,16 @@ std::unique_ptr<GoState> random_game(const std::string& spec, uint64_t seed, int
 
 TEST(GoSgf, ExportHasTheHeaderMovesAndResult) {
   auto s = new_game("go(size=9)");
-  for (const char* m : {"E5", "pass", "C3", "pass", "pass"}) ASSERT_TRUE(s->apply(*s->parse_action(0, m)).ok());
+  for (const char* m : {"E5", "pass", "C3", "pass", "pass"})
+    ASSERT_TRUE(s->apply(*s->parse_action(0, m)).ok());
   ASSERT_TRUE(s->is_terminal());
   std::optional<ExportText> text = s->export_text(info_for(*s));
   ASSERT_TRUE(text.has_value());
   EXPECT_EQ(text->format, "sgf");
   EXPECT_EQ(text->content_type, "application/x-go-sgf");
   const std::string& sgf = text->text;
-  for (const char* part : {"(;GM[1]FF[4]", "SZ[9]", "KM[7.5]", "RU[", "PB[alice]", "PW[bob\\]]", "DT[2026-11-26]",
-                           ";B[ee];W[];B[cg];W[];B[])"}) {
+  for (const char* part : {"(;GM[1]FF[4]", "SZ[9]", "KM[7.5]", "RU[", "PB[alice]", "PW[bob\\]]",
+                           "DT[2026-11-26]", ";B[ee];W[];B[cg];W[];B[])"}) {
     EXPECT_NE(sgf.find(part), std::string::npos) << part << " in " << sgf;
   }
   // Black has E5 and C3 and, alone on the board, all 81 points: 81 - 7.5.
@@ -81,7 +82,8 @@ TEST(GoSgf, ResultTextFollowsTheTermination) {
 
 TEST(GoSgf, RandomGamesRoundTrip) {
   int games = 0;
-  for (const char* spec : {"go(size=9)", "go(size=5,komi=0.5)", "go(size=13,handicap=4)", "go(size=19,komi=6.5)"}) {
+  for (const char* spec :
+       {"go(size=9)", "go(size=5,komi=0.5)", "go(size=13,handicap=4)", "go(size=19,komi=6.5)"}) {
     for (uint64_t seed = 1; seed <= 4; ++seed) {
       // Whole games, and unfinished ones.
       for (int max_plies : {1 << 30, 37}) {

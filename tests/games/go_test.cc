@@ -15,7 +15,8 @@ namespace {
 
 // A position from a diagram (rows from the top; 'X' black, 'O' white, '.' empty), made
 // through the game's `setup` parameter, with Black (or White) to move.
-std::unique_ptr<GoState> position(const std::vector<std::string>& rows, double komi = 0, bool white_first = false) {
+std::unique_ptr<GoState> position(const std::vector<std::string>& rows, double komi = 0,
+                                  bool white_first = false) {
   const int size = static_cast<int>(rows.size());
   std::string black, white;
   for (int r = 0; r < size; ++r) {
@@ -61,11 +62,7 @@ go::Color at(const GoState& s, const std::string& vertex) {
 }
 
 TEST(Go, SingleStoneCapture) {
-  auto s = position({".....",
-                     ".....",
-                     ".XOX.",
-                     "..X..",
-                     "....."});
+  auto s = position({".....", ".....", ".XOX.", "..X..", "....."});
   // White C3 has one liberty left, C4.
   play_all(*s, {"C4"});
   EXPECT_EQ(at(*s, "C3"), go::kEmpty);
@@ -74,11 +71,7 @@ TEST(Go, SingleStoneCapture) {
 }
 
 TEST(Go, MultiStoneCapture) {
-  auto s = position({".....",
-                     ".XO..",
-                     ".XOX.",
-                     "..X..",
-                     "....."});
+  auto s = position({".....", ".XO..", ".XOX.", "..X..", "....."});
   // White C4-C3 has one liberty left, C5; black takes both stones.
   play_all(*s, {"D4"});
   EXPECT_EQ(at(*s, "C4"), go::kWhite);
@@ -90,11 +83,7 @@ TEST(Go, MultiStoneCapture) {
 }
 
 TEST(Go, SuicideIsRefusedAndChangesNothing) {
-  auto s = position({".....",
-                     ".....",
-                     ".....",
-                     "O....",
-                     ".O..."});
+  auto s = position({".....", ".....", ".....", "O....", ".O..."});
   const std::string before = s->serialize() + s->to_string();
   Status st = play(*s, "A1");
   ASSERT_FALSE(st.ok());
@@ -102,18 +91,10 @@ TEST(Go, SuicideIsRefusedAndChangesNothing) {
   EXPECT_EQ(s->serialize() + s->to_string(), before);
   EXPECT_EQ(s->board().check(s->go_game().to_point(0), go::kBlack), go::Illegal::kSuicide);
   // A multi-stone suicide: filling the last liberty of one's own group.
-  auto u = position({".XO..",
-                     "XO...",
-                     "O....",
-                     ".....",
-                     "....."});
+  auto u = position({".XO..", "XO...", "O....", ".....", "....."});
   EXPECT_FALSE(play(*u, "A5").ok()) << "A5 would leave black A5-B5-A4 without liberties";
   // Not suicide when it captures.
-  auto v = position({".OX..",
-                     "OX...",
-                     "X....",
-                     ".....",
-                     "....."});
+  auto v = position({".OX..", "OX...", "X....", ".....", "....."});
   EXPECT_TRUE(play(*v, "A5").ok());
   EXPECT_EQ(v->board().captures(go::kBlack), 2);
 }
@@ -146,7 +127,8 @@ TEST(Go, SimpleKoRetakeIsRefused) {
   Status st = play(*s, "B2");
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, "illegal_action");
-  EXPECT_EQ(s->board().check(s->go_game().to_point(*parse_go_vertex(7, "B2")), go::kWhite), go::Illegal::kSuperko);
+  EXPECT_EQ(s->board().check(s->go_game().to_point(*parse_go_vertex(7, "B2")), go::kWhite),
+            go::Illegal::kSuperko);
   // After a move elsewhere by each side, White may retake.
   play_all(*s, {"G7", "G1", "B2"});
   EXPECT_EQ(at(*s, "C2"), go::kEmpty);
@@ -178,11 +160,7 @@ TEST(Go, TripleKoCycleIsRefusedBySuperko) {
 TEST(Go, SekiIsScoredByArea) {
   // Black has the eye A5, White the eye D5; C3 is their shared liberty and neither can
   // fill it. Area scoring: C3 touches both colours and counts for nobody.
-  auto s = position({".XO.O",
-                     "XXOOO",
-                     "XX.XX",
-                     "XXXXX",
-                     "XXXXX"});
+  auto s = position({".XO.O", "XXOOO", "XX.XX", "XXXXX", "XXXXX"});
   // Filling the shared liberty is legal but self-atari; the other side then captures.
   EXPECT_TRUE(s->is_legal(*parse_go_vertex(5, "C3")));
   play_all(*s, {"pass", "pass"});
@@ -299,10 +277,12 @@ TEST(Go, BadSpecsAreRefused) {
   auto one = make_game("go(handicap=1)");
   ASSERT_FALSE(one.ok());
   EXPECT_EQ(one.error().code, "bad_spec");
-  EXPECT_NE(one.error().message.find("handicap 1 is not a valid handicap"), std::string::npos) << one.error().message;
-  for (const char* spec : {"go(size=4)", "go(size=20)", "go(handicap=10)", "go(handicap=-1)", "go(size=8,handicap=5)",
-                           "go(size=7,handicap=5)", "go(size=6,handicap=2)", "go(size=5,setup=AB[zz])",
-                           "go(size=5,setup=AB[aa]AW[ab][ba])", "go(size=5,setup=XX[aa])", "go(size=9,handicap=2,setup=AB[cg])"}) {
+  EXPECT_NE(one.error().message.find("handicap 1 is not a valid handicap"), std::string::npos)
+      << one.error().message;
+  for (const char* spec : {"go(size=4)", "go(size=20)", "go(handicap=10)", "go(handicap=-1)",
+                           "go(size=8,handicap=5)", "go(size=7,handicap=5)", "go(size=6,handicap=2)",
+                           "go(size=5,setup=AB[zz])", "go(size=5,setup=AB[aa]AW[ab][ba])",
+                           "go(size=5,setup=XX[aa])", "go(size=9,handicap=2,setup=AB[cg])"}) {
     auto g = make_game(spec);
     EXPECT_FALSE(g.ok()) << spec;
     if (!g.ok()) {
@@ -367,19 +347,11 @@ TEST(Go, ObservationPlanesFollowTheDocumentedLayout) {
 
 TEST(Go, PlayoutPolicyNeverFillsOwnEyesAndPassesOnlyWhenNothingElse) {
   // Black's only empty points are its own eyes: the playout passes.
-  auto s = position({"X.XXX",
-                     "XXXXX",
-                     "XX.XX",
-                     "XXXXX",
-                     "XXXX."});
+  auto s = position({"X.XXX", "XXXXX", "XX.XX", "XXXXX", "XXXX."});
   EXPECT_EQ(s->playout_actions(), std::vector<Action>{25});
   EXPECT_EQ(s->legal_actions().size(), 4u) << "filling an eye is legal, just not a playout move";
   // A false eye (two opponent diagonals) may be filled; a real one may not.
-  auto t = position({".X...",
-                     "X.X..",
-                     "OXO..",
-                     "O....",
-                     "....."});
+  auto t = position({".X...", "X.X..", "OXO..", "O....", "....."});
   const std::vector<Action> playout = t->playout_actions();
   const Action a5 = *parse_go_vertex(5, "A5"), b4 = *parse_go_vertex(5, "B4");
   EXPECT_FALSE(std::count(playout.begin(), playout.end(), a5)) << "A5 is black's eye in the corner";

@@ -45,8 +45,9 @@ TEST(KuhnPoker, PayoffsOfEveryBettingLine) {
     double p0;
   };
   const std::vector<Case> cases = {
-      {K, J, {"check", "check"}, 1},  {J, K, {"check", "check"}, -1}, {Q, J, {"bet", "call"}, 2},
-      {Q, K, {"bet", "call"}, -2},     {J, K, {"bet", "fold"}, 1},     {K, Q, {"check", "bet", "fold"}, -1},
+      {K, J, {"check", "check"}, 1},       {J, K, {"check", "check"}, -1},
+      {Q, J, {"bet", "call"}, 2},          {Q, K, {"bet", "call"}, -2},
+      {J, K, {"bet", "fold"}, 1},          {K, Q, {"check", "bet", "fold"}, -1},
       {K, Q, {"check", "bet", "call"}, 2}, {J, Q, {"check", "bet", "call"}, -2},
   };
   for (const Case& c : cases) {
@@ -82,17 +83,18 @@ TEST(KuhnPoker, SpectatorSeesNoCardsUntilShowdown) {
   EXPECT_EQ(s->view(kSpectator)["state"]["cards"], Json::array({"K", "J"}));
 
   std::unique_ptr<State> folded = play(K, J, {"bet", "fold"});
-  EXPECT_EQ(folded->view(kSpectator)["state"]["cards"], Json::array({nullptr, nullptr})) << "a folded hand is not shown";
+  EXPECT_EQ(folded->view(kSpectator)["state"]["cards"], Json::array({nullptr, nullptr}))
+      << "a folded hand is not shown";
   EXPECT_EQ(folded->view(1)["state"]["cards"], Json::array({nullptr, "J"}));
 }
 
 TEST(KuhnPoker, ObservationIsSeatCardAndBetting) {
   std::unique_ptr<State> s = play(Q, K, {"check", "bet"});
   std::vector<float> expected(11, 0.0f);
-  expected[0] = 1;         // seat 0
-  expected[2 + Q] = 1;     // holds the queen
-  expected[5 + 0] = 1;     // turn 1: pass
-  expected[7 + 1] = 1;     // turn 2: bet
+  expected[0] = 1;      // seat 0
+  expected[2 + Q] = 1;  // holds the queen
+  expected[5 + 0] = 1;  // turn 1: pass
+  expected[7 + 1] = 1;  // turn 2: bet
   EXPECT_EQ(s->observation_tensor(0), expected);
 }
 

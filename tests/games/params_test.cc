@@ -29,8 +29,8 @@ TEST(ParseSpec, EmptyParentheses) {
 }
 
 TEST(ParseSpec, RejectsMalformedText) {
-  for (const char* bad : {"", "(", "go(size=9", "go(size)", "go(size=9,size=9)", "go(=3)", "g o", "go(a='x)",
-                          "go(9x=1,)x"}) {
+  for (const char* bad :
+       {"", "(", "go(size=9", "go(size)", "go(size=9,size=9)", "go(=3)", "g o", "go(a='x)", "go(9x=1,)x"}) {
     Result<RawSpec> s = parse_spec(bad);
     EXPECT_FALSE(s.ok()) << bad;
     if (!s.ok()) {
@@ -40,7 +40,9 @@ TEST(ParseSpec, RejectsMalformedText) {
 }
 
 TEST(GameParams, DefaultsTypesAndErrors) {
-  const std::vector<ParamSpec> specs = {{"size", int64_t{19}, ""}, {"komi", 7.5, ""}, {"fast", false, ""},
+  const std::vector<ParamSpec> specs = {{"size", int64_t{19}, ""},
+                                        {"komi", 7.5, ""},
+                                        {"fast", false, ""},
                                         {"map", std::string("standard"), ""}};
   Result<GameParams> p = GameParams::resolve(specs, {{"size", "9"}, {"fast", "true"}});
   ASSERT_TRUE(p.ok());

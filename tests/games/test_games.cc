@@ -105,7 +105,9 @@ class BlottoState final : public State {
   std::vector<std::array<std::array<int, kFields>, 2>> rounds_;
 };
 
-std::unique_ptr<State> Blotto::new_initial_state() const { return std::make_unique<BlottoState>(shared_from_this()); }
+std::unique_ptr<State> Blotto::new_initial_state() const {
+  return std::make_unique<BlottoState>(shared_from_this());
+}
 
 // test_nim: one heap of `heap` stones; the seats take 1 to 3 stones in turn and whoever
 // takes the last stone wins (+1, the other -1). Action k takes k + 1 stones. A position
@@ -146,8 +148,12 @@ class NimState final : public State {
     out[1] = player == current_player() ? 1.0f : 0.0f;
   }
   std::string information_key(Player) const override { return to_string(); }
-  std::string action_to_string(Player, Action action) const override { return "take " + std::to_string(action + 1); }
-  std::string to_string() const override { return "heap " + std::to_string(left_) + " ply " + std::to_string(ply()); }
+  std::string action_to_string(Player, Action action) const override {
+    return "take " + std::to_string(action + 1);
+  }
+  std::string to_string() const override {
+    return "heap " + std::to_string(left_) + " ply " + std::to_string(ply());
+  }
   std::unique_ptr<State> clone() const override { return std::make_unique<NimState>(*this); }
 
  protected:
@@ -164,7 +170,9 @@ class NimState final : public State {
   int left_ = 0;
 };
 
-std::unique_ptr<State> Nim::new_initial_state() const { return std::make_unique<NimState>(shared_from_this()); }
+std::unique_ptr<State> Nim::new_initial_state() const {
+  return std::make_unique<NimState>(shared_from_this());
+}
 
 }  // namespace
 
@@ -177,24 +185,25 @@ void register_test_games() {
     type.has_simultaneous = true;
     type.draw_offers = true;
     type.params = {{"rounds", int64_t{3}, "number of rounds"}};
-    GameRegistry::instance().add(
-        {type,
-         [type](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
-           if (params.get_int("rounds") < 1) return make_error("bad_spec", "test_blotto: rounds must be positive");
-           return std::shared_ptr<const Game>(std::make_shared<Blotto>(type, params));
-         },
-         {"test_blotto", "test_blotto(rounds=1)"}});
+    GameRegistry::instance().add({type,
+                                  [type](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
+                                    if (params.get_int("rounds") < 1)
+                                      return make_error("bad_spec", "test_blotto: rounds must be positive");
+                                    return std::shared_ptr<const Game>(
+                                        std::make_shared<Blotto>(type, params));
+                                  },
+                                  {"test_blotto", "test_blotto(rounds=1)"}});
     GameType nim;
     nim.name = "test_nim";
     nim.description = "test-only Nim: one heap, take 1 to 3, the last stone wins";
     nim.params = {{"heap", int64_t{5}, "stones in the heap"}};
-    GameRegistry::instance().add(
-        {nim,
-         [nim](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
-           if (params.get_int("heap") < 1) return make_error("bad_spec", "test_nim: heap must be positive");
-           return std::shared_ptr<const Game>(std::make_shared<Nim>(nim, params));
-         },
-         {"test_nim", "test_nim(heap=2)"}});
+    GameRegistry::instance().add({nim,
+                                  [nim](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
+                                    if (params.get_int("heap") < 1)
+                                      return make_error("bad_spec", "test_nim: heap must be positive");
+                                    return std::shared_ptr<const Game>(std::make_shared<Nim>(nim, params));
+                                  },
+                                  {"test_nim", "test_nim(heap=2)"}});
   });
 }
 

@@ -23,13 +23,15 @@ std::string error_of(const std::string& text) {
 
 TEST(Protocol, ParsesEveryClientMessage) {
   EXPECT_EQ(parsed_as<Hello>(R"({"type":"hello","protocol":1})").protocol, 1);
-  SeekMessage seek = parsed_as<SeekMessage>(R"({"type":"seek","games":["kuhn_poker","game24"],"time_controls":["5s"],"rated":false})");
+  SeekMessage seek = parsed_as<SeekMessage>(
+      R"({"type":"seek","games":["kuhn_poker","game24"],"time_controls":["5s"],"rated":false})");
   EXPECT_EQ(seek.games, (std::vector<std::string>{"kuhn_poker", "game24"}));
   EXPECT_EQ(seek.time_controls, (std::vector<std::string>{"5s"}));
   EXPECT_FALSE(seek.rated);
   EXPECT_TRUE(parsed_as<SeekMessage>(R"({"type":"seek","games":["go"]})").rated);
   EXPECT_EQ(parsed_as<CancelSeek>(R"({"type":"cancel_seek","seek_id":4})").seek_id, 4);
-  ChallengeMessage c = parsed_as<ChallengeMessage>(R"({"type":"challenge","to":"random","game":"kuhn_poker"})");
+  ChallengeMessage c =
+      parsed_as<ChallengeMessage>(R"({"type":"challenge","to":"random","game":"kuhn_poker"})");
   EXPECT_EQ(c.to, "random");
   EXPECT_EQ(c.time_control, "untimed");
   EXPECT_EQ(parsed_as<AcceptChallenge>(R"({"type":"accept_challenge","challenge_id":9})").challenge_id, 9);
@@ -39,7 +41,8 @@ TEST(Protocol, ParsesEveryClientMessage) {
   EXPECT_EQ(move.ply, 2);
   EXPECT_EQ(move.action, "bet");
   EXPECT_FALSE(move.orders);
-  MoveMessage orders = parsed_as<MoveMessage>(R"({"type":"move","match_id":3,"ply":0,"orders":["A PAR H","F BRE - MAO"]})");
+  MoveMessage orders =
+      parsed_as<MoveMessage>(R"({"type":"move","match_id":3,"ply":0,"orders":["A PAR H","F BRE - MAO"]})");
   ASSERT_TRUE(orders.orders);
   EXPECT_EQ(orders.orders->size(), 2u);
   EXPECT_EQ(parsed_as<Resign>(R"({"type":"resign","match_id":5})").match_id, 5);
@@ -65,13 +68,16 @@ TEST(Protocol, MalformedMessagesAreBadMessageWithTheReason) {
   EXPECT_NE(error_of(R"({"type":"teleport"})").find("unknown message type 'teleport'"), std::string::npos);
   EXPECT_NE(error_of(R"({"type":"move","match_id":"x","ply":1,"action":"a"})").find("'match_id' must be"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"type":"move","match_id":1,"ply":-1,"action":"a"})").find("'ply'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"type":"move","match_id":1,"ply":-1,"action":"a"})").find("'ply'"),
+            std::string::npos);
   EXPECT_NE(error_of(R"({"type":"move","match_id":1,"ply":1})").find("needs 'action'"), std::string::npos);
   EXPECT_NE(error_of(R"({"type":"move","match_id":1,"ply":1,"orders":[1]})").find("array of strings"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"type":"seek","games":[]})").find("at least one game"), std::string::npos);
-  EXPECT_NE(error_of(R"({"type":"seek","games":["a"],"rated":"yes"})").find("true or false"), std::string::npos);
-  EXPECT_NE(error_of(R"({"type":"challenge","game":"kuhn_poker"})").find("'to' is missing"), std::string::npos);
+  EXPECT_NE(error_of(R"({"type":"seek","games":["a"],"rated":"yes"})").find("true or false"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"type":"challenge","game":"kuhn_poker"})").find("'to' is missing"),
+            std::string::npos);
   EXPECT_NE(error_of(R"({"type":"hello","protocol":2})").find("unsupported_protocol"), std::string::npos);
   EXPECT_NE(error_of(R"({"type":"hello"})").find("'protocol' is missing"), std::string::npos);
 }

@@ -57,7 +57,8 @@ TEST_F(RestTest, TheOpenApiDocumentDescribesExactlyTheRoutes) {
     if (target == "/api/leaderboard") target += "?game=kuhn_poker";
     const HttpResponse res = call(r.method, target, r.method == "POST" ? "{}" : "");
     const Json b = body(res);
-    const bool unknown_endpoint = res.status == 404 && b.contains("error") && b["error"]["code"] == "not_found";
+    const bool unknown_endpoint =
+        res.status == 404 && b.contains("error") && b["error"]["code"] == "not_found";
     EXPECT_FALSE(unknown_endpoint) << r.method << " " << target;
   }
 }
@@ -92,14 +93,17 @@ TEST_F(RestTest, BotsRegisterOnceAndChallengeWithTheirToken) {
 
   r = call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})");
   EXPECT_EQ(r.status, 401u);
-  r = call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})", {{"authorization", "Bearer " + token}});
+  r = call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})",
+           {{"authorization", "Bearer " + token}});
   ASSERT_EQ(r.status, 201u) << r.body;
   const int64_t match_id = body(r)["match_id"];
   EXPECT_GT(match_id, 0);
-  r = call("POST", "/api/challenges", R"({"to":"random","game":"chess9"})", {{"authorization", "Bearer " + token}});
+  r = call("POST", "/api/challenges", R"({"to":"random","game":"chess9"})",
+           {{"authorization", "Bearer " + token}});
   EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(body(r)["error"]["code"], "bad_spec");
-  r = call("POST", "/api/challenges", R"({"to":"nobody","game":"kuhn_poker"})", {{"authorization", "Bearer " + token}});
+  r = call("POST", "/api/challenges", R"({"to":"nobody","game":"kuhn_poker"})",
+           {{"authorization", "Bearer " + token}});
   EXPECT_EQ(r.status, 404u);
 }
 

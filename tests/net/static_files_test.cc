@@ -27,8 +27,9 @@ void write_file(const fs::path& path, std::string_view contents) {
 
 std::optional<std::string> header(const StaticResponse& r, std::string_view name) {
   for (const auto& [key, value] : r.headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(a) == std::tolower(b);
+        }))
       return value;
   }
   return std::nullopt;
@@ -116,7 +117,8 @@ TEST_F(StaticFilesTest, ServesFilesWithTheirTypesAndHeaders) {
   EXPECT_EQ(header(js, "Cache-Control"), "public, max-age=3600");
   EXPECT_EQ(header(js, "X-Content-Type-Options"), "nosniff");
   ASSERT_TRUE(header(js, "ETag").has_value());
-  EXPECT_TRUE(header(js, "ETag")->starts_with('"') && header(js, "ETag")->ends_with('"')) << *header(js, "ETag");
+  EXPECT_TRUE(header(js, "ETag")->starts_with('"') && header(js, "ETag")->ends_with('"'))
+      << *header(js, "ETag");
   EXPECT_TRUE(header(js, "Last-Modified").has_value());
 
   StaticResponse css = get("/style.css");
@@ -176,7 +178,8 @@ TEST_F(StaticFilesTest, PercentDecodesThePath) {
 }
 
 TEST_F(StaticFilesTest, BadEscapesAndNulAre400) {
-  for (std::string_view target : {"/%zz", "/%2", "/a%", "/%g0.js", "/app.js%00", "/app%00.js", "app.js", ""}) {
+  for (std::string_view target :
+       {"/%zz", "/%2", "/a%", "/%g0.js", "/app.js%00", "/app%00.js", "app.js", ""}) {
     StaticResponse r = get(target);
     EXPECT_EQ(r.status, 400u) << target;
     EXPECT_EQ(error_code_of(r), "bad_request") << target;
@@ -196,8 +199,8 @@ TEST_F(StaticFilesTest, TraversalNeverReachesOutsideTheRoot) {
   }
   for (std::string_view target :
        {"/../secret", "/%2e%2e/secret", "/%2E%2E/secret", "/sub/../../secret", "/..%2fsecret", "/..%2Fsecret",
-        "/sub/..%2f..%2fsecret", "/./../secret", "/link", "/linkdir/secret",
-        "/%2fetc%2fpasswd", "/sub/%2e%2e/%2e%2e/secret"}) {
+        "/sub/..%2f..%2fsecret", "/./../secret", "/link", "/linkdir/secret", "/%2fetc%2fpasswd",
+        "/sub/%2e%2e/%2e%2e/secret"}) {
     for (std::string_view method : {"GET", "HEAD"}) {
       StaticResponse r = serve_static(root_, method, target, "");
       EXPECT_TRUE(r.status == 403u || r.status == 404u) << method << " " << target << " -> " << r.status;
@@ -228,7 +231,8 @@ TEST_F(StaticFilesTest, MatchingETagGives304WithoutBody) {
   ASSERT_EQ(first.status, 200u);
   std::string etag = *header(first, "ETag");
 
-  for (std::string if_none_match : {etag, "\"nope\", " + etag, "\"a\",\"b\" ," + etag + " ", std::string("*"), "W/" + etag}) {
+  for (std::string if_none_match :
+       {etag, "\"nope\", " + etag, "\"a\",\"b\" ," + etag + " ", std::string("*"), "W/" + etag}) {
     StaticResponse r = get("/app.js", if_none_match);
     EXPECT_EQ(r.status, 304u) << if_none_match;
     EXPECT_TRUE(r.body.empty()) << if_none_match;
@@ -279,9 +283,7 @@ TEST_F(StaticFilesTest, OnlyGetAndHeadAreAllowed) {
 }
 
 TEST_F(StaticFilesTest, FilesOverTheLimitAreRefused) {
-  {
-    std::ofstream create(root_ / "big.bin");
-  }
+  { std::ofstream create(root_ / "big.bin"); }
   fs::resize_file(root_ / "big.bin", kMaxStaticFileBytes + 1);  // sparse: costs no disk
   StaticResponse r = get("/big.bin");
   EXPECT_EQ(r.status, 403u);

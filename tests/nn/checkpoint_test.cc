@@ -21,9 +21,8 @@ const std::vector<std::string> kSpecs = {"kuhn_poker", "go(size=5)", "go(size=9)
 class CheckpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("arena_nn_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("arena_nn_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     config_ = *net_config_for(kSpecs, 1, 8);
@@ -46,14 +45,17 @@ class CheckpointTest : public ::testing::Test {
   NetConfig config_;
 };
 
-torch::Tensor input_for(const GameHead& head, int n) { return torch::rand({n, head.planes, head.height, head.width}); }
+torch::Tensor input_for(const GameHead& head, int n) {
+  return torch::rand({n, head.planes, head.height, head.width});
+}
 
 TEST_F(CheckpointTest, SaveThenLoadGivesIdenticalOutputs) {
   SharedNet net = make_shared_net(config_, 3);
   // Train-mode passes move the batch norms' running statistics off their defaults, so the
   // buffers are checked as well as the parameters.
   net->train();
-  for (size_t h = 0; h < config_.games.size(); ++h) net->forward(static_cast<int>(h), input_for(config_.games[h], 4));
+  for (size_t h = 0; h < config_.games.size(); ++h)
+    net->forward(static_cast<int>(h), input_for(config_.games[h], 4));
   net->eval();
   const std::string file = checkpoint_path(dir_.string(), 42);
   ASSERT_TRUE(save_checkpoint(file, meta_for(config_), net).ok());
@@ -139,9 +141,7 @@ TEST_F(CheckpointTest, LoadingIntoAnotherNetworkIsAnError) {
 }
 
 TEST_F(CheckpointTest, GarbageAndMissingFilesFailCleanly) {
-  {
-    std::ofstream(path("garbage.pt")) << "this is not a checkpoint";
-  }
+  { std::ofstream(path("garbage.pt")) << "this is not a checkpoint"; }
   Result<LoadedNet> garbage = load_network(path("garbage.pt"));
   ASSERT_FALSE(garbage.ok());
   EXPECT_EQ(garbage.error().code, "bad_checkpoint");
@@ -208,7 +208,8 @@ TEST_F(CheckpointTest, ServiceLoadsACheckpoint) {
   SharedNet net = make_shared_net(config_, 5);
   net->eval();
   ASSERT_TRUE(save_checkpoint(path("svc.pt"), meta_for(config_), net).ok());
-  Result<std::shared_ptr<InferenceService>> service = InferenceService::load(path("svc.pt"), {.device = "cpu"});
+  Result<std::shared_ptr<InferenceService>> service =
+      InferenceService::load(path("svc.pt"), {.device = "cpu"});
   ASSERT_TRUE(service.ok()) << service.error().message;
   EXPECT_EQ((*service)->config(), config_);
   EXPECT_EQ((*service)->device(), "cpu");

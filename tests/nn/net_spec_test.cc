@@ -43,7 +43,8 @@ TEST(NetSpec, OtherObservationsAreFlattenedIntoPlanes) {
 }
 
 TEST(NetSpec, GamesWithTheSameShapesShareAHead) {
-  Result<NetConfig> c = net_config_for({"go(size=9)", "kuhn_poker", "go(size=9,komi=0.5)", "go(size=5)"}, 2, 16);
+  Result<NetConfig> c =
+      net_config_for({"go(size=9)", "kuhn_poker", "go(size=9,komi=0.5)", "go(size=5)"}, 2, 16);
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->blocks, 2);
   EXPECT_EQ(c->channels, 16);

@@ -29,7 +29,8 @@ torch::Tensor observations(const Game& game, const GameHead& head, int n, uint64
       EXPECT_TRUE(s->apply(legal[rng.uniform(legal.size())]).ok());
     }
     const Player p = s->current_player() >= 0 ? s->current_player() : 0;
-    s->observation_tensor(p, std::span<float>(x[i].data_ptr<float>(), static_cast<size_t>(head.input_size())));
+    s->observation_tensor(p,
+                          std::span<float>(x[i].data_ptr<float>(), static_cast<size_t>(head.input_size())));
   }
   return x;
 }

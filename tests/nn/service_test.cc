@@ -16,8 +16,9 @@ namespace {
 
 const std::vector<std::string> kSpecs = {"kuhn_poker", "game24", "go(size=5)", "go(size=9)"};
 
-std::shared_ptr<InferenceService> make_service(ServiceOptions options, const std::vector<std::string>& specs = kSpecs,
-                                               int blocks = 1, int channels = 8) {
+std::shared_ptr<InferenceService> make_service(ServiceOptions options,
+                                               const std::vector<std::string>& specs = kSpecs, int blocks = 1,
+                                               int channels = 8) {
   options.device = "cpu";
   Result<NetConfig> config = net_config_for(specs, blocks, channels);
   EXPECT_TRUE(config.ok());
@@ -115,12 +116,13 @@ TEST(InferenceService, ConcurrentBatchedAnswersMatchOneAtATime) {
   }
   const ServiceStats after = service->stats();
   EXPECT_EQ(after.positions, 2 * leaves.size());
-  const double concurrent_mean =
-      static_cast<double>(after.positions - single.positions) / static_cast<double>(after.batches - single.batches);
+  const double concurrent_mean = static_cast<double>(after.positions - single.positions) /
+                                 static_cast<double>(after.batches - single.batches);
   EXPECT_GT(concurrent_mean, 1.0) << "concurrent callers share forward passes";
   EXPECT_EQ(mixed.load(), 0) << "a batch holds one head's leaves only";
   EXPECT_EQ(static_cast<uint64_t>(batches.load()), after.batches);
-  EXPECT_EQ(std::accumulate(after.batch_histogram.begin(), after.batch_histogram.end(), uint64_t{0}), after.batches);
+  EXPECT_EQ(std::accumulate(after.batch_histogram.begin(), after.batch_histogram.end(), uint64_t{0}),
+            after.batches);
   EXPECT_EQ(after.errors, 0u);
   EXPECT_GT(after.positions_per_second, 0);
   EXPECT_GE(after.mean_queue_wait_us, 0);

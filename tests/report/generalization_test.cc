@@ -130,7 +130,8 @@ TEST_F(GeneralizationTest, TheJsonHasEveryColumnAndRun) {
   EXPECT_EQ(kuhn["columns"]["shared"][0]["player"], "nn:multi@100");
   EXPECT_EQ(kuhn["columns"]["shared"][0]["step"], 100);
   EXPECT_TRUE(kuhn["columns"]["shared"][0]["elo"].is_number());
-  EXPECT_LE(kuhn["columns"]["shared"][0]["low"].get<double>(), kuhn["columns"]["shared"][0]["high"].get<double>());
+  EXPECT_LE(kuhn["columns"]["shared"][0]["low"].get<double>(),
+            kuhn["columns"]["shared"][0]["high"].get<double>());
   EXPECT_TRUE(kuhn["columns"]["transfer"].is_array());
   EXPECT_TRUE(kuhn["columns"]["transfer"].empty());
 }
@@ -174,7 +175,8 @@ TEST_F(GeneralizationTest, TheTextTableHasARowPerGameWithAlignedColumns) {
   const std::string puzzles = line_starting("game24 ");
   const std::string go = line_starting(held_out_ + " ");
   ASSERT_FALSE(head.empty() || kuhn.empty() || puzzles.empty() || go.empty());
-  for (const char* title : {"random", "rollout MCTS", "shared agent", "specialist", "transfer (frozen trunk)", "scratch"}) {
+  for (const char* title :
+       {"random", "rollout MCTS", "shared agent", "specialist", "transfer (frozen trunk)", "scratch"}) {
     EXPECT_NE(head.find(title), std::string::npos) << title;
   }
   // Each cell starts where its column's title does.

@@ -77,8 +77,8 @@ inline Status upsert(db::Store& store, const db::TrainingRunRow& run) {
   return id.ok() ? ok_status() : Status(id.error());
 }
 
-inline db::TrainingRunRow run_row(const std::string& name, std::vector<std::string> games, const std::string& kind,
-                                  int64_t steps) {
+inline db::TrainingRunRow run_row(const std::string& name, std::vector<std::string> games,
+                                  const std::string& kind, int64_t steps) {
   db::TrainingRunRow r;
   r.name = name;
   r.games = std::move(games);

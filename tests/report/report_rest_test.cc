@@ -50,7 +50,8 @@ TEST_F(ReportRestTest, ServesTheReport) {
   EXPECT_EQ(kuhn["anchor"], "random");
   ASSERT_EQ(kuhn["columns"]["shared"].size(), 1u);
   ASSERT_EQ(kuhn["columns"]["specialist"].size(), 1u);
-  EXPECT_GT(kuhn["columns"]["shared"][0]["elo"].get<double>(), kuhn["columns"]["specialist"][0]["elo"].get<double>());
+  EXPECT_GT(kuhn["columns"]["shared"][0]["elo"].get<double>(),
+            kuhn["columns"]["specialist"][0]["elo"].get<double>());
   // The same numbers as the report computed directly with the same resamples.
   Result<GeneralizationReport> direct = compute_generalization(*store_, 30);
   ASSERT_TRUE(direct.ok());

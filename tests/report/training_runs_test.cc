@@ -35,10 +35,11 @@ TEST(TrainingRunsMigration, AVersionOneFileGainsTheTableAndKeepsItsData) {
     Result<std::unique_ptr<Connection>> c = Connection::open(db.path(), /*create=*/true);
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE(db::migrate(**c, 1).ok());
-    ASSERT_TRUE((*c)->exec("INSERT INTO players (id, name, kind, spec) VALUES (7, 'nn:old@5', 'agent', 'nn:old@5');"
-                           "INSERT INTO agent_versions (player_id, run, step, checkpoint_path) "
-                           "VALUES (7, 'old', 5, '/runs/old/5.pt')")
-                    .ok());
+    ASSERT_TRUE(
+        (*c)->exec("INSERT INTO players (id, name, kind, spec) VALUES (7, 'nn:old@5', 'agent', 'nn:old@5');"
+                   "INSERT INTO agent_versions (player_id, run, step, checkpoint_path) "
+                   "VALUES (7, 'old', 5, '/runs/old/5.pt')")
+            .ok());
     Result<int> v = db::schema_version(**c);
     ASSERT_TRUE(v.ok());
     ASSERT_EQ(*v, 1);
@@ -77,8 +78,11 @@ TEST(TrainingRunsMigration, AFreshFileHasTheTable) {
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(has_table(**c, "training_runs"));
   // The kind is checked by the schema too, not only by the store.
-  EXPECT_FALSE((*c)->exec("INSERT INTO training_runs (name, games, kind) VALUES ('x', '[\"chess\"]', 'magic')").ok());
-  EXPECT_TRUE((*c)->exec("INSERT INTO training_runs (name, games, kind) VALUES ('x', '[\"chess\"]', 'scratch')").ok());
+  EXPECT_FALSE(
+      (*c)->exec("INSERT INTO training_runs (name, games, kind) VALUES ('x', '[\"chess\"]', 'magic')").ok());
+  EXPECT_TRUE(
+      (*c)->exec("INSERT INTO training_runs (name, games, kind) VALUES ('x', '[\"chess\"]', 'scratch')")
+          .ok());
 }
 
 class TrainingRunsTest : public ::testing::Test {

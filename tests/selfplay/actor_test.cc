@@ -100,7 +100,8 @@ INSTANTIATE_TEST_SUITE_P(Games, WellFormed,
                                            "test_blotto(rounds=2)"),
                          [](const auto& info) {
                            std::string name;
-                           for (char c : info.param) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char c : info.param)
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
 
@@ -185,7 +186,8 @@ TEST(SelfPlayActors, BadConfigIsAnError) {
   SelfPlayConfig zero = small_config({{"kuhn_poker"}});
   zero.threads = 0;
   expect_code(zero, "bad_config");
-  Result<std::unique_ptr<SelfPlayActors>> no_factory = SelfPlayActors::create(small_config({{"kuhn_poker"}}), nullptr);
+  Result<std::unique_ptr<SelfPlayActors>> no_factory =
+      SelfPlayActors::create(small_config({{"kuhn_poker"}}), nullptr);
   ASSERT_FALSE(no_factory.ok());
 }
 
@@ -200,8 +202,8 @@ std::vector<Trajectory> batch(SelfPlayConfig config, int threads, int n, Evaluat
 
 TEST(SelfPlayActors, PlayBatchDoesNotDependOnTheThreadCount) {
   ::arena::testing::register_test_games();
-  const SelfPlayConfig config =
-      small_config({{"kuhn_poker", 2.0}, {"game24", 1.0}, {"test_nim(heap=7)", 1.0}, {"test_blotto", 0.5}}, 12);
+  const SelfPlayConfig config = small_config(
+      {{"kuhn_poker", 2.0}, {"game24", 1.0}, {"test_nim(heap=7)", 1.0}, {"test_blotto", 0.5}}, 12);
   const std::vector<Trajectory> one = batch(config, 1, 16, testing::rollout_factory());
   const std::vector<Trajectory> four = batch(config, 4, 16, testing::rollout_factory());
   ASSERT_EQ(one.size(), 16u);
@@ -250,8 +252,8 @@ TEST(SelfPlayActors, BatchesContinueTheIndicesAndCount) {
 }
 
 TEST(SelfPlayActors, FactoryWithoutEvaluatorIsAnError) {
-  auto actors = testing::unwrap(SelfPlayActors::create(small_config({{"kuhn_poker"}}),
-                                        [](int, uint64_t) -> std::shared_ptr<Evaluator> { return nullptr; }));
+  auto actors = testing::unwrap(SelfPlayActors::create(
+      small_config({{"kuhn_poker"}}), [](int, uint64_t) -> std::shared_ptr<Evaluator> { return nullptr; }));
   Result<std::vector<Trajectory>> r = actors->play_batch(2);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "bad_config");
@@ -265,14 +267,17 @@ TEST(SelfPlayActors, ContinuousPlayFeedsTheSinkUntilStopped) {
   auto actors = testing::unwrap(SelfPlayActors::create(config, testing::rollout_factory()));
   std::mutex mutex;
   std::vector<Trajectory> got;
-  ASSERT_TRUE(actors->start([&](Trajectory&& t) {
-    std::lock_guard lock(mutex);
-    got.push_back(std::move(t));
-  }).ok());
+  ASSERT_TRUE(actors
+                  ->start([&](Trajectory&& t) {
+                    std::lock_guard lock(mutex);
+                    got.push_back(std::move(t));
+                  })
+                  .ok());
   EXPECT_TRUE(actors->running());
   EXPECT_EQ(actors->start([](Trajectory&&) {}).error().code, "busy");
   EXPECT_EQ(actors->play_batch(1).error().code, "busy");
-  for (int i = 0; i < 2000 && actors->stats().games < 20; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 2000 && actors->stats().games < 20; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   actors->stop();
   EXPECT_FALSE(actors->running());
   const ActorStats stats = actors->stats();
@@ -292,10 +297,12 @@ TEST(SelfPlayActors, ContinuousPlayFeedsTheSinkUntilStopped) {
   EXPECT_EQ(seeds.size(), first.size()) << "every game has its own index";
 
   // Restart, then cancel: the games in progress are dropped, nothing is an error.
-  ASSERT_TRUE(actors->start([&](Trajectory&& t) {
-    std::lock_guard lock(mutex);
-    got.push_back(std::move(t));
-  }).ok());
+  ASSERT_TRUE(actors
+                  ->start([&](Trajectory&& t) {
+                    std::lock_guard lock(mutex);
+                    got.push_back(std::move(t));
+                  })
+                  .ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   actors->stop(/*finish_games=*/false);
   actors->stop();  // idempotent

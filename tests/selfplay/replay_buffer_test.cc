@@ -49,7 +49,8 @@ TEST(ReplayBuffer, KeepsTheNewestPositionsPerGroup) {
 
   Rng rng(1);
   std::map<std::pair<int, int>, int> seen;
-  for (const Sample& s : testing::unwrap(buffer.sample("a", 2000, rng))) ++seen[{static_cast<int>(s.observation[0]), static_cast<int>(s.observation[1])}];
+  for (const Sample& s : testing::unwrap(buffer.sample("a", 2000, rng)))
+    ++seen[{static_cast<int>(s.observation[0]), static_cast<int>(s.observation[1])}];
   // The newest 10 of 20: trajectories 4 and 3 whole, and the last two steps of 2.
   std::set<std::pair<int, int>> expected = {{2, 2}, {2, 3}};
   for (int id : {3, 4}) {
@@ -82,7 +83,8 @@ TEST(ReplayBuffer, SamplesUniformlyWithTheirTargets) {
     EXPECT_EQ(s.policy, (std::vector<float>{0.25f, 0.75f}));
   }
   ASSERT_EQ(counts.size(), 20u);
-  for (const auto& [k, n] : counts) EXPECT_NEAR(n, kDraws / 20, kDraws / 20 * 0.2) << k.first << "," << k.second;
+  for (const auto& [k, n] : counts)
+    EXPECT_NEAR(n, kDraws / 20, kDraws / 20 * 0.2) << k.first << "," << k.second;
 }
 
 TEST(ReplayBuffer, ValueTargetsOfRealGamesMatchTheirReturns) {
@@ -91,7 +93,8 @@ TEST(ReplayBuffer, ValueTargetsOfRealGamesMatchTheirReturns) {
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     auto game = testing::game_of("game24");
     RolloutEvaluator evaluator(1, seed);
-    Trajectory t = testing::unwrap(play_selfplay_game(*game, evaluator, testing::small_config({{"game24"}}, 8), seed));
+    Trajectory t =
+        testing::unwrap(play_selfplay_game(*game, evaluator, testing::small_config({{"game24"}}, 8), seed));
     by_seed[seed] = t;
     buffer.add(t);
   }
@@ -122,7 +125,8 @@ TEST(ReplayBuffer, MixedSamplingSplitsByWeight) {
   ASSERT_TRUE(mix.ok());
   std::map<std::string, int> per;
   for (const Sample& s : *mix) ++per[s.group];
-  EXPECT_EQ(per, (std::map<std::string, int>{{"a", 300}, {"b", 100}})) << "absent and unweighted groups get none";
+  EXPECT_EQ(per, (std::map<std::string, int>{{"a", 300}, {"b", 100}}))
+      << "absent and unweighted groups get none";
 
   // Remainders go to the largest fractions and the total is always n.
   for (int n = 0; n < 20; ++n) {

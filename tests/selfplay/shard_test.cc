@@ -81,7 +81,8 @@ std::vector<Trajectory> sample_trajectories() {
   odd.game = "odd(\"quoted\",ünïcode)";
   odd.seed = std::numeric_limits<uint64_t>::max();
   odd.num_players = 3;
-  odd.history = {{0, 5, {}}, {kChancePlayer, 2, {}}, {kSimultaneousPlayer, kInvalidAction, {{1, 2}, {}, {7}}}};
+  odd.history = {
+      {0, 5, {}}, {kChancePlayer, 2, {}}, {kSimultaneousPlayer, kInvalidAction, {{1, 2}, {}, {7}}}};
   TrajectoryStep step;
   step.player = 2;
   step.observation = {-0.0f, std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::infinity(),
@@ -113,7 +114,8 @@ TEST(Shard, EncodeDecodeRoundTrip) {
     EXPECT_TRUE(*back == t) << t.game;
     // Every proper prefix fails cleanly.
     for (size_t cut = 0; cut < bytes->size(); cut += 1 + bytes->size() / 50) {
-      EXPECT_FALSE(decode_trajectory(std::string_view(*bytes).substr(0, cut)).ok()) << t.game << " cut at " << cut;
+      EXPECT_FALSE(decode_trajectory(std::string_view(*bytes).substr(0, cut)).ok())
+          << t.game << " cut at " << cut;
     }
     EXPECT_EQ(decode_trajectory(*bytes + "x").error().code, "corrupt");
   }
@@ -180,8 +182,8 @@ TEST(Shard, RotatesByCountAndBytesAndContinuesNumbering) {
   ASSERT_TRUE(writer->write(in[1]).ok());
   ASSERT_EQ(writer->completed().size(), 2u);
   EXPECT_EQ(fs::path(writer->completed()[0]).filename(),
-            "shard-" + std::string(6 - std::to_string(shards.size()).size(), '0') + std::to_string(shards.size()) +
-                ".arena.gz");
+            "shard-" + std::string(6 - std::to_string(shards.size()).size(), '0') +
+                std::to_string(shards.size()) + ".arena.gz");
   EXPECT_EQ(list_shards(dir.str())->size(), shards.size() + 2);
 }
 

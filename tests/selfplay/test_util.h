@@ -62,7 +62,8 @@ class HistorySeededEvaluator final : public Evaluator {
       std::unique_ptr<State> playout = s.clone();
       random_playout(*playout, rng);
       out[i].values = scaled_returns(*playout);
-      out[i].priors.assign(requests[i].actions.size(), 1.0f / std::max<size_t>(1, requests[i].actions.size()));
+      out[i].priors.assign(requests[i].actions.size(),
+                           1.0f / std::max<size_t>(1, requests[i].actions.size()));
     }
   }
   int preferred_batch_size() const override { return 4; }

@@ -70,7 +70,8 @@ TEST(Learner, FitsAFixedBatch) {
   torch::NoGradGuard no_grad;
   const GameHead& head = config.games[0];
   torch::Tensor x = torch::empty({32, head.planes, head.height, head.width});
-  for (int i = 0; i < 32; ++i) std::memcpy(x[i].data_ptr<float>(), rows.observations[i].data(), head.input_size() * sizeof(float));
+  for (int i = 0; i < 32; ++i)
+    std::memcpy(x[i].data_ptr<float>(), rows.observations[i].data(), head.input_size() * sizeof(float));
   NetOutput out = net->forward(0, x);
   for (int i = 0; i < 32; ++i) {
     torch::Tensor mask = torch::full({head.num_actions}, -1e9);
@@ -78,7 +79,8 @@ TEST(Learner, FitsAFixedBatch) {
     const torch::Tensor p = torch::softmax(out.policy_logits[i] + mask, 0);
     EXPECT_GT(p[rows.legal[i][0]].item<float>(), 0.5f) << i;
     // Values come out from the mover's side: index 0 is the seat to move.
-    const float black = rows.players[i] == 0 ? out.values[i][0].item<float>() : out.values[i][1].item<float>();
+    const float black =
+        rows.players[i] == 0 ? out.values[i][0].item<float>() : out.values[i][1].item<float>();
     EXPECT_GT(black, 0.5f) << i;
   }
 }
@@ -125,7 +127,8 @@ TEST(Learner, ATransferRunTrainsHeadsAndKeepsTheTrunk) {
   const std::vector<torch::Tensor> go_after = params(*transfer.net()->games[0]);
   for (size_t i = 0; i < trunk_after.size(); ++i) EXPECT_TRUE(torch::equal(trunk_after[i], trunk_before[i]));
   bool head_changed = false;
-  for (size_t i = 0; i < go_after.size(); ++i) head_changed = head_changed || !torch::equal(go_after[i], go_before[i]);
+  for (size_t i = 0; i < go_after.size(); ++i)
+    head_changed = head_changed || !torch::equal(go_after[i], go_before[i]);
   EXPECT_TRUE(head_changed);
 
   // A trunk of another size is refused.

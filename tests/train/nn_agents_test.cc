@@ -18,7 +18,8 @@ namespace {
 // A run of a few learner steps on Kuhn poker and the 24 game: its final checkpoint.
 const std::string& tiny_checkpoint() {
   static const std::string path = [] {
-    const std::string dir = (std::filesystem::temp_directory_path() / ("arena-nn-agents-" + std::to_string(getpid()))).string();
+    const std::string dir =
+        (std::filesystem::temp_directory_path() / ("arena-nn-agents-" + std::to_string(getpid()))).string();
     std::filesystem::remove_all(dir);
     TrainConfig c;
     c.games = {"kuhn_poker", "game24"};
@@ -66,7 +67,8 @@ TEST(NnAgents, MadeBySpecAndNamedAfterTheirCheckpoint) {
   const size_t at = metrics.find(series);
   ASSERT_NE(at, std::string::npos) << metrics;
   EXPECT_GT(std::stoll(metrics.substr(at + series.size())), 0) << metrics;
-  EXPECT_NE(metrics.find("arena_nn_batch_size_bucket{checkpoint=\"" + path + "\",le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("arena_nn_batch_size_bucket{checkpoint=\"" + path + "\",le=\"+Inf\"}"),
+            std::string::npos);
 }
 
 TEST(NnAgents, TheDatabaseNameIsASpecResolvedInTheRunsFolder) {
@@ -95,7 +97,8 @@ TEST(NnAgents, BadSpecsAreErrors) {
   ASSERT_TRUE(kuhn.ok() && go.ok());
   EXPECT_EQ(make_agent("nn", **kuhn, 1).error().code, "bad_spec");
   EXPECT_FALSE(make_agent("nn(checkpoint='/nonexistent/x.pt')", **kuhn, 1).ok());
-  EXPECT_EQ(make_agent("nn(checkpoint='" + tiny_checkpoint() + "',simulations=0)", **kuhn, 1).error().code, "bad_spec");
+  EXPECT_EQ(make_agent("nn(checkpoint='" + tiny_checkpoint() + "',simulations=0)", **kuhn, 1).error().code,
+            "bad_spec");
   // The network never saw Go.
   Result<std::unique_ptr<Agent>> go_agent = make_agent("nn(checkpoint='" + tiny_checkpoint() + "')", **go, 1);
   ASSERT_FALSE(go_agent.ok());

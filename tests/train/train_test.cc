@@ -115,7 +115,8 @@ TEST(Train, TheSameSeedGivesTheSameRun) {
   auto game = make_game("go(size=5,komi=0.5)");
   ASSERT_TRUE(game.ok());
   auto policy = [&](const std::string& dir) {
-    Result<std::unique_ptr<Agent>> agent = make_agent("nn-policy(checkpoint='" + checkpoint_path(dir, 10) + "',device=cpu)", **game, 1);
+    Result<std::unique_ptr<Agent>> agent =
+        make_agent("nn-policy(checkpoint='" + checkpoint_path(dir, 10) + "',device=cpu)", **game, 1);
     EXPECT_TRUE(agent.ok()) << agent.error().message;
     return std::move(agent).value();
   };
@@ -171,8 +172,8 @@ TEST(Train, ATinyRunLearnsEnoughToBeatRandom) {
     ASSERT_TRUE(agent.ok()) << agent.error().message;
     RandomAgent random(rng.next_u64());
     const Player seat = i % 2;
-    std::vector<Agent*> seats = seat == 0 ? std::vector<Agent*>{agent->get(), &random}
-                                          : std::vector<Agent*>{&random, agent->get()};
+    std::vector<Agent*> seats =
+        seat == 0 ? std::vector<Agent*>{agent->get(), &random} : std::vector<Agent*>{&random, agent->get()};
     Result<MatchOutcome> outcome = play_local_match(**go, seats, rng);
     ASSERT_TRUE(outcome.ok()) << outcome.error().message;
     wins += outcome->returns[seat] > 0 ? 1 : 0;

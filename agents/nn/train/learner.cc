@@ -27,9 +27,10 @@ Status Learner::init_from(const std::string& path) {
   if (!loaded.ok()) return loaded.error();
   const NetConfig& from = loaded->meta.net;
   if (from.blocks != config_.blocks || from.channels != config_.channels) {
-    return make_error("bad_config", "checkpoint " + path + " has a trunk of " + std::to_string(from.blocks) + " blocks x " +
-                                        std::to_string(from.channels) + " channels; this run has " +
-                                        std::to_string(config_.blocks) + " x " + std::to_string(config_.channels));
+    return make_error("bad_config", "checkpoint " + path + " has a trunk of " + std::to_string(from.blocks) +
+                                        " blocks x " + std::to_string(from.channels) +
+                                        " channels; this run has " + std::to_string(config_.blocks) + " x " +
+                                        std::to_string(config_.channels));
   }
   torch::NoGradGuard no_grad;
   auto copy = [](torch::nn::Module& to, const torch::nn::Module& src) {
@@ -46,7 +47,9 @@ Status Learner::init_from(const std::string& path) {
   return {};
 }
 
-Result<CheckpointMeta> Learner::resume(const std::string& path) { return load_checkpoint(path, net_, optimizer_.get()); }
+Result<CheckpointMeta> Learner::resume(const std::string& path) {
+  return load_checkpoint(path, net_, optimizer_.get());
+}
 
 std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
   std::map<int, std::vector<const LearnerSample*>> by_head;
@@ -81,7 +84,8 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
         pt[r * h.num_actions + a] = (*s.policy)[k];
         lm[r * h.num_actions + a] = true;
       }
-      for (int k = 0; k < h.num_players; ++k) vt[r * h.num_players + k] = (*s.values)[(s.player + k) % h.num_players];
+      for (int k = 0; k < h.num_players; ++k)
+        vt[r * h.num_players + k] = (*s.values)[(s.player + k) % h.num_players];
     }
     input = input.to(device_);
     policy_target = policy_target.to(device_);

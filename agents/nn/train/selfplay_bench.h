@@ -17,9 +17,9 @@ struct SelfPlayBenchConfig {
   int blocks = 10;
   int channels = 128;
   std::string device = "auto";
-  int actors = 64;        // concurrent games
-  int simulations = 64;   // per move
-  int search_batch = 8;   // leaves per search pass
+  int actors = 64;       // concurrent games
+  int simulations = 64;  // per move
+  int search_batch = 8;  // leaves per search pass
   double seconds = 10;
   uint64_t seed = 1;
 };
@@ -27,9 +27,9 @@ struct SelfPlayBenchConfig {
 struct SelfPlayBenchResult {
   std::string device;
   double seconds = 0;
-  uint64_t games = 0;              // finished in the window
-  double simulations_per_s = 0;   // leaves evaluated by the service per second
-  double positions_per_s = 0;      // leaves through the service
+  uint64_t games = 0;            // finished in the window
+  double simulations_per_s = 0;  // leaves evaluated by the service per second
+  double positions_per_s = 0;    // leaves through the service
   double mean_batch = 0;
   double raw_positions_per_s = 0;  // plain forward passes at the mean batch size
   double ratio = 0;                // positions_per_s / raw_positions_per_s

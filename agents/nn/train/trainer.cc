@@ -29,9 +29,12 @@ Status validate(const TrainConfig& c) {
   if (c.steps <= 0 && c.minutes <= 0) return make_error("bad_config", "give a step budget or a time budget");
   if (c.out_dir.empty()) return make_error("bad_config", "no output folder");
   if (c.actors < 1 || c.simulations < 1 || c.batch_size < 2 || c.checkpoint_every < 1 || c.search_batch < 1) {
-    return make_error("bad_config", "actors, simulations, search batch and checkpoint interval must be positive, the batch at least 2");
+    return make_error(
+        "bad_config",
+        "actors, simulations, search batch and checkpoint interval must be positive, the batch at least 2");
   }
-  if (c.freeze_trunk && c.init_from.empty()) return make_error("bad_config", "a frozen trunk needs init_from");
+  if (c.freeze_trunk && c.init_from.empty())
+    return make_error("bad_config", "a frozen trunk needs init_from");
   return {};
 }
 
@@ -62,7 +65,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
                               : config.run;
 
   // The learner's network, and the service's copy that self-play searches with.
-  Learner learner(*net_config, *device, {config.learning_rate, config.weight_decay, config.freeze_trunk}, config.seed);
+  Learner learner(*net_config, *device, {config.learning_rate, config.weight_decay, config.freeze_trunk},
+                  config.seed);
   if (!config.init_from.empty()) {
     if (Status s = learner.init_from(config.init_from); !s.ok()) return s.error();
   }
@@ -70,7 +74,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   service_options.device = config.device;
   service_options.search_batch = config.search_batch;
   service_options.max_batch = std::max(8, config.actors * config.search_batch);
-  Result<std::shared_ptr<InferenceService>> service = InferenceService::create(*net_config, service_options, config.seed);
+  Result<std::shared_ptr<InferenceService>> service =
+      InferenceService::create(*net_config, service_options, config.seed);
   if (!service.ok()) return service.error();
   ServiceInternals internals(**service);
   if (Status s = internals.set_weights(learner.net()); !s.ok()) return s.error();
@@ -163,10 +168,11 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     progress.positions += new_positions;
 
     // Learner phase.
-    const int64_t phase_steps =
-        std::max<int64_t>(1, static_cast<int64_t>(std::ceil(new_positions * config.sample_reuse / config.batch_size)));
+    const int64_t phase_steps = std::max<int64_t>(
+        1, static_cast<int64_t>(std::ceil(new_positions * config.sample_reuse / config.batch_size)));
     for (int64_t i = 0; i < phase_steps && !done(); ++i) {
-      Result<std::vector<selfplay::Sample>> batch = replay.sample_mixed(weight_of_key, config.batch_size, rng);
+      Result<std::vector<selfplay::Sample>> batch =
+          replay.sample_mixed(weight_of_key, config.batch_size, rng);
       if (!batch.ok()) break;  // nothing recorded yet (games of single forced moves)
       std::vector<LearnerSample> rows;
       rows.reserve(batch->size());
@@ -178,7 +184,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
       if (progress.step % config.checkpoint_every == 0) {
         if (Status s = checkpoint(); !s.ok()) return s.error();
       }
-      if (std::chrono::duration<double>(Clock::now() - last_print).count() >= config.progress_seconds) report();
+      if (std::chrono::duration<double>(Clock::now() - last_print).count() >= config.progress_seconds)
+        report();
     }
     if (Status s = internals.set_weights(learner.net()); !s.ok()) return s.error();
     if (std::chrono::duration<double>(Clock::now() - last_print).count() >= config.progress_seconds) report();

@@ -33,8 +33,8 @@ namespace arena::nn {
 struct TrainConfig {
   std::vector<std::string> games;  // specs; weights default to equal
   std::vector<double> weights;
-  std::string out_dir;             // runs/<name>: checkpoints/, shards/
-  std::string run;                 // default: the last component of out_dir
+  std::string out_dir;  // runs/<name>: checkpoints/, shards/
+  std::string run;      // default: the last component of out_dir
   std::string device = "auto";
   int blocks = 4;
   int channels = 64;
@@ -42,19 +42,19 @@ struct TrainConfig {
   int64_t steps = 1000;
   double minutes = 0;
   // Self-play.
-  int actors = 32;                 // threads playing concurrently
-  int games_per_phase = 0;         // 0: 2 x actors
+  int actors = 32;          // threads playing concurrently
+  int games_per_phase = 0;  // 0: 2 x actors
   int simulations = 64;
   double c_puct = 1.4;
   double dirichlet_alpha = 0.3;
   int temperature_moves = 8;
-  int search_batch = 8;            // leaves per search pass
+  int search_batch = 8;  // leaves per search pass
   // Learner.
   int batch_size = 128;
   double learning_rate = 1e-3;
   double weight_decay = 1e-4;
-  double sample_reuse = 4;         // learner samples per new position
-  size_t replay_capacity = 100000; // positions kept per game
+  double sample_reuse = 4;          // learner samples per new position
+  size_t replay_capacity = 100000;  // positions kept per game
   int64_t checkpoint_every = 100;
   // Transfer: start from this checkpoint's weights (its trunk, and the heads of the games it
   // knows); with freeze_trunk only the stems and heads learn.
@@ -69,12 +69,12 @@ struct TrainProgress {
   double elapsed_s = 0;
   int64_t step = 0;
   uint64_t games = 0;
-  uint64_t positions = 0;     // self-play decisions recorded
-  double games_per_s = 0;     // over the run so far
+  uint64_t positions = 0;  // self-play decisions recorded
+  double games_per_s = 0;  // over the run so far
   double positions_per_s = 0;
-  double mean_batch = 0;      // the service's mean forward batch
+  double mean_batch = 0;                                    // the service's mean forward batch
   std::map<std::string, std::pair<double, double>> losses;  // per game: (policy, value), recent mean
-  std::string last_evaluation;  // what the checkpoint callback last said
+  std::string last_evaluation;                              // what the checkpoint callback last said
 };
 
 struct CheckpointEvent {

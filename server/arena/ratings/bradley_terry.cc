@@ -128,17 +128,15 @@ double quantile(const std::vector<double>& sorted, double q) {
 
 }  // namespace
 
-std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchResults>& matches,
-                                      int anchor) {
+std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchResults>& matches, int anchor) {
   assert(num_players > 0 && anchor >= 0 && anchor < num_players);
   Tally tally(num_players);
   for (const MatchResults& m : matches) add_match(m, tally);
   return fit_tally(std::move(tally), anchor, std::vector<double>(num_players, 0.0));
 }
 
-BradleyTerryTable bradley_terry_with_intervals(int num_players,
-                                               const std::vector<MatchResults>& matches, int anchor,
-                                               int bootstrap_samples, uint64_t seed) {
+BradleyTerryTable bradley_terry_with_intervals(int num_players, const std::vector<MatchResults>& matches,
+                                               int anchor, int bootstrap_samples, uint64_t seed) {
   assert(num_players > 0 && anchor >= 0 && anchor < num_players);
   BradleyTerryTable table;
   table.players.resize(num_players);

@@ -29,8 +29,8 @@ struct BradleyTerryPlayer {
   double rating = 0;  // maximum-likelihood Elo, anchor = 0; 0 for a player with no games
   double low = 0;     // 95% interval (bootstrap percentiles, at least the normal approximation's)
   double high = 0;
-  int games = 0;      // matches the player took part in; 0 means "not rated"
-  double score = 0;   // average pairwise score (1 win, 0.5 draw, 0 loss)
+  int games = 0;     // matches the player took part in; 0 means "not rated"
+  double score = 0;  // average pairwise score (1 win, 0.5 draw, 0 loss)
 };
 
 // The fitted ratings of every player, indexed like the input.
@@ -41,16 +41,14 @@ struct BradleyTerryTable {
 // Maximum-likelihood Elo ratings (MM algorithm, Hunter 2004), with `anchor` exactly 0.
 // A weak prior keeps every rating finite: each player with games gets one virtual draw
 // against the anchor. Players with no games get 0.
-std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchResults>& matches,
-                                      int anchor);
+std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchResults>& matches, int anchor);
 
 // The fit above plus games, average score and 95% intervals from `bootstrap_samples`
 // resamples of whole matches with replacement, each widened where needed to span the
 // likelihood's normal approximation (so that a player with one match, or with matches all
 // won, does not get an interval of width 0); the same seed gives the same table.
-BradleyTerryTable bradley_terry_with_intervals(int num_players,
-                                               const std::vector<MatchResults>& matches, int anchor,
-                                               int bootstrap_samples, uint64_t seed);
+BradleyTerryTable bradley_terry_with_intervals(int num_players, const std::vector<MatchResults>& matches,
+                                               int anchor, int bootstrap_samples, uint64_t seed);
 
 // One match's final returns as pairwise results: every pair (i < j, in input order), a
 // higher return winning and equal returns drawing. `players` and `returns` are parallel.
