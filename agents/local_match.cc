@@ -18,10 +18,7 @@ Result<MatchOutcome> play_local_match(const Game& game, const std::vector<Agent*
   std::unique_ptr<State> state = game.new_initial_state();
   while (!state->is_terminal()) {
     if (state->is_chance_node()) {
-      const auto outcomes = state->chance_outcomes();
-      std::vector<double> weights;
-      for (const auto& [action, p] : outcomes) weights.push_back(p);
-      Status s = state->apply(outcomes[chance.sample_index(weights)].first);
+      Status s = state->apply(sample_chance(*state, chance));
       assert(s.ok());
       continue;
     }

@@ -1,6 +1,7 @@
 #include "games/game.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -151,6 +152,10 @@ Status State::check_orders(Player player, const std::vector<Action>& orders) con
   return ok_status();
 }
 
+Status State::apply_step(const Step& step) {
+  return step.player == kSimultaneousPlayer ? apply_orders(step.orders) : apply(step.action);
+}
+
 Status State::apply_orders(const std::vector<std::vector<Action>>& orders) {
   if (current_player() != kSimultaneousPlayer) return illegal("this is not a simultaneous phase");
   if (static_cast<int>(orders.size()) != game().num_players()) {
@@ -231,6 +236,15 @@ Result<Action> State::parse_action(Player player, std::string_view text) const {
   return action;
 }
 
+Action sample_chance(const State& state, Rng& rng) {
+  const std::vector<std::pair<Action, double>> outcomes = state.chance_outcomes();
+  assert(!outcomes.empty() && "sample_chance at a node without chance outcomes");
+  std::vector<double> weights;
+  weights.reserve(outcomes.size());
+  for (const auto& [action, p] : outcomes) weights.push_back(p);
+  return outcomes[rng.sample_index(weights)].first;
+}
+
 std::string State::serialize() const {
   return Json{{"game", game().spec()}, {"history", history_to_json(history_)}}.dump();
 }
@@ -254,31 +268,38 @@ bool fits_action(const Json& j) {
 }
 }  // namespace
 
+Result<Step> step_from_json(const Json& item) {
+  Step step;
+  if (item.is_number_integer()) {
+    if (!fits_action(item)) return make_error("bad_state", "action id out of range");
+    step.action = item.get<Action>();
+    return step;
+  }
+  if (!item.is_object() || !item.contains("orders") || !item["orders"].is_array()) {
+    return make_error("bad_state", "history entries are action ids or {\"orders\": [...]}");
+  }
+  step.player = kSimultaneousPlayer;
+  for (const Json& seat_orders : item["orders"]) {
+    if (!seat_orders.is_array()) return make_error("bad_state", "orders must be arrays of ids");
+    std::vector<Action> actions;
+    for (const Json& a : seat_orders) {
+      if (!a.is_number_integer() || !fits_action(a)) {
+        return make_error("bad_state", "orders must be arrays of action ids");
+      }
+      actions.push_back(a.get<Action>());
+    }
+    step.orders.push_back(std::move(actions));
+  }
+  return step;
+}
+
 Result<std::vector<Step>> history_from_json(const Json& j) {
   if (!j.is_array()) return make_error("bad_state", "history must be an array");
   std::vector<Step> steps;
   for (const Json& item : j) {
-    Step step;
-    if (item.is_number_integer()) {
-      if (!fits_action(item)) return make_error("bad_state", "action id out of range");
-      step.action = item.get<Action>();
-    } else if (item.is_object() && item.contains("orders") && item["orders"].is_array()) {
-      step.player = kSimultaneousPlayer;
-      for (const Json& seat_orders : item["orders"]) {
-        if (!seat_orders.is_array()) return make_error("bad_state", "orders must be arrays of ids");
-        std::vector<Action> actions;
-        for (const Json& a : seat_orders) {
-          if (!a.is_number_integer() || !fits_action(a)) {
-            return make_error("bad_state", "orders must be arrays of action ids");
-          }
-          actions.push_back(a.get<Action>());
-        }
-        step.orders.push_back(std::move(actions));
-      }
-    } else {
-      return make_error("bad_state", "history entries are action ids or {\"orders\": [...]}");
-    }
-    steps.push_back(std::move(step));
+    Result<Step> step = step_from_json(item);
+    if (!step.ok()) return step.error();
+    steps.push_back(std::move(step).value());
   }
   return steps;
 }

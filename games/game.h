@@ -57,7 +57,9 @@ class State;
 // One entry of a state's history: a seat's action, a chance outcome, or a joint step of a
 // simultaneous phase with every seat's orders.
 struct Step {
-  Player player = kInvalidAction;           // a seat, kChancePlayer or kSimultaneousPlayer
+  // A seat, kChancePlayer or kSimultaneousPlayer. Read from JSON, a plain step keeps the
+  // default: the JSON form stores only the action, and a replay finds who played it.
+  Player player = kChancePlayer;
   Action action = kInvalidAction;           // the action or chance outcome (not used for joint steps)
   std::vector<std::vector<Action>> orders;  // joint steps: orders[seat]
   bool operator==(const Step&) const = default;
@@ -177,6 +179,8 @@ class State {
   // Applies a simultaneous step: orders[seat] for every seat (empty for seats that do not
   // act). Checked like apply().
   Status apply_orders(const std::vector<std::vector<Action>>& orders);
+  // Applies one history step: apply_orders() for a joint step, apply() for any other.
+  Status apply_step(const Step& step);
   // Whether `orders` is a valid order list for `player` at this simultaneous node.
   Status check_orders(Player player, const std::vector<Action>& orders) const;
 
@@ -248,9 +252,15 @@ class State {
   std::vector<Step> history_;
 };
 
+// A chance outcome of `state` (a chance node) drawn with its probability: one draw of
+// rng.sample_index() over chance_outcomes(), so seeded runs repeat exactly.
+Action sample_chance(const State& state, Rng& rng);
+
 // Writes a history as JSON (the "history" field of State::serialize()).
 Json history_to_json(const std::vector<Step>& history);
 // Reads one; shape errors are a "bad_state" Error (legality is checked when replayed).
 Result<std::vector<Step>> history_from_json(const Json& j);
+// Reads one entry of it: an action id, or {"orders": [[...], ...]} for a joint step.
+Result<Step> step_from_json(const Json& item);
 
 }  // namespace arena

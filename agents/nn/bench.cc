@@ -25,10 +25,7 @@ std::unique_ptr<State> random_position(const Game& game, Rng& rng) {
       static_cast<int>(rng.uniform(static_cast<uint64_t>(std::min(game.max_game_length(), 80)) + 1));
   for (int i = 0; i < steps && !state->is_terminal(); ++i) {
     if (state->is_chance_node()) {
-      std::vector<double> weights;
-      const auto outcomes = state->chance_outcomes();
-      for (const auto& o : outcomes) weights.push_back(o.second);
-      if (!state->apply(outcomes[rng.sample_index(weights)].first).ok()) break;
+      if (!state->apply(sample_chance(*state, rng)).ok()) break;
     } else if (state->is_simultaneous_node()) {
       std::vector<std::vector<Action>> orders(static_cast<size_t>(game.num_players()));
       for (Player p : state->players_to_act()) {

@@ -9,6 +9,7 @@
 
 #include "agents/nn/checkpoint.h"
 #include "agents/registry.h"
+#include "core/prometheus.h"
 
 namespace arena::nn {
 
@@ -146,51 +147,37 @@ std::string service_metrics() {
     }
   }
   if (live.empty()) return "";
-  std::string out;
-  auto family = [&](const char* name, const char* help, const char* type) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  PrometheusText out;
+  auto per_service = [&](const char* name, const char* help, const char* type, auto value) {
+    out.family(name, help, type);
+    for (const auto& [c, s] : live) out.sample(name, PrometheusText::label("checkpoint", c), value(s));
   };
-  auto label = [](const std::string& checkpoint) {
-    std::string escaped;
-    for (char c : checkpoint) {
-      if (c == '"' || c == '\\') escaped += '\\';
-      escaped += c;
-    }
-    return "checkpoint=\"" + escaped + "\"";
-  };
-  auto number = [](double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%g", v);
-    return std::string(buffer);
-  };
-  family("arena_nn_positions_total", "Positions evaluated by the network.", "counter");
-  for (const auto& [c, s] : live)
-    out += "arena_nn_positions_total{" + label(c) + "} " + std::to_string(s.positions) + "\n";
-  family("arena_nn_batches_total", "Forward passes.", "counter");
-  for (const auto& [c, s] : live)
-    out += "arena_nn_batches_total{" + label(c) + "} " + std::to_string(s.batches) + "\n";
-  family("arena_nn_batch_size", "Forward passes by batch size (buckets: powers of two).", "histogram");
+  per_service("arena_nn_positions_total", "Positions evaluated by the network.", "counter",
+              [](const ServiceStats& s) { return s.positions; });
+  per_service("arena_nn_batches_total", "Forward passes.", "counter",
+              [](const ServiceStats& s) { return s.batches; });
+  out.family("arena_nn_batch_size", "Forward passes by batch size (buckets: powers of two).", "histogram");
   for (const auto& [c, s] : live) {
+    const std::string checkpoint = PrometheusText::label("checkpoint", c);
     uint64_t cumulative = 0;
     for (size_t b = 0; b < s.batch_histogram.size(); ++b) {
       cumulative += s.batch_histogram[b];
-      out += "arena_nn_batch_size_bucket{" + label(c) + ",le=\"" + std::to_string((uint64_t{2} << b) - 1) +
-             "\"} " + std::to_string(cumulative) + "\n";
+      out.sample("arena_nn_batch_size_bucket",
+                 checkpoint + "," + PrometheusText::label("le", std::to_string((uint64_t{2} << b) - 1)),
+                 cumulative);
     }
-    out += "arena_nn_batch_size_bucket{" + label(c) + ",le=\"+Inf\"} " + std::to_string(s.batches) + "\n";
-    out += "arena_nn_batch_size_sum{" + label(c) + "} " + std::to_string(s.positions) + "\n";
-    out += "arena_nn_batch_size_count{" + label(c) + "} " + std::to_string(s.batches) + "\n";
+    out.sample("arena_nn_batch_size_bucket", checkpoint + "," + PrometheusText::label("le", "+Inf"),
+               s.batches);
+    out.sample("arena_nn_batch_size_sum", checkpoint, s.positions);
+    out.sample("arena_nn_batch_size_count", checkpoint, s.batches);
   }
-  family("arena_nn_queue_wait_microseconds", "Mean wait of a position before its forward pass.", "gauge");
-  for (const auto& [c, s] : live)
-    out += "arena_nn_queue_wait_microseconds{" + label(c) + "} " + number(s.mean_queue_wait_us) + "\n";
-  family("arena_nn_forward_microseconds", "Mean time of a forward pass with its copies.", "gauge");
-  for (const auto& [c, s] : live)
-    out += "arena_nn_forward_microseconds{" + label(c) + "} " + number(s.mean_forward_us) + "\n";
-  family("arena_nn_positions_per_second", "Positions per second since the service started.", "gauge");
-  for (const auto& [c, s] : live)
-    out += "arena_nn_positions_per_second{" + label(c) + "} " + number(s.positions_per_second) + "\n";
-  return out;
+  per_service("arena_nn_queue_wait_microseconds", "Mean wait of a position before its forward pass.", "gauge",
+              [](const ServiceStats& s) { return s.mean_queue_wait_us; });
+  per_service("arena_nn_forward_microseconds", "Mean time of a forward pass with its copies.", "gauge",
+              [](const ServiceStats& s) { return s.mean_forward_us; });
+  per_service("arena_nn_positions_per_second", "Positions per second since the service started.", "gauge",
+              [](const ServiceStats& s) { return s.positions_per_second; });
+  return out.text();
 }
 
 std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name,

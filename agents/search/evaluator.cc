@@ -19,14 +19,10 @@ std::vector<float> scaled_returns(const State& state) {
 }
 
 void random_playout(State& state, Rng& rng) {
-  std::vector<double> weights;
   while (!state.is_terminal()) {
     Status s;
     if (state.is_chance_node()) {
-      const auto outcomes = state.chance_outcomes();
-      weights.clear();
-      for (const auto& [a, p] : outcomes) weights.push_back(p);
-      s = state.apply(outcomes[rng.sample_index(weights)].first);
+      s = state.apply(sample_chance(state, rng));
     } else if (state.is_simultaneous_node()) {
       std::vector<std::vector<Action>> orders(state.game().num_players());
       for (Player seat : state.players_to_act()) {

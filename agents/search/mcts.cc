@@ -189,11 +189,7 @@ Mcts::Selected Mcts::select(Sim& sim, const State& root) {
         assert(s.ok());
       }
     } else if (kind == Kind::kChance && d.is_chance_node()) {
-      const auto outcomes = d.chance_outcomes();
-      std::vector<double> weights;
-      weights.reserve(outcomes.size());
-      for (const auto& [a, p] : outcomes) weights.push_back(p);
-      const Action outcome = outcomes[rng_.sample_index(weights)].first;
+      const Action outcome = sample_chance(d, rng_);
       [[maybe_unused]] const Status s = d.apply(outcome);
       assert(s.ok());
       child = find_or_add_keyed(node, perfect_information_ ? static_cast<uint64_t>(outcome) : info_hash(d));

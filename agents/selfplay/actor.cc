@@ -62,7 +62,6 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
   t.num_players = num_players;
   std::unique_ptr<State> state = game.new_initial_state();
   std::vector<float> observation(static_cast<size_t>(game.observation_size()));
-  std::vector<double> weights;
   int decisions = 0;
   while (!state->is_terminal()) {
     if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
@@ -73,11 +72,8 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
           game, "not over after max_game_length() = " + std::to_string(game.max_game_length()) + " steps");
     }
     if (state->is_chance_node()) {
-      const std::vector<std::pair<Action, double>> outcomes = state->chance_outcomes();
-      if (outcomes.empty()) return bad_game(game, "a chance node without outcomes");
-      weights.clear();
-      for (const auto& [a, p] : outcomes) weights.push_back(p);
-      const Status s = state->apply(outcomes[play.sample_index(weights)].first);
+      if (state->chance_outcomes().empty()) return bad_game(game, "a chance node without outcomes");
+      const Status s = state->apply(sample_chance(*state, play));
       if (!s.ok()) return bad_game(game, s.error().message);
       continue;
     }

@@ -8,9 +8,13 @@ namespace {
 
 // The record's stored steps, read back.
 Result<std::vector<Step>> stored_steps(const db::MatchRecord& record) {
-  Json steps = Json::array();
-  for (const db::MoveRow& m : record.moves) steps.push_back(m.step);
-  return history_from_json(steps);
+  std::vector<Step> steps;
+  for (const db::MoveRow& m : record.moves) {
+    Result<Step> step = step_from_json(m.step);
+    if (!step.ok()) return step.error();
+    steps.push_back(std::move(step).value());
+  }
+  return steps;
 }
 
 }  // namespace
@@ -32,9 +36,7 @@ Result<Json> match_views(const db::MatchRecord& record, Player viewer) {
   Json views = Json::array();
   views.push_back(state->view(viewer));
   for (size_t i = 0; i < history->size(); ++i) {
-    const Step& step = (*history)[i];
-    Status s =
-        step.player == kSimultaneousPlayer ? state->apply_orders(step.orders) : state->apply(step.action);
+    Status s = state->apply_step((*history)[i]);
     if (!s.ok()) return make_error("bad_state", "step " + std::to_string(i) + ": " + s.error().message);
     views.push_back(state->view(viewer));
   }

@@ -78,9 +78,9 @@ Status Match::restore(const std::vector<db::MoveRow>& moves, bool started) {
       }
       s = state_->apply(drawn);
     } else if (move.step.is_object()) {
-      Result<std::vector<Step>> steps = history_from_json(Json::array({move.step}));
-      if (!steps.ok()) return steps.error();
-      s = state_->apply_orders(steps->front().orders);
+      Result<Step> step = step_from_json(move.step);
+      if (!step.ok()) return step.error();
+      s = state_->apply_orders(step->orders);
     } else if (move.step.is_number_integer()) {
       s = state_->apply(move.step.get<Action>());
       if (move.seat >= 0 && move.seat < static_cast<int>(has_moved_.size())) has_moved_[move.seat] = true;
@@ -113,13 +113,7 @@ void Match::resume() {
 // ---------------------------------------------------------------------------------------
 // The loop: chance, then whoever is to act
 
-Action Match::draw_chance() {
-  const auto outcomes = state_->chance_outcomes();
-  std::vector<double> weights;
-  weights.reserve(outcomes.size());
-  for (const auto& [action, p] : outcomes) weights.push_back(p);
-  return outcomes[rng_.sample_index(weights)].first;
-}
+Action Match::draw_chance() { return sample_chance(*state_, rng_); }
 
 void Match::advance() {
   if (phase_ != Phase::kRunning) return;
