@@ -13,9 +13,9 @@
 #include "agents/local_match.h"
 #include "agents/nn/nn_agents.h"
 #include "agents/nn/train/trainer.h"
+#include "core/args.h"
 #include "core/rng.h"
 #include "games/registry.h"
-#include "server/cli/args.h"
 #include "server/cli/commands.h"
 #include "server/cli/recorded_play.h"
 
@@ -178,7 +178,7 @@ int run_train(const std::vector<std::string>& argv) {
        {"db", true, "SQLite file for the checkpoints' players and evaluation matches (default ./arena.db)"},
        {"device", true, "auto, cpu or cuda (default auto)"},
        {"actors", true, "self-play threads, all searching at once (default 32)"},
-       {"steps", true, "learner steps (default 1000; 0 with --minutes: no step limit)"},
+       {"steps", true, "learner steps (default 1000, or no limit when --minutes is given)"},
        {"minutes", true, "stop after this many minutes (default none)"},
        {"blocks", true, "residual blocks of the trunk (default 4)"},
        {"channels", true, "channels of the trunk (default 64)"},
@@ -208,6 +208,11 @@ int run_train(const std::vector<std::string>& argv) {
   nn::TrainConfig config;
   config.games = split_specs(args.get("games"), ';');
   if (config.games.empty()) return usage("--games names no game");
+  for (const std::string& spec : config.games) {
+    // Checked before anything is recorded: a typo must not leave a run in the report.
+    if (Result<std::shared_ptr<const Game>> game = make_game(spec); !game.ok())
+      return usage(game.error().message);
+  }
   for (const std::string& w : split_specs(args.get("weights"), ';')) {
     try {
       config.weights.push_back(std::stod(w));
@@ -223,6 +228,15 @@ int run_train(const std::vector<std::string>& argv) {
   config.run = std::filesystem::path(config.out_dir).lexically_normal().filename().string();
   if (config.run.empty() || config.run == "." || config.run == "..")
     return usage("--out must name the run's folder");
+  // Another run's checkpoints there would be overwritten by a network of another shape,
+  // under the same player names: refuse (resuming a run is not implemented).
+  std::error_code ec;
+  const std::filesystem::path checkpoints = std::filesystem::path(config.out_dir) / "checkpoints";
+  if (std::filesystem::is_directory(checkpoints, ec) && !std::filesystem::is_empty(checkpoints, ec)) {
+    std::cerr << "arena train: " << config.out_dir
+              << " already holds a run (its checkpoints); choose another --out (resuming is not supported)\n";
+    return 1;
+  }
   config.device = args.get("device", "auto");
   config.init_from = args.get("init-from");
   config.freeze_trunk = args.has("freeze-trunk");
@@ -234,8 +248,9 @@ int run_train(const std::vector<std::string>& argv) {
   };
   int64_t actors, steps, blocks, channels, simulations, batch, checkpoint_every, eval_games, eval_simulations,
       seed;
+  // A time budget alone means what it says: no step limit unless --steps is given too.
   const IntOption ints[] = {{"actors", 32, 1, &actors},
-                            {"steps", 1000, 0, &steps},
+                            {"steps", args.has("minutes") ? 0 : 1000, 0, &steps},
                             {"blocks", 4, 1, &blocks},
                             {"channels", 64, 4, &channels},
                             {"simulations", 64, 1, &simulations},
