@@ -1,4 +1,4 @@
-#include "server/cli/args.h"
+#include "core/args.h"
 
 #include <charconv>
 #include <cstdio>

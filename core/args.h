@@ -1,5 +1,5 @@
-// Args: the command line of one `arena` subcommand, as "--key value" and "--flag" options.
-// Unknown options are an error that lists the known ones.
+// Args: the command line of an `arena` subcommand (or a game family's tool), as "--key value"
+// and "--flag" options. Unknown options are an error that lists the known ones.
 #pragma once
 
 #include <map>

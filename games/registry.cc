@@ -1,30 +1,38 @@
 #include "games/registry.h"
 
 #include <algorithm>
+#include <cassert>
 #include <mutex>
 
-#include "games/go/register.h"
-#include "games/math/register.h"
-#include "games/poker/register.h"
-
 namespace arena {
-namespace {
 
-void register_all_games(GameRegistry& registry) {
-  register_go_games(registry);
-  register_math_games(registry);
-  register_poker_games(registry);
-}
-
-}  // namespace
+// Defined in the file CMake generates from games/families.cmake: adds every listed family.
+void add_listed_families(GameRegistry& registry);
 
 GameRegistry& GameRegistry::instance() {
   static GameRegistry* registry = [] {
     auto* r = new GameRegistry();  // never destroyed: games may be made during shutdown
-    register_all_games(*r);
+    add_listed_families(*r);
     return r;
   }();
   return *registry;
+}
+
+void GameRegistry::add_family(GameFamily family) {
+  assert(!find_family(family.name) && "family registered twice");
+  for (GameRegistration& game : family.games) {
+    game.family = family.name;
+    add(std::move(game));
+  }
+  family.games.clear();
+  families_.push_back(std::move(family));
+}
+
+const GameFamily* GameRegistry::find_family(std::string_view name) const {
+  for (const GameFamily& f : families_) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
 }
 
 void GameRegistry::add(GameRegistration registration) {
@@ -81,7 +89,20 @@ Json describe_all_games() {
   for (const std::string& name : registry.names()) {
     Result<std::shared_ptr<const Game>> game = make_game(name);
     assert(game.ok() && "a game's defaults must make a valid game");
-    out.push_back((*game)->describe());
+    const GameRegistration& r = *registry.find(name);
+    Json j = (*game)->describe();
+    j["family"] = r.family;
+    Json showcase = Json::array();
+    for (const Showcase& s : r.showcase) showcase.push_back({{"spec", s.spec}, {"label", s.label}});
+    if (showcase.empty()) {
+      showcase.push_back(
+          {{"spec", r.example_specs.empty() ? name : r.example_specs.front()}, {"label", name}});
+    }
+    j["showcase"] = std::move(showcase);
+    Json seats = Json::array();
+    for (const SeatLabel& s : r.seats) seats.push_back({{"label", s.label}, {"mark", s.mark}});
+    j["seats"] = std::move(seats);
+    out.push_back(std::move(j));
   }
   return out;
 }

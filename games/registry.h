@@ -1,8 +1,8 @@
-// The game registry: every game family registers here, and everything else (agents, the
-// arena, the server) creates games by spec string through it, never by including a
-// game's header.
+// The game registry: every family listed in games/families.cmake is added here, and
+// everything else (agents, the arena, the server) creates games by spec string through it,
+// never by including a game's header.
 //
-// Thread-safety: registration happens once, on first use (register_all_games); after that
+// Thread-safety: registration happens once, on first use (every family at once); after that
 // the registry is read-only and make_game() may be called from any thread. Tests may add
 // games of their own with add() before they create any.
 #pragma once
@@ -14,31 +14,31 @@
 #include <vector>
 
 #include "core/result.h"
+#include "games/family.h"
 #include "games/game.h"
 
 namespace arena {
-
-using GameFactory = std::function<Result<std::shared_ptr<const Game>>(const GameParams&)>;
-
-struct GameRegistration {
-  GameType type;
-  GameFactory create;
-  // Specs worth playing and testing (the conformance suite runs each); the first is the default.
-  std::vector<std::string> example_specs;
-};
 
 class GameRegistry {
  public:
   // The process-wide registry, with every built-in game registered.
   static GameRegistry& instance();
 
+  // A family and its games (each registration's `family` set to the family's name).
+  void add_family(GameFamily family);
+  // One game outside any family (tests add their own games this way).
   void add(GameRegistration registration);
   const GameRegistration* find(std::string_view name) const;
   std::vector<std::string> names() const;  // sorted
   const std::vector<GameRegistration>& registrations() const { return registrations_; }
+  // The families, in the order games/families.cmake lists them; `games` is left empty
+  // (their registrations are in registrations()).
+  const std::vector<GameFamily>& families() const { return families_; }
+  const GameFamily* find_family(std::string_view name) const;
 
  private:
   std::vector<GameRegistration> registrations_;
+  std::vector<GameFamily> families_;
 };
 
 // Creates a game from a spec such as "go(size=9,komi=7.5)" or "kuhn_poker". An unknown
@@ -49,7 +49,9 @@ Result<std::shared_ptr<const Game>> make_game(std::string_view spec);
 // Rebuilds a state from State::serialize() output, replaying and checking every step.
 Result<std::unique_ptr<State>> deserialize_state(std::string_view text);
 
-// describe() of every registered game with its default parameters, sorted by name.
+// describe() of every registered game with its default parameters, sorted by name, with
+// what the family says about presenting it: "family", "showcase" [{"spec", "label"}] and
+// "seats" [{"label", "mark"}].
 Json describe_all_games();
 
 }  // namespace arena

@@ -7,7 +7,6 @@
 #include <ostream>
 
 #include "agents/registry.h"
-#include "games/go/go.h"
 #include "games/registry.h"
 
 namespace arena {
@@ -59,26 +58,20 @@ std::string sgf_point(int size, Action a) {
   return {static_cast<char>('a' + col), static_cast<char>('a' + (size - 1 - row))};
 }
 
-std::string join_vertices(int size, const std::vector<Action>& actions) {
-  std::string out;
-  for (Action a : actions) out += (out.empty() ? "" : " ") + go_vertex(size, a);
-  return out;
-}
-
-// The board with GTP coordinates around it, then whose turn it is ('X' Black, 'O' White).
-std::string show_board(const GoState& state) {
-  const GoGame& game = state.go_game();
-  const int size = game.size();
+// The board as the Go game's spectator view draws it, with GTP coordinates around it,
+// then whose turn it is ('X' Black, 'O' White).
+std::string show_board(const State& state) {
+  const Json view = state.view(kSpectator)["state"];
+  const std::string columns = view["columns"].get<std::string>();
+  const Json& rows = view["board"];  // the top row first
+  const int size = static_cast<int>(rows.size());
   std::string letters = "  ";
-  for (int col = 0; col < size; ++col) letters += " " + go_vertex(size, col).substr(0, 1);
+  for (char c : columns) letters += std::string(" ") + c;
   std::string out = letters + "\n";
-  for (int row = size - 1; row >= 0; --row) {
-    const std::string number = std::to_string(row + 1);
+  for (int i = 0; i < size; ++i) {
+    const std::string number = std::to_string(size - i);
     out += std::string(2 - number.size(), ' ') + number;
-    for (int col = 0; col < size; ++col) {
-      const go::Color c = state.board().at(game.to_point(row * size + col));
-      out += c == go::kBlack ? " X" : c == go::kWhite ? " O" : " .";
-    }
+    for (char c : rows[i].get<std::string>()) out += std::string(" ") + c;
     out += " " + number + "\n";
   }
   out += letters + "\n";
@@ -145,8 +138,8 @@ Status GtpServer::clear(int size) {
 Result<int> GtpServer::bring_to_move(Player seat) {
   if (state_->is_terminal()) return gtp_error("illegal move");
   if (state_->current_player() == seat) return 0;
-  const Action pass = static_cast<const GoGame&>(*game_).pass_action();
-  if (!state_->apply(pass).ok()) return gtp_error("illegal move");
+  Result<Action> pass = state_->parse_action(state_->current_player(), "pass");
+  if (!pass.ok() || !state_->apply(*pass).ok()) return gtp_error("illegal move");
   if (state_->is_terminal()) {
     take_back(1);
     return gtp_error("illegal move");
@@ -203,12 +196,19 @@ Result<std::string> GtpServer::handicap(const gtp::Command& command, bool fixed)
   if (*stones < 2) return gtp_error("invalid number of stones");
   // place_free_handicap may place fewer stones than asked (GTP allows it): as many of the
   // fixed points as the board has.
+  // The Go game places a fixed handicap itself: a count it cannot place is a bad spec.
   int n = fixed ? *stones : std::min(*stones, 9);
-  while (n >= 2 && !fixed_handicap_points(size_, n).ok()) --n;
-  if (n < 2 || (fixed && n != *stones)) return gtp_error("invalid number of stones");
-  if (Status s = rebuild(size_, komi_, n, "", {}); !s.ok()) return gtp_error(s.error().message);
-  Result<std::vector<Action>> points = fixed_handicap_points(size_, n);
-  return join_vertices(size_, *points);
+  while (n >= 2 && !rebuild(size_, komi_, n, "", {}).ok()) --n;
+  if (n < 2 || (fixed && n != *stones)) {
+    if (Status s = rebuild(size_, komi_, 0, "", {}); !s.ok()) return gtp_error(s.error().message);
+    return gtp_error("invalid number of stones");
+  }
+  std::string vertices;
+  const Json view = state_->view(kSpectator);
+  for (const Json& v : view["state"]["setup"]["black"]) {
+    vertices += (vertices.empty() ? "" : " ") + v.get<std::string>();
+  }
+  return vertices;
 }
 
 Result<std::string> GtpServer::set_free_handicap(const gtp::Command& command) {
@@ -216,9 +216,9 @@ Result<std::string> GtpServer::set_free_handicap(const gtp::Command& command) {
   if (command.args.size() < 2) return gtp_error("bad vertex list");
   std::vector<Action> stones;
   for (const std::string& text : command.args) {
-    Result<Action> a = parse_go_vertex(size_, text);
+    Result<Action> a = state_->parse_action(state_->current_player(), text);
     if (!a.ok()) return syntax_error();
-    if (*a == size_ * size_ || std::count(stones.begin(), stones.end(), *a))
+    if (*a >= size_ * size_ || std::count(stones.begin(), stones.end(), *a))
       return gtp_error("bad vertex list");
     stones.push_back(*a);
   }
@@ -254,7 +254,6 @@ Result<std::string> GtpServer::execute(const gtp::Command& command) {
     if (args.size() != 1) return syntax_error();
     const std::optional<int> size = parse_int(args[0]);
     if (!size) return syntax_error();
-    if (*size < GoGame::kMinSize || *size > GoGame::kMaxSize) return gtp_error("unacceptable size");
     if (!clear(*size).ok()) return gtp_error("unacceptable size");
     return std::string();
   }
@@ -279,7 +278,7 @@ Result<std::string> GtpServer::execute(const gtp::Command& command) {
     const std::optional<bool> black = gtp::parse_color(args[0]);
     if (!black) return syntax_error();
     const Player seat = seat_of(*black);
-    Result<Action> action = parse_go_vertex(size_, args[1]);
+    Result<Action> action = state_->parse_action(seat, args[1]);
     if (!action.ok()) return syntax_error();
     Result<int> inserted = bring_to_move(seat);
     if (!inserted.ok()) return inserted.error();
@@ -302,8 +301,8 @@ Result<std::string> GtpServer::execute(const gtp::Command& command) {
     undo_steps_.pop_back();
     return std::string();
   }
-  if (name == "final_score") return format_score(area_score(static_cast<const GoState&>(*state_)));
-  if (name == "showboard") return "\n" + show_board(static_cast<const GoState&>(*state_));
+  if (name == "final_score") return state_->view(kSpectator)["state"]["score_text"].get<std::string>();
+  if (name == "showboard") return "\n" + show_board(*state_);
   return gtp_error("unknown command");
 }
 

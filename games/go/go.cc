@@ -6,7 +6,6 @@
 #include <cstdio>
 
 #include "games/go/sgf.h"
-#include "games/registry.h"
 
 namespace arena {
 namespace {
@@ -363,7 +362,7 @@ std::string GoState::to_string() const {
 // ---------------------------------------------------------------------------------------
 // Registration
 
-void register_go(GameRegistry& registry) {
+GameRegistration go_registration() {
   GameType type;
   type.name = "go";
   type.description =
@@ -383,8 +382,10 @@ void register_go(GameRegistry& registry) {
     }
     const int n = static_cast<int>(size);
     const int64_t handicap = params.get_int("handicap");
-    Result<std::vector<Action>> stones =
-        fixed_handicap_points(n, static_cast<int>(std::clamp<int64_t>(handicap, -1, 10)));
+    if (handicap < 0 || handicap > 9) {
+      return make_error("bad_spec", "go: handicap must be 0 or 2..9, got " + std::to_string(handicap));
+    }
+    Result<std::vector<Action>> stones = fixed_handicap_points(n, static_cast<int>(handicap));
     if (!stones.ok()) return stones.error();
     Result<GoSetup> setup = parse_setup(n, params.get_string("setup"));
     if (!setup.ok()) return setup.error();
@@ -404,7 +405,15 @@ void register_go(GameRegistry& registry) {
     }
     return std::shared_ptr<const Game>(std::move(game));
   };
-  registry.add({type, create, {"go(size=9)", "go(size=5,komi=0.5)", "go(size=13,handicap=4)", "go"}});
+  return {type, create, {"go(size=9)", "go(size=5,komi=0.5)", "go(size=13,handicap=4)", "go"}};
+}
+
+Result<std::shared_ptr<const Game>> make_go_game(
+    const std::vector<std::pair<std::string, std::string>>& params) {
+  static const GameRegistration go = go_registration();
+  Result<GameParams> resolved = GameParams::resolve(go.type.params, params);
+  if (!resolved.ok()) return make_error("bad_spec", "go: " + resolved.error().message);
+  return go.create(*resolved);
 }
 
 }  // namespace arena

@@ -30,12 +30,11 @@
 #include <string>
 #include <vector>
 
+#include "games/family.h"
 #include "games/game.h"
 #include "games/go/board.h"
 
 namespace arena {
-
-class GameRegistry;
 
 // Stones placed before the first move (handicap and setup), and who moves first.
 struct GoSetup {
@@ -144,6 +143,10 @@ double area_score(const GoState& state);
 // A score as a result: "B+3.5", "W+0.5", or "0" for exactly 0.
 std::string format_score(double score);
 
-void register_go(GameRegistry& registry);
+// Go's registration: its type and factory (the family adds its showcase and seats).
+GameRegistration go_registration();
+// A Go game from parameter texts, checked as a spec's would be ({"size", "9"}, ...).
+Result<std::shared_ptr<const Game>> make_go_game(
+    const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace arena

@@ -6,8 +6,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "games/registry.h"
-
 namespace arena {
 namespace {
 
@@ -349,11 +347,10 @@ Result<std::unique_ptr<GoState>> parse_go_sgf(std::string_view text) {
     for (Action a : white) setup += "[" + sgf_point(size, a) + "]";
   }
   if (white_first && spec_handicap == 0) setup += "PL[W]";
-  std::string spec = "go(size=" + std::to_string(size) + ",komi=" + format_param(ParamValue(komi)) +
-                     ",handicap=" + std::to_string(spec_handicap);
-  if (!setup.empty()) spec += ",setup=" + format_param(ParamValue(setup));
-  spec += ")";
-  Result<std::shared_ptr<const Game>> game = make_game(spec);
+  Result<std::shared_ptr<const Game>> game = make_go_game({{"size", std::to_string(size)},
+                                                           {"komi", format_param(ParamValue(komi))},
+                                                           {"handicap", std::to_string(spec_handicap)},
+                                                           {"setup", setup}});
   if (!game.ok()) return reader.error_at(root.offset, game.error().message);
   std::unique_ptr<State> base = (*game)->new_initial_state();
   std::unique_ptr<GoState> state(static_cast<GoState*>(base.release()));

@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <sstream>
 
-#include "games/registry.h"
-
 namespace arena {
 namespace {
 
@@ -366,7 +364,7 @@ std::optional<ExportText> Game24State::export_text(const ExportInfo& info) const
 
 // ---------------------------------------------------------------------------------------
 
-void register_game24(GameRegistry& registry) {
+GameRegistration game24_registration() {
   GameType type;
   type.name = "game24";
   type.description =
@@ -419,9 +417,8 @@ void register_game24(GameRegistry& registry) {
     }
     return std::shared_ptr<const Game>(std::make_shared<Game24>(type, params, fixed, rank));
   };
-  registry.add({type,
-                create,
-                {"game24", "game24(puzzle=1)", "game24(numbers='1 5 5 5')", "game24(numbers='1 1 1 1')"}});
+  return {
+      type, create, {"game24", "game24(puzzle=1)", "game24(numbers='1 5 5 5')", "game24(numbers='1 1 1 1')"}};
 }
 
 }  // namespace arena

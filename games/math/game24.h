@@ -9,12 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "games/family.h"
 #include "games/game.h"
 #include "games/math/rational.h"
 
 namespace arena {
-
-class GameRegistry;
 
 // One puzzle of the ranked set (games/math/data/24.csv, MIT): rank 1 is the fastest solved.
 struct Puzzle24 {
@@ -100,6 +99,7 @@ class Game24State final : public State {
   double last_reward_ = 0;
 };
 
-void register_game24(GameRegistry& registry);
+// The registration of game24 (its type, factory and example specs).
+GameRegistration game24_registration();
 
 }  // namespace arena

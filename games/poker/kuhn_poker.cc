@@ -5,8 +5,6 @@
 #include <cctype>
 #include <cstdio>
 
-#include "games/registry.h"
-
 namespace arena {
 namespace {
 
@@ -236,7 +234,7 @@ std::optional<ExportText> KuhnPokerState::export_text(const ExportInfo& info) co
   return ExportText{"hand-history", "text/plain; charset=utf-8", out};
 }
 
-void register_kuhn_poker(GameRegistry& registry) {
+GameRegistration kuhn_poker_registration() {
   GameType type;
   type.name = "kuhn_poker";
   type.description = "Kuhn poker: three cards, two players, one card each, one bet of 1 over an ante of 1";
@@ -245,7 +243,7 @@ void register_kuhn_poker(GameRegistry& registry) {
   GameFactory create = [type](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
     return std::shared_ptr<const Game>(std::make_shared<KuhnPoker>(type, params));
   };
-  registry.add({type, create, {"kuhn_poker"}});
+  return {type, create, {"kuhn_poker"}};
 }
 
 }  // namespace arena

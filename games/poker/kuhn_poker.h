@@ -5,11 +5,10 @@
 
 #include <array>
 
+#include "games/family.h"
 #include "games/game.h"
 
 namespace arena {
-
-class GameRegistry;
 
 class KuhnPoker final : public Game {
  public:
@@ -70,6 +69,7 @@ class KuhnPokerState final : public State {
   std::vector<Action> bets_;  // betting actions in order
 };
 
-void register_kuhn_poker(GameRegistry& registry);
+// The registration of kuhn_poker (its type, factory and example specs).
+GameRegistration kuhn_poker_registration();
 
 }  // namespace arena

@@ -95,7 +95,7 @@ class Arena {
   // --- Matchmaking ------------------------------------------------------------------
   // Places a seek; pairs it at once with a compatible seek of another player, if any. A
   // seek that names a one-player game (a puzzle) starts that match at once.
-  // Gives the seek id (done gets the id; a pairing emits MatchCreated).
+  // Returns the seek id; a pairing emits MatchCreated.
   Result<int64_t> seek(const SeatRequest& who, Seek seek);
   bool cancel_seek(int64_t seek_id);
   struct OpenSeek {

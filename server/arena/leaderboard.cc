@@ -8,6 +8,33 @@
 
 namespace arena {
 
+Result<RatingGroupQuery> resolve_rating_group(db::Store& store, const std::string& text) {
+  RatingGroupQuery query;
+  std::vector<std::string> names;  // the games whose groups are related
+  const GameRegistry& registry = GameRegistry::instance();
+  if (const GameFamily* family = registry.find_family(text); family && !registry.find(text)) {
+    for (const GameRegistration& r : registry.registrations()) {
+      if (r.family == family->name) names.push_back(r.type.name);
+    }
+  } else {
+    Result<std::shared_ptr<const Game>> game = make_game(text);
+    if (!game.ok()) return game.error();
+    query.group = (*game)->rating_group();
+    names.push_back((*game)->type().name);
+  }
+  Result<std::vector<db::RatingRow>> all = store.ratings("");
+  if (!all.ok()) return all.error();
+  for (const db::RatingRow& r : *all) {
+    const std::string name = r.game.substr(0, r.game.find('('));
+    if (r.game != query.group && std::count(names.begin(), names.end(), name) &&
+        !std::count(query.related.begin(), query.related.end(), r.game)) {
+      query.related.push_back(r.game);
+    }
+  }
+  std::sort(query.related.begin(), query.related.end());
+  return query;
+}
+
 Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group,
                                         int bootstrap_samples, uint64_t seed) {
   Result<std::vector<db::MatchRecord>> records = store.rated_results(rating_group);

@@ -30,6 +30,17 @@ struct Leaderboard {
   std::vector<LeaderboardEntry> entries;  // best first
 };
 
+// What a leaderboard request names: a game spec (its rating group: "game24(puzzle=3)" is
+// rated in "game24"), a game's name, or a family's name. `group` is empty for a family
+// name; `related` lists the rating groups with ratings of the same game (or of the
+// family's games), so that a name whose own group is empty ("go", rated as "go(size=9)")
+// answers with the groups that exist. Text that is none of these is a "bad_spec" Error.
+struct RatingGroupQuery {
+  std::string group;
+  std::vector<std::string> related;  // sorted, `group` left out
+};
+Result<RatingGroupQuery> resolve_rating_group(db::Store& store, const std::string& text);
+
 // Reads the group's rated matches and fits them. Blocking (reads the store): call from a worker.
 Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group,
                                         int bootstrap_samples, uint64_t seed = 1);

@@ -8,7 +8,7 @@
 
 #include "agents/nn/bench.h"
 #include "agents/nn/train/selfplay_bench.h"
-#include "server/cli/args.h"
+#include "core/args.h"
 #include "server/cli/commands.h"
 
 namespace arena::cli {

@@ -14,7 +14,6 @@ int run_ratings(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_gtp(const std::vector<std::string>& args);
-int run_go(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "agents/gtp/gtp_server.h"
-#include "server/cli/args.h"
+#include "core/args.h"
 #include "server/cli/commands.h"
 
 namespace arena::cli {

@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "agents/registry.h"
+#include "core/args.h"
 #include "games/registry.h"
-#include "server/cli/args.h"
 #include "server/cli/commands.h"
 
 namespace arena::cli {

@@ -1,11 +1,13 @@
-// arena: the command line. Each subcommand is a function in this folder; this file only
-// dispatches, and turns any Error into a message and a non-zero exit.
+// arena: the command line. Each subcommand is a function in this folder, and each game
+// family's tools run as `arena <family> <tool>`; this file only dispatches, and turns any
+// exception into a message and a non-zero exit.
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "agents/nn/nn_agents.h"
+#include "games/registry.h"
 #include "server/cli/commands.h"
 
 namespace {
@@ -30,13 +32,35 @@ const Command kCommands[] = {
     {"report", "reports from the database: 'arena report generalization'", arena::cli::run_report},
     {"bench", "the shared network's benchmarks: 'arena bench inference', 'arena bench selfplay'",
      arena::cli::run_bench},
-    {"go", "Go tools: 'arena go score' prints the area score of an SGF game on stdin", arena::cli::run_go},
 };
 
 void print_usage(std::FILE* out) {
   std::fprintf(out, "usage: arena <command> [options]\n\ncommands:\n");
   for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "\ngame families' tools:\n");
+  for (const arena::GameFamily& f : arena::GameRegistry::instance().families()) {
+    for (const arena::FamilyTool& t : f.tools) {
+      std::fprintf(out, "  %-10s %s\n", (f.name + " " + t.name).c_str(), t.summary.c_str());
+    }
+  }
   std::fprintf(out, "\n'arena <command> --help' shows a command's options.\n");
+}
+
+// `arena <family> <tool> ...`: the tool's exit code; `arena <family>` alone lists its tools.
+int run_family_tool(const arena::GameFamily& family, const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    for (const arena::FamilyTool& t : family.tools) {
+      if (t.name == args[0]) return t.run({args.begin() + 1, args.end()});
+    }
+  }
+  const bool help = !args.empty() && (args[0] == "--help" || args[0] == "help");
+  std::FILE* out = help ? stdout : stderr;
+  if (!args.empty() && !help)
+    std::fprintf(out, "arena %s: unknown tool '%s'\n\n", family.name.c_str(), args[0].c_str());
+  std::fprintf(out, "usage: arena %s <tool> [options]\n\ntools:\n", family.name.c_str());
+  for (const arena::FamilyTool& t : family.tools)
+    std::fprintf(out, "  %-10s %s\n", t.name.c_str(), t.summary.c_str());
+  return help ? 0 : 2;
 }
 
 }  // namespace
@@ -50,15 +74,15 @@ int main(int argc, char** argv) {
   arena::nn::register_nn_agents();
   const std::string name = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  for (const Command& c : kCommands) {
-    if (name == c.name) {
-      try {
-        return c.run(args);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "arena %s: internal error: %s\n", c.name, e.what());
-        return 1;
-      }
+  try {
+    for (const Command& c : kCommands) {
+      if (name == c.name) return c.run(args);
     }
+    const arena::GameFamily* family = arena::GameRegistry::instance().find_family(name);
+    if (family && !family->tools.empty()) return run_family_tool(*family, args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "arena %s: internal error: %s\n", name.c_str(), e.what());
+    return 1;
   }
   std::fprintf(stderr, "arena: unknown command '%s'\n\n", name.c_str());
   print_usage(stderr);

@@ -6,8 +6,8 @@
 
 #include "agents/local_match.h"
 #include "agents/registry.h"
+#include "core/args.h"
 #include "games/registry.h"
-#include "server/cli/args.h"
 #include "server/cli/commands.h"
 #include "server/cli/recorded_play.h"
 

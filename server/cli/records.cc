@@ -2,12 +2,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/args.h"
 #include "db/sqlite_store.h"
 #include "games/registry.h"
 #include "server/arena/export.h"
 #include "server/arena/leaderboard.h"
 #include "server/arena/ratings/glicko2.h"
-#include "server/cli/args.h"
 #include "server/cli/commands.h"
 #include "server/cli/open_store.h"
 
@@ -33,15 +33,27 @@ int run_ratings(const std::vector<std::string>& argv) {
     std::cerr << "arena ratings: --bootstrap expects a non-negative integer\n";
     return 2;
   }
-  // A game spec names its rating group ("game24(puzzle=3)" is rated in "game24").
-  std::string group = args.get("game");
-  if (Result<std::shared_ptr<const Game>> g = make_game(group); g.ok()) group = (*g)->rating_group();
   Result<std::unique_ptr<db::SqliteStore>> store =
       open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena ratings: " << store.error().message << "\n";
     return 1;
   }
+  // A spec names its rating group ("game24(puzzle=3)" is rated in "game24"); a game's or
+  // family's name whose own group is empty names the groups that have ratings.
+  Result<RatingGroupQuery> query = resolve_rating_group(**store, args.get("game"));
+  if (!query.ok()) {
+    std::cerr << "arena ratings: " << query.error().message << "\n";
+    return query.error().code == "bad_spec" ? 2 : 1;
+  }
+  std::string related;
+  for (const std::string& g : query->related) related += (related.empty() ? "" : ", ") + g;
+  if (query->group.empty()) {
+    std::cout << args.get("game") << " is a game family; its rating groups with ratings: "
+              << (related.empty() ? "none yet" : related) << "\npass one with --game\n";
+    return 0;
+  }
+  const std::string& group = query->group;
   Result<Leaderboard> board = compute_leaderboard(**store, group, static_cast<int>(*bootstrap));
   if (!board.ok()) {
     std::cerr << "arena ratings: " << board.error().message << "\n";
@@ -63,6 +75,7 @@ int run_ratings(const std::vector<std::string>& argv) {
       rows.push_back(row);
     }
     std::cout << Json{{"game", board->game},
+                      {"related_groups", query->related},
                       {"anchor", board->anchor},
                       {"matches", board->matches},
                       {"players", rows}}
@@ -87,6 +100,10 @@ int run_ratings(const std::vector<std::string>& argv) {
     }
     std::printf("%-28s %8.1f  %-19s %6d %6.3f  %s\n", e.name.c_str(), e.rating, interval, e.games, e.score,
                 live);
+  }
+  if (board->entries.empty() && !related.empty()) {
+    std::printf("no rated matches in %s; rating groups of %s with ratings: %s\n", group.c_str(),
+                group.substr(0, group.find('(')).c_str(), related.c_str());
   }
   return 0;
 }

@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/args.h"
 #include "db/sqlite_store.h"
 #include "server/arena/generalization.h"
-#include "server/cli/args.h"
 #include "server/cli/commands.h"
 #include "server/cli/open_store.h"
 

@@ -1,14 +1,22 @@
 // `arena serve`: the main job. HTTP and WebSocket on one port, the store, the arena with
 // its house matches; SIGINT/SIGTERM stop it cleanly (connections closed, writes finished,
 // the store closed).
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
 #include "agents/nn/nn_agents.h"
+#include "core/args.h"
 #include "db/sqlite_store.h"
-#include "server/cli/args.h"
+#include "games/registry.h"
 #include "server/cli/commands.h"
 #include "server/net/beast.h"
 #include "server/net/server.h"
@@ -26,6 +34,65 @@ void keep_freed_memory() {
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
 }
 
+// The web UI's folder without --web: installed beside the binary (<prefix>/share/arena/web),
+// else the source tree the binary was built from, else ./web; the first that has an
+// index.html. Empty when none has.
+std::filesystem::path find_web_root(std::vector<std::filesystem::path>& tried) {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) tried.push_back(exe.parent_path().parent_path() / "share" / "arena" / "web");
+  tried.push_back(std::filesystem::path(ARENA_SOURCE_DIR) / "web");
+  tried.push_back(std::filesystem::current_path(ec) / "web");
+  for (const std::filesystem::path& dir : tried) {
+    if (std::filesystem::is_regular_file(dir / "index.html", ec)) return dir;
+  }
+  return {};
+}
+
+// The game families' folders (each family's web/board.js): beside the web folder, as in the
+// source tree and an installation, else the source tree's.
+std::filesystem::path find_games_root(const std::filesystem::path& web_root) {
+  std::error_code ec;
+  const std::filesystem::path beside = web_root.parent_path() / "games";
+  if (std::filesystem::is_directory(beside, ec)) return beside;
+  return std::filesystem::path(ARENA_SOURCE_DIR) / "games";
+}
+
+// Holds an exclusive lock on the database file for the life of the process, so that a
+// second `arena serve` on the same file refuses to start (two servers would each recover
+// and replay the other's live matches). flock is separate from SQLite's own fcntl locks,
+// so other commands (`arena ratings`, `arena export`) still read the file while it is
+// served. The descriptor is kept open on purpose.
+Status lock_database(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error("db_error", "cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      return make_error("db_busy",
+                        path + " is served by another arena serve; stop it first or pass another --db");
+    }
+    return make_error("db_error", "cannot lock " + path + ": " + std::strerror(error));
+  }
+  return ok_status();
+}
+
+// Agents (specs) from a ';' list; "anchors" stands for every game family's anchor agents.
+std::vector<std::string> agent_list(const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string& spec : split_specs(text, ';')) {
+    if (spec != "anchors") {
+      out.push_back(spec);
+      continue;
+    }
+    for (const GameFamily& family : GameRegistry::instance().families()) {
+      out.insert(out.end(), family.anchors.begin(), family.anchors.end());
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_serve(const std::vector<std::string>& argv) {
@@ -39,16 +106,19 @@ int run_serve(const std::vector<std::string>& argv) {
        {"port", true, "port (default 8080; 0 picks a free one, printed at start)"},
        {"db", true, "SQLite file (default ./arena.db)"},
        {"threads", true, "network threads (default: the number of cores)"},
-       {"web", true, "folder of the web UI (default ./web)"},
+       {"web", true,
+        "folder of the web UI (default: the installed one, else the source tree's, else ./web; printed at "
+        "start)"},
        {"house-matches", true, "agent-vs-agent matches kept running for people to watch (default 2)"},
        {"house-interval-ms", true, "pause before each house agent move, so people can follow (default 500)"},
        {"house-agents", true,
-        "agents that play house matches and accept challenges, separated by ';' (default "
-        "'random;gtp:gnugo(level=1)'; each game gets the ones that can play it)"},
+        "agents that play house matches for people to watch, separated by ';' (default 'random;anchors', "
+        "where 'anchors' is every game family's anchor agents, such as GNU Go for Go; each game gets the "
+        "ones that can play it)"},
        {"opponents", true,
         "agents that accept challenges from people and bots, separated by ';' (default "
-        "'random;mcts(simulations=200);gtp:gnugo(level=1);shared'; 'shared' is the shared agent's latest "
-        "checkpoint in --runs, left out while there is none)"},
+        "'random;mcts(simulations=200);anchors;shared'; 'anchors' as for --house-agents, 'shared' is the "
+        "shared agent's latest checkpoint in --runs, left out while there is none)"},
        {"runs", true,
         "folder of training runs, where nn:<run>@<step> names are found (default $ARENA_RUNS or ./runs)"}});
   if (auto* code = std::get_if<int>(&parsed)) return *code;
@@ -68,6 +138,10 @@ int run_serve(const std::vector<std::string>& argv) {
   if (*threads < 1 || *threads > 256) return fail("--threads is from 1 to 256");
   keep_freed_memory();
 
+  if (Status locked = lock_database(args.get("db", "arena.db")); !locked.ok()) {
+    std::cerr << "arena serve: " << locked.error().message << "\n";
+    return 1;
+  }
   Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(args.get("db", "arena.db"));
   if (!store.ok()) {
     std::cerr << "arena serve: " << store.error().message << "\n";
@@ -78,10 +152,10 @@ int run_serve(const std::vector<std::string>& argv) {
   arena_config.house_matches = static_cast<int>(*house);
   arena_config.house_move_interval = Millis(*interval);
   if (args.has("runs")) setenv("ARENA_RUNS", args.get("runs", "").c_str(), 1);  // before any thread starts
-  arena_config.house_agents = split_specs(args.get("house-agents", "random;gtp:gnugo(level=1)"), ';');
+  arena_config.house_agents = agent_list(args.get("house-agents", "random;anchors"));
   arena_config.challengeable_agents.clear();
   for (const std::string& spec :
-       split_specs(args.get("opponents", "random;mcts(simulations=200);gtp:gnugo(level=1);shared"), ';')) {
+       agent_list(args.get("opponents", "random;mcts(simulations=200);anchors;shared"))) {
     if (spec != "shared") {
       arena_config.challengeable_agents.push_back(spec);
     } else if (std::optional<std::string> latest = nn::latest_shared_agent()) {
@@ -97,7 +171,20 @@ int run_serve(const std::vector<std::string>& argv) {
   net::ServerConfig config;
   config.bind = args.get("bind", "127.0.0.1");
   config.port = static_cast<uint16_t>(*port);
-  config.web_root = args.get("web", "web");
+  if (args.has("web")) {
+    config.web_root = args.get("web");
+  } else {
+    std::vector<std::filesystem::path> tried;
+    config.web_root = find_web_root(tried);
+    if (config.web_root.empty()) {
+      std::string list;
+      for (const auto& dir : tried) list += "\n  " + dir.string();
+      std::cerr << "arena serve: no web UI folder (one with index.html) found; looked in:" << list
+                << "\npass --web DIR\n";
+      return 1;
+    }
+  }
+  config.games_root = find_games_root(config.web_root);
   config.extra_metrics = nn::service_metrics;
   db::SqliteStore* raw_store = store->get();
   net::Server server(io, arena, **store, config, [raw_store] { return raw_store->queue_depth(); });

@@ -4,6 +4,7 @@
 #include <future>
 #include <sstream>
 
+#include "core/prometheus.h"
 #include "games/registry.h"
 #include "server/arena/export.h"
 #include "server/arena/generalization.h"
@@ -158,12 +159,14 @@ unsigned status_for(const std::string& code) {
 }
 
 RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
-                 std::function<size_t()> store_queue_depth, std::function<std::string()> extra_metrics)
+                 std::function<size_t()> store_queue_depth, std::function<std::string()> extra_metrics,
+                 std::filesystem::path games_root)
     : arena_(arena),
       store_(store),
       stats_(stats),
       store_queue_depth_(std::move(store_queue_depth)),
-      extra_metrics_(std::move(extra_metrics)) {}
+      extra_metrics_(std::move(extra_metrics)),
+      games_root_(std::move(games_root)) {}
 
 const std::vector<Route>& RestApi::routes() {
   static const std::vector<Route> all = {
@@ -312,7 +315,15 @@ HttpResponse RestApi::health() {
 
 HttpResponse RestApi::games() {
   Json all = describe_all_games();
-  for (Json& game : all) game["opponents"] = arena_.opponents(game["name"].get<std::string>());
+  for (Json& game : all) {
+    game["opponents"] = arena_.opponents(game["name"].get<std::string>());
+    // The family's browser board, when it has one (the UI draws the raw view otherwise).
+    const std::string family = game["family"].get<std::string>();
+    std::error_code ec;
+    const bool has_board =
+        !family.empty() && std::filesystem::is_regular_file(games_root_ / family / "web" / "board.js", ec);
+    game["board"] = has_board ? Json("/games/" + family + "/board.js") : Json(nullptr);
+  }
   return json_response(200, all);
 }
 
@@ -335,12 +346,12 @@ HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& quer
   auto it = query.find("game");
   if (it == query.end() || it->second.empty())
     return error_response(400, "bad_request", "?game= is required");
-  std::string group = it->second;
-  if (Result<std::shared_ptr<const Game>> g = make_game(group); g.ok()) {
-    group = (*g)->rating_group();
-  } else {
-    return error_response(400, "bad_spec", g.error().message);
+  Result<RatingGroupQuery> named = resolve_rating_group(store_, it->second);
+  if (!named.ok()) {
+    const bool bad = named.error().code == "bad_spec";
+    return error_response(bad ? 400 : 500, named.error().code, named.error().message);
   }
+  const std::string& group = named->group;
   std::optional<db::PlayerKind> kind;
   if (auto k = query.find("kind"); k != query.end() && !k->second.empty()) {
     // Plural forms read naturally in a URL: ?kind=bots.
@@ -349,7 +360,9 @@ HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& quer
     kind = db::player_kind_from_string(name);
     if (!kind) return error_response(400, "bad_request", "kind is one of human, bot, agent, engine, puzzle");
   }
-  Result<Leaderboard> board = compute_leaderboard(store_, group, kLeaderboardBootstrap);
+  // A family's name names no group: it answers with its games' groups only.
+  Result<Leaderboard> board = group.empty() ? Result<Leaderboard>(Leaderboard{})
+                                            : compute_leaderboard(store_, group, kLeaderboardBootstrap);
   if (!board.ok()) return error_response(500, board.error().code, board.error().message);
   Json table = Json::array();
   for (const LeaderboardEntry& e : board->entries) {
@@ -360,13 +373,16 @@ HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& quer
     row["live"] = e.live ? rating_json(*e.live) : Json(nullptr);
     table.push_back(row);
   }
-  Result<std::vector<db::RatingRow>> live = store_.ratings(group);
-  if (!live.ok()) return error_response(500, live.error().code, live.error().message);
   Json live_rows = Json::array();
-  for (const db::RatingRow& r : *live) {
-    if (!kind || r.player_kind == *kind) live_rows.push_back(rating_json(r));
+  if (!group.empty()) {
+    Result<std::vector<db::RatingRow>> live = store_.ratings(group);
+    if (!live.ok()) return error_response(500, live.error().code, live.error().message);
+    for (const db::RatingRow& r : *live) {
+      if (!kind || r.player_kind == *kind) live_rows.push_back(rating_json(r));
+    }
   }
-  return json_response(200, {{"game", group},
+  return json_response(200, {{"game", group.empty() ? Json(nullptr) : Json(group)},
+                             {"related_groups", named->related},
                              {"anchor", board->anchor},
                              {"matches", board->matches},
                              {"bootstrap", kLeaderboardBootstrap},
@@ -614,34 +630,31 @@ HttpResponse RestApi::challenge(const HttpRequest& request) {
 }
 
 HttpResponse RestApi::metrics() {
-  std::ostringstream out;
-  auto gauge = [&](const char* name, const char* help, const char* type, int64_t value) {
-    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
-        << name << " " << value << "\n";
-  };
-  gauge("arena_http_connections", "Open HTTP connections.", "gauge", stats_.http_connections.load());
-  gauge("arena_websocket_connections", "Open WebSocket connections.", "gauge",
-        stats_.websocket_connections.load());
-  gauge("arena_http_requests_total", "HTTP requests handled.", "counter", stats_.http_requests.load());
-  gauge("arena_ws_messages_in_total", "WebSocket messages received.", "counter",
-        stats_.ws_messages_in.load());
-  gauge("arena_ws_messages_out_total", "WebSocket messages sent.", "counter", stats_.ws_messages_out.load());
-  gauge("arena_ws_dropped_slow_total", "WebSocket clients dropped for not keeping up.", "counter",
-        stats_.ws_dropped_slow.load());
-  gauge("arena_moves_acknowledged_total", "Moves stored and acknowledged to remote players.", "counter",
-        stats_.moves_acknowledged.load());
-  gauge("arena_rate_limited_total", "Messages refused by rate limits.", "counter",
-        stats_.rate_limited.load());
-  gauge("arena_ws_outbound_queued", "Messages waiting in WebSocket send queues.", "gauge",
-        stats_.outbound_queued.load());
-  gauge("arena_live_matches", "Matches in play.", "gauge",
-        static_cast<int64_t>(arena_.live_matches().size()));
-  gauge("arena_store_queue_depth", "Writes queued for the store.", "gauge",
-        static_cast<int64_t>(store_queue_depth_()));
-  if (extra_metrics_) out << extra_metrics_();
+  PrometheusText out;
+  out.metric("arena_http_connections", "Open HTTP connections.", "gauge", stats_.http_connections.load());
+  out.metric("arena_websocket_connections", "Open WebSocket connections.", "gauge",
+             stats_.websocket_connections.load());
+  out.metric("arena_http_requests_total", "HTTP requests handled.", "counter", stats_.http_requests.load());
+  out.metric("arena_ws_messages_in_total", "WebSocket messages received.", "counter",
+             stats_.ws_messages_in.load());
+  out.metric("arena_ws_messages_out_total", "WebSocket messages sent.", "counter",
+             stats_.ws_messages_out.load());
+  out.metric("arena_ws_dropped_slow_total", "WebSocket clients dropped for not keeping up.", "counter",
+             stats_.ws_dropped_slow.load());
+  out.metric("arena_moves_acknowledged_total", "Moves stored and acknowledged to remote players.", "counter",
+             stats_.moves_acknowledged.load());
+  out.metric("arena_rate_limited_total", "Messages refused by rate limits.", "counter",
+             stats_.rate_limited.load());
+  out.metric("arena_ws_outbound_queued", "Messages waiting in WebSocket send queues.", "gauge",
+             stats_.outbound_queued.load());
+  out.metric("arena_live_matches", "Matches in play.", "gauge",
+             static_cast<double>(arena_.live_matches().size()));
+  out.metric("arena_store_queue_depth", "Writes queued for the store.", "gauge",
+             static_cast<double>(store_queue_depth_()));
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  r.body = out.str();
+  r.body = out.text();
+  if (extra_metrics_) r.body += extra_metrics_();
   return r;
 }
 

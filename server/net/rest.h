@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -53,7 +54,7 @@ class RestApi {
  public:
   // `extra_metrics`, when set, adds its Prometheus text to /metrics.
   RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
-          std::function<std::string()> extra_metrics = {});
+          std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {});
 
   // Handles /api/... and /metrics; other targets are not its business (404).
   HttpResponse handle(const HttpRequest& request);
@@ -86,6 +87,7 @@ class RestApi {
   ServerStats& stats_;
   std::function<size_t()> store_queue_depth_;
   std::function<std::string()> extra_metrics_;
+  std::filesystem::path games_root_;  // where each family's web/board.js is looked for
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/thread_pool.h"
+#include "games/registry.h"
 #include "server/net/auth.h"
 #include "server/net/beast.h"
 #include "server/net/protocol.h"
@@ -654,7 +655,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         store(store),
         config(std::move(config)),
         hub(arena),
-        rest(arena, store, stats, std::move(depth), this->config.extra_metrics),
+        rest(arena, store, stats, std::move(depth), this->config.extra_metrics, this->config.games_root),
         workers(static_cast<size_t>(std::max(1, this->config.worker_threads))),
         acceptor(asio::make_strand(io)) {}
 
@@ -735,8 +736,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         res = self->server_->rest.handle(r);
       } else {
         auto view = [](beast::string_view v) { return std::string_view(v.data(), v.size()); };
-        StaticResponse s = serve_static(self->server_->config.web_root, view(req.method_string()),
-                                        view(req.target()), view(req[http::field::if_none_match]));
+        const ServerConfig& config = self->server_->config;
+        // /games/<family>/<file>: the family's web/ folder, for a registered family.
+        std::filesystem::path root = config.web_root;
+        std::string_view target = view(req.target());
+        if (target.starts_with("/games/")) {
+          const std::string_view rest = target.substr(7);
+          const std::string family(rest.substr(0, rest.find('/')));
+          if (GameRegistry::instance().find_family(family) && family.size() < rest.size()) {
+            root = config.games_root / family / "web";
+            target = rest.substr(family.size());
+          }
+        }
+        StaticResponse s =
+            serve_static(root, view(req.method_string()), target, view(req[http::field::if_none_match]));
         content_length = s.content_length;
         res.status = s.status;
         res.content_type = s.content_type;

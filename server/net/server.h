@@ -24,6 +24,9 @@ struct ServerConfig {
   std::string bind = "127.0.0.1";
   uint16_t port = 8080;  // 0: an ephemeral port (listen() says which)
   std::filesystem::path web_root = "web";
+  // The game families' folders: /games/<family>/<file> is <family>/web/<file> under it
+  // (each family's browser board), for registered families only.
+  std::filesystem::path games_root = "games";
   size_t http_body_limit = 64 * 1024;
   size_t ws_message_limit = 64 * 1024;
   std::chrono::seconds http_idle_timeout{30};

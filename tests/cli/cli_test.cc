@@ -124,6 +124,20 @@ TEST(Cli, RecordedPlayThenRatingsAndExport) {
   }
   EXPECT_TRUE(puzzle_rows);
 
+  // A family's name answers with its games' rating groups, never an empty table (random
+  // against itself in Kuhn poker rates nobody).
+  r = run_arena("ratings --game math --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("math is a game family; its rating groups with ratings: game24"), std::string::npos)
+      << r.out;
+  r = run_arena("ratings --game poker --db " + db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("poker is a game family; its rating groups with ratings: none yet"), std::string::npos)
+      << r.out;
+  r = run_arena("ratings --game checkers --db " + db.path());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("unknown game 'checkers'"), std::string::npos) << r.out;
+
   r = run_arena("export --match " + std::to_string(id) + " --db " + db.path());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("Arena Kuhn poker hand #" + std::to_string(id)), std::string::npos) << r.out;

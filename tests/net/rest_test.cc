@@ -195,6 +195,37 @@ TEST_F(RestTest, LeaderboardAndPlayerPages) {
   EXPECT_EQ(call("GET", "/api/players/99999").status, 404u);
 }
 
+// A game's name whose own group has no ratings, and a family's name, answer with the rating
+// groups that have some ("go" is 19x19; the ratings are in "go(size=9)").
+TEST_F(RestTest, LeaderboardOfANameListsItsRatedGroups) {
+  SeatRequest bob = remote("bob");
+  for (const char* game : {"go(size=9)", "kuhn_poker"}) {
+    MatchRequest r;
+    r.game = game;
+    r.seats = {bob, SeatRequest::agent_seat("random")};
+    r.seed = 7;
+    const int64_t id = create(r);
+    ASSERT_TRUE(wait_turn(id, 0)) << game;
+    Status s = call_match([&](Match::Done d) { arena_->find(id)->resign(0, d); });
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE(wait_end(id));
+  }
+  store_->flush();
+  Json board = body(call("GET", "/api/leaderboard?game=go"));
+  EXPECT_EQ(board["game"], "go");
+  EXPECT_EQ(board["bradley_terry"].size(), 0u);
+  EXPECT_EQ(board["related_groups"], Json::array({"go(size=9)"}));
+  board = body(call("GET", "/api/leaderboard?game=go(size=9)"));
+  EXPECT_EQ(board["bradley_terry"].size(), 2u);
+  EXPECT_EQ(board["related_groups"], Json::array());
+  board = body(call("GET", "/api/leaderboard?game=poker"));  // the family of kuhn_poker
+  EXPECT_TRUE(board["game"].is_null());
+  EXPECT_EQ(board["related_groups"], Json::array({"kuhn_poker"}));
+  HttpResponse r = call("GET", "/api/leaderboard?game=checkers");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(body(r)["error"]["code"], "bad_spec");
+}
+
 // The Set-Cookie value a response sets for `name`, or "" when it sets none.
 std::string set_cookie(const HttpResponse& r, const std::string& name) {
   for (const auto& [header, value] : r.headers) {

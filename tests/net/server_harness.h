@@ -53,6 +53,9 @@ struct ServerOptions {
   int house_matches = 1;
   int house_interval_ms = 20;
   int threads = 2;
+  // false: no --web, and the server runs in its temporary folder (which has no web/), so
+  // it must find the web UI itself.
+  bool web_flag = true;
 };
 
 // How the process ended.
@@ -104,14 +107,17 @@ class ServerProcess {
                                      "0",
                                      "--db",
                                      db_path().string(),
-                                     "--web",
-                                     web_dir().string(),
                                      "--house-matches",
                                      std::to_string(options_.house_matches),
                                      "--house-interval-ms",
                                      std::to_string(options_.house_interval_ms),
                                      "--threads",
                                      std::to_string(options_.threads)};
+    if (options_.web_flag) {
+      args.push_back("--web");
+      args.push_back(web_dir().string());
+    }
+    const std::string cwd = dir_.string();
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -120,6 +126,7 @@ class ServerProcess {
     if (pid_ == 0) {  // the child: only async-signal-safe calls until exec
       ::dup2(fds[1], STDOUT_FILENO);
       ::dup2(fds[1], STDERR_FILENO);
+      if (::chdir(cwd.c_str()) != 0) ::_exit(126);
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }

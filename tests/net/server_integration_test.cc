@@ -366,6 +366,55 @@ TEST_F(ServeTest, BotRegistersPlaysSeveralKuhnMatchesAndIsOnTheLeaderboard) {
   EXPECT_TRUE(live) << table;
 }
 
+// Started from a folder without web/ and no --web, the server finds the web UI of the tree
+// it was built from, says so, and serves each game family's board from its folder.
+TEST(ServeWithoutWebFlag, FindsTheWebUiAndTheFamiliesBoards) {
+  ServerOptions options;
+  options.web_flag = false;
+  options.house_matches = 0;
+  ServerProcess server(ARENA_BINARY, options);
+  server.start();
+  HttpResult index = http_get(server.port(), "/");
+  EXPECT_EQ(index.status, 200u) << index.body;
+  EXPECT_NE(index.body.find("<main"), std::string::npos);
+  EXPECT_NE(server.output().find("web UI from "), std::string::npos) << server.output();
+  std::optional<Json> games = parse_json(http_get(server.port(), "/api/games").body);
+  ASSERT_TRUE(games && games->is_array());
+  int boards = 0;
+  for (const Json& g : *games) {
+    ASSERT_TRUE(g.contains("board")) << g;
+    if (g["board"].is_null()) continue;
+    const std::string url = g["board"];
+    EXPECT_EQ(url, "/games/" + g["family"].get<std::string>() + "/board.js");
+    HttpResult board = http_get(server.port(), url);
+    EXPECT_EQ(board.status, 200u) << url;
+    EXPECT_NE(board.header("content-type").find("javascript"), std::string::npos) << url;
+    ++boards;
+  }
+  EXPECT_GT(boards, 0);
+  // Only registered families' folders, and only their web/ folder.
+  EXPECT_EQ(http_get(server.port(), "/games/nosuchfamily/board.js").status, 404u);
+  EXPECT_EQ(http_get(server.port(), "/games/go/go.cc").status, 404u);
+  EXPECT_NE(http_get(server.port(), "/games/go/../../README.md").status, 200u);
+}
+
+// A second server on the same database file refuses to start and says why; the first
+// goes on serving.
+TEST_F(ServeTest, ASecondServerOnTheSameDatabaseRefusesToStart) {
+  const std::string command = "timeout 20 " + std::string(ARENA_BINARY) + " serve --port 0 --db " +
+                              server_.db_path().string() + " --web " + server_.web_dir().string() + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;  // 124: it served, the timeout stopped it
+  EXPECT_NE(out.find("is served by another arena serve"), std::string::npos) << out;
+  EXPECT_EQ(http_get(server_.port(), "/api/health").status, 200);
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. A one-player puzzle.
 

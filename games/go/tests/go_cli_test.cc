@@ -54,7 +54,9 @@ TEST(GoCli, BadSgfIsAnErrorThatSaysWhere) {
   EXPECT_NE(r.out.find("arena go score: line 1, column"), std::string::npos) << r.out;
   r = arena("go frobnicate");
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("usage: arena go score"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("arena go: unknown tool 'frobnicate'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("usage: arena go <tool>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("score"), std::string::npos) << r.out;
 }
 
 std::string gnugo() {

@@ -1,0 +1,67 @@
+// A game family: one folder under games/ holding everything of its games (rules, CMake
+// target, tests, browser board, command-line tools, showcase specs, seat labels and the
+// house agents that anchor its ratings). The folder defines one function,
+//   GameFamily arena_family_<name>();
+// and games/families.cmake lists the folder; the registry calls every listed family's
+// function once, so nothing outside the folder names its games.
+//
+// Plain data: a family's function builds it, the registry keeps it read-only after that.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "games/game.h"
+
+namespace arena {
+
+using GameFactory = std::function<Result<std::shared_ptr<const Game>>(const GameParams&)>;
+
+// A spec worth offering people, with the label the browser shows ("go(size=9)", "Go 9×9").
+struct Showcase {
+  std::string spec;
+  std::string label;
+};
+
+// How a seat is shown: "Black" with the mark "●". An empty mark shows none.
+struct SeatLabel {
+  std::string label;
+  std::string mark;
+};
+
+struct GameRegistration {
+  GameType type;
+  GameFactory create;
+  // Specs worth playing and testing (the conformance suite runs each); the first is the
+  // showcase: the default of house matches and of the browser's play form.
+  std::vector<std::string> example_specs;
+  // What the browser's play form offers; empty: the first example spec, labelled by name.
+  std::vector<Showcase> showcase = {};
+  // By seat; empty: "seat 1", "seat 2", ...
+  std::vector<SeatLabel> seats = {};
+  // The family's folder name; set by the registry (empty for games tests add themselves).
+  std::string family = {};
+};
+
+// A command-line tool of the family, run as `arena <family> <name> [options]`. It reads
+// standard input and writes standard output and error like any `arena` command, and
+// returns the exit code (0 success, 1 failure, 2 usage error).
+struct FamilyTool {
+  std::string name;
+  std::string summary;  // one line for `arena <family> --help`
+  std::function<int(const std::vector<std::string>& args)> run;
+};
+
+struct GameFamily {
+  std::string name;  // the folder under games/, e.g. "go"
+  std::vector<GameRegistration> games;
+  std::vector<FamilyTool> tools = {};
+  // Agent specs (besides random) that anchor the family's ratings at fixed strength and
+  // play people and house matches where they can: GNU Go at a fixed level for Go.
+  std::vector<std::string> anchors = {};
+};
+
+}  // namespace arena

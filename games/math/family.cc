@@ -1,0 +1,13 @@
+// The math-puzzle family: the 24 game.
+#include "games/family.h"
+#include "games/math/game24.h"
+
+namespace arena {
+
+GameFamily arena_family_math() {
+  GameRegistration game24 = game24_registration();
+  game24.showcase = {{"game24", "The 24 game"}};
+  return {.name = "math", .games = {std::move(game24)}};
+}
+
+}  // namespace arena
