@@ -43,9 +43,17 @@ void add_agent_registration(AgentRegistration registration) {
   registry().push_back(std::move(registration));
 }
 
-Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed) {
+namespace {
+
+// The registration a spec names and its checked parameters.
+struct Named {
+  const AgentRegistration* registration;
+  GameParams params;
+};
+
+Result<Named> find_agent(std::string_view spec) {
   for (const AgentNameResolver& resolve : resolvers()) {
-    if (std::optional<std::string> resolved = resolve(spec)) return make_agent(*resolved, game, seed);
+    if (std::optional<std::string> resolved = resolve(spec)) return find_agent(*resolved);
   }
   // A name may be "family:variant" ("gtp:gnugo(level=5)"). parse_spec reads plain
   // identifiers, so the family is read on its own and put back in front of the name.
@@ -70,9 +78,24 @@ Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& gam
     }
     Result<GameParams> params = GameParams::resolve(r.params, raw->params);
     if (!params.ok()) return make_error("bad_spec", r.name + ": " + params.error().message);
-    return r.create(*params, game, seed);
+    return Named{&r, std::move(params).value()};
   }
   return make_error("bad_spec", "unknown agent '" + raw->name + "'; valid: " + valid);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed) {
+  Result<Named> named = find_agent(spec);
+  if (!named.ok()) return named.error();
+  return named->registration->create(named->params, game, seed);
+}
+
+Status can_play(std::string_view spec, const Game& game) {
+  Result<Named> named = find_agent(spec);
+  if (!named.ok()) return named.error();
+  const AgentRegistration& r = *named->registration;
+  return r.can_play ? r.can_play(named->params, game) : ok_status();
 }
 
 Json describe_all_agents() {

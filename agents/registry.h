@@ -23,6 +23,10 @@ struct AgentRegistration {
   std::vector<ParamSpec> params;
   // Makes an agent for `game` (agents that do not need the game may ignore it).
   std::function<Result<std::unique_ptr<Agent>>(const GameParams&, const Game& game, uint64_t seed)> create;
+  // Whether create() would succeed for `game`, answered without making the agent (no
+  // engine process started, no network loaded): the same errors create() gives. Empty:
+  // the agent plays every game.
+  std::function<Status(const GameParams&, const Game& game)> can_play = {};
 };
 
 // Every registered agent, in registration order.
@@ -44,6 +48,11 @@ void add_agent_name_resolver(AgentNameResolver resolver);
 // "family:variant"); an unknown name or parameter is a "bad_spec" Error listing what is
 // valid.
 Result<std::unique_ptr<Agent>> make_agent(std::string_view spec, const Game& game, uint64_t seed);
+
+// Whether the agent `spec` can play `game`, without making it: an unknown name or a bad
+// parameter is a "bad_spec" Error, and a game the agent cannot play is the Error its
+// creation would give ("bad_spec", "unsupported", "engine_failed").
+Status can_play(std::string_view spec, const Game& game);
 
 // The registered agents as JSON (what `arena agents` prints).
 Json describe_all_agents();

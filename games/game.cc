@@ -22,15 +22,7 @@ std::string join_actions(const State& state, Player player, const std::vector<Ac
 // ---------------------------------------------------------------------------------------
 // Game
 
-std::string Game::spec() const {
-  std::string list;
-  for (size_t i = 0; i < type_.params.size(); ++i) {
-    const auto& [key, value] = params_.values()[i];
-    if (value == type_.params[i].default_value) continue;
-    list += (list.empty() ? "" : ",") + key + "=" + format_param(value);
-  }
-  return list.empty() ? type_.name : type_.name + "(" + list + ")";
-}
+std::string Game::spec() const { return params_.canonical_spec(type_.name, type_.params); }
 
 int Game::observation_size() const {
   const std::vector<int> shape = observation_shape();

@@ -106,6 +106,16 @@ Result<RawSpec> parse_spec(std::string_view text) {
   return spec;
 }
 
+std::string GameParams::canonical_spec(const std::string& name, const std::vector<ParamSpec>& specs) const {
+  std::string list;
+  for (size_t i = 0; i < specs.size() && i < values_.size(); ++i) {
+    const auto& [key, value] = values_[i];
+    if (value == specs[i].default_value) continue;
+    list += (list.empty() ? "" : ",") + key + "=" + format_param(value);
+  }
+  return list.empty() ? name : name + "(" + list + ")";
+}
+
 Result<GameParams> GameParams::resolve(const std::vector<ParamSpec>& specs,
                                        const std::vector<std::pair<std::string, std::string>>& given) {
   GameParams params;

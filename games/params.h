@@ -49,6 +49,9 @@ class GameParams {
 
   // Values in declaration order, as "k=v" text (the canonical spec's parameter list).
   const std::vector<std::pair<std::string, ParamValue>>& values() const { return values_; }
+  // The canonical spec of game `name` with these values: the parameters that differ from
+  // their defaults in `specs`, in declaration order ("go(size=9)"); just `name` when none do.
+  std::string canonical_spec(const std::string& name, const std::vector<ParamSpec>& specs) const;
 
  private:
   const ParamValue& find(const std::string& name) const;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cassert>
+#include <list>
 #include <mutex>
+#include <unordered_map>
 
 namespace arena {
 
@@ -54,6 +56,47 @@ std::vector<std::string> GameRegistry::names() const {
   return names;
 }
 
+namespace {
+
+// The games made so far, by canonical spec, the most recently used first: a spec that
+// arrives again (every seek, challenge and match of the same game) gets the same object
+// without building it again (a Go game parses its setup and builds its board). Bounded,
+// since clients choose specs; an evicted game lives on in whoever holds it.
+class GameCache {
+ public:
+  std::shared_ptr<const Game> find(const std::string& spec) {
+    std::lock_guard lock(mutex_);
+    auto it = index_.find(spec);
+    if (it == index_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return it->second->second;
+  }
+  void add(const std::string& spec, std::shared_ptr<const Game> game) {
+    std::lock_guard lock(mutex_);
+    if (index_.count(spec)) return;
+    order_.emplace_front(spec, std::move(game));
+    index_[spec] = order_.begin();
+    if (order_.size() > kCapacity) {
+      index_.erase(order_.back().first);
+      order_.pop_back();
+    }
+  }
+
+ private:
+  static constexpr size_t kCapacity = 1024;
+  using Entry = std::pair<std::string, std::shared_ptr<const Game>>;
+  std::mutex mutex_;
+  std::list<Entry> order_;
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+};
+
+GameCache& game_cache() {
+  static GameCache* cache = new GameCache();  // never destroyed, like the registry
+  return *cache;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Game>> make_game(std::string_view spec) {
   Result<RawSpec> raw = parse_spec(spec);
   if (!raw.ok()) return raw.error();
@@ -68,7 +111,11 @@ Result<std::shared_ptr<const Game>> make_game(std::string_view spec) {
   if (!params.ok()) {
     return make_error("bad_spec", raw->name + ": " + params.error().message);
   }
-  return registration->create(*params);
+  const std::string canonical = params->canonical_spec(registration->type.name, registration->type.params);
+  if (std::shared_ptr<const Game> known = game_cache().find(canonical)) return known;
+  Result<std::shared_ptr<const Game>> game = registration->create(*params);
+  if (game.ok()) game_cache().add(canonical, *game);
+  return game;
 }
 
 Result<std::unique_ptr<State>> deserialize_state(std::string_view text) {

@@ -41,9 +41,10 @@ class GameRegistry {
   std::vector<GameFamily> families_;
 };
 
-// Creates a game from a spec such as "go(size=9,komi=7.5)" or "kuhn_poker". An unknown
-// name or parameter, or a value of the wrong type, is a "bad_spec" Error that lists what
-// is valid.
+// The game a spec such as "go(size=9,komi=7.5)" or "kuhn_poker" names. Equal specs (the
+// same canonical spec) give the same object while it is among the last 1,024 games made,
+// so resolving a spec again is a parse and a lookup. An unknown name or parameter, or a
+// value of the wrong type, is a "bad_spec" Error that lists what is valid.
 Result<std::shared_ptr<const Game>> make_game(std::string_view spec);
 
 // Rebuilds a state from State::serialize() output, replaying and checking every step.

@@ -142,54 +142,81 @@ Result<Decision> GtpAgent::decide(const State& state, Player seat, Budget budget
   return Decision{{*action}};
 }
 
+namespace {
+
+// The engine's command line of a `gtp` agent, checked.
+Result<std::vector<std::string>> gtp_command(const GameParams& params) {
+  const std::string& command = params.get_string("command");
+  Result<std::vector<std::string>> argv = gtp::split_command_line(command);
+  if (!argv.ok()) return make_error("bad_spec", "gtp: " + argv.error().message);
+  if (argv->empty()) {
+    return make_error("bad_spec",
+                      "gtp: give the engine's command line, e.g. gtp(command=\"gnugo --mode gtp\")");
+  }
+  return argv;
+}
+
+// GNU Go's command line at the level of a `gtp:gnugo` agent, checked: area scoring without
+// dead-stone removal, as our Go scores, so GNU Go must know the rules and capture dead
+// stones before it passes.
+Result<std::vector<std::string>> gnugo_command(const GameParams& params) {
+  const int64_t level = params.get_int("level");
+  if (level < 0 || level > 10) return make_error("bad_spec", "gtp:gnugo: level must be 0..10");
+  std::optional<std::string> path = gtp::find_executable("gnugo");
+  if (!path) {
+    return make_error(
+        "engine_failed",
+        "gtp:gnugo: GNU Go is not installed (looked on PATH and in /usr/games); run scripts/setup");
+  }
+  return std::vector<std::string>{
+      *path, "--mode", "gtp", "--level", std::to_string(level), "--chinese-rules", "--capture-all-dead"};
+}
+
+// Whether a GTP engine with this command line can play `game` (checked without starting it).
+Status gtp_can_play(const Result<std::vector<std::string>>& argv, const std::string& name, const Game& game) {
+  if (!argv.ok()) return argv.error();
+  Result<std::vector<std::string>> setup = setup_commands(game);
+  if (!setup.ok()) return make_error("bad_spec", name + ": " + setup.error().message);
+  return ok_status();
+}
+
+}  // namespace
+
 std::vector<AgentRegistration> gtp_agent_registrations() {
   std::vector<AgentRegistration> r;
-  r.push_back(
-      {"gtp",
-       "any GTP engine, started from a command line, for Go",
-       {{"command", std::string(),
-         "the engine's command line, e.g. \"/usr/games/gnugo --mode gtp\" (required)"}},
-       [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
-         const std::string& command = params.get_string("command");
-         Result<std::vector<std::string>> argv = gtp::split_command_line(command);
-         if (!argv.ok()) return make_error("bad_spec", "gtp: " + argv.error().message);
-         if (argv->empty()) {
-           return make_error("bad_spec",
-                             "gtp: give the engine's command line, e.g. gtp(command=\"gnugo --mode gtp\")");
-         }
-         Result<std::unique_ptr<GtpAgent>> agent =
-             GtpAgent::create(game, "gtp(command=" + format_param(command) + ")", std::move(argv).value());
-         if (!agent.ok()) return agent.error();
-         return std::unique_ptr<Agent>(std::move(agent).value());
-       }});
-  r.push_back(
-      {"gtp:gnugo",
-       "GNU Go over GTP (Chinese rules, captures dead stones before passing), for Go",
-       {{"level", int64_t{10}, "GNU Go's strength, 0..10"}},
-       [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
-         const int64_t level = params.get_int("level");
-         if (level < 0 || level > 10) return make_error("bad_spec", "gtp:gnugo: level must be 0..10");
-         std::optional<std::string> path = gtp::find_executable("gnugo");
-         if (!path) {
-           return make_error(
-               "engine_failed",
-               "gtp:gnugo: GNU Go is not installed (looked on PATH and in /usr/games); run scripts/setup");
-         }
-         // Area scoring without dead-stone removal, as our Go scores: GNU Go must know
-         // the rules and capture dead stones before it passes.
-         std::vector<std::string> argv = {*path,
-                                          "--mode",
-                                          "gtp",
-                                          "--level",
-                                          std::to_string(level),
-                                          "--chinese-rules",
-                                          "--capture-all-dead"};
-         const std::string name =
-             level == 10 ? "gtp:gnugo" : "gtp:gnugo(level=" + std::to_string(level) + ")";
-         Result<std::unique_ptr<GtpAgent>> agent = GtpAgent::create(game, name, std::move(argv));
-         if (!agent.ok()) return agent.error();
-         return std::unique_ptr<Agent>(std::move(agent).value());
-       }});
+  r.push_back({"gtp",
+               "any GTP engine, started from a command line, for Go",
+               {{"command", std::string(),
+                 "the engine's command line, e.g. \"/usr/games/gnugo --mode gtp\" (required)"}},
+               [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
+                 Result<std::vector<std::string>> argv = gtp_command(params);
+                 if (!argv.ok()) return argv.error();
+                 const std::string name = "gtp(command=" + format_param(params.get_string("command")) + ")";
+                 Result<std::unique_ptr<GtpAgent>> agent =
+                     GtpAgent::create(game, name, std::move(argv).value());
+                 if (!agent.ok()) return agent.error();
+                 return std::unique_ptr<Agent>(std::move(agent).value());
+               },
+               [](const GameParams& params, const Game& game) {
+                 return gtp_can_play(gtp_command(params), "gtp", game);
+               }});
+  r.push_back({"gtp:gnugo",
+               "GNU Go over GTP (Chinese rules, captures dead stones before passing), for Go",
+               {{"level", int64_t{10}, "GNU Go's strength, 0..10"}},
+               [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
+                 Result<std::vector<std::string>> argv = gnugo_command(params);
+                 if (!argv.ok()) return argv.error();
+                 const int64_t level = params.get_int("level");
+                 const std::string name =
+                     level == 10 ? "gtp:gnugo" : "gtp:gnugo(level=" + std::to_string(level) + ")";
+                 Result<std::unique_ptr<GtpAgent>> agent =
+                     GtpAgent::create(game, name, std::move(argv).value());
+                 if (!agent.ok()) return agent.error();
+                 return std::unique_ptr<Agent>(std::move(agent).value());
+               },
+               [](const GameParams& params, const Game& game) {
+                 return gtp_can_play(gnugo_command(params), "gtp:gnugo", game);
+               }});
   return r;
 }
 

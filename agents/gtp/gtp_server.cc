@@ -84,11 +84,13 @@ std::string show_board(const State& state) {
 Result<std::unique_ptr<GtpServer>> GtpServer::create(std::string agent_spec, uint64_t seed) {
   std::unique_ptr<GtpServer> server(new GtpServer(std::move(agent_spec), seed));
   if (Status s = server->clear(19); !s.ok()) return s.error();
-  Result<std::unique_ptr<Agent>> agent =
-      make_agent(server->agent_spec_, *server->game_, server->seeds_.split());
-  if (!agent.ok()) return agent.error();
-  server->agent_ = std::move(agent).value();
-  server->agent_game_ = server->game_->spec();
+  // The agent is made for the board it plays, at the first genmove. Only a spec that no
+  // board can fix is refused now: a network without a head for 19x19 may play the size
+  // `boardsize` asks for.
+  if (Status playable = can_play(server->agent_spec_, *server->game_);
+      !playable.ok() && playable.error().code != "unsupported") {
+    return playable.error();
+  }
   return server;
 }
 

@@ -29,7 +29,9 @@ namespace arena {
 class GtpServer {
  public:
   // A server for the agent `agent_spec` (e.g. "random"), whose agents are seeded from
-  // `seed`. The spec is tried once on the default board: a bad one is a "bad_spec" Error.
+  // `seed` and made for the board each genmove plays on. The spec is checked (can_play) on
+  // the default 19x19 board: a bad one is an Error, except that an agent that cannot play
+  // 19x19 ("unsupported": a network trained on 9x9) is accepted for `boardsize` to fix.
   static Result<std::unique_ptr<GtpServer>> create(std::string agent_spec, uint64_t seed);
 
   // Answers commands from `in` on `out` (flushed after each response) until "quit" or the

@@ -74,6 +74,30 @@ Result<Loaded> load_for(const std::string& who, const GameParams& params, const 
   return Loaded{std::move(*meta), std::move(*service)};
 }
 
+// Whether the checkpoint of an agent `who` has a head for `game`, read from its metadata
+// alone (no weights loaded, no service started).
+Status checkpoint_plays(const std::string& who, const GameParams& params, const Game& game) {
+  const std::string path = params.get_string("checkpoint");
+  if (path.empty()) return make_error("bad_spec", who + ": give checkpoint='<file>'");
+  Result<CheckpointMeta> meta = read_checkpoint_meta(path);
+  if (!meta.ok()) return meta.error();
+  if (meta->net.index_of(game) < 0) {
+    return make_error("unsupported", who + ": checkpoint " + path + " has no head for " + game.spec());
+  }
+  return ok_status();
+}
+
+// The search settings of an `nn` agent, checked.
+Result<MctsConfig> search_config(const GameParams& params, uint64_t seed) {
+  MctsConfig config;
+  config.simulations = static_cast<int>(params.get_int("simulations"));
+  config.c_puct = params.get_double("c");
+  config.seed = seed;
+  if (config.simulations < 1) return make_error("bad_spec", "nn: simulations must be positive");
+  if (config.c_puct < 0) return make_error("bad_spec", "nn: c must not be negative");
+  return config;
+}
+
 std::string format_double(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%g", v);
@@ -203,14 +227,11 @@ void register_nn_agents() {
           {"c", 1.4, "PUCT exploration constant"},
           device},
          [](const GameParams& params, const Game& game, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
+           Result<MctsConfig> search = search_config(params, seed);
+           if (!search.ok()) return search.error();
+           const MctsConfig& config = *search;
            Result<Loaded> loaded = load_for("nn", params, game);
            if (!loaded.ok()) return loaded.error();
-           MctsConfig config;
-           config.simulations = static_cast<int>(params.get_int("simulations"));
-           config.c_puct = params.get_double("c");
-           config.seed = seed;
-           if (config.simulations < 1) return make_error("bad_spec", "nn: simulations must be positive");
-           if (config.c_puct < 0) return make_error("bad_spec", "nn: c must not be negative");
            std::string name = loaded->meta.player_name();
            std::string extra;
            if (config.simulations != 100) extra += "simulations=" + std::to_string(config.simulations);
@@ -218,6 +239,10 @@ void register_nn_agents() {
              extra += (extra.empty() ? "" : ",") + std::string("c=") + format_double(config.c_puct);
            if (!extra.empty()) name += "(" + extra + ")";
            return make_nn_agent(loaded->service, std::move(name), config);
+         },
+         [](const GameParams& params, const Game& game) -> Status {
+           if (Result<MctsConfig> search = search_config(params, 0); !search.ok()) return search.error();
+           return checkpoint_plays("nn", params, game);
          }});
     add_agent_registration(
         {"nn-policy",
@@ -229,6 +254,9 @@ void register_nn_agents() {
            std::string name = loaded->meta.player_name();
            name.replace(0, 2, "nn-policy");
            return make_nn_policy_agent(loaded->service, std::move(name));
+         },
+         [](const GameParams& params, const Game& game) {
+           return checkpoint_plays("nn-policy", params, game);
          }});
     add_agent_name_resolver(resolve_name);
   });

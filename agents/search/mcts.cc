@@ -546,6 +546,23 @@ Result<Decision> MctsAgent::decide(const State& state, Player seat, Budget budge
   return last_.decision;
 }
 
+namespace {
+
+// The rollout agent's configuration from its parameters, checked.
+Result<MctsConfig> rollout_config(const GameParams& params, uint64_t seed) {
+  MctsConfig config;
+  config.simulations = static_cast<int>(params.get_int("simulations"));
+  config.c_puct = params.get_double("c");
+  config.rollouts = static_cast<int>(params.get_int("rollouts"));
+  config.seed = seed;
+  if (config.simulations < 1) return make_error("bad_spec", "mcts: simulations must be positive");
+  if (config.rollouts < 1) return make_error("bad_spec", "mcts: rollouts must be positive");
+  if (config.c_puct < 0) return make_error("bad_spec", "mcts: c must not be negative");
+  return config;
+}
+
+}  // namespace
+
 AgentRegistration mcts_agent_registration() {
   return {"mcts",
           "rollout MCTS: PUCT over random playouts, the search baseline and an anchor",
@@ -553,15 +570,13 @@ AgentRegistration mcts_agent_registration() {
            {"c", 1.4, "PUCT exploration constant"},
            {"rollouts", int64_t{1}, "random playouts per leaf"}},
           [](const GameParams& params, const Game&, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
-            MctsConfig config;
-            config.simulations = static_cast<int>(params.get_int("simulations"));
-            config.c_puct = params.get_double("c");
-            config.rollouts = static_cast<int>(params.get_int("rollouts"));
-            config.seed = seed;
-            if (config.simulations < 1) return make_error("bad_spec", "mcts: simulations must be positive");
-            if (config.rollouts < 1) return make_error("bad_spec", "mcts: rollouts must be positive");
-            if (config.c_puct < 0) return make_error("bad_spec", "mcts: c must not be negative");
-            return std::unique_ptr<Agent>(MctsAgent::rollout(config));
+            Result<MctsConfig> config = rollout_config(params, seed);
+            if (!config.ok()) return config.error();
+            return std::unique_ptr<Agent>(MctsAgent::rollout(*config));
+          },
+          [](const GameParams& params, const Game&) -> Status {
+            Result<MctsConfig> config = rollout_config(params, 0);
+            return config.ok() ? ok_status() : Status(config.error());
           }};
 }
 

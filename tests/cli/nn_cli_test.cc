@@ -1,9 +1,14 @@
 // The shared network from the command line: `arena train` with its checkpoints on the
-// leaderboard, `arena report generalization`, and the benchmarks' printed figures.
+// leaderboard, `arena report generalization`, a checkpoint as a GTP engine, and the
+// benchmarks' printed figures.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+
 #include <filesystem>
+#include <regex>
+#include <sstream>
+#include <vector>
 
 #include "tests/cli/run_arena.h"
 
@@ -12,6 +17,7 @@ namespace {
 
 using testing::Output;
 using testing::run_arena;
+using testing::run_command;
 
 std::string temp_dir() {
   const std::filesystem::path dir =
@@ -54,6 +60,39 @@ TEST(NnCli, TrainEntersCheckpointsAsRatedPlayersAndTheReportShowsThem) {
   EXPECT_NE(report.out.find("kuhn_poker"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("clirun"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("kuhnonly"), std::string::npos) << report.out;
+}
+
+// A network trained on 5x5 Go plays GTP once the controller sets that size (the server
+// starts on 19x19, which it has no head for); a run folder is not trained into twice.
+TEST(NnCli, GtpFollowsBoardsizeAndARunFolderIsNotReused) {
+  const std::string dir = temp_dir();
+  const std::string train = "train --games 'go(size=5,komi=0.5)' --out " + dir + "/runs/go5 --db " + dir +
+                            "/arena.db --device cpu --steps 2 --checkpoint-every 2 --actors 2 --simulations 4"
+                            " --blocks 1 --channels 8 --batch 8 --eval-games 0";
+  Output trained = run_arena(train);
+  ASSERT_EQ(trained.exit_code, 0) << trained.out;
+  Output again = run_arena(train);
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  EXPECT_NE(again.out.find("already holds a run"), std::string::npos) << again.out;
+
+  const std::string agent = "nn-policy(checkpoint='" + dir + "/runs/go5/checkpoints/step-00000002.pt')";
+  Output gtp = run_command("printf 'boardsize 5\\nclear_board\\ngenmove b\\nquit\\n' | " +
+                           std::string(ARENA_BINARY) + " gtp --agent \"" + agent + "\"");
+  ASSERT_EQ(gtp.exit_code, 0) << gtp.out;
+  // Three empty successes, then a vertex on the 5x5 board (or pass).
+  std::istringstream replies(gtp.out);
+  std::vector<std::string> answers;
+  for (std::string line; std::getline(replies, line);) {
+    if (!line.empty()) answers.push_back(line);
+  }
+  ASSERT_GE(answers.size(), 3u) << gtp.out;
+  EXPECT_EQ(answers[0], "= ") << gtp.out;
+  EXPECT_EQ(answers[1], "= ") << gtp.out;
+  const std::string move = answers[2];
+  EXPECT_TRUE(std::regex_match(move, std::regex("= ([A-E][1-5]|pass)"))) << gtp.out;
+
+  Output unknown = run_arena("gtp --agent nosuchagent < /dev/null");
+  EXPECT_NE(unknown.exit_code, 0) << unknown.out;
 }
 
 TEST(NnCli, TrainUsageErrorsExitTwo) {
