@@ -15,12 +15,11 @@ namespace arena {
 namespace {
 
 int run_score(const std::vector<std::string>& argv) {
-  auto parsed = cli::parse_command(
+  cli::Options options(
       "go score",
       "Reads an SGF game on standard input and prints the area-scoring result of its final\n"
-      "position as the last line (B+3.5, W+0.5, or 0 for a draw), after a line that describes the game.",
-      argv, {});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
+      "position as the last line (B+3.5, W+0.5, or 0 for a draw), after a line that describes the game.");
+  if (std::optional<int> code = options.parse(argv)) return *code;
   const std::string sgf((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   Result<std::unique_ptr<GoState>> state = parse_go_sgf(sgf);
   if (!state.ok()) {
@@ -37,11 +36,13 @@ int run_score(const std::vector<std::string>& argv) {
 
 GameFamily arena_family_go() {
   GameRegistration go = go_registration();
-  go.showcase = {{"go(size=9)", "Go 9×9"}, {"go(size=5)", "Go 5×5"}, {"go(size=13)", "Go 13×13"}, {"go", "Go 19×19"}};
+  go.showcase = {
+      {"go(size=9)", "Go 9×9"}, {"go(size=5)", "Go 5×5"}, {"go(size=13)", "Go 13×13"}, {"go", "Go 19×19"}};
   go.seats = {{"Black", "●"}, {"White", "○"}};
   return {.name = "go",
           .games = {std::move(go)},
-          .tools = {{"score", "print the area-scoring result of an SGF game's final position (stdin)", run_score}},
+          .tools = {{"score", "print the area-scoring result of an SGF game's final position (stdin)",
+                     run_score}},
           .anchors = {"gtp:gnugo(level=1)"}};
 }
 

@@ -29,47 +29,29 @@ Result<std::vector<int>> parse_sizes(const std::string& text) {
 }
 
 int bench_inference_command(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
+  nn::InferenceBenchConfig config;
+  std::string batches;
+  bool fp32 = false, json = false;
+  Options options(
       "bench inference",
       "Positions per second of the shared network by batch size: plain forward passes of a ready input, and\n"
       "the inference service fed by searching threads with real positions, in the same process; and their "
-      "ratio.",
-      argv,
-      {{"game", true, "game spec (default go(size=19))"},
-       {"blocks", true, "residual blocks (default 10)"},
-       {"channels", true, "channels (default 128)"},
-       {"device", true, "auto, cpu or cuda (default auto)"},
-       {"batches", true, "comma-separated batch sizes (default 1,8,64,256,1024)"},
-       {"seconds", true, "seconds per point and side (default 2)"},
-       {"fp32", false, "CUDA: full precision instead of fp16"},
-       {"json", false, "print JSON lines"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
-  nn::InferenceBenchConfig config;
-  config.game = args.get("game", config.game);
-  config.device = args.get("device", config.device);
-  config.half = !args.has("fp32");
-  Result<int64_t> blocks = args.get_int("blocks", config.blocks);
-  Result<int64_t> channels = args.get_int("channels", config.channels);
-  if (!blocks.ok() || !channels.ok()) {
-    std::cerr << "arena bench inference: --blocks and --channels take integers\n";
-    return 2;
-  }
-  config.blocks = static_cast<int>(*blocks);
-  config.channels = static_cast<int>(*channels);
-  if (args.has("batches")) {
-    Result<std::vector<int>> sizes = parse_sizes(args.get("batches"));
-    if (!sizes.ok()) {
-      std::cerr << "arena bench inference: " << sizes.error().message << "\n";
-      return 2;
-    }
+      "ratio.");
+  options.text("game", &config.game, "game spec")
+      .integer("blocks", &config.blocks, "residual blocks", 1)
+      .integer("channels", &config.channels, "channels", 1)
+      .text("device", &config.device, "auto, cpu or cuda")
+      .text("batches", &batches, "comma-separated batch sizes")
+      .default_text("1,8,64,256,1024")
+      .number("seconds", &config.seconds, "seconds per point and side", 0)
+      .flag("fp32", &fp32, "CUDA: full precision instead of fp16")
+      .flag("json", &json, "print JSON lines");
+  if (std::optional<int> code = options.parse(argv)) return *code;
+  config.half = !fp32;
+  if (!batches.empty()) {
+    Result<std::vector<int>> sizes = parse_sizes(batches);
+    if (!sizes.ok()) return options.usage_error(sizes.error().message);
     config.batch_sizes = *sizes;
-  }
-  try {
-    if (args.has("seconds")) config.seconds = std::stod(args.get("seconds"));
-  } catch (const std::exception&) {
-    std::cerr << "arena bench inference: --seconds takes a number\n";
-    return 2;
   }
   std::printf("inference: %s, %d blocks x %d channels, device %s\n", config.game.c_str(), config.blocks,
               config.channels, config.device.c_str());
@@ -78,7 +60,7 @@ int bench_inference_command(const std::vector<std::string>& argv) {
     std::cerr << "arena bench inference: " << rows.error().message << "\n";
     return rows.error().code == "bad_options" ? 2 : 1;
   }
-  if (args.has("json")) {
+  if (json) {
     for (const auto& row : *rows) std::cout << row.to_json().dump() << "\n";
     return 0;
   }
@@ -91,53 +73,30 @@ int bench_inference_command(const std::vector<std::string>& argv) {
 }
 
 int bench_selfplay_command(const std::vector<std::string>& argv) {
-  auto parsed = parse_command("bench selfplay",
-                              "Self-play with a fresh network through the inference service: simulations per "
-                              "second and the mean batch,\n"
-                              "beside plain forward passes at that batch size in the same process (the share "
-                              "of the device kept busy).",
-                              argv,
-                              {{"game", true, "game spec (default go(size=9))"},
-                               {"blocks", true, "residual blocks (default 10)"},
-                               {"channels", true, "channels (default 128)"},
-                               {"device", true, "auto, cpu or cuda (default auto)"},
-                               {"actors", true, "concurrent games (default 64)"},
-                               {"simulations", true, "simulations per move (default 64)"},
-                               {"search-batch", true, "leaves per search pass (default 8)"},
-                               {"seconds", true, "measured seconds (default 10)"},
-                               {"json", false, "print JSON"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
   nn::SelfPlayBenchConfig config;
-  config.game = args.get("game", config.game);
-  config.device = args.get("device", config.device);
-  struct IntOption {
-    const char* name;
-    int* out;
-  };
-  for (const IntOption& o :
-       {IntOption{"blocks", &config.blocks}, IntOption{"channels", &config.channels},
-        IntOption{"actors", &config.actors}, IntOption{"simulations", &config.simulations},
-        IntOption{"search-batch", &config.search_batch}}) {
-    Result<int64_t> v = args.get_int(o.name, *o.out);
-    if (!v.ok()) {
-      std::cerr << "arena bench selfplay: " << v.error().message << "\n";
-      return 2;
-    }
-    *o.out = static_cast<int>(*v);
-  }
-  try {
-    if (args.has("seconds")) config.seconds = std::stod(args.get("seconds"));
-  } catch (const std::exception&) {
-    std::cerr << "arena bench selfplay: --seconds takes a number\n";
-    return 2;
-  }
+  bool json = false;
+  Options options(
+      "bench selfplay",
+      "Self-play with a fresh network through the inference service: simulations per second and the "
+      "mean batch,\n"
+      "beside plain forward passes at that batch size in the same process (the share of the device "
+      "kept busy).");
+  options.text("game", &config.game, "game spec")
+      .integer("blocks", &config.blocks, "residual blocks", 1)
+      .integer("channels", &config.channels, "channels", 1)
+      .text("device", &config.device, "auto, cpu or cuda")
+      .integer("actors", &config.actors, "concurrent games", 1)
+      .integer("simulations", &config.simulations, "simulations per move", 1)
+      .integer("search-batch", &config.search_batch, "leaves per search pass", 1)
+      .number("seconds", &config.seconds, "measured seconds", 0)
+      .flag("json", &json, "print JSON");
+  if (std::optional<int> code = options.parse(argv)) return *code;
   Result<nn::SelfPlayBenchResult> r = nn::bench_selfplay(config);
   if (!r.ok()) {
     std::cerr << "arena bench selfplay: " << r.error().message << "\n";
     return r.error().code == "bad_options" ? 2 : 1;
   }
-  if (args.has("json")) {
+  if (json) {
     std::cout << r->to_json().dump() << "\n";
     return 0;
   }

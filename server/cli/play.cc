@@ -23,42 +23,34 @@ struct Tally {
 }  // namespace
 
 int run_play(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
+  std::string game_spec, agents_text, db;
+  int64_t games = 1, seed = 1;
+  Options options(
       "play",
       "Plays local matches between agents. Seats rotate: in match i, agent k takes seat (k + i) mod "
       "players.\n"
-      "Prints one JSON line per match and a summary line.",
-      argv,
-      {{"game", true, "game spec, e.g. kuhn_poker or 'game24(puzzle=5)' (required)"},
-       {"agents", true, "comma-separated agent specs, one per seat (required), e.g. random,random"},
-       {"games", true, "number of matches (default 1)"},
-       {"seed", true, "seed for chance and agents (default 1)"},
-       {"db", true, "record the matches (rated) in this SQLite file through the arena, e.g. arena.db"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
+      "Prints one JSON line per match and a summary line.");
+  options.text("game", &game_spec, "game spec, e.g. kuhn_poker or 'game24(puzzle=5)'")
+      .required()
+      .text("agents", &agents_text, "comma-separated agent specs, one per seat, e.g. random,random")
+      .required()
+      .integer("games", &games, "number of matches", 1)
+      .integer("seed", &seed, "seed for chance and agents")
+      .text("db", &db, "record the matches (rated) in this SQLite file through the arena, e.g. arena.db");
+  if (std::optional<int> code = options.parse(argv)) return *code;
 
-  auto fail = [](const std::string& message) {
-    std::cerr << "arena play: " << message << "\n";
-    return 2;
-  };
-  if (!args.has("game") || !args.has("agents")) return fail("--game and --agents are required (see --help)");
-  Result<std::shared_ptr<const Game>> game = make_game(args.get("game"));
-  if (!game.ok()) return fail(game.error().message);
-  const std::vector<std::string> agent_specs = split_specs(args.get("agents"), ',');
+  Result<std::shared_ptr<const Game>> game = make_game(game_spec);
+  if (!game.ok()) return options.usage_error(game.error().message);
+  const std::vector<std::string> agent_specs = split_specs(agents_text, ',');
   const int players = (*game)->num_players();
   if (static_cast<int>(agent_specs.size()) != players) {
-    return fail((*game)->spec() + " has " + std::to_string(players) + " seats; --agents names " +
-                std::to_string(agent_specs.size()));
+    return options.usage_error((*game)->spec() + " has " + std::to_string(players) +
+                               " seats; --agents names " + std::to_string(agent_specs.size()));
   }
-  Result<int64_t> games = args.get_int("games", 1);
-  Result<int64_t> seed = args.get_int("seed", 1);
-  if (!games.ok()) return fail(games.error().message);
-  if (!seed.ok()) return fail(seed.error().message);
-  if (*games < 1) return fail("--games must be at least 1");
 
   std::unique_ptr<RecordedPlay> recorder;
-  if (args.has("db")) {
-    Result<std::unique_ptr<RecordedPlay>> r = RecordedPlay::open(args.get("db"));
+  if (!db.empty()) {
+    Result<std::unique_ptr<RecordedPlay>> r = RecordedPlay::open(db);
     if (!r.ok()) {
       std::cerr << "arena play: " << r.error().message << "\n";
       return 1;
@@ -67,8 +59,8 @@ int run_play(const std::vector<std::string>& argv) {
   }
 
   std::vector<Tally> tally(players);
-  Rng seeds(static_cast<uint64_t>(*seed));
-  for (int64_t match = 0; match < *games; ++match) {
+  Rng seeds(static_cast<uint64_t>(seed));
+  for (int64_t match = 0; match < games; ++match) {
     const uint64_t match_seed = seeds.next_u64();
     Rng match_rng(match_seed);
     std::optional<int64_t> recorded_id;
@@ -78,7 +70,7 @@ int run_play(const std::vector<std::string>& argv) {
     for (int k = 0; k < players; ++k) {
       const int seat = static_cast<int>((k + match) % players);
       Result<std::unique_ptr<Agent>> agent = make_agent(agent_specs[k], **game, match_rng.split());
-      if (!agent.ok()) return fail(agent.error().message);
+      if (!agent.ok()) return options.usage_error(agent.error().message);
       agents[seat] = std::move(agent).value();
       entry_of_seat[seat] = k;
     }
@@ -129,7 +121,7 @@ int run_play(const std::vector<std::string>& argv) {
   Json summary = Json::array();
   for (int k = 0; k < players; ++k) {
     Json entry = {{"agent", agent_specs[k]},
-                  {"mean_return", tally[k].total_return / static_cast<double>(*games)}};
+                  {"mean_return", tally[k].total_return / static_cast<double>(games)}};
     if (players > 1) {
       entry["wins"] = tally[k].wins;
       entry["draws"] = tally[k].draws;
@@ -137,7 +129,7 @@ int run_play(const std::vector<std::string>& argv) {
     }
     summary.push_back(entry);
   }
-  std::cout << Json{{"summary", {{"game", (*game)->spec()}, {"matches", *games}, {"agents", summary}}}}.dump()
+  std::cout << Json{{"summary", {{"game", (*game)->spec()}, {"matches", games}, {"agents", summary}}}}.dump()
             << "\n";
   return 0;
 }

@@ -13,35 +13,30 @@
 
 namespace arena::cli {
 int run_ratings(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
+  std::string game, db = "arena.db";
+  int64_t bootstrap = 200;
+  bool json = false;
+  Options options(
       "ratings",
       "Prints the ratings of one game: a Bradley-Terry fit over every rated match with 95% bootstrap\n"
-      "intervals, anchored so that the random agent is 0, beside the live Glicko-2 rating.",
-      argv,
-      {{"game", true, "game (its rating group, e.g. kuhn_poker or game24) (required)"},
-       {"db", true, "SQLite file (default ./arena.db)"},
-       {"bootstrap", true, "bootstrap resamples for the intervals (default 200)"},
-       {"json", false, "print JSON instead of a table"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
-  if (!args.has("game")) {
-    std::cerr << "arena ratings: --game is required\n";
-    return 2;
-  }
-  Result<int64_t> bootstrap = args.get_int("bootstrap", 200);
-  if (!bootstrap.ok() || *bootstrap < 0) {
-    std::cerr << "arena ratings: --bootstrap expects a non-negative integer\n";
-    return 2;
-  }
+      "intervals, anchored so that the random agent is 0, beside the live Glicko-2 rating.");
+  options
+      .text("game", &game,
+            "game spec (its rating group, e.g. kuhn_poker or go(size=9)), or a game's or family's name")
+      .required()
+      .text("db", &db, "SQLite file")
+      .integer("bootstrap", &bootstrap, "bootstrap resamples for the intervals", 0)
+      .flag("json", &json, "print JSON instead of a table");
+  if (std::optional<int> code = options.parse(argv)) return *code;
   Result<std::unique_ptr<db::SqliteStore>> store =
-      open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
+      open_existing_store(db, "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena ratings: " << store.error().message << "\n";
     return 1;
   }
   // A spec names its rating group ("game24(puzzle=3)" is rated in "game24"); a game's or
   // family's name whose own group is empty names the groups that have ratings.
-  Result<RatingGroupQuery> query = resolve_rating_group(**store, args.get("game"));
+  Result<RatingGroupQuery> query = resolve_rating_group(**store, game);
   if (!query.ok()) {
     std::cerr << "arena ratings: " << query.error().message << "\n";
     return query.error().code == "bad_spec" ? 2 : 1;
@@ -49,17 +44,17 @@ int run_ratings(const std::vector<std::string>& argv) {
   std::string related;
   for (const std::string& g : query->related) related += (related.empty() ? "" : ", ") + g;
   if (query->group.empty()) {
-    std::cout << args.get("game") << " is a game family; its rating groups with ratings: "
+    std::cout << game << " is a game family; its rating groups with ratings: "
               << (related.empty() ? "none yet" : related) << "\npass one with --game\n";
     return 0;
   }
   const std::string& group = query->group;
-  Result<Leaderboard> board = compute_leaderboard(**store, group, static_cast<int>(*bootstrap));
+  Result<Leaderboard> board = compute_leaderboard(**store, group, static_cast<int>(bootstrap));
   if (!board.ok()) {
     std::cerr << "arena ratings: " << board.error().message << "\n";
     return 1;
   }
-  if (args.has("json")) {
+  if (json) {
     Json rows = Json::array();
     for (const LeaderboardEntry& e : board->entries) {
       Json row = {{"player_id", e.player_id}, {"name", e.name},  {"kind", db::to_string(e.kind)},
@@ -85,7 +80,7 @@ int run_ratings(const std::vector<std::string>& argv) {
   }
   std::printf(
       "%s: %d rated matches; Bradley-Terry Elo with 95%% bootstrap intervals (%lld resamples), %s = 0\n",
-      board->game.c_str(), board->matches, static_cast<long long>(*bootstrap),
+      board->game.c_str(), board->matches, static_cast<long long>(bootstrap),
       board->anchor.empty() ? "nobody" : board->anchor.c_str());
   std::printf("%-28s %8s  %-19s %6s %6s  %s\n", "player", "elo", "95% interval", "games", "score",
               "live (Glicko-2)");
@@ -109,38 +104,35 @@ int run_ratings(const std::vector<std::string>& argv) {
 }
 
 int run_export(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
+  int64_t id = 0;
+  std::string db = "arena.db";
+  bool json = false;
+  Options options(
       "export",
-      "Prints a stored match in its game's standard format (PGN, SGF, hand history, puzzle steps), or JSON.",
-      argv,
-      {{"match", true, "match id (required)"},
-       {"db", true, "SQLite file (default ./arena.db)"},
-       {"json", false, "the whole record as JSON"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
-  Result<int64_t> id = args.get_int("match", 0);
-  if (!id.ok() || *id <= 0) {
-    std::cerr << "arena export: --match expects a match id\n";
-    return 2;
-  }
+      "Prints a stored match in its game's standard format (PGN, SGF, hand history, puzzle steps), or JSON.");
+  options.integer("match", &id, "match id (arena play --db prints each match's)", 1)
+      .required()
+      .text("db", &db, "SQLite file")
+      .flag("json", &json, "the whole record as JSON");
+  if (std::optional<int> code = options.parse(argv)) return *code;
   Result<std::unique_ptr<db::SqliteStore>> store =
-      open_existing_store(args.get("db", "arena.db"), "record matches with arena play --db");
+      open_existing_store(db, "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena export: " << store.error().message << "\n";
     return 1;
   }
-  Result<std::optional<db::MatchRecord>> record = (*store)->match(*id);
+  Result<std::optional<db::MatchRecord>> record = (*store)->match(id);
   if (!record.ok()) {
     std::cerr << "arena export: " << record.error().message << "\n";
     return 1;
   }
   if (!*record) {
-    std::cerr << "arena export: no match " << *id << "\n";
+    std::cerr << "arena export: no match " << id << "\n";
     return 1;
   }
-  Result<ExportText> text = export_match(**record, args.has("json"));
+  Result<ExportText> text = export_match(**record, json);
   if (!text.ok()) {
-    std::cerr << "arena export: match " << *id << ": " << text.error().message << "\n";
+    std::cerr << "arena export: match " << id << ": " << text.error().message << "\n";
     return 1;
   }
   std::cout << text->text;

@@ -22,34 +22,30 @@ const char* kReportUsage =
     "Run 'arena report <report> --help' for its options.\n";
 
 int run_generalization(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
+  std::string db = "arena.db";
+  int64_t bootstrap = 200;
+  bool json = false;
+  Options options(
       "report generalization",
       "Prints the cross-game generalization report: for every game a training run trained, the\n"
       "Bradley-Terry rating (95% bootstrap interval, random = 0) of each run's latest rated checkpoint,\n"
-      "in columns shared agent, specialist, transfer (frozen trunk) and scratch, beside the anchors.",
-      argv,
-      {{"db", true, "SQLite file (default ./arena.db)"},
-       {"bootstrap", true, "bootstrap resamples for the intervals (default 200)"},
-       {"json", false, "print JSON instead of a table"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
-  Result<int64_t> bootstrap = args.get_int("bootstrap", 200);
-  if (!bootstrap.ok() || *bootstrap < 0 || *bootstrap > 100000) {
-    std::cerr << "arena report generalization: --bootstrap expects an integer from 0 to 100000\n";
-    return 2;
-  }
+      "in columns shared agent, specialist, transfer (frozen trunk) and scratch, beside the anchors.");
+  options.text("db", &db, "SQLite file")
+      .integer("bootstrap", &bootstrap, "bootstrap resamples for the intervals", 0, 100000)
+      .flag("json", &json, "print JSON instead of a table");
+  if (std::optional<int> code = options.parse(argv)) return *code;
   Result<std::unique_ptr<db::SqliteStore>> store =
-      open_existing_store(args.get("db", "arena.db"), "arena train --db records training runs");
+      open_existing_store(db, "arena train --db records training runs");
   if (!store.ok()) {
     std::cerr << "arena report generalization: " << store.error().message << "\n";
     return 1;
   }
-  Result<GeneralizationReport> report = compute_generalization(**store, static_cast<int>(*bootstrap));
+  Result<GeneralizationReport> report = compute_generalization(**store, static_cast<int>(bootstrap));
   if (!report.ok()) {
     std::cerr << "arena report generalization: " << report.error().message << "\n";
     return 1;
   }
-  if (args.has("json")) {
+  if (json) {
     std::cout << report->to_json().dump(2) << "\n";
   } else {
     std::cout << render_generalization_text(*report);

@@ -96,66 +96,53 @@ std::vector<std::string> agent_list(const std::string& text) {
 }  // namespace
 
 int run_serve(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
+  std::string bind = "127.0.0.1", db = "arena.db", web, runs;
+  std::string house_agents = "random;anchors", opponents = "random;mcts(simulations=200);anchors;shared";
+  int port = 8080, house = 2, interval = 500;
+  int threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  Options options(
       "serve",
-      "Serves the arena: REST under /api, the WebSocket protocol at /ws, the web UI from --web, all on one "
-      "port.\n"
-      "Stops cleanly on SIGINT or SIGTERM.",
-      argv,
-      {{"bind", true, "address to listen on (default 127.0.0.1)"},
-       {"port", true, "port (default 8080; 0 picks a free one, printed at start)"},
-       {"db", true, "SQLite file (default ./arena.db)"},
-       {"threads", true, "network threads (default: the number of cores)"},
-       {"web", true,
-        "folder of the web UI (default: the installed one, else the source tree's, else ./web; printed at "
-        "start)"},
-       {"house-matches", true, "agent-vs-agent matches kept running for people to watch (default 2)"},
-       {"house-interval-ms", true, "pause before each house agent move, so people can follow (default 500)"},
-       {"house-agents", true,
-        "agents that play house matches for people to watch, separated by ';' (default 'random;anchors', "
-        "where 'anchors' is every game family's anchor agents, such as GNU Go for Go; each game gets the "
-        "ones that can play it)"},
-       {"opponents", true,
-        "agents that accept challenges from people and bots, separated by ';' (default "
-        "'random;mcts(simulations=200);anchors;shared'; 'anchors' as for --house-agents, 'shared' is the "
-        "shared agent's latest checkpoint in --runs, left out while there is none)"},
-       {"runs", true,
-        "folder of training runs, where nn:<run>@<step> names are found (default $ARENA_RUNS or ./runs)"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
-  auto fail = [](const std::string& m) {
-    std::cerr << "arena serve: " << m << "\n";
-    return 2;
-  };
-  Result<int64_t> port = args.get_int("port", 8080);
-  Result<int64_t> threads = args.get_int("threads", std::max(2u, std::thread::hardware_concurrency()));
-  Result<int64_t> house = args.get_int("house-matches", 2);
-  Result<int64_t> interval = args.get_int("house-interval-ms", 500);
-  for (const auto* r : {&port, &threads, &house, &interval}) {
-    if (!r->ok()) return fail(r->error().message);
-  }
-  if (*port < 0 || *port > 65535) return fail("--port is from 0 to 65535");
-  if (*threads < 1 || *threads > 256) return fail("--threads is from 1 to 256");
+      "Serves the arena: REST under /api, the WebSocket protocol at /ws, the web UI, all on one port.\n"
+      "Stops cleanly on SIGINT or SIGTERM.");
+  options.text("bind", &bind, "address to listen on")
+      .integer("port", &port, "port; 0 picks a free one, printed at start", 0, 65535)
+      .text("db", &db, "SQLite file (one server at a time)")
+      .integer("threads", &threads, "network threads", 1, 256)
+      .default_text("the number of cores, at least 2")
+      .text("web", &web, "folder of the web UI")
+      .default_text("the installed one, else the source tree's, else ./web; printed at start")
+      .integer("house-matches", &house, "agent-vs-agent matches kept running for people to watch", 0)
+      .integer("house-interval-ms", &interval, "pause before each house agent move, so people can follow", 0)
+      .text("house-agents", &house_agents,
+            "agents that play house matches for people to watch, separated by ';'; 'anchors' is every game "
+            "family's anchor agents (GNU Go for Go); each game gets the ones that can play it")
+      .text("opponents", &opponents,
+            "agents that accept challenges from people and bots, separated by ';'; 'anchors' as for "
+            "--house-agents, 'shared' is the shared agent's latest checkpoint in --runs, left out while "
+            "there is "
+            "none")
+      .text("runs", &runs, "folder of training runs, where nn:<run>@<step> names are found")
+      .default_text("$ARENA_RUNS or ./runs");
+  if (std::optional<int> code = options.parse(argv)) return *code;
   keep_freed_memory();
 
-  if (Status locked = lock_database(args.get("db", "arena.db")); !locked.ok()) {
+  if (Status locked = lock_database(db); !locked.ok()) {
     std::cerr << "arena serve: " << locked.error().message << "\n";
     return 1;
   }
-  Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(args.get("db", "arena.db"));
+  Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db);
   if (!store.ok()) {
     std::cerr << "arena serve: " << store.error().message << "\n";
     return 1;
   }
-  asio::io_context io(static_cast<int>(*threads));
+  asio::io_context io(threads);
   ArenaConfig arena_config;
-  arena_config.house_matches = static_cast<int>(*house);
-  arena_config.house_move_interval = Millis(*interval);
-  if (args.has("runs")) setenv("ARENA_RUNS", args.get("runs", "").c_str(), 1);  // before any thread starts
-  arena_config.house_agents = agent_list(args.get("house-agents", "random;anchors"));
+  arena_config.house_matches = house;
+  arena_config.house_move_interval = Millis(interval);
+  if (!runs.empty()) setenv("ARENA_RUNS", runs.c_str(), 1);  // before any thread starts
+  arena_config.house_agents = agent_list(house_agents);
   arena_config.challengeable_agents.clear();
-  for (const std::string& spec :
-       agent_list(args.get("opponents", "random;mcts(simulations=200);anchors;shared"))) {
+  for (const std::string& spec : agent_list(opponents)) {
     if (spec != "shared") {
       arena_config.challengeable_agents.push_back(spec);
     } else if (std::optional<std::string> latest = nn::latest_shared_agent()) {
@@ -169,10 +156,10 @@ int run_serve(const std::vector<std::string>& argv) {
     return 1;
   }
   net::ServerConfig config;
-  config.bind = args.get("bind", "127.0.0.1");
-  config.port = static_cast<uint16_t>(*port);
-  if (args.has("web")) {
-    config.web_root = args.get("web");
+  config.bind = bind;
+  config.port = static_cast<uint16_t>(port);
+  if (!web.empty()) {
+    config.web_root = web;
   } else {
     std::vector<std::filesystem::path> tried;
     config.web_root = find_web_root(tried);
@@ -194,8 +181,8 @@ int run_serve(const std::vector<std::string>& argv) {
     return 1;
   }
   arena.start_house_matches();
-  std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db "
-            << args.get("db", "arena.db") << ", " << *threads << " threads, " << *house << " house matches)"
+  std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db " << db << ", " << threads
+            << " threads, " << house << " house matches, web UI from " << config.web_root.string() << ")"
             << std::endl;
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -209,7 +196,7 @@ int run_serve(const std::vector<std::string>& argv) {
   });
 
   std::vector<std::thread> pool;
-  for (int64_t i = 1; i < *threads; ++i) pool.emplace_back([&io] { io.run(); });
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
   (*store)->flush();

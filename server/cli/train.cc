@@ -164,56 +164,61 @@ void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
 }  // namespace
 
 int run_train(const std::vector<std::string>& argv) {
-  auto parsed = parse_command(
+  nn::TrainConfig config;
+  std::string games, weights, db = "arena.db", kind;
+  int64_t seed = 1, eval_games = 4, eval_simulations = 100;
+  Options options(
       "train",
       "Trains the shared network by self-play on one or more games: self-play phases (PUCT search with the\n"
       "current network) and learner phases alternate; trajectories go to <out>/shards (gzip, see\n"
       "agents/selfplay/SHARDS.md), checkpoints to <out>/checkpoints. Every checkpoint becomes the player\n"
       "nn:<run>@<step> in the database and plays rated evaluation matches against random, rollout MCTS\n"
-      "(same simulations) and the previous checkpoint in each game. A line of progress per interval.",
-      argv,
-      {{"games", true, "game specs separated by ';' (required), e.g. \"go(size=9);kuhn_poker;game24\""},
-       {"out", true, "run folder (required), e.g. runs/shared-1; the run is named after its last part"},
-       {"weights", true, "sampling weight per game, ';'-separated (default equal)"},
-       {"db", true, "SQLite file for the checkpoints' players and evaluation matches (default ./arena.db)"},
-       {"device", true, "auto, cpu or cuda (default auto)"},
-       {"actors", true, "self-play threads, all searching at once (default 32)"},
-       {"steps", true, "learner steps (default 1000, or no limit when --minutes is given)"},
-       {"minutes", true, "stop after this many minutes (default none)"},
-       {"blocks", true, "residual blocks of the trunk (default 4)"},
-       {"channels", true, "channels of the trunk (default 64)"},
-       {"simulations", true, "self-play simulations per move (default 64)"},
-       {"batch", true, "learner batch size (default 128)"},
-       {"lr", true, "learning rate (default 0.001)"},
-       {"checkpoint-every", true, "learner steps between checkpoints (default 100)"},
-       {"init-from", true, "start from this checkpoint's weights (transfer)"},
-       {"freeze-trunk", false, "train only stems and heads (with --init-from: a transfer run)"},
-       {"kind", true,
-        "shared, specialist, transfer or scratch: the run's column in the generalization report\n"
-        "                         (default: shared for several games, specialist for one, transfer\n"
-        "                         with --freeze-trunk)"},
-       {"eval-games", true,
-        "evaluation matches per opponent and game at each checkpoint (default 4; 0: none)"},
-       {"eval-simulations", true,
-        "simulations of the checkpoint and of rollout MCTS in evaluation (default 100)"},
-       {"seed", true, "seed (default 1)"}});
-  if (auto* code = std::get_if<int>(&parsed)) return *code;
-  const Args& args = std::get<Args>(parsed);
-  auto usage = [](const std::string& message) {
-    std::cerr << "arena train: " << message << "\n";
-    return 2;
-  };
-  if (!args.has("games") || !args.has("out")) return usage("--games and --out are required (see --help)");
+      "(same simulations) and the previous checkpoint in each game. A line of progress per interval.");
+  options.text("games", &games, "game specs separated by ';', e.g. \"go(size=9);kuhn_poker;game24\"")
+      .required()
+      .text("out", &config.out_dir, "run folder, e.g. runs/shared-1; the run is named after its last part")
+      .required()
+      .text("weights", &weights, "sampling weight per game, ';'-separated")
+      .default_text("equal")
+      .text("db", &db, "SQLite file for the checkpoints' players and evaluation matches")
+      .text("device", &config.device, "auto, cpu or cuda")
+      .integer("actors", &config.actors, "self-play threads, all searching at once", 1)
+      .integer("steps", &config.steps, "learner steps", 0)
+      .default_text("1000, or no limit when --minutes is given")
+      .number("minutes", &config.minutes, "stop after this many minutes", 0)
+      .default_text("none")
+      .integer("blocks", &config.blocks, "residual blocks of the trunk", 1)
+      .integer("channels", &config.channels, "channels of the trunk", 4)
+      .integer("simulations", &config.simulations, "self-play simulations per move", 1)
+      .integer("batch", &config.batch_size, "learner batch size", 1)
+      .number("lr", &config.learning_rate, "learning rate", 0)
+      .integer("checkpoint-every", &config.checkpoint_every, "learner steps between checkpoints", 1)
+      .text("init-from", &config.init_from, "start from this checkpoint's weights (transfer)")
+      .flag("freeze-trunk", &config.freeze_trunk,
+            "train only stems and heads (with --init-from: a transfer run)")
+      .text("kind", &kind,
+            "shared, specialist, transfer or scratch: the run's column in the generalization report")
+      .default_text("shared for several games, specialist for one, transfer with --freeze-trunk")
+      .integer("eval-games", &eval_games,
+               "evaluation matches per opponent and game at each checkpoint; 0: none", 0)
+      .integer("eval-simulations", &eval_simulations,
+               "simulations of the checkpoint and of rollout MCTS in evaluation", 1)
+      .integer("seed", &seed, "seed", 0);
+  if (std::optional<int> code = options.parse(argv)) return *code;
+  auto usage = [&options](const std::string& message) { return options.usage_error(message); };
 
-  nn::TrainConfig config;
-  config.games = split_specs(args.get("games"), ';');
+  config.seed = static_cast<uint64_t>(seed);
+  // A time budget alone means what it says: no step limit unless --steps is given too.
+  if (options.given("minutes") && !options.given("steps")) config.steps = 0;
+  if (config.steps == 0 && config.minutes <= 0) return usage("give --steps or --minutes");
+  config.games = split_specs(games, ';');
   if (config.games.empty()) return usage("--games names no game");
   for (const std::string& spec : config.games) {
     // Checked before anything is recorded: a typo must not leave a run in the report.
     if (Result<std::shared_ptr<const Game>> game = make_game(spec); !game.ok())
       return usage(game.error().message);
   }
-  for (const std::string& w : split_specs(args.get("weights"), ';')) {
+  for (const std::string& w : split_specs(weights, ';')) {
     try {
       config.weights.push_back(std::stod(w));
     } catch (const std::exception&) {
@@ -223,11 +228,15 @@ int run_train(const std::vector<std::string>& argv) {
   if (!config.weights.empty() && config.weights.size() != config.games.size()) {
     return usage("--weights needs one weight per game");
   }
-  config.out_dir = args.get("out");
   while (config.out_dir.size() > 1 && config.out_dir.back() == '/') config.out_dir.pop_back();
   config.run = std::filesystem::path(config.out_dir).lexically_normal().filename().string();
   if (config.run.empty() || config.run == "." || config.run == "..")
     return usage("--out must name the run's folder");
+  if (kind.empty())
+    kind = config.freeze_trunk ? "transfer" : config.games.size() > 1 ? "shared" : "specialist";
+  if (kind != "shared" && kind != "specialist" && kind != "transfer" && kind != "scratch") {
+    return usage("--kind is shared, specialist, transfer or scratch");
+  }
   // Another run's checkpoints there would be overwritten by a network of another shape,
   // under the same player names: refuse (resuming a run is not implemented).
   std::error_code ec;
@@ -237,62 +246,13 @@ int run_train(const std::vector<std::string>& argv) {
               << " already holds a run (its checkpoints); choose another --out (resuming is not supported)\n";
     return 1;
   }
-  config.device = args.get("device", "auto");
-  config.init_from = args.get("init-from");
-  config.freeze_trunk = args.has("freeze-trunk");
-  struct IntOption {
-    const char* name;
-    int64_t fallback;
-    int64_t min;
-    int64_t* out;
-  };
-  int64_t actors, steps, blocks, channels, simulations, batch, checkpoint_every, eval_games, eval_simulations,
-      seed;
-  // A time budget alone means what it says: no step limit unless --steps is given too.
-  const IntOption ints[] = {{"actors", 32, 1, &actors},
-                            {"steps", args.has("minutes") ? 0 : 1000, 0, &steps},
-                            {"blocks", 4, 1, &blocks},
-                            {"channels", 64, 4, &channels},
-                            {"simulations", 64, 1, &simulations},
-                            {"batch", 128, 1, &batch},
-                            {"checkpoint-every", 100, 1, &checkpoint_every},
-                            {"eval-games", 4, 0, &eval_games},
-                            {"eval-simulations", 100, 1, &eval_simulations},
-                            {"seed", 1, 0, &seed}};
-  for (const IntOption& o : ints) {
-    Result<int64_t> v = args.get_int(o.name, o.fallback);
-    if (!v.ok()) return usage(v.error().message);
-    if (*v < o.min) return usage("--" + std::string(o.name) + " must be at least " + std::to_string(o.min));
-    *o.out = *v;
-  }
-  config.actors = static_cast<int>(actors);
-  config.steps = steps;
-  config.blocks = static_cast<int>(blocks);
-  config.channels = static_cast<int>(channels);
-  config.simulations = static_cast<int>(simulations);
-  config.batch_size = static_cast<int>(batch);
-  config.checkpoint_every = checkpoint_every;
-  config.seed = static_cast<uint64_t>(seed);
-  try {
-    if (args.has("minutes")) config.minutes = std::stod(args.get("minutes"));
-    if (args.has("lr")) config.learning_rate = std::stod(args.get("lr"));
-  } catch (const std::exception&) {
-    return usage("--minutes and --lr take numbers");
-  }
-  if (config.steps == 0 && config.minutes <= 0) return usage("give --steps or --minutes");
-  std::string kind = args.get("kind");
-  if (kind.empty())
-    kind = config.freeze_trunk ? "transfer" : config.games.size() > 1 ? "shared" : "specialist";
-  if (kind != "shared" && kind != "specialist" && kind != "transfer" && kind != "scratch") {
-    return usage("--kind is shared, specialist, transfer or scratch");
-  }
 
   // Checkpoints are players named nn:<run>@<step>, a name that is also their agent's spec,
   // resolved in the runs folder (ARENA_RUNS): the folder that holds this run.
   const std::string runs_dir =
       std::filesystem::absolute(config.out_dir).lexically_normal().parent_path().string();
   setenv("ARENA_RUNS", runs_dir.c_str(), 1);
-  Result<std::unique_ptr<RecordedPlay>> recorder = RecordedPlay::open(args.get("db", "arena.db"));
+  Result<std::unique_ptr<RecordedPlay>> recorder = RecordedPlay::open(db);
   if (!recorder.ok()) {
     std::cerr << "arena train: " << recorder.error().message << "\n";
     return 1;
@@ -334,7 +294,7 @@ int run_train(const std::vector<std::string>& argv) {
     std::cout << "checkpoint " << event.path << "  " << line << std::endl;
     return line;
   };
-  std::cout << "arena train: run " << config.run << " (" << kind << ") on " << args.get("games") << ", out "
+  std::cout << "arena train: run " << config.run << " (" << kind << ") on " << games << ", out "
             << config.out_dir << std::endl;
   Result<nn::TrainSummary> summary = nn::train(config, callbacks);
   if (!summary.ok()) {
