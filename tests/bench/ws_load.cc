@@ -54,6 +54,7 @@
 
 #include "core/json.h"
 #include "core/rng.h"
+#include "tests/support/server_process.h"
 
 namespace {
 
@@ -62,6 +63,7 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 namespace fs = std::filesystem;
+namespace harness = arena::harness;
 using tcp = boost::asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using arena::Json;
@@ -280,95 +282,18 @@ std::string mib(long kib) {
   return text;
 }
 
-// `arena serve` started by this program on a free port, with a fresh database and an empty
-// web folder in a temporary folder; its output goes to a log file there.
-struct LaunchedServer {
-  pid_t pid = 0;
-  uint16_t port = 0;
-  fs::path dir;
-  fs::path log;
-};
-
-std::optional<LaunchedServer> launch_server(const std::string& arena, int threads, std::string* error) {
-  char pattern[] = "/tmp/ws_load.XXXXXX";
-  if (!mkdtemp(pattern)) {
-    *error = "cannot make a temporary folder";
-    return std::nullopt;
-  }
-  LaunchedServer s;
-  s.dir = pattern;
-  s.log = s.dir / "server.log";
-  fs::create_directory(s.dir / "web");
-  const std::string db = (s.dir / "arena.db").string(), web = (s.dir / "web").string();
-  const std::string thread_count = std::to_string(threads);
-  std::vector<std::string> args = {arena,   "serve", "--port",          "0", "--db",      db,
-                                   "--web", web,     "--house-matches", "0", "--threads", thread_count};
-  s.pid = fork();
-  if (s.pid < 0) {
-    *error = "fork failed";
-    return std::nullopt;
-  }
-  if (s.pid == 0) {
-    FILE* out = std::fopen(s.log.c_str(), "w");
-    if (out) {
-      dup2(fileno(out), 1);
-      dup2(fileno(out), 2);
-    }
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    std::perror("ws_load: exec");
-    _exit(127);
-  }
-  // The port is in its first line: "arena: serving http://127.0.0.1:PORT/ ...".
-  const std::string marker = "arena: serving http://127.0.0.1:";
-  const auto give_up = Clock::now() + std::chrono::seconds(20);
-  while (Clock::now() < give_up) {
-    std::ifstream in(s.log);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind(marker, 0) == 0) {
-        s.port = static_cast<uint16_t>(std::atoi(line.c_str() + marker.size()));
-        return s;
-      }
-    }
-    int status = 0;
-    if (waitpid(s.pid, &status, WNOHANG) == s.pid) {
-      std::ifstream log(s.log);
-      *error = "the server exited at start:\n" + std::string((std::istreambuf_iterator<char>(log)), {});
-      return std::nullopt;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(s.pid, SIGKILL);
-  waitpid(s.pid, nullptr, 0);
-  *error = "the server did not print its port within 20 s";
-  return std::nullopt;
-}
-
-// SIGTERM, then SIGKILL after 10 s; prints how it ended and its log; removes the folder.
-void stop_server(const LaunchedServer& s) {
-  kill(s.pid, SIGTERM);
-  int status = 0;
-  bool exited = false;
-  for (auto until = Clock::now() + std::chrono::seconds(10); Clock::now() < until;) {
-    if (waitpid(s.pid, &status, WNOHANG) == s.pid) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (!exited) {
-    kill(s.pid, SIGKILL);
-    waitpid(s.pid, &status, 0);
+// Stops a server this program launched (SIGTERM, SIGKILL after 10 s) and prints how it
+// ended and the start of its log.
+void stop_server(harness::ServerProcess& server) {
+  const harness::ExitInfo end = server.stop(std::chrono::seconds(10));
+  if (end.killed) {
     std::cout << "server: did not stop within 10 s of SIGTERM; killed\n";
-  } else if (WIFEXITED(status)) {
-    std::cout << "server: stopped on SIGTERM, exit status " << WEXITSTATUS(status) << "\n";
-  } else if (WIFSIGNALED(status)) {
-    std::cout << "server: killed by signal " << WTERMSIG(status) << " after SIGTERM\n";
+  } else if (end.exited) {
+    std::cout << "server: stopped on SIGTERM, exit status " << end.code << "\n";
+  } else {
+    std::cout << "server: killed by signal " << end.signal << " after SIGTERM\n";
   }
-  std::ifstream log(s.log);
+  std::istringstream log(end.output);
   std::string line;
   std::cout << "server log:\n";
   for (int n = 0; std::getline(log, line); ++n) {
@@ -377,8 +302,6 @@ void stop_server(const LaunchedServer& s) {
     else if (n == 40)
       std::cout << "  | ...\n";
   }
-  std::error_code ignored;
-  fs::remove_all(s.dir, ignored);
 }
 
 // --- Blocking HTTP (registration, /metrics, the match list) ---------------------------
@@ -1440,21 +1363,25 @@ void print_thread_cpu(const std::map<std::string, double>& before, const std::ma
 // The arena run: launches (or finds) the server, registers the players, runs the bots and
 // spectators, prints what they measured. nullopt when it could not run.
 std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
-  std::optional<LaunchedServer> launched;
+  std::unique_ptr<harness::ServerProcess> launched;
   int server_pid = o.server_pid;
   uint16_t port = static_cast<uint16_t>(o.port);
   if (!o.launch.empty()) {
-    std::string error;
-    launched = launch_server(o.launch, o.server_threads, &error);
-    if (!launched) {
-      std::printf("ws_load: cannot launch %s: %s\n", o.launch.c_str(), error.c_str());
+    harness::ServerOptions options;
+    options.house_matches = 0;
+    options.threads = o.server_threads;
+    launched = std::make_unique<harness::ServerProcess>(o.launch, options);
+    try {
+      launched->start(std::chrono::seconds(20));
+    } catch (const std::exception& e) {
+      std::printf("ws_load: cannot launch %s: %s\n", o.launch.c_str(), e.what());
       return std::nullopt;
     }
-    server_pid = launched->pid;
-    port = launched->port;
+    server_pid = launched->pid();
+    port = launched->port();
     std::printf(
         "server: launched %s (pid %d) on 127.0.0.1:%d, --threads %d, --house-matches 0, database in %s\n",
-        o.launch.c_str(), server_pid, port, o.server_threads, launched->dir.c_str());
+        o.launch.c_str(), server_pid, port, o.server_threads, launched->db_path().parent_path().c_str());
   } else if (server_pid) {
     std::printf("server: 127.0.0.1:%d (pid %d)\n", port, server_pid);
   } else {
