@@ -2,22 +2,10 @@
 // by Debian's chromium headless through playwright-core. Run from the repository root:
 //   ARENA_BINARY=build/arena node --test tests/web/ui.test.mjs   (or: npm run test:web)
 // Env: ARENA_BINARY (default build/arena), CHROMIUM (default /usr/bin/chromium),
-// ARENA_ARTIFACTS (screenshots; default build/web-artifacts).
+// ARENA_ARTIFACTS (screenshots; default build/web-artifacts). Shared pieces: harness.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const binary = resolve(root, process.env.ARENA_BINARY ?? 'build/arena');
-const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const artifacts = resolve(root, process.env.ARENA_ARTIFACTS ?? 'build/web-artifacts');
-const missing = [binary, browserPath].filter((p) => !existsSync(p));
-if (missing.length) throw new Error(`tests/web needs ${missing.join(' and ')} (set ARENA_BINARY / CHROMIUM)`);
+import * as harness from './harness.mjs';
 
 let server;
 let context;       // the main browser profile: a guest, later a named person
@@ -28,40 +16,12 @@ let dir;
 const consoleErrors = [];  // "page: message" for every console error or uncaught exception
 const person = {};         // the name chosen in the main profile: {name, token, id}
 
-// Starts `arena serve` on a free port with fast house matches; resolves its URL.
-function startServer() {
-  const child = spawn(binary, ['serve', '--port', '0', '--db', join(dir, 'arena.db'), '--web', join(root, 'web'),
-    '--house-matches', '2', '--house-interval-ms', '150', '--house-agents', 'random', '--threads', '2'],
-  { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const url = new Promise((ok, ko) => {
-    const onData = (d) => {
-      out += d;
-      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) ok(m[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('error', ko);
-    child.on('exit', (code, sig) => ko(new Error(`arena serve ended (${sig ?? code}) before serving: ${out}`)));
-  });
-  return { child, url, output: () => out };
-}
-
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'arena-web-'));
-  mkdirSync(artifacts, { recursive: true });
-  server = startServer();
+  dir = harness.makeTempDir();
+  server = harness.startServer(dir);
   base = await server.url;
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: browserPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-    viewport: { width: 1200, height: 900 },
-  });
-  context.setDefaultTimeout(15000);
-  otherBrowser = await chromium.launch({ executablePath: browserPath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  context = await harness.launchContext(dir);
+  otherBrowser = await harness.launchBrowser();
   other = await otherBrowser.newContext({ viewport: { width: 1000, height: 800 } });
   other.setDefaultTimeout(15000);
 });
@@ -70,22 +30,16 @@ after(async () => {
   await context?.close();
   await otherBrowser?.close();
   server?.child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  harness.removeDir(dir);
 });
 
 // A new tab (in the main profile, or `ctx`) that records console errors and page
 // exceptions under `name`, accepts dialogs.
-async function newPage(name, ctx = context) {
-  const page = await ctx.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(`${name}: ${msg.text()}`); });
-  page.on('pageerror', (err) => consoleErrors.push(`${name}: ${err.message}`));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
+const newPage = (name, ctx = context) => harness.newPage(ctx, name, consoleErrors);
+const shot = harness.shot;
+const api = (path) => harness.getJson(base, path);
+const sleep = harness.sleep;
 
-const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-const api = async (path) => (await fetch(base + path)).json();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // GET /api/me as the page's browser (its cookies).
 const meIn = (page) => page.evaluate(() => fetch('/api/me').then((r) => r.json()));
 

@@ -1,5 +1,5 @@
 // The single-page router: maps the location hash (#/, #/match/7, #/replay/7,
-// #/leaderboard?game=go, #/player/3, #/matches, #/report, #/bots) to a page module's
+// #/leaderboard?game=<rating group>, #/player/3, #/matches, #/report, #/bots) to a page module's
 // render(root, params), which returns a cleanup function called when the page is left.
 // Each navigation moves the keyboard focus to the new page's content.
 

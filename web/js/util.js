@@ -81,8 +81,8 @@ export function fmtClock(ms) {
 
 export const fmtElo = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Math.round(x).toString());
 
-// The family of a game spec: "go(size=9)" -> "go".
-export const family = (spec) => String(spec ?? '').split('(')[0];
+// The game's name in a spec, without its parameters: "name(a=1,b=2)" -> "name".
+export const gameName = (spec) => String(spec ?? '').split('(')[0];
 
 // A short readable date-time from an ISO string.
 export function fmtTime(iso) {

@@ -3,6 +3,10 @@
 import { h, api } from '../util.js';
 
 export async function render(root) {
+  // The examples name games the server has (GET /api/games): the first two games' specs.
+  const games = await api('/api/games').catch(() => []);
+  const specs = games.slice(0, 2).map((g) => g.showcase?.[0]?.spec ?? g.spec ?? g.name);
+  if (specs.length === 0) specs.push('<game>');
   const origin = location.origin;
   const wsUrl = `${origin.replace(/^http/, 'ws')}/ws`;
   const name = h('input', { id: 'bot-name', name: 'name', required: true, placeholder: 'my-bot', autocomplete: 'off' });
@@ -30,7 +34,9 @@ export async function render(root) {
     code('> {"type": "hello", "protocol": 1, "ref": 1}\n< {"type": "welcome", "protocol": 1, "player": {"id": 7, "name": "my-bot", "kind": "bot", "guest": false}}'),
     h('h2', {}, '3. Find a game'),
     h('p', {}, 'Challenge a house agent ("random" plays every game) or seek an opponent:'),
-    code('> {"type": "challenge", "to": "random", "game": "kuhn_poker", "time_control": "60+1", "ref": 2}\n> {"type": "seek", "games": ["kuhn_poker", "game24"], "time_controls": ["untimed"], "ref": 3}'),
+    code(`> {"type": "challenge", "to": "random", "game": ${JSON.stringify(specs[0])}, "time_control": "60+1", "ref": 2}\n`
+      + `> {"type": "seek", "games": [${specs.map((g) => JSON.stringify(g)).join(', ')}], "time_controls": ["untimed"], "ref": 3}`),
+    h('p', {}, 'Games are named by spec; GET /api/games lists them with their parameters.'),
     h('h2', {}, '4. Play'),
     h('p', {}, 'Each state message is complete: when your seat is in to_act, answer with one of legal, quoting the ply. Answer each (match, ply) once; after a reconnect send resync.'),
     code('< {"type": "state", "match_id": 149, "ply": 2, "seat": 0, "to_act": [0], "legal": ["check", "bet"], ...}\n> {"type": "move", "match_id": 149, "ply": 2, "action": "check", "ref": "m2"}\n< {"type": "ack", "match_id": 149, "ply": 2, "ref": "m2"}'),

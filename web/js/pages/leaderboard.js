@@ -12,9 +12,11 @@ const matchItem = (m) => h('li', { 'data-match': m.id },
 
 export async function render(root, { game }) {
   const games = await api('/api/games');
-  // Rating groups seen in recent matches (e.g. go(size=9)) beside the plain game names.
+  // Rating groups (canonical specs, e.g. "name(size=9)") seen in recent matches and each
+  // game's first showcase spec, beside the plain game names.
   const recent = await api('/api/matches?limit=200').catch(() => ({ matches: [] }));
-  const groups = [...new Set([...games.map((g) => g.name), ...recent.matches.map((m) => m.rating_group)])].sort();
+  const groups = [...new Set([...games.map((g) => g.name), ...games.map((g) => g.showcase?.[0]?.spec).filter(Boolean),
+    ...recent.matches.map((m) => m.rating_group)])].sort();
   const current = game ?? groups[0];
   const select = h('select', { id: 'lb-game', 'aria-label': 'game',
     onchange: (e) => { location.hash = `#/leaderboard?game=${encodeURIComponent(e.target.value)}`; } },

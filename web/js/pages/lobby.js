@@ -3,9 +3,9 @@
 // open seeks (GET /api/seeks, polled) to accept or cancel, and the games available. A named
 // person plays rated; a guest unrated.
 
-import { h, api, toast, fmtElo, family } from '../util.js';
+import { h, api, toast, fmtElo, gameName } from '../util.js';
 import { socket } from '../socket.js';
-import { renderBoard } from '../boards.js';
+import { renderBoard, loadBoard, games as gameList } from '../boards.js';
 
 export const TIME_CONTROLS = [
   ['untimed', 'untimed'], ['60+1', '1 min + 1 s'], ['180+2', '3 min + 2 s'], ['300+5', '5 min + 5 s'], ['move:10000', '10 s a move'],
@@ -35,7 +35,7 @@ async function ratingOf(playerId, group) {
 
 export async function render(root) {
   const ws = socket();
-  const games = await api('/api/games');
+  const games = await gameList({ refresh: true });
   const liveList = h('div', { class: 'live-grid', id: 'live-matches' }, h('p', { class: 'empty' }, 'Loading…'));
   const cards = new Map();  // match id -> {el, boardEl, moves, game, seats}
   const spectated = new Set();
@@ -60,7 +60,8 @@ export async function render(root) {
     for (const m of list) {
       if (cards.has(m.id)) continue;
       const detail = await api(`/api/matches/${m.id}`).catch(() => null);
-      if (!detail || closed) continue;
+      await loadBoard(m.game);  // before the first state arrives, so the card draws it at once
+      if (!detail || closed || cards.has(m.id)) continue;
       const boardEl = h('div', { class: 'mini' });
       const moveCount = h('span', { class: 'moves' }, `${detail.moves.filter((x) => x.seat >= 0).length} moves`);
       const players = h('ul', { class: 'seats' });
@@ -101,8 +102,9 @@ export async function render(root) {
   const timer = setInterval(refresh, 4000);
 
   // --- Play form ----------------------------------------------------------------------
-  const gameChoices = games.flatMap((g) => (g.name === 'go'
-    ? [['go(size=9)', 'Go 9×9'], ['go(size=5)', 'Go 5×5'], ['go(size=13)', 'Go 13×13'], ['go', 'Go 19×19']]
+  // Each game's showcase specs (GET /api/games), e.g. one per board size, else the game itself.
+  const gameChoices = games.flatMap((g) => (g.showcase?.length
+    ? g.showcase.map((c) => [c.spec, c.label ?? c.spec])
     : [[g.spec ?? g.name, g.name]]));
   const gameSel = h('select', { id: 'play-game', name: 'game' }, gameChoices.map(([v, label]) => h('option', { value: v }, label)));
   const agentSel = h('select', { id: 'play-agent', name: 'agent' });
@@ -115,7 +117,7 @@ export async function render(root) {
 
   // The house agents the server says accept challenges in the chosen game.
   function fillAgents() {
-    const game = games.find((g) => g.name === family(gameSel.value));
+    const game = games.find((g) => g.name === gameName(gameSel.value));
     const specs = game?.opponents ?? ['random'];
     const options = opponentOptions(specs);
     agentSel.replaceChildren(...options.map(([v, label, disabled]) => h('option', { value: v, disabled, title: v || null }, label)));
@@ -163,7 +165,7 @@ export async function render(root) {
   async function seek(wanted = { game: gameSel.value, tc: tcSel.value, rated: ratedBox.checked && named() }) {
     try {
       const ack = await ws.request({ type: 'seek', games: [wanted.game], time_controls: [wanted.tc], rated: wanted.rated });
-      // A pairing sends match_start (and we go to the match); else our seek stays open.
+      // A pairing sends match_start (and takes us to the match); else our seek stays open.
       if (ack.seek_id !== undefined && ack.seek_id !== null && !ack.match_id) {
         openSeek = ack.seek_id;
         seekBtn.textContent = 'Cancel seek';
@@ -246,7 +248,8 @@ export async function render(root) {
     h('section', { 'aria-labelledby': 'h-live' }, h('h2', { id: 'h-live' }, 'Live matches'), liveList),
     h('section', { 'aria-labelledby': 'h-games' }, h('h2', { id: 'h-games' }, 'Games'),
       h('ul', { class: 'games' }, games.map((g) => h('li', {}, h('strong', {}, g.name), ` (${g.players} player${g.players > 1 ? 's' : ''}) — ${g.description} · `,
-        h('a', { href: `#/leaderboard?game=${encodeURIComponent(g.name)}` }, 'leaderboard'))))));
+        // Ratings are kept per rating group (a canonical spec): the showcase's first one.
+        h('a', { href: `#/leaderboard?game=${encodeURIComponent(g.showcase?.[0]?.spec ?? g.name)}` }, 'leaderboard'))))));
   await Promise.all([refresh(), refreshSeeks()]);
   return () => {
     closed = true;

@@ -4,7 +4,7 @@
 
 import { h, api, toast, fmtClock, fmtResult } from '../util.js';
 import { socket } from '../socket.js';
-import { renderBoard } from '../boards.js';
+import { renderBoard, loadBoard, games as gameList, gameInfo } from '../boards.js';
 
 export async function render(root, { id }) {
   const ws = socket();
@@ -13,14 +13,16 @@ export async function render(root, { id }) {
     location.replace(`#/replay/${id}`);
     return null;
   }
-  const games = await api('/api/games').catch(() => []);
-  const family = info.game.split('(')[0];
-  const drawOffers = games.find((g) => g.name === family)?.draw_offers === true;
+  await gameList().catch(() => []);
+  await loadBoard(info.game);  // the game's board module, before the first state is drawn
+  const game = gameInfo(info.game);
+  const drawOffers = game?.draw_offers === true;
   const seats = info.seats;
+  const marks = game?.seats ?? [];  // the game's seats by colour: [{label, mark}] or []
 
   let mode = null;      // 'player' | 'spectator' (null until the first state)
   let last = null;      // the latest state message
-  let pick = null;      // a board's in-progress selection (24 game), kept across redraws
+  let pick = null;      // a board's in-progress selection (a move of several clicks), kept across redraws
   let sentPly = null;   // the ply we answered, so a repeated state is answered once
   let ended = null;     // match_end
   let clockBase = { at: performance.now(), clocks: [] };
@@ -28,7 +30,7 @@ export async function render(root, { id }) {
   const title = h('h1', {}, `${info.game} · match ${id}`);
   const roleEl = h('p', { class: 'role', id: 'role' });
   const seatEls = seats.map((s, i) => h('div', { class: 'seat-bar', 'data-seat': i },
-    family === 'go' ? h('span', { class: 'color', 'aria-label': i === 0 ? 'black' : 'white' }, i === 0 ? '● ' : '○ ') : null,
+    marks[i] ? h('span', { class: 'color', role: 'img', 'aria-label': String(marks[i].label ?? '').toLowerCase(), title: marks[i].label ?? null }, `${marks[i].mark ?? ''} `) : null,
     h('a', { href: `#/player/${s.player_id}`, class: 'name' }, s.name), h('span', { class: 'kind' }, ` ${s.kind}`),
     h('span', { class: 'clock', 'aria-label': `clock of ${s.name}` }, '')));
   const boardEl = h('div', { class: 'board-area', id: 'board' });
@@ -71,7 +73,7 @@ export async function render(root, { id }) {
   function draw() {
     if (!last) return;
     const mine = mode === 'player' && !ended && last.to_act.includes(last.seat) && last.legal.length > 0 && sentPly !== last.ply;
-    if (!pick || pick.ply !== last.ply) pick = { ply: last.ply, first: null, op: null };
+    if (!pick || pick.ply !== last.ply) pick = { ply: last.ply };
     // Keyboard focus survives the redraw: on the same control if it is still there, else on
     // the first one when it is our move and the focus was on the board or nowhere.
     const active = document.activeElement;

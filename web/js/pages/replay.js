@@ -5,7 +5,7 @@
 
 import { h, api, fmtResult, fmtTime } from '../util.js';
 import { socket } from '../socket.js';
-import { renderBoard } from '../boards.js';
+import { renderBoard, loadBoard } from '../boards.js';
 
 // The game's own state inside a view ({game, ply, ..., state: {...}}), or the view itself.
 const inner = (view) => (view && typeof view.state === 'object' && view.state !== null && 'game' in view ? view.state : view);
@@ -30,16 +30,16 @@ export async function render(root, { id, viewer: asked }) {
       viewsError = e.message;
     }
   }
-  if (!live) await loadViews();
+  await Promise.all([live ? null : loadViews(), loadBoard(m.game)]);
 
   const last = () => (views ? views.length - 1 : m.moves.length);
   let at = last();
   const boardEl = h('div', { class: 'board-area', id: 'replay-board' });
   const pos = h('span', { class: 'pos', id: 'replay-pos', role: 'status' });
   const list = h('ol', { class: 'move-list', id: 'replay-moves', start: 1 });
-  m.moves.forEach((mv, k) => list.append(h('li', {}, h('button', { class: 'link', onclick: () => go(k + 1) },
+  m.moves.forEach((mv, k) => list.append(h('li', {}, h('button', { class: 'link', onclick: () => show(k + 1) },
     `${mv.seat >= 0 ? m.seats[mv.seat]?.name ?? `seat ${mv.seat + 1}` : 'chance'}: ${mv.action ?? '?'}`))));
-  const go = (k) => {
+  const show = (k) => {
     at = Math.max(0, Math.min(last(), k));
     pos.textContent = `ply ${at} of ${last()}`;
     const view = views ? views[at] : null;
@@ -58,22 +58,22 @@ export async function render(root, { id, viewer: asked }) {
     viewer = viewerSel.value;
     history.replaceState(null, '', `#/replay/${id}?viewer=${encodeURIComponent(viewer)}`);
     await loadViews();
-    go(at);
+    show(at);
   });
 
   const nav = h('div', { class: 'controls', role: 'toolbar', 'aria-label': 'replay' },
-    h('button', { class: 'btn', id: 'replay-first', onclick: () => go(0), 'aria-label': 'first' }, '|◀'),
-    h('button', { class: 'btn', id: 'replay-prev', onclick: () => go(at - 1), 'aria-label': 'previous' }, '◀'),
+    h('button', { class: 'btn', id: 'replay-first', onclick: () => show(0), 'aria-label': 'first' }, '|◀'),
+    h('button', { class: 'btn', id: 'replay-prev', onclick: () => show(at - 1), 'aria-label': 'previous' }, '◀'),
     pos,
-    h('button', { class: 'btn', id: 'replay-next', onclick: () => go(at + 1), 'aria-label': 'next' }, '▶'),
-    h('button', { class: 'btn', id: 'replay-last', onclick: () => go(last()), 'aria-label': 'last' }, '▶|'),
+    h('button', { class: 'btn', id: 'replay-next', onclick: () => show(at + 1), 'aria-label': 'next' }, '▶'),
+    h('button', { class: 'btn', id: 'replay-last', onclick: () => show(last()), 'aria-label': 'last' }, '▶|'),
     live ? null : h('label', {}, 'Seen by ', viewerSel));
   const onKey = (e) => {
     if (e.target.closest('input, select, textarea, summary, .me')) return;
-    if (e.key === 'ArrowLeft') go(at - 1);
-    else if (e.key === 'ArrowRight') go(at + 1);
-    else if (e.key === 'Home') go(0);
-    else if (e.key === 'End') go(last());
+    if (e.key === 'ArrowLeft') show(at - 1);
+    else if (e.key === 'ArrowRight') show(at + 1);
+    else if (e.key === 'Home') show(0);
+    else if (e.key === 'End') show(last());
     else return;
     e.preventDefault();
   };
@@ -83,9 +83,9 @@ export async function render(root, { id, viewer: asked }) {
       ` · ${m.rated ? 'rated' : 'unrated'} · ${m.time_control} · ${fmtTime(m.started_at)}`),
     h('p', { class: 'result', id: 'replay-result' }, live ? h('a', { href: `#/match/${id}` }, 'Still being played: watch live')
       : `${m.status} · ${fmtResult(m.seats, m.result)} · ${m.termination}`),
-    live ? '' : h('p', {}, h('a', { href: `/api/matches/${id}/export`, id: 'export-link', target: '_blank', rel: 'noopener' }, 'Export (SGF, hand history, puzzle steps)')),
+    live ? '' : h('p', {}, h('a', { href: `/api/matches/${id}/export`, id: 'export-link', target: '_blank', rel: 'noopener' }, 'Export (in the game\'s own record format)')),
     nav, h('p', { class: 'meta hint' }, 'Keys: ← → step, Home / End jump.'),
     h('div', { class: 'replay-layout' }, boardEl, h('div', { class: 'side' }, list)));
-  go(at);
+  show(at);
   return () => document.removeEventListener('keydown', onKey);
 }
