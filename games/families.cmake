@@ -5,4 +5,5 @@ set(ARENA_GAME_FAMILIES
   go
   math
   poker
+  connect_four
 )
