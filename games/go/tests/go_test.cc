@@ -274,6 +274,11 @@ TEST(Go, HandicapStonesAreGtpFixedPoints) {
 }
 
 TEST(Go, BadSpecsAreRefused) {
+  // The limit and the value given, not a clamped one.
+  auto twelve = make_game("go(size=9,handicap=12)");
+  ASSERT_FALSE(twelve.ok());
+  EXPECT_NE(twelve.error().message.find("handicap must be 0 or 2..9, got 12"), std::string::npos)
+      << twelve.error().message;
   auto one = make_game("go(handicap=1)");
   ASSERT_FALSE(one.ok());
   EXPECT_EQ(one.error().code, "bad_spec");
