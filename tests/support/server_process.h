@@ -55,7 +55,7 @@ struct ExitInfo {
 class ServerProcess {
  public:
   explicit ServerProcess(std::string binary, ServerOptions options = {})
-      : binary_(std::move(binary)), options_(options) {
+      : binary_(std::filesystem::absolute(binary).string()), options_(options) {
     const std::filesystem::path base = std::filesystem::temp_directory_path() / "arena_it_XXXXXX";
     std::string pattern = base.string();
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
