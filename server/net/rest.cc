@@ -9,8 +9,8 @@
 #include "server/arena/export.h"
 #include "server/arena/generalization.h"
 #include "server/arena/leaderboard.h"
-#include "server/arena/ratings/glicko2.h"
 #include "server/net/auth.h"
+#include "server/net/wire.h"
 
 namespace arena::net {
 namespace {
@@ -92,33 +92,6 @@ std::optional<int64_t> to_id(const std::string& s) {
   return v;
 }
 
-Json rating_json(const db::RatingRow& r) {
-  return {{"player_id", r.player_id},
-          {"name", r.player_name},
-          {"kind", db::to_string(r.player_kind)},
-          {"game", r.game},
-          {"elo", r.rating},
-          {"deviation", r.deviation},
-          {"volatility", r.volatility},
-          {"games", r.games},
-          {"provisional", is_provisional({r.rating, r.deviation, r.volatility})},
-          {"updated_at", r.updated_at}};
-}
-
-Json match_row_json(const db::MatchRow& m) {
-  return {{"id", m.id},
-          {"game", m.game},
-          {"rating_group", m.rating_group},
-          {"rated", m.rated},
-          {"status", m.status},
-          {"time_control", m.time_control},
-          {"created_at", m.created_at},
-          {"started_at", m.started_at},
-          {"ended_at", m.ended_at},
-          {"result", m.result},
-          {"termination", m.termination}};
-}
-
 // GET /api/reports/generalization[?bootstrap=N]: the cross-game generalization report. Like
 // the leaderboard it reads the store and fits ratings, so it runs on a worker (as all of
 // handle() does), never on a network thread.
@@ -137,13 +110,13 @@ HttpResponse generalization_report(db::Store& store, const std::map<std::string,
   Result<GeneralizationReport> report = compute_generalization(store, bootstrap);
   if (!report.ok())
     return error_response(status_for(report.error().code), report.error().code, report.error().message);
-  return json_response(200, report->to_json());
+  return json_response(200, generalization_json(*report));
 }
 
 }  // namespace
 
 HttpResponse error_response(unsigned status, const std::string& code, const std::string& message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+  return json_response(status, error_body(code, message));
 }
 
 unsigned status_for(const std::string& code) {
@@ -307,40 +280,27 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
 HttpResponse RestApi::health() {
   const auto uptime =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
-  return json_response(200, {{"status", "ok"},
-                             {"uptime_s", uptime.count()},
-                             {"live_matches", arena_.live_matches().size()},
-                             {"store_queue", store_queue_depth_()}});
+  return json_response(200, health_json(uptime.count(), arena_.live_matches().size(), store_queue_depth_()));
 }
 
 HttpResponse RestApi::games() {
-  Json all = describe_all_games();
-  for (Json& game : all) {
-    game["opponents"] = arena_.opponents(game["name"].get<std::string>());
+  std::vector<GameListing> listings;
+  for (const Json& description : describe_all_games()) {
+    GameListing g;
+    g.description = description;
+    g.opponents = arena_.opponents(description.at("name").get<std::string>());
     // The family's browser board, when it has one (the UI draws the raw view otherwise).
-    const std::string family = game["family"].get<std::string>();
+    const std::string family = description.at("family").get<std::string>();
     std::error_code ec;
-    const bool has_board =
-        !family.empty() && std::filesystem::is_regular_file(games_root_ / family / "web" / "board.js", ec);
-    game["board"] = has_board ? Json("/games/" + family + "/board.js") : Json(nullptr);
+    if (!family.empty() && std::filesystem::is_regular_file(games_root_ / family / "web" / "board.js", ec)) {
+      g.board = "/games/" + family + "/board.js";
+    }
+    listings.push_back(std::move(g));
   }
-  return json_response(200, all);
+  return json_response(200, games_json(listings));
 }
 
-HttpResponse RestApi::seeks() {
-  Json out = Json::array();
-  for (const Arena::OpenSeek& s : arena_.open_seeks()) {
-    Json tcs = Json::array();
-    for (const TimeControl& tc : s.seek.time_controls) tcs.push_back(tc.to_string());
-    out.push_back({{"id", s.id},
-                   {"player_id", s.who.player_id},
-                   {"name", s.who.name},
-                   {"games", s.seek.games},
-                   {"time_controls", tcs},
-                   {"rated", s.seek.rated}});
-  }
-  return json_response(200, {{"seeks", out}});
-}
+HttpResponse RestApi::seeks() { return json_response(200, seeks_json(arena_.open_seeks())); }
 
 HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& query) {
   auto it = query.find("game");
@@ -364,30 +324,17 @@ HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& quer
   Result<Leaderboard> board = group.empty() ? Result<Leaderboard>(Leaderboard{})
                                             : compute_leaderboard(store_, group, kLeaderboardBootstrap);
   if (!board.ok()) return error_response(500, board.error().code, board.error().message);
-  Json table = Json::array();
-  for (const LeaderboardEntry& e : board->entries) {
-    if (kind && e.kind != *kind) continue;
-    Json row = {{"player_id", e.player_id}, {"name", e.name},  {"kind", db::to_string(e.kind)},
-                {"elo", e.rating},          {"low", e.low},    {"high", e.high},
-                {"games", e.games},         {"score", e.score}};
-    row["live"] = e.live ? rating_json(*e.live) : Json(nullptr);
-    table.push_back(row);
-  }
-  Json live_rows = Json::array();
+  std::vector<db::RatingRow> live;
   if (!group.empty()) {
-    Result<std::vector<db::RatingRow>> live = store_.ratings(group);
-    if (!live.ok()) return error_response(500, live.error().code, live.error().message);
-    for (const db::RatingRow& r : *live) {
-      if (!kind || r.player_kind == *kind) live_rows.push_back(rating_json(r));
-    }
+    Result<std::vector<db::RatingRow>> all = store_.ratings(group);
+    if (!all.ok()) return error_response(500, all.error().code, all.error().message);
+    live = std::move(all).value();
   }
-  return json_response(200, {{"game", group.empty() ? Json(nullptr) : Json(group)},
-                             {"related_groups", named->related},
-                             {"anchor", board->anchor},
-                             {"matches", board->matches},
-                             {"bootstrap", kLeaderboardBootstrap},
-                             {"bradley_terry", table},
-                             {"live", live_rows}});
+  if (kind) {
+    std::erase_if(board->entries, [&](const LeaderboardEntry& e) { return e.kind != *kind; });
+    std::erase_if(live, [&](const db::RatingRow& r) { return r.player_kind != *kind; });
+  }
+  return json_response(200, leaderboard_json(*named, *board, live, kLeaderboardBootstrap));
 }
 
 HttpResponse RestApi::player(int64_t id) {
@@ -397,20 +344,7 @@ HttpResponse RestApi::player(int64_t id) {
   Result<std::vector<db::RatingRow>> ratings = store_.player_ratings(id);
   Result<std::vector<db::RatingHistoryRow>> history = store_.rating_history(id, "");
   if (!ratings.ok() || !history.ok()) return error_response(500, "db_error", "cannot read ratings");
-  Json rows = Json::array();
-  for (const db::RatingRow& r : *ratings) rows.push_back(rating_json(r));
-  Json hist = Json::object();
-  for (const db::RatingHistoryRow& h : *history) {
-    hist[h.game].push_back(
-        {{"match_id", h.match_id}, {"elo", h.rating}, {"deviation", h.deviation}, {"at", h.at}});
-  }
-  const db::PlayerRow& row = **p;
-  return json_response(200, {{"id", row.id},
-                             {"name", row.name},
-                             {"kind", db::to_string(row.kind)},
-                             {"created_at", row.created_at},
-                             {"ratings", rows},
-                             {"history", hist}});
+  return json_response(200, player_json(**p, *ratings, *history));
 }
 
 HttpResponse RestApi::matches(const std::map<std::string, std::string>& query) {
@@ -441,30 +375,19 @@ HttpResponse RestApi::matches(const std::map<std::string, std::string>& query) {
   }
   Result<std::vector<db::MatchRow>> rows = store_.matches(f);
   if (!rows.ok()) return error_response(500, rows.error().code, rows.error().message);
-  Json out = Json::array();
-  for (const db::MatchRow& m : *rows) out.push_back(match_row_json(m));
-  Json page = {{"matches", out}};
-  page["next_before"] =
-      static_cast<int>(rows->size()) == f.limit && !rows->empty() ? Json(rows->back().id) : Json(nullptr);
-  return json_response(200, page);
+  // A full page may have more behind it.
+  std::optional<int64_t> next_before;
+  if (static_cast<int>(rows->size()) == f.limit && !rows->empty()) next_before = rows->back().id;
+  return json_response(200, matches_page_json(*rows, next_before));
 }
 
 HttpResponse RestApi::match(int64_t id) {
   Result<std::optional<db::MatchRecord>> record = store_.match(id);
   if (!record.ok()) return error_response(500, record.error().code, record.error().message);
   if (!*record) return error_response(404, "unknown_match", "no match " + std::to_string(id));
-  Json j = match_to_json(**record);
-  // A match in play keeps its chance outcomes (dealt cards) to itself until it ends.
-  if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
-    for (Json& move : j["moves"]) {
-      if (move["seat"] == kChancePlayer) {
-        move["action"] = nullptr;
-        move["step"] = nullptr;
-      }
-    }
-    j.erase("seed");
-  }
-  return json_response(200, j);
+  const bool in_play = (*record)->match.status == "active" || (*record)->match.status == "pending";
+  return json_response(200,
+                       match_json(**record, in_play ? MatchDisclosure::kInPlay : MatchDisclosure::kFull));
 }
 
 HttpResponse RestApi::export_match(int64_t id) {
@@ -474,7 +397,7 @@ HttpResponse RestApi::export_match(int64_t id) {
   if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
     return error_response(409, "match_in_progress", "match " + std::to_string(id) + " is still being played");
   }
-  Result<ExportText> text = arena::export_match(**record, false);
+  Result<ExportText> text = match_export(**record, false);
   if (!text.ok()) return error_response(500, text.error().code, text.error().message);
   HttpResponse r;
   r.content_type = text->content_type;
@@ -508,7 +431,7 @@ HttpResponse RestApi::match_views(int64_t id, const std::map<std::string, std::s
   }
   Result<Json> views = arena::match_views(**record, viewer);
   if (!views.ok()) return error_response(500, views.error().code, views.error().message);
-  return json_response(200, {{"match_id", id}, {"viewer", viewer_name}, {"views", *views}});
+  return json_response(200, match_views_json(id, viewer_name, *views));
 }
 
 // A person's or bot's new name and token (stored as its hash only).
@@ -541,12 +464,7 @@ HttpResponse RestApi::register_human(const HttpRequest& request) {
   if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
   Result<std::string> token = new_token(who->id);
   if (!token.ok()) return error_response(500, token.error().code, token.error().message);
-  HttpResponse r = json_response(
-      201, {{"player_id", who->id},
-            {"name", who->name},
-            {"kind", who->kind},
-            {"token", *token},
-            {"note", "the token is shown once; keep it to sign in elsewhere (POST /api/session)"}});
+  HttpResponse r = json_response(201, human_registered_json(*who, *token));
   r.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, *token));
   return r;
 }
@@ -560,14 +478,13 @@ HttpResponse RestApi::sign_in(const HttpRequest& request) {
   Result<std::optional<PlayerIdentity>> who = token_player(store_, token);
   if (!who.ok()) return error_response(500, who.error().code, who.error().message);
   if (!*who) return error_response(401, "unauthorized", "unknown or revoked token");
-  HttpResponse r = json_response(
-      200, {{"player_id", (*who)->id}, {"name", (*who)->name}, {"kind", (*who)->kind}, {"guest", false}});
+  HttpResponse r = json_response(200, identity_json(**who));
   r.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, token));
   return r;
 }
 
 HttpResponse RestApi::sign_out() {
-  HttpResponse r = json_response(200, {{"signed_out", true}});
+  HttpResponse r = json_response(200, signed_out_json());
   r.headers.emplace_back("Set-Cookie", clear_cookie_header(kSessionCookie));
   return r;
 }
@@ -575,11 +492,7 @@ HttpResponse RestApi::sign_out() {
 HttpResponse RestApi::me(const HttpRequest& request) {
   Result<Identity> who = identify(store_, header(request, "authorization"), header(request, "cookie"), false);
   if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
-  const PlayerIdentity& p = who->who;
-  return json_response(200, {{"player_id", p.id ? Json(p.id) : Json(nullptr)},
-                             {"name", p.name.empty() ? Json(nullptr) : Json(p.name)},
-                             {"kind", p.name.empty() ? Json(nullptr) : Json(p.kind)},
-                             {"guest", p.guest}});
+  return json_response(200, identity_json(who->who));
 }
 
 HttpResponse RestApi::register_bot(const HttpRequest& request) {
@@ -587,11 +500,7 @@ HttpResponse RestApi::register_bot(const HttpRequest& request) {
   if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
   Result<std::string> token = new_token(who->id);
   if (!token.ok()) return error_response(500, token.error().code, token.error().message);
-  return json_response(201,
-                       {{"player_id", who->id},
-                        {"name", who->name},
-                        {"token", *token},
-                        {"note", "the token is shown once; send it as 'Authorization: Bearer <token>'"}});
+  return json_response(201, bot_registered_json(*who, *token));
 }
 
 HttpResponse RestApi::challenge(const HttpRequest& request) {
@@ -623,10 +532,7 @@ HttpResponse RestApi::challenge(const HttpRequest& request) {
   Result<Arena::ChallengeOutcome> outcome = done.get_future().get();
   if (!outcome.ok())
     return error_response(status_for(outcome.error().code), outcome.error().code, outcome.error().message);
-  Json out = {{"challenge_id", outcome->challenge_id}};
-  out["match_id"] = outcome->match_id ? Json(outcome->match_id) : Json(nullptr);
-  out["status"] = outcome->match_id ? "accepted" : "pending";
-  return json_response(201, out);
+  return json_response(201, challenge_outcome_json(*outcome));
 }
 
 HttpResponse RestApi::metrics() {

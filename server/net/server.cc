@@ -12,6 +12,7 @@
 #include "server/net/beast.h"
 #include "server/net/protocol.h"
 #include "server/net/static_files.h"
+#include "server/net/wire.h"
 
 namespace arena::net {
 namespace {
@@ -175,12 +176,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // --- Messages ------------------------------------------------------------------------
   void reply_error(const Error& e, const Json& ref) { enqueue(make_message(error_message(e, ref))); }
   // A callback that answers on this connection's strand.
-  std::function<void(Status)> answer(const Json& ref, Json ok_fields) {
+  std::function<void(Status)> answer(const Json& ref, Json ok) {
     auto self = shared_from_this();
-    return [self, ref, ok_fields](Status s) {
-      asio::post(self->ws_.get_executor(), [self, ref, ok_fields, s] {
+    return [self, ref, ok](Status s) {
+      asio::post(self->ws_.get_executor(), [self, ref, ok, s] {
         if (s.ok()) {
-          self->enqueue(make_message(ack_message(ref, ok_fields)));
+          self->enqueue(make_message(ok));
         } else {
           self->reply_error(s.error(), ref);
         }
@@ -200,9 +201,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     return s;
   }
 
-  void handle(const Hello&, const Json& ref) {
-    enqueue(make_message(ack_message(ref, {{"protocol", kProtocolVersion}})));
-  }
+  void handle(const Hello&, const Json& ref) { enqueue(make_message(hello_ack(ref))); }
   void handle(const Ping&, const Json& ref) { enqueue(make_message(pong_message(ref))); }
 
   void handle(const SeekMessage& m, const Json& ref) {
@@ -229,7 +228,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     Result<int64_t> id = arena_.seek(as_seat(), seek);
     if (!id.ok()) return reply_error(id.error(), ref);
     seeks_.insert(*id);
-    enqueue(make_message(ack_message(ref, {{"seek_id", *id}})));
+    enqueue(make_message(seek_ack(ref, *id)));
   }
 
   void handle(const CancelSeek& m, const Json& ref) {
@@ -238,7 +237,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       return reply_error(make_error("unknown_seek", "no open seek " + std::to_string(m.seek_id)), ref);
     }
     seeks_.erase(m.seek_id);
-    enqueue(make_message(ack_message(ref, {{"seek_id", m.seek_id}})));
+    enqueue(make_message(seek_ack(ref, m.seek_id)));
   }
 
   void handle(const ChallengeMessage& m, const Json& ref) {
@@ -253,9 +252,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
                      [self, ref](Result<Arena::ChallengeOutcome> r) {
                        asio::post(self->ws_.get_executor(), [self, ref, r] {
                          if (!r.ok()) return self->reply_error(r.error(), ref);
-                         Json fields = {{"challenge_id", r->challenge_id}};
-                         fields["match_id"] = r->match_id ? Json(r->match_id) : Json(nullptr);
-                         self->enqueue(make_message(ack_message(ref, fields)));
+                         self->enqueue(make_message(challenge_ack(ref, r->challenge_id, r->match_id)));
                        });
                      });
   }
@@ -265,7 +262,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     arena_.accept_challenge(m.challenge_id, as_seat(), [self, ref](Result<int64_t> id) {
       asio::post(self->ws_.get_executor(), [self, ref, id] {
         if (!id.ok()) return self->reply_error(id.error(), ref);
-        self->enqueue(make_message(ack_message(ref, {{"match_id", *id}})));
+        self->enqueue(make_message(match_ack(ref, *id)));
       });
     });
   }
@@ -273,7 +270,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void handle(const DeclineChallenge& m, const Json& ref) {
     Status s = arena_.decline_challenge(m.challenge_id, who_.id);
     if (!s.ok()) return reply_error(s.error(), ref);
-    enqueue(make_message(ack_message(ref, {{"challenge_id", m.challenge_id}})));
+    enqueue(make_message(challenge_declined_ack(ref, m.challenge_id)));
   }
 
   void handle(const MoveMessage& m, const Json& ref) {
@@ -283,8 +280,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (!seat)
       return reply_error(
           make_error("not_your_turn", "you have no seat in match " + std::to_string(m.match_id)), ref);
-    Json fields = {{"match_id", m.match_id}, {"ply", m.ply}};
-    auto done = answer(ref, fields);
+    auto done = answer(ref, move_ack(ref, m.match_id, m.ply));
     ServerStats* stats = &stats_;
     auto counted = [done, stats](Status s) {
       if (s.ok()) ++stats->moves_acknowledged;
@@ -305,7 +301,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (!seat)
       return reply_error(make_error("not_your_turn", "you have no seat in match " + std::to_string(match_id)),
                          ref);
-    call(*match, *seat, answer(ref, {{"match_id", match_id}}));
+    call(*match, *seat, answer(ref, match_ack(ref, match_id)));
   }
   void handle(const Resign& m, const Json& ref) {
     seat_call(m.match_id, ref, [](Match& match, int seat, Match::Done d) { match.resign(seat, d); });
@@ -321,11 +317,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (!hub_.spectate(shared_from_this(), m.match_id)) {
       return reply_error(make_error("unknown_match", "no live match " + std::to_string(m.match_id)), ref);
     }
-    enqueue(make_message(ack_message(ref, {{"match_id", m.match_id}, {"spectating", true}})));
+    enqueue(make_message(spectate_ack(ref, m.match_id, true)));
   }
   void handle(const Unspectate& m, const Json& ref) {
     hub_.unspectate(this, m.match_id);
-    enqueue(make_message(ack_message(ref, {{"match_id", m.match_id}, {"spectating", false}})));
+    enqueue(make_message(spectate_ack(ref, m.match_id, false)));
   }
   void handle(const Resync& m, const Json& ref) {
     if (!arena_.find(m.match_id)) {
