@@ -796,9 +796,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       asio::post(self->stream_.get_executor(), [self, req = std::move(req),
                                                 identity = std::move(identity)]() mutable {
         if (!identity.ok()) {
-          return self->reply(error_response(status_for(identity.error().code), identity.error().code,
-                                            identity.error().message),
-                             false, req.version(), "GET");
+          return self->reply(error_response(identity.error()), false, req.version(), "GET");
         }
         auto session = std::make_shared<WsSession>(self->stream_.release_socket(), self->server_->arena,
                                                    self->server_->hub, self->server_->stats,
