@@ -43,46 +43,7 @@ Result<Json> match_views(const db::MatchRecord& record, Player viewer) {
   return views;
 }
 
-Json match_to_json(const db::MatchRecord& record) {
-  const db::MatchRow& m = record.match;
-  Json seats = Json::array();
-  for (const db::SeatRow& s : record.seats) {
-    seats.push_back({{"seat", s.seat},
-                     {"player_id", s.player_id},
-                     {"name", s.player_name},
-                     {"kind", db::to_string(s.player_kind)}});
-  }
-  Json moves = Json::array();
-  for (const db::MoveRow& mv : record.moves) {
-    moves.push_back({{"ply", mv.ply},
-                     {"seat", mv.seat},
-                     {"action", mv.action},
-                     {"step", mv.step},
-                     {"think_ms", mv.think_ms},
-                     {"clocks_ms", mv.clocks_ms},
-                     {"rewards", mv.rewards},
-                     {"at", mv.created_at}});
-  }
-  Json j = {{"id", m.id},
-            {"game", m.game},
-            {"rating_group", m.rating_group},
-            {"rated", m.rated},
-            {"status", m.status},
-            {"seed", m.seed},
-            {"time_control", m.time_control},
-            {"created_at", m.created_at},
-            {"started_at", m.started_at},
-            {"ended_at", m.ended_at},
-            {"result", m.result},
-            {"termination", m.termination},
-            {"seats", seats},
-            {"moves", moves}};
-  j["puzzle_player_id"] = m.puzzle_player_id ? Json(*m.puzzle_player_id) : Json(nullptr);
-  return j;
-}
-
-Result<ExportText> export_match(const db::MatchRecord& record, bool json) {
-  if (json) return ExportText{"json", "application/json", match_to_json(record).dump(2) + "\n"};
+Result<std::optional<ExportText>> export_in_game_format(const db::MatchRecord& record) {
   Result<std::unique_ptr<State>> state = replay_match(record);
   if (!state.ok()) return state.error();
   ExportInfo info;
@@ -92,9 +53,7 @@ Result<ExportText> export_match(const db::MatchRecord& record, bool json) {
   info.round = std::to_string(record.match.id);
   info.termination = record.match.termination;
   info.returns = record.match.result;
-  std::optional<ExportText> text = (*state)->export_text(info);
-  if (!text) return ExportText{"json", "application/json", match_to_json(record).dump(2) + "\n"};
-  return *text;
+  return (*state)->export_text(info);
 }
 
 }  // namespace arena

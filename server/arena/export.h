@@ -1,5 +1,6 @@
-// A stored match in its game's standard format (PGN, SGF, a hand history, puzzle steps),
-// or as JSON. Rebuilt from the stored steps, every one checked again on the way.
+// A stored match in its game's standard format (PGN, SGF, a hand history, puzzle steps), and
+// its views move by move. Rebuilt from the stored steps, every one checked again on the way.
+// (The match as JSON is the wire's: server/net/wire.h match_json.)
 #pragma once
 
 #include "core/result.h"
@@ -16,10 +17,7 @@ Result<std::unique_ptr<State>> replay_match(const db::MatchRecord& record);
 // position (handicap stones, a dealt puzzle's setup).
 Result<Json> match_views(const db::MatchRecord& record, Player viewer);
 
-// The match in its game's own format; JSON when `json` is set or the game has none.
-Result<ExportText> export_match(const db::MatchRecord& record, bool json);
-
-// The match record as JSON: match, seats, moves (the REST match view and --json export).
-Json match_to_json(const db::MatchRecord& record);
+// The match in its game's own format; nullopt when the game has none.
+Result<std::optional<ExportText>> export_in_game_format(const db::MatchRecord& record);
 
 }  // namespace arena

@@ -35,20 +35,6 @@ GeneralizationRating rating_of(const LeaderboardEntry& e) {
   return GeneralizationRating{e.name, e.rating, e.low, e.high, e.games};
 }
 
-Json training_run_json(const db::TrainingRunRow& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"games", r.games},
-          {"kind", r.kind},
-          {"init_from", r.init_from},
-          {"frozen_trunk", r.frozen_trunk},
-          {"budget_steps", r.budget_steps},
-          {"steps", r.steps},
-          {"device", r.device},
-          {"created_at", r.created_at},
-          {"updated_at", r.updated_at}};
-}
-
 // "152 [90, 210] n=20": a rating, its interval and the games behind it.
 std::string format_rating(const GeneralizationRating& r) {
   char text[96];
@@ -84,47 +70,6 @@ std::string column_title(const std::string& kind) {
 }
 
 }  // namespace
-
-Json GeneralizationRating::to_json() const {
-  return {{"player", player}, {"elo", rating}, {"low", low}, {"high", high}, {"games", games}};
-}
-
-Json GeneralizationCell::to_json() const {
-  Json j = rating.to_json();
-  j["run"] = run;
-  j["step"] = step;
-  return j;
-}
-
-Json GeneralizationGroup::to_json() const {
-  Json anchor_rows = Json::array();
-  for (const GeneralizationRating& a : anchors) anchor_rows.push_back(a.to_json());
-  Json cols = Json::object();
-  const std::vector<std::string>& kinds = db::training_run_kinds();
-  for (size_t k = 0; k < kinds.size(); ++k) {
-    Json cells = Json::array();
-    if (k < columns.size()) {
-      for (const GeneralizationCell& c : columns[k]) cells.push_back(c.to_json());
-    }
-    cols[kinds[k]] = cells;
-  }
-  return {{"rating_group", rating_group},
-          {"anchor", anchor},
-          {"matches", matches},
-          {"anchors", anchor_rows},
-          {"columns", cols}};
-}
-
-Json GeneralizationReport::to_json() const {
-  Json run_rows = Json::array();
-  for (const db::TrainingRunRow& r : runs) run_rows.push_back(training_run_json(r));
-  Json group_rows = Json::array();
-  for (const GeneralizationGroup& g : groups) group_rows.push_back(g.to_json());
-  return {{"bootstrap", bootstrap},
-          {"columns", db::training_run_kinds()},
-          {"runs", run_rows},
-          {"groups", group_rows}};
-}
 
 std::string rating_group_of(const std::string& spec) {
   Result<std::shared_ptr<const Game>> game = make_game(spec);

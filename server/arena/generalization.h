@@ -2,14 +2,14 @@
 // Bradley-Terry rating (random = 0) of each run's latest rated checkpoint, in one column per
 // kind of run (the shared agent, single-game specialists, transfer with a frozen trunk, and
 // the same game from scratch), beside the anchors (random, rollout MCTS). What
-// `arena report generalization` prints and GET /api/reports/generalization serves.
+// `arena report generalization` prints and GET /api/reports/generalization serves (the JSON
+// is server/net/wire.h's generalization_json).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "core/json.h"
 #include "core/result.h"
 #include "db/store.h"
 
@@ -21,7 +21,6 @@ struct GeneralizationRating {
   double rating = 0;   // Elo scale, the group's anchor at 0
   double low = 0, high = 0;
   int games = 0;  // rated games in the group
-  Json to_json() const;
 };
 
 // One run's cell in a rating group: its latest checkpoint that has rated games there.
@@ -29,7 +28,6 @@ struct GeneralizationCell {
   std::string run;
   int64_t step = 0;  // the checkpoint's learner step
   GeneralizationRating rating;
-  Json to_json() const;
 };
 
 // One row of the report: a rating group and every run that trained a game of it.
@@ -41,7 +39,6 @@ struct GeneralizationGroup {
   // One list per training run kind, in db::training_run_kinds() order (shared, specialist,
   // transfer, scratch). A run with no rated checkpoint in the group is left out.
   std::vector<std::vector<GeneralizationCell>> columns;
-  Json to_json() const;
 };
 
 // The whole report.
@@ -49,7 +46,6 @@ struct GeneralizationReport {
   int bootstrap = 0;  // resamples behind each interval
   std::vector<db::TrainingRunRow> runs;
   std::vector<GeneralizationGroup> groups;  // in the order the runs (oldest first) name them
-  Json to_json() const;
 };
 
 // The rating group of a game spec: the game's own when the spec is registered, else the spec.

@@ -5,11 +5,11 @@
 #include "core/args.h"
 #include "db/sqlite_store.h"
 #include "games/registry.h"
-#include "server/arena/export.h"
 #include "server/arena/leaderboard.h"
 #include "server/arena/ratings/glicko2.h"
 #include "server/cli/commands.h"
 #include "server/cli/open_store.h"
+#include "server/net/wire.h"
 
 namespace arena::cli {
 int run_ratings(const std::vector<std::string>& argv) {
@@ -130,7 +130,7 @@ int run_export(const std::vector<std::string>& argv) {
     std::cerr << "arena export: no match " << id << "\n";
     return 1;
   }
-  Result<ExportText> text = export_match(**record, json);
+  Result<ExportText> text = net::match_export(**record, json);
   if (!text.ok()) {
     std::cerr << "arena export: match " << id << ": " << text.error().message << "\n";
     return 1;

@@ -7,6 +7,7 @@
 #include "server/arena/generalization.h"
 #include "server/cli/commands.h"
 #include "server/cli/open_store.h"
+#include "server/net/wire.h"
 
 namespace arena::cli {
 namespace {
@@ -46,7 +47,8 @@ int run_generalization(const std::vector<std::string>& argv) {
     return 1;
   }
   if (json) {
-    std::cout << report->to_json().dump(2) << "\n";
+    std::cout << net::generalization_json(*report).dump(2) << "
+";
   } else {
     std::cout << render_generalization_text(*report);
   }

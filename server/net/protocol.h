@@ -1,5 +1,5 @@
-// The WebSocket protocol's messages (documented in server/PROTOCOL.md): client messages are
-// parsed once into typed structs, and server messages are built from the arena's events.
+// The WebSocket protocol's client messages (documented in server/PROTOCOL.md), parsed once
+// into typed structs for std::visit; the server's messages are built in server/net/wire.h.
 // Pure functions: no sockets, no store.
 #pragma once
 
@@ -12,7 +12,6 @@
 
 #include "core/json.h"
 #include "core/result.h"
-#include "server/arena/events.h"
 
 namespace arena::net {
 
@@ -82,26 +81,12 @@ struct Incoming {
 // Parses one text frame. Anything malformed is a "bad_message" Error saying what.
 Result<Incoming> parse_client_message(std::string_view text);
 
-// --- Server to client -----------------------------------------------------------------
+// Who a connection or request is (server/net/auth.h finds out).
 struct PlayerIdentity {
   int64_t id = 0;
   std::string name;
   std::string kind;
   bool guest = false;
 };
-
-Json welcome_message(const PlayerIdentity& who);
-Json error_message(const Error& error, const Json& ref, std::optional<double> retry_after_s = std::nullopt);
-Json ack_message(const Json& ref, const Json& fields);
-Json pong_message(const Json& ref);
-// The full state for one seat (seat >= 0) or for spectators (seat < 0): that viewer's view,
-// who is to act, the seat's legal actions when it is to act, the clocks, the last move.
-Json state_message(const StateChanged& state, int seat, const Json& last_move);
-// Sent to each seated player when its match starts (or when it comes back to it).
-Json match_start_message(const MatchCreated& match, int seat);
-Json match_end_message(const MatchEnded& end);
-Json challenge_message(const ChallengeIssued& c);
-Json challenge_declined_message(const ChallengeDeclined& c);
-Json move_json(const MoveMade& move);
 
 }  // namespace arena::net

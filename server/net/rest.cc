@@ -1,37 +1,18 @@
 #include "server/net/rest.h"
 
 #include <charconv>
-#include <future>
-#include <sstream>
 
 #include "core/prometheus.h"
-#include "games/registry.h"
-#include "server/arena/export.h"
-#include "server/arena/generalization.h"
-#include "server/arena/leaderboard.h"
-#include "server/arena/ratings/glicko2.h"
-#include "server/net/auth.h"
+#include "server/net/rest_internal.h"
+#include "server/net/wire.h"
 
 namespace arena::net {
 namespace {
-
-constexpr int kLeaderboardBootstrap = 200;
-constexpr int kMaxPage = 200;
-constexpr int kMaxReportBootstrap = 2000;  // a request may not ask for minutes of fitting
-constexpr const char* kNameRule =
-    "a name is 1-40 letters, digits, '_', '-' or '.', and does not start with 'guest-'";
 
 // server/net/openapi.json, embedded at build time (bytes, then a terminating zero).
 const char kOpenApi[] = {
 #include "server/net/openapi.inc"
     0};
-
-HttpResponse json_response(unsigned status, const Json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump();
-  return r;
-}
 
 std::string percent_decode(std::string_view s) {
   std::string out;
@@ -65,6 +46,7 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
   return out;
 }
 
+// The path's segments, decoded; empty segments ("//", a trailing '/') are dropped.
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> parts;
   while (!path.empty()) {
@@ -80,6 +62,54 @@ std::vector<std::string> split_path(std::string_view path) {
   return parts;
 }
 
+constexpr std::string_view kIdSegment = "{id}";
+
+// Where a route's path template has its {id}, if it has one.
+std::optional<size_t> id_position(const std::vector<std::string>& pattern) {
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == kIdSegment) return i;
+  }
+  return std::nullopt;
+}
+
+// Whether the first `n` segments of `parts` fit the template's; any text fits its {id}.
+bool fits(const std::vector<std::string>& pattern, const std::vector<std::string>& parts, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (pattern[i] != kIdSegment && pattern[i] != parts[i]) return false;
+  }
+  return true;
+}
+
+// What the {id} after "/api/matches" names ("match"), for the error that refuses it.
+std::string id_noun(std::string_view collection) {
+  if (collection.ends_with("ches")) return std::string(collection.substr(0, collection.size() - 2));
+  if (collection.ends_with('s')) return std::string(collection.substr(0, collection.size() - 1));
+  return std::string(collection);
+}
+
+// 405, naming the methods the path does allow (HEAD goes with GET).
+HttpResponse method_not_allowed(const std::string& method, const std::vector<std::string>& allowed) {
+  std::string use, allow;
+  for (const std::string& m : allowed) {
+    use += (use.empty() ? "" : " or ") + m;
+    allow += (allow.empty() ? "" : ", ") + m;
+  }
+  HttpResponse r = error_response(405, "method_not_allowed", method + " is not allowed here; use " + use);
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+}  // namespace
+
+namespace rest {
+
+HttpResponse json_response(unsigned status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
 std::string_view header(const HttpRequest& request, const std::string& name) {
   auto it = request.headers.find(name);
   return it == request.headers.end() ? std::string_view() : std::string_view(it->second);
@@ -92,59 +122,17 @@ std::optional<int64_t> to_id(const std::string& s) {
   return v;
 }
 
-Json rating_json(const db::RatingRow& r) {
-  return {{"player_id", r.player_id},
-          {"name", r.player_name},
-          {"kind", db::to_string(r.player_kind)},
-          {"game", r.game},
-          {"elo", r.rating},
-          {"deviation", r.deviation},
-          {"volatility", r.volatility},
-          {"games", r.games},
-          {"provisional", is_provisional({r.rating, r.deviation, r.volatility})},
-          {"updated_at", r.updated_at}};
-}
-
-Json match_row_json(const db::MatchRow& m) {
-  return {{"id", m.id},
-          {"game", m.game},
-          {"rating_group", m.rating_group},
-          {"rated", m.rated},
-          {"status", m.status},
-          {"time_control", m.time_control},
-          {"created_at", m.created_at},
-          {"started_at", m.started_at},
-          {"ended_at", m.ended_at},
-          {"result", m.result},
-          {"termination", m.termination}};
-}
-
-// GET /api/reports/generalization[?bootstrap=N]: the cross-game generalization report. Like
-// the leaderboard it reads the store and fits ratings, so it runs on a worker (as all of
-// handle() does), never on a network thread.
-HttpResponse generalization_report(db::Store& store, const std::map<std::string, std::string>& query) {
-  int bootstrap = kLeaderboardBootstrap;
-  if (auto it = query.find("bootstrap"); it != query.end()) {
-    int v = -1;
-    auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-    if (ec != std::errc() || end != it->second.data() + it->second.size() || v < 0 ||
-        v > kMaxReportBootstrap) {
-      return error_response(400, "bad_request",
-                            "bootstrap is an integer from 0 to " + std::to_string(kMaxReportBootstrap));
-    }
-    bootstrap = v;
-  }
-  Result<GeneralizationReport> report = compute_generalization(store, bootstrap);
-  if (!report.ok())
-    return error_response(status_for(report.error().code), report.error().code, report.error().message);
-  return json_response(200, report->to_json());
-}
-
-}  // namespace
+}  // namespace rest
 
 HttpResponse error_response(unsigned status, const std::string& code, const std::string& message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+  return rest::json_response(status, error_body(code, message));
 }
+
+HttpResponse error_response(unsigned status, const Error& error) {
+  return error_response(status, error.code, error.message);
+}
+
+HttpResponse error_response(const Error& error) { return error_response(status_for(error.code), error); }
 
 unsigned status_for(const std::string& code) {
   if (code == "not_found" || code == "unknown_match" || code == "unknown_player" ||
@@ -168,27 +156,37 @@ RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
       extra_metrics_(std::move(extra_metrics)),
       games_root_(std::move(games_root)) {}
 
-const std::vector<Route>& RestApi::routes() {
-  static const std::vector<Route> all = {
-      {"GET", "/api/health"},
-      {"GET", "/api/games"},
-      {"GET", "/api/leaderboard"},
-      {"GET", "/api/players/{id}"},
-      {"GET", "/api/matches"},
-      {"GET", "/api/matches/{id}"},
-      {"GET", "/api/matches/{id}/export"},
-      {"POST", "/api/bots"},
-      {"POST", "/api/challenges"},
-      {"GET", "/api/openapi.json"},
-      {"GET", "/metrics"},
-      {"GET", "/api/reports/generalization"},
-      {"GET", "/api/matches/{id}/views"},
-      {"GET", "/api/seeks"},
-      {"POST", "/api/humans"},
-      {"GET", "/api/me"},
-      {"POST", "/api/session"},
-      {"DELETE", "/api/session"},
+// The one list of routes: dispatch reads it, routes() (and so the OpenAPI test) is made of it.
+const std::vector<RestApi::Endpoint>& RestApi::table() {
+  static const std::vector<Endpoint> all = {
+      {"GET", "/api/health", &RestApi::health},
+      {"GET", "/api/games", &RestApi::games},
+      {"GET", "/api/leaderboard", &RestApi::leaderboard},
+      {"GET", "/api/players/{id}", &RestApi::player},
+      {"GET", "/api/matches", &RestApi::matches},
+      {"GET", "/api/matches/{id}", &RestApi::match},
+      {"GET", "/api/matches/{id}/export", &RestApi::export_match},
+      {"POST", "/api/bots", &RestApi::register_bot},
+      {"POST", "/api/challenges", &RestApi::challenge},
+      {"GET", "/api/openapi.json", &RestApi::openapi},
+      {"GET", "/metrics", &RestApi::metrics},
+      {"GET", "/api/reports/generalization", &RestApi::generalization_report},
+      {"GET", "/api/matches/{id}/views", &RestApi::match_views},
+      {"GET", "/api/seeks", &RestApi::seeks},
+      {"POST", "/api/humans", &RestApi::register_human},
+      {"GET", "/api/me", &RestApi::me},
+      {"POST", "/api/session", &RestApi::sign_in},
+      {"DELETE", "/api/session", &RestApi::sign_out},
   };
+  return all;
+}
+
+const std::vector<Route>& RestApi::routes() {
+  static const std::vector<Route> all = [] {
+    std::vector<Route> out;
+    for (const Endpoint& e : table()) out.push_back({e.method, e.path});
+    return out;
+  }();
   return all;
 }
 
@@ -205,431 +203,62 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
                                                         : std::string_view(request.target).substr(q + 1));
   const std::vector<std::string> parts = split_path(path);
   const std::string& method = request.method;
-  auto only = [&](const char* allowed) -> std::optional<HttpResponse> {
-    if (method == allowed || (std::string(allowed) == "GET" && method == "HEAD")) return std::nullopt;
-    HttpResponse r =
-        error_response(405, "method_not_allowed", method + " is not allowed here; use " + allowed);
-    r.headers.emplace_back("Allow", allowed);
-    return r;
-  };
   try {
-    if (parts.size() == 1 && parts[0] == "metrics") {
-      if (auto bad = only("GET")) return *bad;
-      return metrics();
-    }
-    if (parts.empty() || parts[0] != "api")
-      return error_response(404, "not_found", "no such endpoint: " + path);
-    const std::string what = parts.size() > 1 ? parts[1] : "";
-    if (parts.size() == 2 && what == "health") {
-      if (auto bad = only("GET")) return *bad;
-      return health();
-    }
-    if (parts.size() == 2 && what == "games") {
-      if (auto bad = only("GET")) return *bad;
-      return games();
-    }
-    if (parts.size() == 2 && what == "openapi.json") {
-      if (auto bad = only("GET")) return *bad;
-      HttpResponse r;
-      r.body = openapi_document();
-      return r;
-    }
-    if (parts.size() == 2 && what == "leaderboard") {
-      if (auto bad = only("GET")) return *bad;
-      return leaderboard(query);
-    }
-    if (parts.size() == 3 && what == "reports" && parts[2] == "generalization") {
-      if (auto bad = only("GET")) return *bad;
-      return generalization_report(store_, query);
-    }
-    if (parts.size() == 3 && what == "players") {
-      auto id = to_id(parts[2]);
-      if (!id) return error_response(400, "bad_request", "a player id is a positive integer");
-      {
-        if (auto bad = only("GET")) return *bad;
-        return player(*id);
+    // The routes at this path, whatever their method; and the {id} of the routes as deep as
+    // the path. A bad id is refused first (before the method, before an unknown last
+    // segment): it is what is wrong with "/api/matches/abc/views" and "/api/matches/abc/x".
+    static const std::vector<std::vector<std::string>> patterns = [] {
+      std::vector<std::vector<std::string>> out;
+      for (const Endpoint& e : table()) out.push_back(split_path(e.path));
+      return out;
+    }();
+    std::vector<const Endpoint*> here;
+    int64_t id = 0;
+    for (size_t i = 0; i < table().size(); ++i) {
+      const std::vector<std::string>& pattern = patterns[i];
+      if (pattern.size() != parts.size()) continue;
+      if (std::optional<size_t> at = id_position(pattern); at && fits(pattern, parts, *at)) {
+        std::optional<int64_t> parsed = rest::to_id(parts[*at]);
+        if (!parsed) {
+          return error_response(400, "bad_request",
+                                "a " + id_noun(parts[*at - 1]) + " id is a positive integer");
+        }
+        id = *parsed;
       }
+      if (fits(pattern, parts, parts.size())) here.push_back(&table()[i]);
     }
-    if (what == "matches" && parts.size() >= 2 && parts.size() <= 4) {
-      if (parts.size() == 2) {
-        if (auto bad = only("GET")) return *bad;
-        return matches(query);
+    if (here.empty()) {
+      if (parts.empty() || parts[0] != "api")
+        return error_response(404, "not_found", "no such endpoint: " + path);
+      return error_response(404, "not_found", "no such endpoint: " + path + " (see /api/openapi.json)");
+    }
+    std::vector<std::string> allowed;
+    for (const Endpoint* e : here) {
+      if (method == e->method || (method == "HEAD" && std::string_view(e->method) == "GET")) {
+        return (this->*(e->handler))(Call{request, query, id});
       }
-      auto id = to_id(parts[2]);
-      if (!id) return error_response(400, "bad_request", "a match id is a positive integer");
-      if (parts.size() == 3) {
-        if (auto bad = only("GET")) return *bad;
-        return match(*id);
-      }
-      if (parts[3] == "export") {
-        if (auto bad = only("GET")) return *bad;
-        return export_match(*id);
-      }
-      if (parts[3] == "views") {
-        if (auto bad = only("GET")) return *bad;
-        return match_views(*id, query);
-      }
+      allowed.emplace_back(e->method);
     }
-    if (parts.size() == 2 && what == "seeks") {
-      if (auto bad = only("GET")) return *bad;
-      return seeks();
-    }
-    if (parts.size() == 2 && what == "humans") {
-      if (auto bad = only("POST")) return *bad;
-      return register_human(request);
-    }
-    if (parts.size() == 2 && what == "me") {
-      if (auto bad = only("GET")) return *bad;
-      return me(request);
-    }
-    if (parts.size() == 2 && what == "session") {
-      if (method == "POST") return sign_in(request);
-      if (method == "DELETE") return sign_out();
-      HttpResponse r =
-          error_response(405, "method_not_allowed", method + " is not allowed here; use POST or DELETE");
-      r.headers.emplace_back("Allow", "POST, DELETE");
-      return r;
-    }
-    if (parts.size() == 2 && what == "bots") {
-      if (auto bad = only("POST")) return *bad;
-      return register_bot(request);
-    }
-    if (parts.size() == 2 && what == "challenges") {
-      if (auto bad = only("POST")) return *bad;
-      return challenge(request);
-    }
-    return error_response(404, "not_found", "no such endpoint: " + path + " (see /api/openapi.json)");
+    return method_not_allowed(method, allowed);
   } catch (const std::exception& e) {
     return error_response(500, "internal", e.what());
   }
 }
 
-HttpResponse RestApi::health() {
+HttpResponse RestApi::health(const Call&) {
   const auto uptime =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
-  return json_response(200, {{"status", "ok"},
-                             {"uptime_s", uptime.count()},
-                             {"live_matches", arena_.live_matches().size()},
-                             {"store_queue", store_queue_depth_()}});
+  return rest::json_response(200,
+                             health_json(uptime.count(), arena_.live_matches().size(), store_queue_depth_()));
 }
 
-HttpResponse RestApi::games() {
-  Json all = describe_all_games();
-  for (Json& game : all) {
-    game["opponents"] = arena_.opponents(game["name"].get<std::string>());
-    // The family's browser board, when it has one (the UI draws the raw view otherwise).
-    const std::string family = game["family"].get<std::string>();
-    std::error_code ec;
-    const bool has_board =
-        !family.empty() && std::filesystem::is_regular_file(games_root_ / family / "web" / "board.js", ec);
-    game["board"] = has_board ? Json("/games/" + family + "/board.js") : Json(nullptr);
-  }
-  return json_response(200, all);
-}
-
-HttpResponse RestApi::seeks() {
-  Json out = Json::array();
-  for (const Arena::OpenSeek& s : arena_.open_seeks()) {
-    Json tcs = Json::array();
-    for (const TimeControl& tc : s.seek.time_controls) tcs.push_back(tc.to_string());
-    out.push_back({{"id", s.id},
-                   {"player_id", s.who.player_id},
-                   {"name", s.who.name},
-                   {"games", s.seek.games},
-                   {"time_controls", tcs},
-                   {"rated", s.seek.rated}});
-  }
-  return json_response(200, {{"seeks", out}});
-}
-
-HttpResponse RestApi::leaderboard(const std::map<std::string, std::string>& query) {
-  auto it = query.find("game");
-  if (it == query.end() || it->second.empty())
-    return error_response(400, "bad_request", "?game= is required");
-  Result<RatingGroupQuery> named = resolve_rating_group(store_, it->second);
-  if (!named.ok()) {
-    const bool bad = named.error().code == "bad_spec";
-    return error_response(bad ? 400 : 500, named.error().code, named.error().message);
-  }
-  const std::string& group = named->group;
-  std::optional<db::PlayerKind> kind;
-  if (auto k = query.find("kind"); k != query.end() && !k->second.empty()) {
-    // Plural forms read naturally in a URL: ?kind=bots.
-    std::string name = k->second;
-    if (name.size() > 1 && name.back() == 's') name.pop_back();
-    kind = db::player_kind_from_string(name);
-    if (!kind) return error_response(400, "bad_request", "kind is one of human, bot, agent, engine, puzzle");
-  }
-  // A family's name names no group: it answers with its games' groups only.
-  Result<Leaderboard> board = group.empty() ? Result<Leaderboard>(Leaderboard{})
-                                            : compute_leaderboard(store_, group, kLeaderboardBootstrap);
-  if (!board.ok()) return error_response(500, board.error().code, board.error().message);
-  Json table = Json::array();
-  for (const LeaderboardEntry& e : board->entries) {
-    if (kind && e.kind != *kind) continue;
-    Json row = {{"player_id", e.player_id}, {"name", e.name},  {"kind", db::to_string(e.kind)},
-                {"elo", e.rating},          {"low", e.low},    {"high", e.high},
-                {"games", e.games},         {"score", e.score}};
-    row["live"] = e.live ? rating_json(*e.live) : Json(nullptr);
-    table.push_back(row);
-  }
-  Json live_rows = Json::array();
-  if (!group.empty()) {
-    Result<std::vector<db::RatingRow>> live = store_.ratings(group);
-    if (!live.ok()) return error_response(500, live.error().code, live.error().message);
-    for (const db::RatingRow& r : *live) {
-      if (!kind || r.player_kind == *kind) live_rows.push_back(rating_json(r));
-    }
-  }
-  return json_response(200, {{"game", group.empty() ? Json(nullptr) : Json(group)},
-                             {"related_groups", named->related},
-                             {"anchor", board->anchor},
-                             {"matches", board->matches},
-                             {"bootstrap", kLeaderboardBootstrap},
-                             {"bradley_terry", table},
-                             {"live", live_rows}});
-}
-
-HttpResponse RestApi::player(int64_t id) {
-  Result<std::optional<db::PlayerRow>> p = store_.player(id);
-  if (!p.ok()) return error_response(500, p.error().code, p.error().message);
-  if (!*p) return error_response(404, "unknown_player", "no player " + std::to_string(id));
-  Result<std::vector<db::RatingRow>> ratings = store_.player_ratings(id);
-  Result<std::vector<db::RatingHistoryRow>> history = store_.rating_history(id, "");
-  if (!ratings.ok() || !history.ok()) return error_response(500, "db_error", "cannot read ratings");
-  Json rows = Json::array();
-  for (const db::RatingRow& r : *ratings) rows.push_back(rating_json(r));
-  Json hist = Json::object();
-  for (const db::RatingHistoryRow& h : *history) {
-    hist[h.game].push_back(
-        {{"match_id", h.match_id}, {"elo", h.rating}, {"deviation", h.deviation}, {"at", h.at}});
-  }
-  const db::PlayerRow& row = **p;
-  return json_response(200, {{"id", row.id},
-                             {"name", row.name},
-                             {"kind", db::to_string(row.kind)},
-                             {"created_at", row.created_at},
-                             {"ratings", rows},
-                             {"history", hist}});
-}
-
-HttpResponse RestApi::matches(const std::map<std::string, std::string>& query) {
-  db::MatchFilter f;
-  auto get = [&](const char* key) {
-    auto it = query.find(key);
-    return it == query.end() ? std::string() : it->second;
-  };
-  f.game = get("game");
-  f.status = get("status");
-  if (!f.status.empty() && f.status != "pending" && f.status != "active" && f.status != "finished" &&
-      f.status != "aborted") {
-    return error_response(400, "bad_request", "status is one of pending, active, finished, aborted");
-  }
-  for (auto [key, target] :
-       {std::pair<const char*, int64_t*>{"player", &f.player_id}, {"before", &f.before_id}}) {
-    const std::string v = get(key);
-    if (v.empty()) continue;
-    auto id = to_id(v);
-    if (!id) return error_response(400, "bad_request", std::string(key) + " is a positive integer");
-    *target = *id;
-  }
-  if (const std::string v = get("limit"); !v.empty()) {
-    auto n = to_id(v);
-    if (!n || *n > kMaxPage)
-      return error_response(400, "bad_request", "limit is from 1 to " + std::to_string(kMaxPage));
-    f.limit = static_cast<int>(*n);
-  }
-  Result<std::vector<db::MatchRow>> rows = store_.matches(f);
-  if (!rows.ok()) return error_response(500, rows.error().code, rows.error().message);
-  Json out = Json::array();
-  for (const db::MatchRow& m : *rows) out.push_back(match_row_json(m));
-  Json page = {{"matches", out}};
-  page["next_before"] =
-      static_cast<int>(rows->size()) == f.limit && !rows->empty() ? Json(rows->back().id) : Json(nullptr);
-  return json_response(200, page);
-}
-
-HttpResponse RestApi::match(int64_t id) {
-  Result<std::optional<db::MatchRecord>> record = store_.match(id);
-  if (!record.ok()) return error_response(500, record.error().code, record.error().message);
-  if (!*record) return error_response(404, "unknown_match", "no match " + std::to_string(id));
-  Json j = match_to_json(**record);
-  // A match in play keeps its chance outcomes (dealt cards) to itself until it ends.
-  if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
-    for (Json& move : j["moves"]) {
-      if (move["seat"] == kChancePlayer) {
-        move["action"] = nullptr;
-        move["step"] = nullptr;
-      }
-    }
-    j.erase("seed");
-  }
-  return json_response(200, j);
-}
-
-HttpResponse RestApi::export_match(int64_t id) {
-  Result<std::optional<db::MatchRecord>> record = store_.match(id);
-  if (!record.ok()) return error_response(500, record.error().code, record.error().message);
-  if (!*record) return error_response(404, "unknown_match", "no match " + std::to_string(id));
-  if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
-    return error_response(409, "match_in_progress", "match " + std::to_string(id) + " is still being played");
-  }
-  Result<ExportText> text = arena::export_match(**record, false);
-  if (!text.ok()) return error_response(500, text.error().code, text.error().message);
+HttpResponse RestApi::openapi(const Call&) {
   HttpResponse r;
-  r.content_type = text->content_type;
-  r.body = text->text;
-  r.headers.emplace_back("Content-Disposition", "inline; filename=\"match-" + std::to_string(id) + "." +
-                                                    (text->format == "json" ? "json" : "txt") + "\"");
-  r.headers.emplace_back("X-Arena-Format", text->format);
+  r.body = openapi_document();
   return r;
 }
 
-HttpResponse RestApi::match_views(int64_t id, const std::map<std::string, std::string>& query) {
-  Result<std::optional<db::MatchRecord>> record = store_.match(id);
-  if (!record.ok()) return error_response(500, record.error().code, record.error().message);
-  if (!*record) return error_response(404, "unknown_match", "no match " + std::to_string(id));
-  if ((*record)->match.status == "active" || (*record)->match.status == "pending") {
-    return error_response(409, "match_in_progress", "match " + std::to_string(id) + " is still being played");
-  }
-  Player viewer = kSpectator;
-  std::string viewer_name = "spectator";
-  if (auto it = query.find("viewer"); it != query.end() && it->second != "spectator") {
-    int seat = -1;
-    auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), seat);
-    if (ec != std::errc() || end != it->second.data() + it->second.size() || seat < 0 ||
-        seat >= static_cast<int>((*record)->seats.size())) {
-      return error_response(
-          400, "bad_request",
-          "viewer is 'spectator' or a seat from 0 to " + std::to_string((*record)->seats.size() - 1));
-    }
-    viewer = seat;
-    viewer_name = std::to_string(seat);
-  }
-  Result<Json> views = arena::match_views(**record, viewer);
-  if (!views.ok()) return error_response(500, views.error().code, views.error().message);
-  return json_response(200, {{"match_id", id}, {"viewer", viewer_name}, {"views", *views}});
-}
-
-// A person's or bot's new name and token (stored as its hash only).
-Result<PlayerIdentity> RestApi::register_player(const HttpRequest& request, db::PlayerKind kind) {
-  std::optional<Json> body = parse_json(request.body);
-  if (!body || !body->is_object() || !(*body)["name"].is_string()) {
-    return make_error("bad_request", kind == db::PlayerKind::kBot ? "send {\"name\": \"my-bot\"}"
-                                                                  : "send {\"name\": \"your name\"}");
-  }
-  const std::string name = (*body)["name"].get<std::string>();
-  if (!valid_player_name(name)) return make_error("bad_request", kNameRule);
-  Result<std::optional<db::PlayerRow>> existing = store_.find_player(name);
-  if (!existing.ok()) return existing.error();
-  if (*existing) return make_error("conflict", "the name '" + name + "' is taken");
-  Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store_.ensure_player(name, kind, "", d); });
-  if (!id.ok()) return id.error();
-  return PlayerIdentity{*id, name, db::to_string(kind), false};
-}
-
-Result<std::string> RestApi::new_token(int64_t player_id) {
-  const std::string token = random_token();
-  Result<int64_t> stored =
-      db::wait([&](db::Store::DoneId d) { store_.add_token(player_id, sha256_hex(token), "play", d); });
-  if (!stored.ok()) return stored.error();
-  return token;
-}
-
-HttpResponse RestApi::register_human(const HttpRequest& request) {
-  Result<PlayerIdentity> who = register_player(request, db::PlayerKind::kHuman);
-  if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
-  Result<std::string> token = new_token(who->id);
-  if (!token.ok()) return error_response(500, token.error().code, token.error().message);
-  HttpResponse r = json_response(
-      201, {{"player_id", who->id},
-            {"name", who->name},
-            {"kind", who->kind},
-            {"token", *token},
-            {"note", "the token is shown once; keep it to sign in elsewhere (POST /api/session)"}});
-  r.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, *token));
-  return r;
-}
-
-HttpResponse RestApi::sign_in(const HttpRequest& request) {
-  std::optional<Json> body = parse_json(request.body);
-  if (!body || !body->is_object() || !(*body)["token"].is_string()) {
-    return error_response(400, "bad_request", "send {\"token\": \"...\"}");
-  }
-  const std::string token = (*body)["token"].get<std::string>();
-  Result<std::optional<PlayerIdentity>> who = token_player(store_, token);
-  if (!who.ok()) return error_response(500, who.error().code, who.error().message);
-  if (!*who) return error_response(401, "unauthorized", "unknown or revoked token");
-  HttpResponse r = json_response(
-      200, {{"player_id", (*who)->id}, {"name", (*who)->name}, {"kind", (*who)->kind}, {"guest", false}});
-  r.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, token));
-  return r;
-}
-
-HttpResponse RestApi::sign_out() {
-  HttpResponse r = json_response(200, {{"signed_out", true}});
-  r.headers.emplace_back("Set-Cookie", clear_cookie_header(kSessionCookie));
-  return r;
-}
-
-HttpResponse RestApi::me(const HttpRequest& request) {
-  Result<Identity> who = identify(store_, header(request, "authorization"), header(request, "cookie"), false);
-  if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
-  const PlayerIdentity& p = who->who;
-  return json_response(200, {{"player_id", p.id ? Json(p.id) : Json(nullptr)},
-                             {"name", p.name.empty() ? Json(nullptr) : Json(p.name)},
-                             {"kind", p.name.empty() ? Json(nullptr) : Json(p.kind)},
-                             {"guest", p.guest}});
-}
-
-HttpResponse RestApi::register_bot(const HttpRequest& request) {
-  Result<PlayerIdentity> who = register_player(request, db::PlayerKind::kBot);
-  if (!who.ok()) return error_response(status_for(who.error().code), who.error().code, who.error().message);
-  Result<std::string> token = new_token(who->id);
-  if (!token.ok()) return error_response(500, token.error().code, token.error().message);
-  return json_response(201,
-                       {{"player_id", who->id},
-                        {"name", who->name},
-                        {"token", *token},
-                        {"note", "the token is shown once; send it as 'Authorization: Bearer <token>'"}});
-}
-
-HttpResponse RestApi::challenge(const HttpRequest& request) {
-  Result<Identity> id = identify(store_, header(request, "authorization"), header(request, "cookie"), false);
-  if (!id.ok()) return error_response(status_for(id.error().code), id.error().code, id.error().message);
-  if (id->who.guest) {
-    return error_response(
-        401, "unauthorized",
-        "send 'Authorization: Bearer <token>' (POST /api/bots), or sign in (POST /api/humans)");
-  }
-  const PlayerIdentity& who = id->who;
-
-  std::optional<Json> body = parse_json(request.body);
-  if (!body || !body->is_object() || !(*body)["to"].is_string() || !(*body)["game"].is_string()) {
-    return error_response(400, "bad_request",
-                          "send {\"to\": \"random\", \"game\": \"kuhn_poker\", \"time_control\": "
-                          "\"untimed\", \"rated\": true}");
-  }
-  Result<TimeControl> tc = TimeControl::parse(body->value("time_control", std::string("untimed")));
-  if (!tc.ok()) return error_response(400, tc.error().code, tc.error().message);
-  SeatRequest from;
-  from.player_id = who.id;
-  from.name = who.name;
-  from.kind = db::player_kind_from_string(who.kind).value_or(db::PlayerKind::kBot);
-  std::promise<Result<Arena::ChallengeOutcome>> done;
-  arena_.challenge(from, (*body)["to"].get<std::string>(), (*body)["game"].get<std::string>(), *tc,
-                   body->value("rated", true),
-                   [&done](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });
-  Result<Arena::ChallengeOutcome> outcome = done.get_future().get();
-  if (!outcome.ok())
-    return error_response(status_for(outcome.error().code), outcome.error().code, outcome.error().message);
-  Json out = {{"challenge_id", outcome->challenge_id}};
-  out["match_id"] = outcome->match_id ? Json(outcome->match_id) : Json(nullptr);
-  out["status"] = outcome->match_id ? "accepted" : "pending";
-  return json_response(201, out);
-}
-
-HttpResponse RestApi::metrics() {
+HttpResponse RestApi::metrics(const Call&) {
   PrometheusText out;
   out.metric("arena_http_connections", "Open HTTP connections.", "gauge", stats_.http_connections.load());
   out.metric("arena_websocket_connections", "Open WebSocket connections.", "gauge",

@@ -1,9 +1,12 @@
 // The REST API: plain request and response values in, no sockets, so the Beast session
-// only adapts it. Handlers read the store and may wait on the arena, so they run on worker
+// only adapts it. One route table (rest.cc) both dispatches and lists the routes that
+// openapi.json documents; the handlers live by resource in rest_*.cc, and their JSON bodies
+// in wire.cc. Handlers read the store and may wait on the arena, so they run on worker
 // threads, never on the network threads.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -50,6 +53,8 @@ struct Route {
   std::string path;
 };
 
+// Thread-safe: handle() may run on several workers at once (the arena and store are
+// thread-safe; the rest is read-only after construction).
 class RestApi {
  public:
   // `extra_metrics`, when set, adds its Prometheus text to /metrics.
@@ -58,29 +63,55 @@ class RestApi {
 
   // Handles /api/... and /metrics; other targets are not its business (404).
   HttpResponse handle(const HttpRequest& request);
+  // Every route of the table, in its order.
   static const std::vector<Route>& routes();
   // The OpenAPI document served at /api/openapi.json.
   static const std::string& openapi_document();
 
  private:
-  HttpResponse health();
-  HttpResponse games();
-  HttpResponse leaderboard(const std::map<std::string, std::string>& query);
-  HttpResponse player(int64_t id);
-  HttpResponse matches(const std::map<std::string, std::string>& query);
-  HttpResponse match(int64_t id);
-  HttpResponse export_match(int64_t id);
-  HttpResponse match_views(int64_t id, const std::map<std::string, std::string>& query);
-  HttpResponse seeks();
-  HttpResponse register_bot(const HttpRequest& request);
-  HttpResponse register_human(const HttpRequest& request);
-  HttpResponse sign_in(const HttpRequest& request);
-  HttpResponse sign_out();
-  HttpResponse me(const HttpRequest& request);
-  Result<PlayerIdentity> register_player(const HttpRequest& request, db::PlayerKind kind);
-  Result<std::string> new_token(int64_t player_id);
-  HttpResponse challenge(const HttpRequest& request);
-  HttpResponse metrics();
+  // What a handler is given: the request, its decoded query, and the path's {id} (0 when
+  // the route has none; a positive integer otherwise, checked before the handler runs).
+  struct Call {
+    const HttpRequest& request;
+    const std::map<std::string, std::string>& query;
+    int64_t id = 0;
+  };
+  using Handler = HttpResponse (RestApi::*)(const Call&);
+  struct Endpoint {
+    const char* method;
+    const char* path;
+    Handler handler;
+  };
+  static const std::vector<Endpoint>& table();
+
+  // rest.cc: the service itself.
+  HttpResponse health(const Call&);
+  HttpResponse openapi(const Call&);
+  HttpResponse metrics(const Call&);
+  // rest_games.cc: games and their ratings.
+  HttpResponse games(const Call&);
+  HttpResponse leaderboard(const Call&);
+  HttpResponse generalization_report(const Call&);
+  // rest_matches.cc: stored matches.
+  HttpResponse matches(const Call&);
+  HttpResponse match(const Call&);
+  HttpResponse export_match(const Call&);
+  HttpResponse match_views(const Call&);
+  // rest_players.cc: players, their tokens and sessions.
+  HttpResponse player(const Call&);
+  HttpResponse register_bot(const Call&);
+  HttpResponse register_human(const Call&);
+  HttpResponse sign_in(const Call&);
+  HttpResponse sign_out(const Call&);
+  HttpResponse me(const Call&);
+  struct Registered {
+    PlayerIdentity who;
+    std::string token;  // shown once; the store keeps its hash
+  };
+  Result<Registered> register_player(const HttpRequest& request, db::PlayerKind kind);
+  // rest_matchmaking.cc: open seeks and challenges.
+  HttpResponse seeks(const Call&);
+  HttpResponse challenge(const Call&);
 
   Arena& arena_;
   db::Store& store_;
@@ -93,6 +124,9 @@ class RestApi {
 
 // {"error": {"code": ..., "message": ...}} with `status`.
 HttpResponse error_response(unsigned status, const std::string& code, const std::string& message);
+HttpResponse error_response(unsigned status, const Error& error);
+// The error with the status that goes with its code (status_for).
+HttpResponse error_response(const Error& error);
 // The HTTP status that goes with an error code.
 unsigned status_for(const std::string& code);
 

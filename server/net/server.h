@@ -1,15 +1,19 @@
-// Server: HTTP and WebSocket on one port (Boost.Beast over Asio). REST goes to RestApi on
-// worker threads, static files come from the web folder, and /ws carries the protocol of
-// server/PROTOCOL.md between bots or browsers and the arena. It knows no game's rules:
-// views, legal moves and notation come from the arena's events.
+// Server: HTTP and WebSocket on one port (Boost.Beast over Asio), the facade over the pieces
+// Beast's own servers are made of: the listener (listener.h) accepts, each connection is an
+// HttpSession (REST on worker threads, static files from the web folder) until it upgrades
+// at /ws to a WebSocketSession (the protocol of server/PROTOCOL.md), and the hub (hub.h)
+// routes the arena's events to them. It knows no game's rules: views, legal moves and
+// notation come from the arena's events.
 //
-// Threading: one strand per connection; one write in flight per WebSocket with a bounded
-// queue (a client that cannot keep up is dropped with a close reason); store reads and
-// REST handlers run on the server's worker pool, never on the network threads.
+// Threading: call listen() once; stop() may be called from any thread. One strand per
+// connection; one write in flight per WebSocket with a bounded queue (a client that cannot
+// keep up is dropped with a close reason); store reads and REST handlers run on the server's
+// worker pool, never on the network threads.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +23,9 @@
 #include "server/net/rest.h"
 
 namespace arena::net {
+
+struct SharedState;
+class Listener;
 
 struct ServerConfig {
   std::string bind = "127.0.0.1";
@@ -58,10 +65,11 @@ class Server {
 
   ServerStats& stats();
 
-  struct Impl;  // public so that the connection classes in server.cc can hold it
-
  private:
-  std::shared_ptr<Impl> impl_;
+  // What the connections share; they hold it, so it outlives this facade while they last.
+  std::shared_ptr<SharedState> state_;
+  std::shared_ptr<Listener> listener_;
+  int subscription_ = 0;  // the hub's, to the arena's events
 };
 
 }  // namespace arena::net

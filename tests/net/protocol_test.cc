@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "server/net/wire.h"
+
 namespace arena::net {
 namespace {
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "db/sqlite_store.h"
+#include "server/net/wire.h"
 #include "tests/report/report_fixture.h"
 
 namespace arena::testing {
@@ -115,7 +116,7 @@ TEST_F(GeneralizationTest, EachRunsLatestCheckpointSitsInItsKindsColumn) {
 
 TEST_F(GeneralizationTest, TheJsonHasEveryColumnAndRun) {
   fill_scenario(*store_, held_out_);
-  const Json j = report(50).to_json();
+  const Json j = net::generalization_json(report(50));
   EXPECT_EQ(j["bootstrap"], 50);
   EXPECT_EQ(j["columns"], Json({"shared", "specialist", "transfer", "scratch"}));
   ASSERT_EQ(j["runs"].size(), 4u);

@@ -3,6 +3,7 @@
 
 #include "server/arena/generalization.h"
 #include "server/net/rest.h"
+#include "server/net/wire.h"
 #include "tests/arena/arena_fixture.h"
 #include "tests/report/report_fixture.h"
 
@@ -55,7 +56,7 @@ TEST_F(ReportRestTest, ServesTheReport) {
   // The same numbers as the report computed directly with the same resamples.
   Result<GeneralizationReport> direct = compute_generalization(*store_, 30);
   ASSERT_TRUE(direct.ok());
-  EXPECT_EQ(*j, direct->to_json());
+  EXPECT_EQ(*j, net::generalization_json(*direct));
 }
 
 TEST_F(ReportRestTest, BadRequestsAreErrors) {

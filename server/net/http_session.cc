@@ -1,0 +1,165 @@
+#include "server/net/http_session.h"
+
+#include "games/registry.h"
+#include "server/net/auth.h"
+#include "server/net/shared_state.h"
+#include "server/net/static_files.h"
+#include "server/net/websocket_session.h"
+
+namespace arena::net {
+namespace {
+
+std::string_view view(beast::string_view v) { return std::string_view(v.data(), v.size()); }
+
+// The Beast request as the REST API's plain value (header names in lower case).
+HttpRequest rest_request(const http::request<http::string_body>& req) {
+  HttpRequest r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  r.body = req.body();
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = std::string(field.value());
+  }
+  return r;
+}
+
+// Who an upgrade request is (auth.h: a bot's token, a person's session, or a guest cookie,
+// made if absent). Blocking (reads and writes the store): runs on a worker.
+Result<Identity> identify_upgrade(db::Store& store, const http::request<http::string_body>& req) {
+  auto header = [&req](http::field f) {
+    auto it = req.find(f);
+    return it == req.end() ? std::string_view() : view(it->value());
+  };
+  return identify(store, header(http::field::authorization), header(http::field::cookie), true);
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<SharedState> state)
+    : stream_(std::move(socket)), state_(std::move(state)) {}
+
+HttpSession::~HttpSession() { --state_->stats.http_connections; }
+
+void HttpSession::run() {
+  ++state_->stats.http_connections;
+  asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::read, shared_from_this()));
+}
+
+void HttpSession::read() {
+  parser_.emplace();
+  parser_->body_limit(state_->config.http_body_limit);
+  stream_.expires_after(state_->config.http_idle_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, size_t) {
+  if (ec == http::error::end_of_stream) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    return;
+  }
+  if (ec == http::error::body_limit) {
+    return reply(
+        error_response(413, "too_large",
+                       "request body over " + std::to_string(state_->config.http_body_limit) + " bytes"),
+        false, 11, "POST");
+  }
+  if (ec) return;  // timeout, reset, malformed: drop the connection
+  Request req = parser_->release();
+  const std::string target(req.target());
+  const std::string path = target.substr(0, target.find('?'));
+  if (websocket::is_upgrade(req)) {
+    if (path != "/ws") {
+      return reply(error_response(404, "not_found", "WebSocket is at /ws"), false, req.version(), "GET");
+    }
+    return upgrade(std::move(req));
+  }
+  state_->workers.post([self = shared_from_this(), req = std::move(req), path] { self->answer(req, path); });
+}
+
+void HttpSession::answer(const Request& req, const std::string& path) {
+  HttpResponse res;
+  std::optional<size_t> content_length;  // HEAD of a static file: the size GET would send
+  if (path == "/metrics" || path.rfind("/api/", 0) == 0 || path == "/api") {
+    res = state_->rest.handle(rest_request(req));
+  } else {
+    res = static_file(req, content_length);
+  }
+  asio::post(stream_.get_executor(),
+             [self = shared_from_this(), res = std::move(res), keep_alive = req.keep_alive(),
+              version = req.version(), method = std::string(req.method_string()), content_length]() mutable {
+               self->reply(std::move(res), keep_alive, version, method, content_length);
+             });
+}
+
+HttpResponse HttpSession::static_file(const Request& req, std::optional<size_t>& content_length) const {
+  const ServerConfig& config = state_->config;
+  // /games/<family>/<file>: the family's web/ folder, for a registered family.
+  std::filesystem::path root = config.web_root;
+  std::string_view target = view(req.target());
+  if (target.starts_with("/games/")) {
+    const std::string_view rest = target.substr(7);
+    const std::string family(rest.substr(0, rest.find('/')));
+    if (GameRegistry::instance().find_family(family) && family.size() < rest.size()) {
+      root = config.games_root / family / "web";
+      target = rest.substr(family.size());
+    }
+  }
+  StaticResponse s =
+      serve_static(root, view(req.method_string()), target, view(req[http::field::if_none_match]));
+  content_length = s.content_length;
+  HttpResponse res;
+  res.status = s.status;
+  res.content_type = s.content_type;
+  res.body = std::move(s.body);
+  res.headers = std::move(s.headers);
+  return res;
+}
+
+void HttpSession::reply(HttpResponse res, bool keep_alive, unsigned version, const std::string& method,
+                        std::optional<size_t> content_length) {
+  auto msg =
+      std::make_shared<http::response<http::string_body>>(static_cast<http::status>(res.status), version);
+  msg->set(http::field::server, "arena");
+  msg->set(http::field::content_type, res.content_type);
+  for (const auto& [name, value] : res.headers) msg->set(name, value);
+  if (res.content_type.rfind("application/json", 0) == 0 && !msg->count(http::field::cache_control)) {
+    msg->set(http::field::cache_control, "no-store");
+  }
+  msg->keep_alive(keep_alive);
+  const size_t length = content_length.value_or(res.body.size());
+  if (method != "HEAD") msg->body() = std::move(res.body);
+  msg->content_length(length);
+  stream_.expires_after(state_->config.http_idle_timeout);
+  http::async_write(stream_, *msg, [self = shared_from_this(), msg](beast::error_code ec, size_t) {
+    if (ec) return;
+    if (!msg->keep_alive()) {
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    self->read();
+  });
+}
+
+void HttpSession::upgrade(Request req) {
+  auto self = shared_from_this();
+  stream_.expires_never();
+  state_->workers.post([self, req = std::move(req)]() mutable {
+    auto identity = identify_upgrade(self->state_->store, req);
+    asio::post(self->stream_.get_executor(), [self, req = std::move(req),
+                                              identity = std::move(identity)]() mutable {
+      if (!identity.ok()) return self->reply(error_response(identity.error()), false, req.version(), "GET");
+      SharedState& state = *self->state_;
+      auto session = std::make_shared<WebSocketSession>(self->stream_.release_socket(), state.arena,
+                                                        state.hub, state.stats, state.config, identity->who);
+      state.track(session);
+      session->run(std::move(req), identity->set_cookie);
+    });
+  });
+}
+
+}  // namespace arena::net

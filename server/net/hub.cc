@@ -1,0 +1,241 @@
+#include "server/net/hub.h"
+
+#include <algorithm>
+
+#include "server/net/websocket_session.h"
+#include "server/net/wire.h"
+
+namespace arena::net {
+namespace {
+
+// The match as its MatchCreated event announced it (for a player who comes back to it).
+MatchCreated created_of(const Match& match) {
+  return MatchCreated{match.id(), match.game().spec(), match.seats(), match.rated(),
+                      match.time_control().to_string()};
+}
+
+// Removes `session` (and connections already gone) from a list of connections.
+template <typename Sessions>
+void forget(Sessions& sessions, const WebSocketSession* session) {
+  std::erase_if(sessions, [session](const auto& weak) {
+    auto s = weak.lock();
+    return !s || s.get() == session;
+  });
+}
+
+}  // namespace
+
+std::vector<int> seats_of(const Match& match, int64_t player_id) {
+  std::vector<int> out;
+  const std::vector<SeatInfo>& seats = match.seats();
+  for (size_t seat = 0; seat < seats.size(); ++seat) {
+    if (seats[seat].remote && seats[seat].player_id == player_id) out.push_back(static_cast<int>(seat));
+  }
+  return out;
+}
+
+int seat_to_act(const std::vector<int>& seats, const std::vector<int>& to_act) {
+  for (int seat : seats) {
+    if (std::find(to_act.begin(), to_act.end(), seat) != to_act.end()) return seat;
+  }
+  return seats.empty() ? -1 : seats.front();
+}
+
+void Hub::send_to_player(int64_t player_id, const Message& m) {
+  auto it = players_.find(player_id);
+  if (it == players_.end()) return;
+  for (const auto& weak : it->second) {
+    if (auto s = weak.lock()) s->send(m);
+  }
+}
+
+Json Hub::last_move_json(const Watched& watched) {
+  return watched.last_move ? move_json(*watched.last_move) : Json();
+}
+
+void Hub::on_event(const ArenaEvent& event) {
+  std::visit([this](const auto& e) { on(e); }, event);
+}
+
+void Hub::on(const MatchCreated& e) {
+  std::shared_ptr<Match> match = arena_.find(e.match_id);
+  if (!match) return;  // it cannot have ended: it starts after this event
+  std::lock_guard lock(mutex_);
+  auto [it, fresh] = matches_.try_emplace(e.match_id);
+  it->second.match = match;
+  if (fresh) count_live(*match, +1);  // else a spectator came first and counted it
+  for (size_t seat = 0; seat < e.seats.size(); ++seat) {
+    if (!e.seats[seat].remote) continue;
+    auto player = players_.find(e.seats[seat].player_id);
+    if (player == players_.end()) continue;
+    const Message start = make_message(match_start_message(e, static_cast<int>(seat)));
+    for (const auto& weak : player->second) {
+      if (auto s = weak.lock()) {
+        s->set_seated();
+        s->send(start);
+      }
+    }
+  }
+}
+
+void Hub::on(const StateChanged& e) {
+  std::lock_guard lock(mutex_);
+  auto it = matches_.find(e.match_id);
+  if (it == matches_.end()) return;
+  std::shared_ptr<Match> match = it->second.match.lock();
+  if (!match) return;
+  const Json last_move = last_move_json(it->second);
+  const std::vector<SeatInfo>& seats = match->seats();
+  for (size_t seat = 0; seat < seats.size(); ++seat) {
+    if (seats[seat].remote) {
+      send_to_player(seats[seat].player_id,
+                     make_message(state_message(e, static_cast<int>(seat), last_move)));
+    }
+  }
+  if (!it->second.spectators.empty()) {
+    const Message view = make_message(state_message(e, -1, last_move));  // serialised once for all
+    for (const auto& weak : it->second.spectators) {
+      if (auto s = weak.lock()) s->send(view);
+    }
+  }
+}
+
+void Hub::on(const MoveMade& e) {
+  std::lock_guard lock(mutex_);
+  if (auto it = matches_.find(e.match_id); it != matches_.end()) it->second.last_move = e;
+}
+
+void Hub::on(const MatchEnded& e) {
+  std::lock_guard lock(mutex_);
+  auto it = matches_.find(e.match_id);
+  if (it == matches_.end()) return;
+  if (std::shared_ptr<Match> match = it->second.match.lock()) {
+    const Message end = make_message(match_end_message(e));
+    std::set<int64_t> sent;
+    for (const SeatInfo& seat : match->seats()) {
+      if (seat.remote && sent.insert(seat.player_id).second) send_to_player(seat.player_id, end);
+    }
+    for (const auto& weak : it->second.spectators) {
+      if (auto s = weak.lock()) s->send(end);
+    }
+    count_live(*match, -1);
+  }
+  matches_.erase(it);
+}
+
+void Hub::on(const SeatError& e) {
+  std::lock_guard lock(mutex_);
+  auto it = matches_.find(e.match_id);
+  if (it == matches_.end()) return;
+  std::shared_ptr<Match> match = it->second.match.lock();
+  if (!match || e.seat < 0 || e.seat >= static_cast<int>(match->seats().size())) return;
+  const SeatInfo& seat = match->seats()[e.seat];
+  if (seat.remote) send_to_player(seat.player_id, make_message(error_message(e.error, nullptr)));
+}
+
+void Hub::on(const ChallengeIssued& e) {
+  std::lock_guard lock(mutex_);
+  send_to_player(e.to_player_id, make_message(challenge_message(e)));
+}
+
+void Hub::on(const ChallengeDeclined& e) {
+  std::lock_guard lock(mutex_);
+  send_to_player(e.from_player_id, make_message(challenge_declined_message(e)));
+}
+
+bool Hub::join(const std::shared_ptr<WebSocketSession>& session) {
+  const int64_t player = session->who().id;
+  std::vector<std::pair<std::shared_ptr<Match>, int>> seats;  // the matches this player sits in: resume them
+  {
+    std::lock_guard lock(mutex_);
+    auto& list = players_[player];
+    std::erase_if(list, [](const auto& w) { return w.expired(); });
+    list.push_back(session);
+    for (const auto& [id, watched] : matches_) {
+      std::shared_ptr<Match> match = watched.match.lock();
+      if (!match) continue;
+      for (int seat : seats_of(*match, player)) {
+        seats.emplace_back(match, seat);
+        session->send(make_message(match_start_message(created_of(*match), seat)));
+      }
+    }
+  }
+  for (const auto& [match, seat] : seats) {
+    match->set_connected(seat, true);
+    send_snapshot(session, *match, {seat});
+  }
+  return !seats.empty();
+}
+
+void Hub::leave(WebSocketSession* session) {
+  std::vector<std::pair<std::shared_ptr<Match>, int>> seats;
+  {
+    std::lock_guard lock(mutex_);
+    const int64_t player = session->who().id;
+    bool still_connected = false;
+    if (auto it = players_.find(player); it != players_.end()) {
+      forget(it->second, session);
+      still_connected = !it->second.empty();
+      if (!still_connected) players_.erase(it);
+    }
+    for (auto& [id, watched] : matches_) {
+      forget(watched.spectators, session);
+      if (still_connected) continue;
+      if (std::shared_ptr<Match> match = watched.match.lock()) {
+        for (int seat : seats_of(*match, player)) seats.emplace_back(match, seat);
+      }
+    }
+  }
+  // The last connection of a seated player is gone: its grace period starts.
+  for (const auto& [match, seat] : seats) match->set_connected(seat, false);
+}
+
+bool Hub::spectate(const std::shared_ptr<WebSocketSession>& session, int64_t match_id) {
+  std::shared_ptr<Match> match = arena_.find(match_id);
+  if (!match) return false;
+  {
+    std::lock_guard lock(mutex_);
+    // A match the hub does not watch yet (agents only, or older than this server).
+    auto [it, fresh] = matches_.try_emplace(match_id);
+    if (fresh) {
+      it->second.match = match;
+      count_live(*match, +1);
+    }
+    it->second.spectators.insert(session);
+  }
+  send_snapshot(session, *match, {});
+  return true;
+}
+
+void Hub::unspectate(WebSocketSession* session, int64_t match_id) {
+  std::lock_guard lock(mutex_);
+  if (auto it = matches_.find(match_id); it != matches_.end()) forget(it->second.spectators, session);
+}
+
+int Hub::live_matches_of(int64_t player_id) {
+  std::lock_guard lock(mutex_);
+  auto it = live_matches_.find(player_id);
+  return it == live_matches_.end() ? 0 : it->second;
+}
+
+void Hub::count_live(const Match& match, int delta) {
+  std::set<int64_t> counted;  // a player in two seats of one match has one live match
+  for (const SeatInfo& s : match.seats()) {
+    if (!s.remote || !counted.insert(s.player_id).second) continue;
+    if ((live_matches_[s.player_id] += delta) <= 0) live_matches_.erase(s.player_id);
+  }
+}
+
+void Hub::send_snapshot(const std::shared_ptr<WebSocketSession>& session, Match& match,
+                        std::vector<int> seats) {
+  Json last_move;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = matches_.find(match.id()); it != matches_.end()) last_move = last_move_json(it->second);
+  }
+  match.snapshot([session, seats = std::move(seats), last_move](const StateChanged& state, bool) {
+    session->send(make_message(state_message(state, seat_to_act(seats, state.to_act), last_move)));
+  });
+}
+
+}  // namespace arena::net

@@ -1,0 +1,81 @@
+// Hub: which WebSocket connections play or watch which live matches. It turns the arena's
+// events into messages for the seated players' connections and for spectators, resumes a
+// player's matches when it connects and starts their disconnect grace when its last
+// connection goes. Seats and whose turn it is belong to the Match and are asked of it, never
+// copied here.
+//
+// Threading: thread-safe (one mutex; it only queues messages on the connections' strands).
+// It takes the mutex after any call into the arena, never before.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "server/arena/arena.h"
+
+namespace arena::net {
+
+class WebSocketSession;
+
+// The remote seats `player_id` holds in `match`, in seat order (several when it plays itself).
+std::vector<int> seats_of(const Match& match, int64_t player_id);
+// Of `seats`, the first that is in `to_act`, else the first; -1 for none (a spectator).
+int seat_to_act(const std::vector<int>& seats, const std::vector<int>& to_act);
+
+class Hub {
+ public:
+  explicit Hub(Arena& arena) : arena_(arena) {}
+
+  void on_event(const ArenaEvent& event);
+  // A connection is open: it gets its player's live matches back (match_start, then the
+  // state). True when that player sits in one (its queue is a player's, not a spectator's).
+  bool join(const std::shared_ptr<WebSocketSession>& session);
+  void leave(WebSocketSession* session);
+  // False when no such match is live.
+  bool spectate(const std::shared_ptr<WebSocketSession>& session, int64_t match_id);
+  void unspectate(WebSocketSession* session, int64_t match_id);
+  // The matches this player sits in (for the per-player limit).
+  int live_matches_of(int64_t player_id);
+  // Sends the full state of a match to one session (after a resync, a spectate, a return),
+  // as seen from the one of `seats` that is to act (seat_to_act); none: a spectator's view.
+  void send_snapshot(const std::shared_ptr<WebSocketSession>& session, Match& match, std::vector<int> seats);
+
+ private:
+  // A live match someone plays remotely or watches. The Match itself is held weakly: the
+  // arena owns it, and MatchEnded (sent while it is alive) removes the entry.
+  struct Watched {
+    std::weak_ptr<Match> match;
+    std::optional<MoveMade> last_move;  // for the state messages' "last_move"
+    std::set<std::weak_ptr<WebSocketSession>, std::owner_less<std::weak_ptr<WebSocketSession>>> spectators;
+  };
+
+  // One handler per event (std::visit); each takes the mutex itself.
+  void on(const MatchCreated& e);
+  void on(const MatchStarted&) {}
+  void on(const StateChanged& e);
+  void on(const MoveMade& e);
+  void on(const MatchEnded& e);
+  void on(const SeatError& e);
+  void on(const ChallengeIssued& e);
+  void on(const ChallengeDeclined& e);
+
+  // Under the mutex.
+  void send_to_player(int64_t player_id, const std::shared_ptr<const std::string>& message);
+  // Counts (delta +1) or uncounts (-1) the match for each remote player seated in it.
+  void count_live(const Match& match, int delta);
+  static Json last_move_json(const Watched& watched);
+
+  Arena& arena_;
+  std::mutex mutex_;
+  std::map<int64_t, Watched> matches_;  // live matches with at least one remote seat, or watched
+  std::map<int64_t, std::vector<std::weak_ptr<WebSocketSession>>> players_;  // player id -> connections
+  std::unordered_map<int64_t, int> live_matches_;  // player id -> watched matches it sits in
+};
+
+}  // namespace arena::net

@@ -1,0 +1,47 @@
+// REST: matchmaking: the open seeks, and challenges (a house agent accepts at once; a
+// player is asked over its WebSocket).
+#include <future>
+
+#include "server/net/auth.h"
+#include "server/net/rest.h"
+#include "server/net/rest_internal.h"
+#include "server/net/wire.h"
+
+namespace arena::net {
+
+HttpResponse RestApi::seeks(const Call&) { return rest::json_response(200, seeks_json(arena_.open_seeks())); }
+
+HttpResponse RestApi::challenge(const Call& call) {
+  const HttpRequest& request = call.request;
+  Result<Identity> id =
+      identify(store_, rest::header(request, "authorization"), rest::header(request, "cookie"), false);
+  if (!id.ok()) return error_response(id.error());
+  if (id->who.guest) {
+    return error_response(
+        401, "unauthorized",
+        "send 'Authorization: Bearer <token>' (POST /api/bots), or sign in (POST /api/humans)");
+  }
+  const PlayerIdentity& who = id->who;
+
+  std::optional<Json> body = parse_json(request.body);
+  if (!body || !body->is_object() || !(*body)["to"].is_string() || !(*body)["game"].is_string()) {
+    return error_response(400, "bad_request",
+                          "send {\"to\": \"random\", \"game\": \"kuhn_poker\", \"time_control\": "
+                          "\"untimed\", \"rated\": true}");
+  }
+  Result<TimeControl> tc = TimeControl::parse(body->value("time_control", std::string("untimed")));
+  if (!tc.ok()) return error_response(400, tc.error());
+  SeatRequest from;
+  from.player_id = who.id;
+  from.name = who.name;
+  from.kind = db::player_kind_from_string(who.kind).value_or(db::PlayerKind::kBot);
+  std::promise<Result<Arena::ChallengeOutcome>> done;
+  arena_.challenge(from, (*body)["to"].get<std::string>(), (*body)["game"].get<std::string>(), *tc,
+                   body->value("rated", true),
+                   [&done](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });
+  Result<Arena::ChallengeOutcome> outcome = done.get_future().get();
+  if (!outcome.ok()) return error_response(outcome.error());
+  return rest::json_response(201, challenge_outcome_json(*outcome));
+}
+
+}  // namespace arena::net

@@ -1,0 +1,345 @@
+#include "server/net/websocket_session.h"
+
+#include "server/net/hub.h"
+#include "server/net/wire.h"
+
+namespace arena::net {
+
+WebSocketSession::WebSocketSession(tcp::socket&& socket, Arena& arena, Hub& hub, ServerStats& stats,
+                                   const ServerConfig& config, PlayerIdentity who)
+    : ws_(std::move(socket)),
+      arena_(arena),
+      hub_(hub),
+      stats_(stats),
+      config_(config),
+      who_(std::move(who)),
+      limiter_(config.messages_per_second, 2 * config.messages_per_second) {}
+
+void WebSocketSession::run(http::request<http::string_body> request, std::optional<std::string> set_cookie) {
+  ++stats_.websocket_connections;
+  websocket::stream_base::timeout timeouts =
+      websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = config_.ws_idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.read_message_max(config_.ws_message_limit);
+  ws_.set_option(websocket::stream_base::decorator([set_cookie](websocket::response_type& res) {
+    res.set(http::field::server, "arena");
+    if (set_cookie) res.set(http::field::set_cookie, *set_cookie);
+  }));
+  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+}
+
+void WebSocketSession::send(Message m) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), m = std::move(m)] { self->enqueue(m); });
+}
+
+void WebSocketSession::set_seated() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] { self->spectator_only_ = false; });
+}
+
+void WebSocketSession::close(websocket::close_reason reason) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), reason] { self->close_with(reason); });
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) return finish();
+  // Set before the resumed matches' messages, which are posted behind this handler.
+  if (hub_.join(shared_from_this())) spectator_only_ = false;
+  reply(welcome_message(who_));
+  read();
+}
+
+void WebSocketSession::read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, size_t) {
+  if (ec == websocket::error::message_too_big) {
+    reply(error_message(make_error("bad_message", "message larger than " +
+                                                      std::to_string(config_.ws_message_limit) + " bytes"),
+                        nullptr));
+    close_with(websocket::close_reason(websocket::close_code::too_big, "message too big"));
+    return;
+  }
+  if (ec) return finish();
+  ++stats_.ws_messages_in;
+  const std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (const double wait = limiter_.take(); wait > 0) {
+    ++stats_.rate_limited;
+    // Answer the request it refuses, so a client can match the refusal to its message.
+    std::optional<Json> j = parse_json(text);
+    const Json ref = j && j->is_object() && j->contains("ref") ? (*j)["ref"] : Json();
+    reply(error_message(make_error("rate_limited", "too many messages"), ref, wait));
+  } else if (!ws_.got_text()) {
+    reply(error_message(make_error("bad_message", "send text frames of JSON"), nullptr));
+  } else {
+    Result<Incoming> in = parse_client_message(text);
+    if (!in.ok()) {
+      reply(error_message(in.error(), nullptr));
+    } else {
+      std::visit([&](const auto& m) { handle(m, in->ref); }, in->message);
+    }
+  }
+  if (closing_) return;
+  if (queue_.size() >= queue_limit() / 2) {
+    read_paused_ = true;  // on_write resumes reading once the queue has drained
+  } else {
+    read();
+  }
+}
+
+// --- Messages ------------------------------------------------------------------------------
+
+void WebSocketSession::reply(const Json& message) { enqueue(make_message(message)); }
+
+void WebSocketSession::reply_error(const Error& e, const Json& ref) { reply(error_message(e, ref)); }
+
+std::function<void(Status)> WebSocketSession::answer(const Json& ref, Json ok) {
+  auto self = shared_from_this();
+  return [self, ref, ok = std::move(ok)](Status s) {
+    asio::post(self->ws_.get_executor(), [self, ref, ok, s] {
+      if (s.ok()) {
+        self->reply(ok);
+      } else {
+        self->reply_error(s.error(), ref);
+      }
+    });
+  };
+}
+
+std::shared_ptr<Match> WebSocketSession::find_match(int64_t id, const Json& ref) {
+  std::shared_ptr<Match> m = arena_.find(id);
+  if (!m) reply_error(make_error("unknown_match", "no live match " + std::to_string(id)), ref);
+  return m;
+}
+
+template <typename Act>
+void WebSocketSession::as_seat(int64_t match_id, const Json& ref, Json ok, Act act) {
+  std::shared_ptr<Match> match = find_match(match_id, ref);
+  if (!match) return;
+  std::vector<int> seats = seats_of(*match, who_.id);
+  if (seats.empty()) {
+    return reply_error(make_error("not_your_turn", "you have no seat in match " + std::to_string(match_id)),
+                       ref);
+  }
+  std::function<void(Status)> done = answer(ref, std::move(ok));
+  if (seats.size() == 1) return act(*match, seats.front(), std::move(done));
+  // Whose turn it is lives on the match's strand: ask there, and act from there.
+  match->snapshot(
+      [match, seats = std::move(seats), act = std::move(act), done = std::move(done)](
+          const StateChanged& state, bool) { act(*match, seat_to_act(seats, state.to_act), done); });
+}
+
+SeatRequest WebSocketSession::as_seat_request() const {
+  SeatRequest s;
+  s.player_id = who_.id;
+  s.name = who_.name;
+  s.kind = db::player_kind_from_string(who_.kind).value_or(db::PlayerKind::kBot);
+  return s;
+}
+
+bool WebSocketSession::too_many_live_matches(const Json& ref) {
+  if (hub_.live_matches_of(who_.id) < config_.max_live_matches_per_player) return false;
+  ++stats_.rate_limited;
+  reply_error(make_error("rate_limited", "too many live matches"), ref);
+  return true;
+}
+
+void WebSocketSession::handle(const Hello&, const Json& ref) { reply(hello_ack(ref)); }
+
+void WebSocketSession::handle(const Ping&, const Json& ref) { reply(pong_message(ref)); }
+
+void WebSocketSession::handle(const SeekMessage& m, const Json& ref) {
+  if (static_cast<int>(seeks_.size()) >= config_.max_seeks_per_connection) {
+    ++stats_.rate_limited;
+    return reply_error(
+        make_error("rate_limited", "at most " + std::to_string(config_.max_seeks_per_connection) +
+                                       " open seeks per connection"),
+        ref);
+  }
+  if (too_many_live_matches(ref)) return;
+  Seek seek;
+  seek.player_id = who_.id;
+  seek.games = m.games;
+  seek.rated = m.rated && !who_.guest;  // guests play unrated
+  for (const std::string& text : m.time_controls) {
+    Result<TimeControl> tc = TimeControl::parse(text);
+    if (!tc.ok()) return reply_error(tc.error(), ref);
+    seek.time_controls.push_back(*tc);
+  }
+  Result<int64_t> id = arena_.seek(as_seat_request(), seek);
+  if (!id.ok()) return reply_error(id.error(), ref);
+  seeks_.insert(*id);
+  reply(seek_ack(ref, *id));
+}
+
+void WebSocketSession::handle(const CancelSeek& m, const Json& ref) {
+  const bool cancelled = seeks_.count(m.seek_id) && arena_.cancel_seek(m.seek_id);
+  seeks_.erase(m.seek_id);
+  if (!cancelled)
+    return reply_error(make_error("unknown_seek", "no open seek " + std::to_string(m.seek_id)), ref);
+  reply(seek_ack(ref, m.seek_id));
+}
+
+void WebSocketSession::handle(const ChallengeMessage& m, const Json& ref) {
+  Result<TimeControl> tc = TimeControl::parse(m.time_control);
+  if (!tc.ok()) return reply_error(tc.error(), ref);
+  if (too_many_live_matches(ref)) return;
+  auto self = shared_from_this();
+  arena_.challenge(as_seat_request(), m.to, m.game, *tc, m.rated && !who_.guest,
+                   [self, ref](Result<Arena::ChallengeOutcome> r) {
+                     asio::post(self->ws_.get_executor(), [self, ref, r] {
+                       if (!r.ok()) return self->reply_error(r.error(), ref);
+                       self->reply(challenge_ack(ref, r->challenge_id, r->match_id));
+                     });
+                   });
+}
+
+void WebSocketSession::handle(const AcceptChallenge& m, const Json& ref) {
+  auto self = shared_from_this();
+  arena_.accept_challenge(m.challenge_id, as_seat_request(), [self, ref](Result<int64_t> id) {
+    asio::post(self->ws_.get_executor(), [self, ref, id] {
+      if (!id.ok()) return self->reply_error(id.error(), ref);
+      self->reply(match_ack(ref, *id));
+    });
+  });
+}
+
+void WebSocketSession::handle(const DeclineChallenge& m, const Json& ref) {
+  Status s = arena_.decline_challenge(m.challenge_id, who_.id);
+  if (!s.ok()) return reply_error(s.error(), ref);
+  reply(challenge_declined_ack(ref, m.challenge_id));
+}
+
+void WebSocketSession::handle(const MoveMessage& m, const Json& ref) {
+  ServerStats* stats = &stats_;
+  as_seat(m.match_id, ref, move_ack(ref, m.match_id, m.ply),
+          [m, stats](Match& match, int seat, std::function<void(Status)> done) {
+            auto counted = [done, stats](Status s) {
+              if (s.ok()) ++stats->moves_acknowledged;
+              done(std::move(s));
+            };
+            if (m.orders) {
+              match.submit_orders(seat, m.ply, *m.orders, counted);
+            } else {
+              match.submit(seat, m.ply, *m.action, counted);
+            }
+          });
+}
+
+void WebSocketSession::handle(const Resign& m, const Json& ref) {
+  as_seat(m.match_id, ref, match_ack(ref, m.match_id),
+          [](Match& match, int seat, Match::Done done) { match.resign(seat, done); });
+}
+
+void WebSocketSession::handle(const Abort& m, const Json& ref) {
+  as_seat(m.match_id, ref, match_ack(ref, m.match_id),
+          [](Match& match, int seat, Match::Done done) { match.abort(seat, done); });
+}
+
+void WebSocketSession::handle(const OfferDraw& m, const Json& ref) {
+  as_seat(m.match_id, ref, match_ack(ref, m.match_id),
+          [](Match& match, int seat, Match::Done done) { match.offer_draw(seat, done); });
+}
+
+void WebSocketSession::handle(const Spectate& m, const Json& ref) {
+  if (!hub_.spectate(shared_from_this(), m.match_id)) {
+    return reply_error(make_error("unknown_match", "no live match " + std::to_string(m.match_id)), ref);
+  }
+  reply(spectate_ack(ref, m.match_id, true));
+}
+
+void WebSocketSession::handle(const Unspectate& m, const Json& ref) {
+  hub_.unspectate(this, m.match_id);
+  reply(spectate_ack(ref, m.match_id, false));
+}
+
+void WebSocketSession::handle(const Resync& m, const Json& ref) {
+  std::shared_ptr<Match> match = arena_.find(m.match_id);
+  if (!match) {
+    return reply_error(make_error("unknown_match", "no live match " + std::to_string(m.match_id) +
+                                                       " (a finished match is at GET /api/matches/" +
+                                                       std::to_string(m.match_id) + ")"),
+                       ref);
+  }
+  hub_.send_snapshot(shared_from_this(), *match, seats_of(*match, who_.id));
+}
+
+// --- Writing: one write in flight, a bounded queue ------------------------------------------
+
+size_t WebSocketSession::queue_limit() const {
+  return spectator_only_ ? config_.spectator_queue_limit : config_.player_queue_limit;
+}
+
+void WebSocketSession::enqueue(Message m) {
+  if (closing_) return;
+  if (queue_.size() >= queue_limit()) {
+    // The client does not read what it is sent: drop it rather than buffer forever.
+    ++stats_.ws_dropped_slow;
+    close_with(
+        websocket::close_reason(websocket::close_code::policy_error, "too slow: messages are not read"));
+    return;
+  }
+  queue_.push_back(std::move(m));
+  ++stats_.outbound_queued;
+  if (queue_.size() == 1) write();
+}
+
+void WebSocketSession::write() {
+  ws_.text(true);
+  ws_.async_write(asio::buffer(*queue_.front()),
+                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, size_t) {
+  if (ec || finished_) return finish();
+  ++stats_.ws_messages_out;
+  --stats_.outbound_queued;
+  queue_.pop_front();  // the message just written: kept alive until now
+  if (pending_close_) {
+    // Beast allows one write at a time, and a close is a write: it goes after the last one.
+    auto reason = *pending_close_;
+    pending_close_.reset();
+    return send_close(reason);
+  }
+  if (!queue_.empty()) return write();
+  if (read_paused_ && !closing_) {
+    read_paused_ = false;
+    read();
+  }
+}
+
+void WebSocketSession::close_with(websocket::close_reason reason) {
+  if (closing_) return;
+  closing_ = true;
+  if (queue_.empty()) return send_close(reason);
+  stats_.outbound_queued -= static_cast<int64_t>(queue_.size() - 1);
+  queue_.erase(queue_.begin() + 1, queue_.end());
+  pending_close_ = reason;
+  drop_timer_.expires_after(std::chrono::seconds(5));
+  drop_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
+}
+
+void WebSocketSession::send_close(websocket::close_reason reason) {
+  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
+    self->drop_timer_.cancel();
+    self->finish();
+  });
+}
+
+void WebSocketSession::finish() {
+  if (finished_) return;
+  finished_ = true;
+  closing_ = true;  // nothing more is queued; a write in flight keeps its message until it ends
+  --stats_.websocket_connections;
+  stats_.outbound_queued -= static_cast<int64_t>(queue_.size());
+  for (int64_t seek : seeks_) arena_.cancel_seek(seek);
+  seeks_.clear();
+  hub_.leave(this);
+}
+
+}  // namespace arena::net

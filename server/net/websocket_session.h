@@ -1,0 +1,112 @@
+// WebSocketSession: one WebSocket connection (a bot, or a browser, guest or not) speaking the
+// protocol of server/PROTOCOL.md: it parses each message once (protocol.h), dispatches it with
+// std::visit to the arena, the match or the hub, and answers with wire.h's messages.
+//
+// Threading: one strand per connection (the socket's executor); everything below runs on it.
+// send(), set_seated() and close() may be called from any thread: they post to the strand.
+// One write in flight and a bounded outbound queue: a client that does not read what it is
+// sent is dropped with a close reason rather than buffered forever (Beast's chat-multi).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "server/arena/arena.h"
+#include "server/net/beast.h"
+#include "server/net/protocol.h"
+#include "server/net/rate_limiter.h"
+#include "server/net/rest.h"
+#include "server/net/server.h"
+
+namespace arena::net {
+
+class Hub;
+
+// A message serialised once, shared by every connection it goes to.
+using Message = std::shared_ptr<const std::string>;
+inline Message make_message(const Json& j) { return std::make_shared<const std::string>(j.dump()); }
+
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(tcp::socket&& socket, Arena& arena, Hub& hub, ServerStats& stats,
+                   const ServerConfig& config, PlayerIdentity who);
+
+  const PlayerIdentity& who() const { return who_; }
+
+  // Accepts the upgrade `request`; `set_cookie` (a guest's new cookie) goes on the answer.
+  void run(http::request<http::string_body> request, std::optional<std::string> set_cookie);
+  // Queues a message. Past the queue limit the client is dropped.
+  void send(Message m);
+  // The connection's player sits in a match: its queue is a player's from now on.
+  void set_seated();
+  // Closes from the server's side (shutdown).
+  void close(websocket::close_reason reason);
+
+ private:
+  void on_accept(beast::error_code ec);
+  void read();
+  void on_read(beast::error_code ec, size_t);
+
+  // --- Messages ------------------------------------------------------------------------
+  void reply(const Json& message);
+  void reply_error(const Error& e, const Json& ref);
+  // A callback for a match: `ok` (an ack) or the refusal, answered on this connection's strand.
+  std::function<void(Status)> answer(const Json& ref, Json ok);
+  std::shared_ptr<Match> find_match(int64_t id, const Json& ref);
+  // Calls act(match, seat, done) for this player's seat in a live match, where `done`
+  // acknowledges with `ok`. With several seats (a player who challenged itself) the seat is
+  // the one to act, asked of the match; no seat is refused.
+  template <typename Act>
+  void as_seat(int64_t match_id, const Json& ref, Json ok, Act act);
+  SeatRequest as_seat_request() const;
+  bool too_many_live_matches(const Json& ref);
+
+  void handle(const Hello& m, const Json& ref);
+  void handle(const Ping& m, const Json& ref);
+  void handle(const SeekMessage& m, const Json& ref);
+  void handle(const CancelSeek& m, const Json& ref);
+  void handle(const ChallengeMessage& m, const Json& ref);
+  void handle(const AcceptChallenge& m, const Json& ref);
+  void handle(const DeclineChallenge& m, const Json& ref);
+  void handle(const MoveMessage& m, const Json& ref);
+  void handle(const Resign& m, const Json& ref);
+  void handle(const Abort& m, const Json& ref);
+  void handle(const OfferDraw& m, const Json& ref);
+  void handle(const Spectate& m, const Json& ref);
+  void handle(const Unspectate& m, const Json& ref);
+  void handle(const Resync& m, const Json& ref);
+
+  // --- Writing: one write in flight, a bounded queue -------------------------------------
+  size_t queue_limit() const;
+  void enqueue(Message m);
+  void write();
+  void on_write(beast::error_code ec, size_t);
+  // Closes with `reason` once the write in flight (if any) is done; what is queued behind it
+  // is dropped. A client that does not take even that write is cut off after a while.
+  void close_with(websocket::close_reason reason);
+  void send_close(websocket::close_reason reason);
+  void finish();
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  Arena& arena_;
+  Hub& hub_;
+  ServerStats& stats_;
+  const ServerConfig& config_;
+  PlayerIdentity who_;
+  RateLimiter limiter_;
+  std::deque<Message> queue_;  // the front is being written
+  std::optional<websocket::close_reason> pending_close_;
+  asio::steady_timer drop_timer_{ws_.get_executor()};
+  bool read_paused_ = false;
+  std::set<int64_t> seeks_;
+  bool spectator_only_ = true;  // until the connection sits in a match
+  bool closing_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace arena::net
