@@ -81,7 +81,9 @@ int main(int argc, char** argv) {
     const arena::GameFamily* family = arena::GameRegistry::instance().find_family(name);
     if (family && !family->tools.empty()) return run_family_tool(*family, args);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "arena %s: internal error: %s\n", name.c_str(), e.what());
+    // One line: LibTorch's errors carry a backtrace after their first line.
+    const std::string what = e.what();
+    std::fprintf(stderr, "arena %s: internal error: %s\n", name.c_str(), what.substr(0, what.find('\n')).c_str());
     return 1;
   }
   std::fprintf(stderr, "arena: unknown command '%s'\n\n", name.c_str());

@@ -47,8 +47,7 @@ int run_generalization(const std::vector<std::string>& argv) {
     return 1;
   }
   if (json) {
-    std::cout << net::generalization_json(*report).dump(2) << "
-";
+    std::cout << net::generalization_json(*report).dump(2) << "\n";
   } else {
     std::cout << render_generalization_text(*report);
   }
