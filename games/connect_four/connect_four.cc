@@ -108,7 +108,8 @@ Json ConnectFourState::do_view(Player) const {
     for (int column = 0; column < ConnectFour::kColumns; ++column) {
       const int disc = at(column, row);
       line += disc < 0 ? '.' : kDisc[disc];
-      if (winning_cells_ & (uint64_t{1} << (column * kHeight + row))) winning.push_back({column + 1, row + 1});
+      if (winning_cells_ & (uint64_t{1} << (column * kHeight + row)))
+        winning.push_back({column + 1, row + 1});
     }
     rows.push_back(line);
   }

@@ -1,6 +1,6 @@
 // The Connect Four family: the game, its seats' colours and its board in the browser.
-#include "games/connect_four/connect_four.h"
 #include "games/family.h"
+#include "games/connect_four/connect_four.h"
 
 namespace arena {
 

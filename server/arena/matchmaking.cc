@@ -124,8 +124,8 @@ void Matchmaker::challenge(const SeatRequest& from, const std::string& to_name, 
       id = next_challenge_++;
       challenges_[id] = PendingChallenge{from, (*to)->id, game, time_control, rated};
     }
-    hooks_.emit(ChallengeIssued{id, from.player_id, from.name, (*to)->id, game->spec(), time_control.to_string(),
-                                rated});
+    hooks_.emit(ChallengeIssued{id, from.player_id, from.name, (*to)->id, game->spec(),
+                                time_control.to_string(), rated});
     done(ChallengeOutcome{id, 0});
   });
 }
@@ -157,7 +157,8 @@ Status Matchmaker::decline_challenge(int64_t challenge_id, int64_t player_id) {
     std::lock_guard lock(mutex_);
     auto it = challenges_.find(challenge_id);
     if (it == challenges_.end() || it->second.to != player_id) {
-      return make_error("unknown_challenge", "no open challenge " + std::to_string(challenge_id) + " for you");
+      return make_error("unknown_challenge",
+                        "no open challenge " + std::to_string(challenge_id) + " for you");
     }
     from = it->second.from.player_id;
     challenges_.erase(it);

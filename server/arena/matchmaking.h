@@ -24,9 +24,9 @@ namespace arena {
 class Matchmaker {
  public:
   struct Hooks {
-    StartMatch start;                                // starts a match of a resolved game
-    std::function<void(const ArenaEvent&)> emit;     // ChallengeIssued, ChallengeDeclined
-    std::function<uint64_t()> next_seed;             // each match's seed (its low bit picks the seats)
+    StartMatch start;                             // starts a match of a resolved game
+    std::function<void(const ArenaEvent&)> emit;  // ChallengeIssued, ChallengeDeclined
+    std::function<uint64_t()> next_seed;          // each match's seed (its low bit picks the seats)
   };
   // `house_agents`: the agents that accept every challenge at once.
   Matchmaker(db::Store& store, std::vector<std::string> house_agents, Hooks hooks);
@@ -43,14 +43,15 @@ class Matchmaker {
   // a remote player gets a ChallengeIssued event. `done` gets the challenge id (and the
   // match id when it started).
   void challenge(const SeatRequest& from, const std::string& to_name, const std::string& game,
-                 const TimeControl& time_control, bool rated, std::function<void(Result<ChallengeOutcome>)> done);
+                 const TimeControl& time_control, bool rated,
+                 std::function<void(Result<ChallengeOutcome>)> done);
   // The challenged player accepts: the match is started; done gets its id.
   void accept_challenge(int64_t challenge_id, const SeatRequest& by, MatchDone done);
   Status decline_challenge(int64_t challenge_id, int64_t player_id);
 
  private:
   struct Placed {
-    OpenSeek open;                                  // as listed (canonical specs)
+    OpenSeek open;                                   // as listed (canonical specs)
     std::vector<std::shared_ptr<const Game>> games;  // the same games, resolved
   };
   struct PendingChallenge {

@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // One line: LibTorch's errors carry a backtrace after their first line.
     const std::string what = e.what();
-    std::fprintf(stderr, "arena %s: internal error: %s\n", name.c_str(), what.substr(0, what.find('\n')).c_str());
+    std::fprintf(stderr, "arena %s: internal error: %s\n", name.c_str(),
+                 what.substr(0, what.find('\n')).c_str());
     return 1;
   }
   std::fprintf(stderr, "arena: unknown command '%s'\n\n", name.c_str());

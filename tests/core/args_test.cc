@@ -28,8 +28,8 @@ struct Table {
 
 TEST(Options, FillsTheBoundVariables) {
   Table t;
-  EXPECT_EQ(t.options.parse({"--game", "go(size=9)", "--games=7", "--threads", "2", "--minutes", "1.5", "--json",
-                             "--out", "runs/x"}),
+  EXPECT_EQ(t.options.parse({"--game", "go(size=9)", "--games=7", "--threads", "2", "--minutes", "1.5",
+                             "--json", "--out", "runs/x"}),
             std::nullopt);
   EXPECT_EQ(t.game, "go(size=9)");
   EXPECT_EQ(t.games, 7);
@@ -49,16 +49,16 @@ TEST(Options, DefaultsStayWhenNotGiven) {
 }
 
 TEST(Options, BadInputIsAUsageError) {
-  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
-           {"--out", "o", "--games", "many"},    // not an integer
-           {"--out", "o", "--games", "0"},       // below the minimum
-           {"--out", "o", "--threads", "300"},   // above the maximum
-           {"--out", "o", "--minutes", "soon"},  // not a number
-           {"--out", "o", "--json=yes"},         // a flag takes no value
-           {"--out", "o", "--colour", "red"},    // unknown
-           {"--out"},                            // no value
-           {"--games", "2"},                     // --out is required
-           {"--out", "o", "stray"}}) {
+  for (const std::vector<std::string>& argv :
+       std::vector<std::vector<std::string>>{{"--out", "o", "--games", "many"},    // not an integer
+                                             {"--out", "o", "--games", "0"},       // below the minimum
+                                             {"--out", "o", "--threads", "300"},   // above the maximum
+                                             {"--out", "o", "--minutes", "soon"},  // not a number
+                                             {"--out", "o", "--json=yes"},         // a flag takes no value
+                                             {"--out", "o", "--colour", "red"},    // unknown
+                                             {"--out"},                            // no value
+                                             {"--games", "2"},                     // --out is required
+                                             {"--out", "o", "stray"}}) {
     Table t;
     EXPECT_EQ(t.options.parse(argv), 2) << argv.back();
   }
@@ -79,7 +79,8 @@ TEST(Options, HelpShowsEveryOptionWithItsDefault) {
 }
 
 TEST(SplitSpecs, SplitsOutsideParentheses) {
-  EXPECT_EQ(split_specs("mcts(a=1,b=2), random ,", ','), (std::vector<std::string>{"mcts(a=1,b=2)", "random"}));
+  EXPECT_EQ(split_specs("mcts(a=1,b=2), random ,", ','),
+            (std::vector<std::string>{"mcts(a=1,b=2)", "random"}));
 }
 
 }  // namespace

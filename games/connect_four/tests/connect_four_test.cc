@@ -38,8 +38,8 @@ Player scan_winner(const ConnectFourState& s) {
       if (disc < 0) continue;
       for (auto [dc, dr] : {std::pair{1, 0}, {0, 1}, {1, 1}, {1, -1}}) {
         int k = 1;
-        while (k < 4 && c + k * dc < ConnectFour::kColumns && r + k * dr >= 0 && r + k * dr < ConnectFour::kRows &&
-               s.at(c + k * dc, r + k * dr) == disc) {
+        while (k < 4 && c + k * dc < ConnectFour::kColumns && r + k * dr >= 0 &&
+               r + k * dr < ConnectFour::kRows && s.at(c + k * dc, r + k * dr) == disc) {
           ++k;
         }
         if (k == 4) return disc;
@@ -73,11 +73,11 @@ TEST(ConnectFour, FourInEachDirectionWins) {
     const char* moves;
     Player winner;
   };
-  for (const Case& c : {Case{"1122334", 0},        // across, the first player
-                        Case{"1212121", 0},        // up
-                        Case{"12234334474", 0},    // diagonal, rising to the right
-                        Case{"76654554414", 0},    // diagonal, rising to the left
-                        Case{"71122334", 1}}) {    // across, the second player
+  for (const Case& c : {Case{"1122334", 0},      // across, the first player
+                        Case{"1212121", 0},      // up
+                        Case{"12234334474", 0},  // diagonal, rising to the right
+                        Case{"76654554414", 0},  // diagonal, rising to the left
+                        Case{"71122334", 1}}) {  // across, the second player
     std::unique_ptr<State> s = play(c.moves);
     EXPECT_TRUE(s->is_terminal()) << c.moves;
     EXPECT_EQ(c4(*s).winner(), c.winner) << c.moves;
