@@ -28,6 +28,15 @@ Result<std::vector<int>> parse_sizes(const std::string& text) {
   return sizes;
 }
 
+// The options both benchmarks share: the game and the network, and where it runs.
+template <typename BenchConfig>
+Options& network_options(Options& options, BenchConfig& config) {
+  return options.text("game", &config.game, "game spec")
+      .integer("blocks", &config.blocks, "residual blocks", 1)
+      .integer("channels", &config.channels, "channels", 1)
+      .text("device", &config.device, "auto, cpu or cuda");
+}
+
 int bench_inference_command(const std::vector<std::string>& argv) {
   nn::InferenceBenchConfig config;
   std::string batches;
@@ -37,10 +46,7 @@ int bench_inference_command(const std::vector<std::string>& argv) {
       "Positions per second of the shared network by batch size: plain forward passes of a ready input, and\n"
       "the inference service fed by searching threads with real positions, in the same process; and their "
       "ratio.");
-  options.text("game", &config.game, "game spec")
-      .integer("blocks", &config.blocks, "residual blocks", 1)
-      .integer("channels", &config.channels, "channels", 1)
-      .text("device", &config.device, "auto, cpu or cuda")
+  network_options(options, config)
       .text("batches", &batches, "comma-separated batch sizes")
       .default_text("1,8,64,256,1024")
       .number("seconds", &config.seconds, "seconds per point and side", 0)
@@ -81,10 +87,7 @@ int bench_selfplay_command(const std::vector<std::string>& argv) {
       "mean batch,\n"
       "beside plain forward passes at that batch size in the same process (the share of the device "
       "kept busy).");
-  options.text("game", &config.game, "game spec")
-      .integer("blocks", &config.blocks, "residual blocks", 1)
-      .integer("channels", &config.channels, "channels", 1)
-      .text("device", &config.device, "auto, cpu or cuda")
+  network_options(options, config)
       .integer("actors", &config.actors, "concurrent games", 1)
       .integer("simulations", &config.simulations, "simulations per move", 1)
       .integer("search-batch", &config.search_batch, "leaves per search pass", 1)
