@@ -17,7 +17,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   std::unique_ptr<Connection> c(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
   for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
     if (Status s = c->exec(pragma); !s.ok()) return s.error();
   }
   return c;

@@ -20,7 +20,7 @@ class Statement;
 class Connection {
  public:
   // Opens (creating if `create`) the file, with WAL, foreign keys, a busy timeout and
-  // synchronous=NORMAL.
+  // synchronous=FULL (an acknowledged write survives power loss, not only a crash).
   static Result<std::unique_ptr<Connection>> open(const std::string& path, bool create);
   ~Connection();
   Connection(const Connection&) = delete;

@@ -1,6 +1,9 @@
 #include "server/arena/arena.h"
 
-#include <chrono>
+#include <sys/random.h>
+
+#include <set>
+#include <stdexcept>
 
 #include "agents/registry.h"
 #include "games/registry.h"
@@ -8,9 +11,13 @@
 namespace arena {
 namespace {
 
-uint64_t seed_of(const ArenaConfig& config) {
-  return config.seed ? config.seed
-                     : static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+// 64 bits from the operating system's cryptographic generator.
+uint64_t os_random_u64() {
+  uint64_t value = 0;
+  if (getrandom(&value, sizeof value, 0) != static_cast<ssize_t>(sizeof value)) {
+    throw std::runtime_error("the operating system gave no random bytes for a match seed");
+  }
+  return value;
 }
 
 // The showcase spec of a registered game: its first example spec ("go(size=9)").
@@ -35,13 +42,13 @@ Arena::Arena(asio::io_context& io, db::Store& store, ArenaConfig config)
     : io_(io),
       store_(store),
       config_(std::move(config)),
-      seeds_(seed_of(config_)),
-      matchmaker_(store, config_.challengeable_agents,
+      seeds_(config_.seed),
+      matchmaker_(store, config_.challengeable_agents, config_.matchmaking,
                   {[this](std::shared_ptr<const Game> game, MatchRequest request, MatchDone done) {
                      start_match(std::move(game), std::move(request), std::move(done));
                    },
                    [this](const ArenaEvent& e) { emit(e); }, [this] { return next_seed(); }}),
-      house_(io, house_config(config_), seeds_.next_u64(),
+      house_(io, house_config(config_), config_.seed ? seeds_.next_u64() : os_random_u64(),
              {[this](std::shared_ptr<const Game> game, MatchRequest request, MatchDone done) {
                 start_match(std::move(game), std::move(request), std::move(done));
               },
@@ -62,8 +69,44 @@ Arena::~Arena() {
 }
 
 uint64_t Arena::next_seed() {
+  if (!config_.seed) return os_random_u64();
   std::lock_guard lock(mutex_);
   return seeds_.next_u64();
+}
+
+Result<int64_t> Arena::seek(const SeatRequest& who, Seek seek) {
+  // An early answer; start_match holds the cap for the match a pairing makes.
+  if (live_matches_of(who.player_id) >= config_.max_live_matches_per_player) {
+    return make_error("rate_limited", "too many live matches");
+  }
+  return matchmaker_.seek(who, std::move(seek));
+}
+
+int Arena::live_matches_of(int64_t player_id) {
+  std::lock_guard lock(mutex_);
+  auto it = live_per_player_.find(player_id);
+  return it == live_per_player_.end() ? 0 : it->second;
+}
+
+bool Arena::reserve_live(const std::vector<SeatRequest>& seats) {
+  std::set<int64_t> players;  // a player in two seats of one match has one live match
+  for (const SeatRequest& s : seats) {
+    if (s.agent.empty()) players.insert(s.player_id);
+  }
+  for (int64_t p : players) {
+    auto it = live_per_player_.find(p);
+    if (it != live_per_player_.end() && it->second >= config_.max_live_matches_per_player) return false;
+  }
+  for (int64_t p : players) ++live_per_player_[p];
+  return true;
+}
+
+void Arena::release_live(const std::vector<int64_t>& remote_players) {
+  std::lock_guard lock(mutex_);
+  for (int64_t p : std::set<int64_t>(remote_players.begin(), remote_players.end())) {
+    auto it = live_per_player_.find(p);
+    if (it != live_per_player_.end() && --it->second <= 0) live_per_player_.erase(it);
+  }
 }
 
 int Arena::subscribe(Subscriber subscriber) {
@@ -91,6 +134,9 @@ MatchHooks Arena::hooks() {
   h.emit = [this](const ArenaEvent& e) { emit(e); };
   h.rate = [this](const Match& m, const std::vector<double>& returns, std::optional<int64_t> puzzle) {
     return ratings_.rate(m, returns, puzzle);
+  };
+  h.ratings_settled = [this](int64_t id, const std::vector<db::RatingRow>& rows, bool stored) {
+    ratings_.settle(id, rows, stored);
   };
   h.finished = [this](int64_t id) { on_finished(id); };
   return h;
@@ -157,6 +203,26 @@ void Arena::start_match(std::shared_ptr<const Game> game, MatchRequest request, 
     if (Status playable = can_play(seat.agent, *game); !playable.ok()) return done(playable.error());
   }
   if (!request.seed) request.seed = next_seed();
+  for (const SeatRequest& seat : request.seats) {
+    if (seat.agent.empty() && seat.guest) request.rated = false;  // rated means every remote seat is named
+  }
+  std::vector<int64_t> remote_players;
+  for (const SeatRequest& seat : request.seats) {
+    if (seat.agent.empty()) remote_players.push_back(seat.player_id);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (!reserve_live(request.seats)) {
+      return done(make_error("rate_limited", "a player of this match already sits in " +
+                                                 std::to_string(config_.max_live_matches_per_player) +
+                                                 " live matches"));
+    }
+  }
+  // From here every failure gives the reservation back.
+  done = [this, remote_players, done = std::move(done)](Result<int64_t> id) {
+    if (!id.ok()) release_live(remote_players);
+    done(std::move(id));
+  };
 
   // Agents are players too: find or create each one's row, then store the match.
   struct Pending {
@@ -246,9 +312,21 @@ void Arena::start_match(std::shared_ptr<const Game> game, MatchRequest request, 
 // Lifecycle
 
 void Arena::on_finished(int64_t match_id) {
+  std::shared_ptr<Match> match;
   {
     std::lock_guard lock(mutex_);
-    matches_.erase(match_id);
+    auto it = matches_.find(match_id);
+    if (it != matches_.end()) {
+      match = std::move(it->second);
+      matches_.erase(it);
+    }
+  }
+  if (match) {
+    std::vector<int64_t> remote_players;
+    for (const SeatInfo& s : match->seats()) {
+      if (s.remote) remote_players.push_back(s.player_id);
+    }
+    release_live(remote_players);
   }
   house_.on_finished(match_id);
 }

@@ -9,6 +9,7 @@
 // different matches. Stop the io_context before destroying the arena.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,7 +39,13 @@ struct ArenaConfig {
   // Agents that accept challenges (spec -> accepted), for people and bots to play against.
   std::vector<std::string> challengeable_agents = {"random"};
   Millis disconnect_grace{30'000};
-  uint64_t seed = 0;  // 0: from the clock
+  // Matches a remote player may sit in at once, however they are made (seeks, challenges).
+  int max_live_matches_per_player = 64;
+  MatchmakingLimits matchmaking;
+  // Nonzero: match seeds come from a generator seeded with it (reproducible tests). Zero:
+  // each match's seed comes from the operating system's cryptographic generator, so a
+  // finished match's published seed tells nothing about any other match's deal.
+  uint64_t seed = 0;
 };
 
 class Arena {
@@ -55,11 +62,15 @@ class Arena {
 
   // Creates and starts a match: its game spec is resolved here, once, and the agents'
   // specs are checked against it (can_play) without making them; `done` gets its id once
-  // it is stored.
+  // it is stored. Every way of making a match comes here, and here the rules that hold for
+  // all of them are kept: a match with a guest seat is unrated, and a remote player sits in
+  // at most config.max_live_matches_per_player live matches ("rate_limited" past it).
   void create_match(MatchRequest request, MatchDone done);
   std::shared_ptr<Match> find(int64_t match_id);
   // The live matches' ids.
   std::vector<int64_t> live_matches();
+  // The live matches remote player `player_id` sits in.
+  int live_matches_of(int64_t player_id);
 
   // Event subscription; returns an id for unsubscribe().
   int subscribe(Subscriber subscriber);
@@ -68,9 +79,12 @@ class Arena {
   // --- Matchmaking (see Matchmaker) ------------------------------------------------
   using OpenSeek = arena::OpenSeek;
   using ChallengeOutcome = arena::ChallengeOutcome;
-  Result<int64_t> seek(const SeatRequest& who, Seek seek) { return matchmaker_.seek(who, std::move(seek)); }
+  // Resolves game specs: call off the network threads.
+  Result<int64_t> seek(const SeatRequest& who, Seek seek);
   bool cancel_seek(int64_t seek_id) { return matchmaker_.cancel_seek(seek_id); }
-  std::vector<OpenSeek> open_seeks() { return matchmaker_.open_seeks(); }
+  std::vector<OpenSeek> open_seeks(int64_t after = 0, size_t limit = SIZE_MAX, bool* more = nullptr) {
+    return matchmaker_.open_seeks(after, limit, more);
+  }
   void challenge(const SeatRequest& from, const std::string& to_name, const std::string& game,
                  const TimeControl& time_control, bool rated,
                  std::function<void(Result<ChallengeOutcome>)> done) {
@@ -97,6 +111,10 @@ class Arena {
   void start_match(std::shared_ptr<const Game> game, MatchRequest request, MatchDone done);
   void on_finished(int64_t match_id);
   uint64_t next_seed();
+  // Counts a new match for its remote players, all or none: false (nothing counted) when
+  // one of them is at the cap. Under mutex_.
+  bool reserve_live(const std::vector<SeatRequest>& seats);
+  void release_live(const std::vector<int64_t>& remote_players);
   MatchHooks hooks();
   Result<std::shared_ptr<Match>> build(int64_t id, const MatchRequest& request,
                                        std::shared_ptr<const Game> game, std::vector<SeatInfo> seats,
@@ -112,7 +130,8 @@ class Arena {
   std::map<int, Subscriber> subscribers_;
   int next_subscriber_ = 1;
   std::map<std::string, int64_t> agent_players_;  // agent spec -> player id
-  Rng seeds_;
+  std::map<int64_t, int> live_per_player_;        // remote player -> live (or starting) matches
+  Rng seeds_;                                     // used only with config.seed
 
   LiveRatings ratings_;
   Matchmaker matchmaker_;

@@ -53,7 +53,6 @@ void HouseMatches::top_up() {
       ++starting_;
       const Lineup& lineup = lineups_[picks_.uniform(lineups_.size())];
       game = lineup.game;
-      request.seed = picks_.next_u64();
       for (int i = 0; i < game->num_players(); ++i) {
         request.seats.push_back(SeatRequest::agent_seat(lineup.agents[picks_.uniform(lineup.agents.size())]));
       }

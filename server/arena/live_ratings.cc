@@ -17,6 +17,23 @@ void LiveRatings::load(const std::vector<db::RatingRow>& rows) {
   for (const db::RatingRow& r : rows) ratings_[{r.player_id, r.game}] = r;
 }
 
+std::optional<db::RatingRow> LiveRatings::live(int64_t player, const std::string& group) {
+  std::lock_guard lock(mutex_);
+  auto it = ratings_.find({player, group});
+  if (it == ratings_.end()) return std::nullopt;
+  return it->second;
+}
+
+void LiveRatings::settle(int64_t match_id, const std::vector<db::RatingRow>& rows, bool stored) {
+  std::lock_guard lock(mutex_);
+  for (const db::RatingRow& row : rows) {
+    const Key key{row.player_id, row.game};
+    if (stored) ratings_[key] = row;
+    auto it = pending_.find(key);
+    if (it != pending_.end() && it->second.match_id == match_id) pending_.erase(it);
+  }
+}
+
 std::vector<db::RatingRow> LiveRatings::rate(const Match& match, const std::vector<double>& returns,
                                              std::optional<int64_t> puzzle_player_id) {
   const std::string group = match.game().rating_group();
@@ -32,6 +49,7 @@ std::vector<db::RatingRow> LiveRatings::rate(const Match& match, const std::vect
   }
   std::lock_guard lock(mutex_);
   auto current = [&](int64_t player) {
+    if (auto p = pending_.find({player, group}); p != pending_.end()) return p->second.row;
     auto it = ratings_.find({player, group});
     if (it != ratings_.end()) return it->second;
     db::RatingRow fresh;
@@ -60,7 +78,7 @@ std::vector<db::RatingRow> LiveRatings::rate(const Match& match, const std::vect
     row.games += 1;
     after.push_back(row);
   }
-  for (const db::RatingRow& row : after) ratings_[{row.player_id, row.game}] = row;
+  for (const db::RatingRow& row : after) pending_[{row.player_id, row.game}] = Pending{match.id(), row};
   return after;
 }
 

@@ -1,6 +1,9 @@
 // LiveRatings: each (player, rating group)'s Glicko-2 rating, updated when a rated match
 // ends (the match is one rating period for its participants). A puzzle is its solver's
-// opponent: solving it is a win.
+// opponent: solving it is a win. A match's new ratings are pending until the store has
+// committed the result they come from (settle): only then are they the live ratings, so
+// what is live never runs ahead of what a restart would load. A match ending meanwhile
+// is rated from the pending ratings, as if the commit had happened.
 //
 // Thread-safety: thread-safe (one mutex); matches end on their own strands.
 #pragma once
@@ -26,10 +29,21 @@ class LiveRatings {
   // rating moves (an agent against itself, a puzzle without its player).
   std::vector<db::RatingRow> rate(const Match& match, const std::vector<double>& returns,
                                   std::optional<int64_t> puzzle_player_id);
+  // The store committed (`stored`) or failed to commit match `match_id`'s result and the
+  // ratings rate() gave it: they become live, or are dropped.
+  void settle(int64_t match_id, const std::vector<db::RatingRow>& rows, bool stored);
+  // The live rating of `player` in `group`, if it has one.
+  std::optional<db::RatingRow> live(int64_t player, const std::string& group);
 
  private:
+  using Key = std::pair<int64_t, std::string>;  // (player, group)
+  struct Pending {
+    int64_t match_id;
+    db::RatingRow row;
+  };
   std::mutex mutex_;
-  std::map<std::pair<int64_t, std::string>, db::RatingRow> ratings_;  // (player, group) -> rating
+  std::map<Key, db::RatingRow> ratings_;  // committed
+  std::map<Key, Pending> pending_;        // the latest uncommitted rating, by the match that made it
 };
 
 }  // namespace arena

@@ -484,6 +484,8 @@ void Match::write_end(std::vector<double> returns, std::string termination, std:
     end.ratings = hooks_.rate(*this, returns, puzzle_player_id);
   auto self = shared_from_this();
   store_.finish_match(end, [self, end](Status s) {
+    if (!end.ratings.empty() && self->hooks_.ratings_settled)
+      self->hooks_.ratings_settled(self->id(), end.ratings, s.ok());
     asio::post(self->strand_, [self, end, s] {
       for (Done& waiter : self->end_waiters_) answer(waiter, s);
       self->end_waiters_.clear();

@@ -34,6 +34,8 @@ struct MatchHooks {
   std::function<std::vector<db::RatingRow>(const Match&, const std::vector<double>& returns,
                                            std::optional<int64_t> puzzle_player_id)>
       rate;
+  // The store committed (true) or failed to commit the result those ratings came from.
+  std::function<void(int64_t match_id, const std::vector<db::RatingRow>&, bool stored)> ratings_settled;
   // Called once the end is stored.
   std::function<void(int64_t match_id)> finished;
 };

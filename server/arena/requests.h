@@ -23,6 +23,7 @@ struct SeatRequest {
   int64_t player_id = 0;
   std::string name;
   db::PlayerKind kind = db::PlayerKind::kBot;
+  bool guest = false;  // a guest plays unrated: a match with a guest seat is never rated
 
   static SeatRequest agent_seat(std::string spec) {
     SeatRequest s;
@@ -40,7 +41,10 @@ struct MatchRequest {
   Millis min_move_interval{0};
 };
 
-// A standing offer to play: any of `games` at any of `time_controls`.
+// A standing offer to play: any of `games` at any of `time_controls` (at most
+// kMaxSeekGames and kMaxSeekTimeControls of them).
+inline constexpr size_t kMaxSeekGames = 16;
+inline constexpr size_t kMaxSeekTimeControls = 8;
 struct Seek {
   int64_t player_id = 0;
   std::vector<std::string> games;  // specs (canonical once placed)

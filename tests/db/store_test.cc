@@ -333,7 +333,7 @@ TEST(Migrations, AFileThatIsNotADatabaseIsAnErrorNotACrash) {
   EXPECT_EQ(now.str(), garbage);
 }
 
-TEST(Migrations, ConnectionsUseWalAndForeignKeys) {
+TEST(Migrations, ConnectionsUseWalForeignKeysAndFullSync) {
   TempDb db;
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::open(db.path());
   ASSERT_TRUE(ok(store));
@@ -347,7 +347,7 @@ TEST(Migrations, ConnectionsUseWalAndForeignKeys) {
   EXPECT_EQ(*fk, "1");
   Result<std::string> sync = query_text(**c, "PRAGMA synchronous");
   ASSERT_TRUE(ok(sync));
-  EXPECT_EQ(*sync, "1");  // NORMAL
+  EXPECT_EQ(*sync, "2");  // FULL: an acknowledged commit survives power loss
 }
 
 // ---------------------------------------------------------------------------------------
