@@ -99,6 +99,14 @@ int run_serve(const std::vector<std::string>& argv) {
   std::string bind = "127.0.0.1", db = "arena.db", web, runs;
   std::string house_agents = "random;anchors", opponents = "random;mcts(simulations=200);anchors;shared";
   int port = 8080, house = 2, interval = 500;
+  std::string metrics = "on";
+  const net::ServerConfig defaults;
+  int max_connections = static_cast<int>(defaults.max_connections);
+  int max_connections_per_address = static_cast<int>(defaults.max_connections_per_address);
+  int max_websockets = static_cast<int>(defaults.max_websockets);
+  int max_websockets_per_address = static_cast<int>(defaults.max_websockets_per_address);
+  int registrations_per_minute = static_cast<int>(defaults.abuse.registrations_per_minute);
+  int messages_per_second = static_cast<int>(defaults.messages_per_second);
   int threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   Options options(
       "serve",
@@ -122,7 +130,21 @@ int run_serve(const std::vector<std::string>& argv) {
             "there is "
             "none")
       .text("runs", &runs, "folder of training runs, where nn:<run>@<step> names are found")
-      .default_text("$ARENA_RUNS or ./runs");
+      .default_text("$ARENA_RUNS or ./runs")
+      .integer("max-connections", &max_connections, "connections open at once; 0: no cap", 0)
+      .integer("max-connections-per-address", &max_connections_per_address,
+               "connections open at once from one address; 0: no cap", 0)
+      .integer("max-websockets", &max_websockets, "WebSocket connections open at once; 0: no cap", 0)
+      .integer("max-websockets-per-address", &max_websockets_per_address,
+               "WebSocket connections open at once from one address; 0: no cap", 0)
+      .integer("registrations-per-minute", &registrations_per_minute,
+               "new bots and people registered per minute from one address; 0: no limit", 0)
+      .integer("messages-per-second", &messages_per_second,
+               "WebSocket messages a second from one connection (twice that per player, twenty times per "
+               "address)",
+               1)
+      .text("metrics", &metrics,
+            "'on' serves Prometheus /metrics on the main port, 'off' nowhere, ADDRESS:PORT only there");
   if (std::optional<int> code = options.parse(argv)) return *code;
   keep_freed_memory();
 
@@ -158,6 +180,33 @@ int run_serve(const std::vector<std::string>& argv) {
   net::ServerConfig config;
   config.bind = bind;
   config.port = static_cast<uint16_t>(port);
+  config.max_connections = static_cast<size_t>(max_connections);
+  config.max_connections_per_address = static_cast<size_t>(max_connections_per_address);
+  config.max_websockets = static_cast<size_t>(max_websockets);
+  config.max_websockets_per_address = static_cast<size_t>(max_websockets_per_address);
+  config.abuse.registrations_per_minute = registrations_per_minute;
+  config.messages_per_second = messages_per_second;
+  config.abuse.messages_per_second_per_player = 2.0 * messages_per_second;
+  config.abuse.messages_per_second_per_address = 20.0 * messages_per_second;
+  if (metrics == "off") {
+    config.metrics = net::ServerConfig::Metrics::kOff;
+  } else if (metrics != "on") {
+    const size_t colon = metrics.rfind(':');
+    int metrics_port = -1;
+    if (colon != std::string::npos) {
+      try {
+        metrics_port = std::stoi(metrics.substr(colon + 1));
+      } catch (const std::exception&) {
+      }
+    }
+    if (metrics_port < 0 || metrics_port > 65535) {
+      std::cerr << "arena serve: --metrics is on, off or ADDRESS:PORT, not '" << metrics << "'\n";
+      return 2;
+    }
+    config.metrics = net::ServerConfig::Metrics::kSeparate;
+    config.metrics_bind = metrics.substr(0, colon);
+    config.metrics_port = static_cast<uint16_t>(metrics_port);
+  }
   if (!web.empty()) {
     config.web_root = web;
   } else {
@@ -184,6 +233,10 @@ int run_serve(const std::vector<std::string>& argv) {
   std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db " << db << ", " << threads
             << " threads, " << house << " house matches, web UI from " << config.web_root.string() << ")"
             << std::endl;
+  if (config.metrics == net::ServerConfig::Metrics::kSeparate) {
+    std::cout << "arena: metrics at http://" << config.metrics_bind << ":" << server.metrics_port()
+              << "/metrics" << std::endl;
+  }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {

@@ -12,8 +12,9 @@ namespace {
 std::string_view view(beast::string_view v) { return std::string_view(v.data(), v.size()); }
 
 // The Beast request as the REST API's plain value (header names in lower case).
-HttpRequest rest_request(const http::request<http::string_body>& req) {
+HttpRequest rest_request(const http::request<http::string_body>& req, const std::string& address) {
   HttpRequest r;
+  r.remote_address = address;
   r.method = std::string(req.method_string());
   r.target = std::string(req.target());
   r.body = req.body();
@@ -37,8 +38,13 @@ Result<Identity> identify_upgrade(db::Store& store, const http::request<http::st
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<SharedState> state)
-    : stream_(std::move(socket)), state_(std::move(state)) {}
+HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<SharedState> state,
+                         ConnectionLimits::Slot slot, std::string address, bool metrics_only)
+    : stream_(std::move(socket)),
+      state_(std::move(state)),
+      slot_(std::move(slot)),
+      address_(std::move(address)),
+      metrics_only_(metrics_only) {}
 
 HttpSession::~HttpSession() { --state_->stats.http_connections; }
 
@@ -50,6 +56,7 @@ void HttpSession::run() {
 void HttpSession::read() {
   parser_.emplace();
   parser_->body_limit(state_->config.http_body_limit);
+  parser_->header_limit(static_cast<std::uint32_t>(state_->config.http_header_limit));
   stream_.expires_after(state_->config.http_idle_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
@@ -67,10 +74,22 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
                        "request body over " + std::to_string(state_->config.http_body_limit) + " bytes"),
         false, 11, "POST");
   }
+  if (ec == http::error::header_limit) {
+    return reply(
+        error_response(431, "headers_too_large",
+                       "request headers over " + std::to_string(state_->config.http_header_limit) + " bytes"),
+        false, 11, "GET");
+  }
   if (ec) return;  // timeout, reset, malformed: drop the connection
   Request req = parser_->release();
   const std::string target(req.target());
   const std::string path = target.substr(0, target.find('?'));
+  // The metrics listener answers /metrics only; the main one, unless metrics are elsewhere.
+  const bool metrics = path == "/metrics";
+  if (metrics_only_ ? !metrics : metrics && state_->config.metrics != ServerConfig::Metrics::kServed) {
+    return reply(error_response(404, "not_found", "no such endpoint: " + path), req.keep_alive(),
+                 req.version(), std::string(req.method_string()));
+  }
   if (websocket::is_upgrade(req)) {
     if (path != "/ws") {
       return reply(error_response(404, "not_found", "WebSocket is at /ws"), false, req.version(), "GET");
@@ -84,7 +103,7 @@ void HttpSession::answer(const Request& req, const std::string& path) {
   HttpResponse res;
   std::optional<size_t> content_length;  // HEAD of a static file: the size GET would send
   if (path == "/metrics" || path.rfind("/api/", 0) == 0 || path == "/api") {
-    res = state_->rest.handle(rest_request(req));
+    res = state_->rest.handle(rest_request(req, address_));
   } else {
     res = static_file(req, content_length);
   }
@@ -146,17 +165,40 @@ void HttpSession::reply(HttpResponse res, bool keep_alive, unsigned version, con
 }
 
 void HttpSession::upgrade(Request req) {
+  SharedState& state = *state_;
+  std::optional<ConnectionLimits::Slot> websocket = state.websockets.acquire(address_);
+  if (!websocket) {
+    ++state.stats.connections_refused;
+    return reply(
+        error_response(503, "too_many_connections",
+                       "too many WebSocket connections (from your address, or in all); try again later"),
+        false, req.version(), "GET");
+  }
+  // A browser without any identity is a new guest: new guests are limited per address.
+  if (req.find(http::field::authorization) == req.end() &&
+      !cookie_value(view(req[http::field::cookie]), kGuestCookie) &&
+      !cookie_value(view(req[http::field::cookie]), kSessionCookie)) {
+    if (const double wait = state.limits.guests.take(address_key(address_)); wait > 0) {
+      ++state.stats.rate_limited;
+      HttpResponse r = too_many_requests("too many new guests from your address", wait);
+      return reply(std::move(r), false, req.version(), "GET");
+    }
+  }
   auto self = shared_from_this();
   stream_.expires_never();
-  state_->workers.post([self, req = std::move(req)]() mutable {
+  auto ws_slot = std::make_shared<ConnectionLimits::Slot>(std::move(*websocket));
+  state_->workers.post([self, req = std::move(req), ws_slot]() mutable {
     auto identity = identify_upgrade(self->state_->store, req);
-    asio::post(self->stream_.get_executor(), [self, req = std::move(req),
-                                              identity = std::move(identity)]() mutable {
+    asio::post(self->stream_.get_executor(), [self, req = std::move(req), identity = std::move(identity),
+                                              ws_slot]() mutable {
       if (!identity.ok()) return self->reply(error_response(identity.error()), false, req.version(), "GET");
-      SharedState& state = *self->state_;
-      auto session = std::make_shared<WebSocketSession>(self->stream_.release_socket(), state.arena,
-                                                        state.hub, state.stats, state.config, identity->who);
-      state.track(session);
+      std::vector<ConnectionLimits::Slot> slots;
+      slots.push_back(std::move(*self->slot_));
+      slots.push_back(std::move(*ws_slot));
+      self->slot_.reset();
+      auto session = std::make_shared<WebSocketSession>(self->stream_.release_socket(), self->state_,
+                                                        identity->who, self->address_, std::move(slots));
+      self->state_->track(session);
       session->run(std::move(req), identity->set_cookie);
     });
   });

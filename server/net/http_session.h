@@ -1,7 +1,8 @@
 // HttpSession: one HTTP connection. It reads requests; answers /api/... and /metrics with the
 // REST API and everything else with static files (the web UI, and each registered family's
 // board under /games/<family>/), both on the worker pool; and hands an upgrade to /ws to a
-// WebSocketSession once the request's identity is known.
+// WebSocketSession once the request's identity is known (if the WebSocket caps leave room).
+// A connection of the metrics listener answers /metrics only.
 //
 // Threading: one strand per connection (the socket's executor); work done on the pool posts
 // its answer back to that strand.
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "server/net/beast.h"
+#include "server/net/connection_limits.h"
 #include "server/net/rest.h"
 
 namespace arena::net {
@@ -20,7 +22,10 @@ struct SharedState;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, std::shared_ptr<SharedState> state);
+  // `slot`: this connection's place under the connection caps, held while it lasts;
+  // `address`: the peer's IP address.
+  HttpSession(tcp::socket&& socket, std::shared_ptr<SharedState> state, ConnectionLimits::Slot slot,
+              std::string address, bool metrics_only = false);
   ~HttpSession();
 
   void run();
@@ -42,6 +47,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<SharedState> state_;
+  std::optional<ConnectionLimits::Slot> slot_;  // moves to the WebSocketSession on upgrade
+  const std::string address_;
+  const bool metrics_only_;
 };
 
 }  // namespace arena::net

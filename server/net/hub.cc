@@ -61,13 +61,16 @@ void Hub::on(const MatchCreated& e) {
   std::shared_ptr<Match> match = arena_.find(e.match_id);
   if (!match) return;  // it cannot have ended: it starts after this event
   std::lock_guard lock(mutex_);
-  auto [it, fresh] = matches_.try_emplace(e.match_id);
-  it->second.match = match;
-  if (fresh) count_live(*match, +1);  // else a spectator came first and counted it
+  matches_[e.match_id].match = match;
   for (size_t seat = 0; seat < e.seats.size(); ++seat) {
     if (!e.seats[seat].remote) continue;
     auto player = players_.find(e.seats[seat].player_id);
-    if (player == players_.end()) continue;
+    if (player == players_.end()) {
+      // Nobody to tell: the seat's grace starts now (posted under the mutex, so a join
+      // that follows is heard after it).
+      match->set_connected(static_cast<int>(seat), false);
+      continue;
+    }
     const Message start = make_message(match_start_message(e, static_cast<int>(seat)));
     for (const auto& weak : player->second) {
       if (auto s = weak.lock()) {
@@ -118,7 +121,6 @@ void Hub::on(const MatchEnded& e) {
     for (const auto& weak : it->second.spectators) {
       if (auto s = weak.lock()) s->send(end);
     }
-    count_live(*match, -1);
   }
   matches_.erase(it);
 }
@@ -196,12 +198,9 @@ bool Hub::spectate(const std::shared_ptr<WebSocketSession>& session, int64_t mat
   {
     std::lock_guard lock(mutex_);
     // A match the hub does not watch yet (agents only, or older than this server).
-    auto [it, fresh] = matches_.try_emplace(match_id);
-    if (fresh) {
-      it->second.match = match;
-      count_live(*match, +1);
-    }
-    it->second.spectators.insert(session);
+    Watched& watched = matches_[match_id];
+    watched.match = match;
+    watched.spectators.insert(session);
   }
   send_snapshot(session, *match, {});
   return true;
@@ -210,20 +209,6 @@ bool Hub::spectate(const std::shared_ptr<WebSocketSession>& session, int64_t mat
 void Hub::unspectate(WebSocketSession* session, int64_t match_id) {
   std::lock_guard lock(mutex_);
   if (auto it = matches_.find(match_id); it != matches_.end()) forget(it->second.spectators, session);
-}
-
-int Hub::live_matches_of(int64_t player_id) {
-  std::lock_guard lock(mutex_);
-  auto it = live_matches_.find(player_id);
-  return it == live_matches_.end() ? 0 : it->second;
-}
-
-void Hub::count_live(const Match& match, int delta) {
-  std::set<int64_t> counted;  // a player in two seats of one match has one live match
-  for (const SeatInfo& s : match.seats()) {
-    if (!s.remote || !counted.insert(s.player_id).second) continue;
-    if ((live_matches_[s.player_id] += delta) <= 0) live_matches_.erase(s.player_id);
-  }
 }
 
 void Hub::send_snapshot(const std::shared_ptr<WebSocketSession>& session, Match& match,

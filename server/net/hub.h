@@ -1,8 +1,9 @@
 // Hub: which WebSocket connections play or watch which live matches. It turns the arena's
 // events into messages for the seated players' connections and for spectators, resumes a
 // player's matches when it connects and starts their disconnect grace when its last
-// connection goes. Seats and whose turn it is belong to the Match and are asked of it, never
-// copied here.
+// connection goes, or at once for a seat whose player has no connection when the match is
+// made (a REST challenge's seat that never connects forfeits like one that left). Seats and whose turn it is
+// belong to the Match and are asked of it, never copied here.
 //
 // Threading: thread-safe (one mutex; it only queues messages on the connections' strands).
 // It takes the mutex after any call into the arena, never before.
@@ -14,7 +15,6 @@
 #include <mutex>
 #include <optional>
 #include <set>
-#include <unordered_map>
 #include <vector>
 
 #include "server/arena/arena.h"
@@ -40,8 +40,6 @@ class Hub {
   // False when no such match is live.
   bool spectate(const std::shared_ptr<WebSocketSession>& session, int64_t match_id);
   void unspectate(WebSocketSession* session, int64_t match_id);
-  // The matches this player sits in (for the per-player limit).
-  int live_matches_of(int64_t player_id);
   // Sends the full state of a match to one session (after a resync, a spectate, a return),
   // as seen from the one of `seats` that is to act (seat_to_act); none: a spectator's view.
   void send_snapshot(const std::shared_ptr<WebSocketSession>& session, Match& match, std::vector<int> seats);
@@ -67,15 +65,12 @@ class Hub {
 
   // Under the mutex.
   void send_to_player(int64_t player_id, const std::shared_ptr<const std::string>& message);
-  // Counts (delta +1) or uncounts (-1) the match for each remote player seated in it.
-  void count_live(const Match& match, int delta);
   static Json last_move_json(const Watched& watched);
 
   Arena& arena_;
   std::mutex mutex_;
   std::map<int64_t, Watched> matches_;  // live matches with at least one remote seat, or watched
   std::map<int64_t, std::vector<std::weak_ptr<WebSocketSession>>> players_;  // player id -> connections
-  std::unordered_map<int64_t, int> live_matches_;  // player id -> watched matches it sits in
 };
 
 }  // namespace arena::net

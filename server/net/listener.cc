@@ -1,12 +1,32 @@
 #include "server/net/listener.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "server/net/http_session.h"
 #include "server/net/shared_state.h"
 
 namespace arena::net {
+namespace {
 
-Listener::Listener(std::shared_ptr<SharedState> state)
-    : state_(std::move(state)), acceptor_(asio::make_strand(state_->io)) {}
+int open_reserve() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+
+bool out_of_descriptors(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
+Listener::Listener(std::shared_ptr<SharedState> state, Role role)
+    : state_(std::move(state)),
+      role_(role),
+      acceptor_(asio::make_strand(state_->io)),
+      backoff_(acceptor_.get_executor()),
+      reserve_fd_(open_reserve()) {}
+
+Listener::~Listener() {
+  if (reserve_fd_ >= 0) ::close(reserve_fd_);
+}
 
 Result<uint16_t> Listener::listen(const std::string& bind, uint16_t port) {
   beast::error_code ec;
@@ -29,22 +49,58 @@ void Listener::close() {
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ignored;
     self->acceptor_.close(ignored);
+    self->backoff_.cancel();
   });
 }
 
 void Listener::accept() {
   acceptor_.async_accept(asio::make_strand(state_->io),
-                         [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-                           if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
-                           if (!ec) {
-                             // Small messages go out at once: Nagle's delay would add ~40 ms to every answer
-                             // and charge it to clocks.
-                             beast::error_code ignored;
-                             socket.set_option(tcp::no_delay(true), ignored);
-                             std::make_shared<HttpSession>(std::move(socket), self->state_)->run();
-                           }
-                           self->accept();
-                         });
+                         beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (ec) {
+    // Re-arming at once would spin on the same error: shed what waits, then back off.
+    ++state_->stats.accept_errors;
+    if (out_of_descriptors(ec)) shed_one();
+    backoff_.expires_after(std::chrono::milliseconds(out_of_descriptors(ec) ? 100 : 10));
+    backoff_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec && self->acceptor_.is_open()) self->accept();
+    });
+    return;
+  }
+  beast::error_code peer_ec;
+  const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+  std::string address = peer_ec ? std::string() : peer.address().to_string();
+  if (std::optional<ConnectionLimits::Slot> slot = state_->connections.acquire(address)) {
+    // Small messages go out at once: Nagle's delay would add ~40 ms to every answer and
+    // charge it to clocks.
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<HttpSession>(std::move(socket), state_, std::move(*slot), std::move(address),
+                                  role_ == Role::kMetricsOnly)
+        ->run();
+  } else {
+    ++state_->stats.connections_refused;
+    beast::error_code ignored;
+    socket.close(ignored);
+  }
+  accept();
+}
+
+void Listener::shed_one() {
+  if (reserve_fd_ >= 0) {
+    ::close(reserve_fd_);
+    reserve_fd_ = -1;
+  }
+  beast::error_code ec;
+  tcp::socket dropped(acceptor_.get_executor());
+  acceptor_.non_blocking(true, ec);
+  acceptor_.accept(dropped, ec);
+  acceptor_.non_blocking(false, ec);
+  dropped.close(ec);
+  reserve_fd_ = open_reserve();
 }
 
 }  // namespace arena::net

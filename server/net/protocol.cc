@@ -153,12 +153,21 @@ Result<ClientMessage> parse_body(const std::string& type, const Json& j) {
 
 Result<Incoming> parse_client_message(std::string_view text) {
   std::optional<Json> j = parse_json(text);
-  if (!j) return bad("not valid JSON");
+  if (!j) return bad("not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + ")");
   if (!j->is_object()) return bad("a message is a JSON object");
   if (!j->contains("type") || !(*j)["type"].is_string()) return bad("'type' is missing");
+  Json ref;
+  if (j->contains("ref")) {
+    ref = (*j)["ref"];
+    const bool short_string = ref.is_string() && ref.get_ref<const std::string&>().size() <= kMaxRefLength;
+    if (!short_string && !ref.is_number_integer()) {
+      return bad("'ref' must be an integer or a string of at most " + std::to_string(kMaxRefLength) +
+                 " bytes");
+    }
+  }
   Result<ClientMessage> m = parse_body((*j)["type"].get<std::string>(), *j);
   if (!m.ok()) return m.error();
-  return Incoming{std::move(m).value(), j->contains("ref") ? (*j)["ref"] : Json()};
+  return Incoming{std::move(m).value(), std::move(ref)};
 }
 
 }  // namespace arena::net

@@ -72,13 +72,16 @@ using ClientMessage =
     std::variant<Hello, SeekMessage, CancelSeek, ChallengeMessage, AcceptChallenge, DeclineChallenge,
                  MoveMessage, Resign, Abort, OfferDraw, Spectate, Unspectate, Resync, Ping>;
 
-// A parsed message and the client's "ref" (any JSON value, echoed in the answer).
+// A parsed message and the client's "ref" (a string of at most kMaxRefLength bytes or an
+// integer, echoed in the answer; null when absent).
+inline constexpr size_t kMaxRefLength = 64;
 struct Incoming {
   ClientMessage message;
   Json ref;
 };
 
-// Parses one text frame. Anything malformed is a "bad_message" Error saying what.
+// Parses one text frame. Anything malformed is a "bad_message" Error saying what; JSON
+// nested deeper than kMaxJsonDepth (core/json.h) is not valid JSON here.
 Result<Incoming> parse_client_message(std::string_view text);
 
 // Who a connection or request is (server/net/auth.h finds out).

@@ -1,6 +1,7 @@
 #include "server/net/rest.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "core/prometheus.h"
 #include "server/net/rest_internal.h"
@@ -134,6 +135,13 @@ HttpResponse error_response(unsigned status, const Error& error) {
 
 HttpResponse error_response(const Error& error) { return error_response(status_for(error.code), error); }
 
+HttpResponse too_many_requests(const std::string& message, double wait_seconds) {
+  HttpResponse r = error_response(429, "rate_limited", message);
+  r.headers.emplace_back("Retry-After",
+                         std::to_string(std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wait_seconds)))));
+  return r;
+}
+
 unsigned status_for(const std::string& code) {
   if (code == "not_found" || code == "unknown_match" || code == "unknown_player" ||
       code == "unknown_challenge") {
@@ -148,13 +156,14 @@ unsigned status_for(const std::string& code) {
 
 RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
                  std::function<size_t()> store_queue_depth, std::function<std::string()> extra_metrics,
-                 std::filesystem::path games_root)
+                 std::filesystem::path games_root, AbuseLimits* limits)
     : arena_(arena),
       store_(store),
       stats_(stats),
       store_queue_depth_(std::move(store_queue_depth)),
       extra_metrics_(std::move(extra_metrics)),
-      games_root_(std::move(games_root)) {}
+      games_root_(std::move(games_root)),
+      limits_(limits) {}
 
 // The one list of routes: dispatch reads it, routes() (and so the OpenAPI test) is made of it.
 const std::vector<RestApi::Endpoint>& RestApi::table() {
@@ -274,6 +283,10 @@ HttpResponse RestApi::metrics(const Call&) {
              stats_.moves_acknowledged.load());
   out.metric("arena_rate_limited_total", "Messages refused by rate limits.", "counter",
              stats_.rate_limited.load());
+  out.metric("arena_connections_refused_total", "Connections refused past a connection or upgrade cap.",
+             "counter", stats_.connections_refused.load());
+  out.metric("arena_accept_errors_total", "Failed accepts (such as running out of file descriptors).",
+             "counter", stats_.accept_errors.load());
   out.metric("arena_ws_outbound_queued", "Messages waiting in WebSocket send queues.", "gauge",
              stats_.outbound_queued.load());
   out.metric("arena_live_matches", "Matches in play.", "gauge",

@@ -17,6 +17,7 @@
 #include "db/store.h"
 #include "server/arena/arena.h"
 #include "server/net/protocol.h"
+#include "server/net/rate_limiter.h"
 
 namespace arena::net {
 
@@ -25,6 +26,7 @@ struct HttpRequest {
   std::string target;                          // path and query, as received
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  std::string remote_address;  // the peer's IP address, for per-address limits
 };
 
 struct HttpResponse {
@@ -44,7 +46,9 @@ struct ServerStats {
   std::atomic<int64_t> ws_dropped_slow{0};
   std::atomic<int64_t> moves_acknowledged{0};
   std::atomic<int64_t> rate_limited{0};
-  std::atomic<int64_t> outbound_queued{0};  // messages waiting in WebSocket queues
+  std::atomic<int64_t> connections_refused{0};  // past a connection or upgrade cap
+  std::atomic<int64_t> accept_errors{0};        // failed accepts (e.g. out of file descriptors)
+  std::atomic<int64_t> outbound_queued{0};      // messages waiting in WebSocket queues
 };
 
 // One route: its method and path template ("/api/matches/{id}"), for the OpenAPI check.
@@ -58,8 +62,11 @@ struct Route {
 class RestApi {
  public:
   // `extra_metrics`, when set, adds its Prometheus text to /metrics.
+  // `limits`, when given, limits registrations, sign-ins and challenges per address and
+  // per player (429 with Retry-After past them).
   RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
-          std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {});
+          std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {},
+          AbuseLimits* limits = nullptr);
 
   // Handles /api/... and /metrics; other targets are not its business (404).
   HttpResponse handle(const HttpRequest& request);
@@ -109,6 +116,9 @@ class RestApi {
     std::string token;  // shown once; the store keeps its hash
   };
   Result<Registered> register_player(const HttpRequest& request, db::PlayerKind kind);
+  // A 429 when `request`'s address is past `limiter`'s rate (counting this request).
+  std::optional<HttpResponse> limited(KeyedRateLimiter AbuseLimits::*limiter, const HttpRequest& request,
+                                      const std::string& what);
   // rest_matchmaking.cc: open seeks and challenges.
   HttpResponse seeks(const Call&);
   HttpResponse challenge(const Call&);
@@ -119,6 +129,7 @@ class RestApi {
   std::function<size_t()> store_queue_depth_;
   std::function<std::string()> extra_metrics_;
   std::filesystem::path games_root_;  // where each family's web/board.js is looked for
+  AbuseLimits* limits_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
@@ -129,5 +140,7 @@ HttpResponse error_response(unsigned status, const Error& error);
 HttpResponse error_response(const Error& error);
 // The HTTP status that goes with an error code.
 unsigned status_for(const std::string& code);
+// 429 "rate_limited" with `message` and a Retry-After of `wait_seconds` (rounded up).
+HttpResponse too_many_requests(const std::string& message, double wait_seconds);
 
 }  // namespace arena::net

@@ -9,7 +9,23 @@
 
 namespace arena::net {
 
-HttpResponse RestApi::seeks(const Call&) { return rest::json_response(200, seeks_json(arena_.open_seeks())); }
+HttpResponse RestApi::seeks(const Call& call) {
+  int64_t after = 0;
+  int64_t limit = 100;
+  if (auto it = call.query.find("after"); it != call.query.end()) {
+    std::optional<int64_t> v = it->second == "0" ? std::optional<int64_t>(0) : rest::to_id(it->second);
+    if (!v) return error_response(400, "bad_request", "'after' is a seek id (0 or more)");
+    after = *v;
+  }
+  if (auto it = call.query.find("limit"); it != call.query.end()) {
+    std::optional<int64_t> v = rest::to_id(it->second);
+    if (!v || *v > 500) return error_response(400, "bad_request", "'limit' is 1-500");
+    limit = *v;
+  }
+  bool more = false;
+  std::vector<Arena::OpenSeek> page = arena_.open_seeks(after, static_cast<size_t>(limit), &more);
+  return rest::json_response(200, seeks_json(page, more));
+}
 
 HttpResponse RestApi::challenge(const Call& call) {
   const HttpRequest& request = call.request;
@@ -35,6 +51,12 @@ HttpResponse RestApi::challenge(const Call& call) {
   from.player_id = who.id;
   from.name = who.name;
   from.kind = db::player_kind_from_string(who.kind).value_or(db::PlayerKind::kBot);
+  if (limits_) {
+    if (const double wait = challenge_wait(*limits_, who.id, request.remote_address); wait > 0) {
+      ++stats_.rate_limited;
+      return too_many_requests("too many challenges", wait);
+    }
+  }
   std::promise<Result<Arena::ChallengeOutcome>> done;
   arena_.challenge(from, (*body)["to"].get<std::string>(), (*body)["game"].get<std::string>(), *tc,
                    body->value("rated", true),

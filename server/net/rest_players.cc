@@ -45,7 +45,17 @@ Result<RestApi::Registered> RestApi::register_player(const HttpRequest& request,
   return Registered{PlayerIdentity{*id, name, db::to_string(kind), false}, token};
 }
 
+std::optional<HttpResponse> RestApi::limited(KeyedRateLimiter AbuseLimits::*limiter,
+                                             const HttpRequest& request, const std::string& what) {
+  if (!limits_) return std::nullopt;
+  const double wait = (limits_->*limiter).take(address_key(request.remote_address));
+  if (wait <= 0) return std::nullopt;
+  ++stats_.rate_limited;
+  return too_many_requests("too many " + what + " from your address", wait);
+}
+
 HttpResponse RestApi::register_human(const Call& call) {
+  if (auto refused = limited(&AbuseLimits::registrations, call.request, "registrations")) return *refused;
   Result<Registered> r = register_player(call.request, db::PlayerKind::kHuman);
   if (!r.ok()) return error_response(r.error());
   HttpResponse res = rest::json_response(201, human_registered_json(r->who, r->token));
@@ -54,12 +64,14 @@ HttpResponse RestApi::register_human(const Call& call) {
 }
 
 HttpResponse RestApi::register_bot(const Call& call) {
+  if (auto refused = limited(&AbuseLimits::registrations, call.request, "registrations")) return *refused;
   Result<Registered> r = register_player(call.request, db::PlayerKind::kBot);
   if (!r.ok()) return error_response(r.error());
   return rest::json_response(201, bot_registered_json(r->who, r->token));
 }
 
 HttpResponse RestApi::sign_in(const Call& call) {
+  if (auto refused = limited(&AbuseLimits::sign_ins, call.request, "sign-ins")) return *refused;
   std::optional<Json> body = parse_json(call.request.body);
   if (!body || !body->is_object() || !(*body)["token"].is_string()) {
     return error_response(400, "bad_request", "send {\"token\": \"...\"}");

@@ -19,10 +19,20 @@ Server::~Server() {
   state_->arena.unsubscribe(subscription_);
 }
 
-Result<uint16_t> Server::listen() { return listener_->listen(state_->config.bind, state_->config.port); }
+Result<uint16_t> Server::listen() {
+  const ServerConfig& config = state_->config;
+  if (config.metrics == ServerConfig::Metrics::kSeparate) {
+    metrics_listener_ = std::make_shared<Listener>(state_, Listener::Role::kMetricsOnly);
+    Result<uint16_t> port = metrics_listener_->listen(config.metrics_bind, config.metrics_port);
+    if (!port.ok()) return port.error();
+    metrics_port_ = *port;
+  }
+  return listener_->listen(config.bind, config.port);
+}
 
 void Server::stop() {
   listener_->close();
+  if (metrics_listener_) metrics_listener_->close();
   state_->close_sessions();
 }
 

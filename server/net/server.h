@@ -20,6 +20,7 @@
 #include "core/result.h"
 #include "db/store.h"
 #include "server/arena/arena.h"
+#include "server/net/rate_limiter.h"
 #include "server/net/rest.h"
 
 namespace arena::net {
@@ -35,15 +36,32 @@ struct ServerConfig {
   // (each family's browser board), for registered families only.
   std::filesystem::path games_root = "games";
   size_t http_body_limit = 64 * 1024;
+  size_t http_header_limit = 16 * 1024;  // past it: 431
   size_t ws_message_limit = 64 * 1024;
   std::chrono::seconds http_idle_timeout{30};
   std::chrono::seconds ws_idle_timeout{60};  // pinged before it is closed
   size_t spectator_queue_limit = 256;        // messages; past it a spectator is dropped
   size_t player_queue_limit = 8192;          // a player's queue is sized for its matches
-  double messages_per_second = 200;          // per connection, with bursts of twice that
-  int max_live_matches_per_player = 64;
-  int max_seeks_per_connection = 8;
+  // Bytes a connection may have waiting to be sent; past it the client is dropped ("too
+  // slow"). Reading from a client pauses at half of either limit, and a client whose
+  // queue does not drain for ws_stall_timeout while reading is paused is dropped too.
+  size_t ws_send_budget = 4 << 20;
+  std::chrono::seconds ws_stall_timeout{20};
+  double messages_per_second = 200;  // per connection, with bursts of twice that
+  // Connections open at once (0: no cap), in all and from one address; WebSocket
+  // connections are counted again against caps of their own.
+  size_t max_connections = 10'000;
+  size_t max_connections_per_address = 512;
+  size_t max_websockets = 10'000;
+  size_t max_websockets_per_address = 256;
+  AbuseLimitsConfig abuse;  // per-address and per-player rates (rate_limiter.h)
   int worker_threads = 4;
+  // /metrics: served on the main port (kServed), not at all (kOff), or only on
+  // metrics_bind:metrics_port (kSeparate), e.g. an address only the monitoring can reach.
+  enum class Metrics { kServed, kOff, kSeparate };
+  Metrics metrics = Metrics::kServed;
+  std::string metrics_bind = "127.0.0.1";
+  uint16_t metrics_port = 0;
   // More Prometheus text for /metrics from layers the server does not know (the shared
   // network's inference services); called on a worker thread.
   std::function<std::string()> extra_metrics;
@@ -58,8 +76,10 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts accepting; gives the port.
+  // Binds and starts accepting; gives the port. With config.metrics kSeparate, the metrics
+  // listener is bound too (metrics_port() says where).
   Result<uint16_t> listen();
+  uint16_t metrics_port() const { return metrics_port_; }
   // Stops accepting and closes every connection ("going away"); pending writes finish first.
   void stop();
 
@@ -69,6 +89,8 @@ class Server {
   // What the connections share; they hold it, so it outlives this facade while they last.
   std::shared_ptr<SharedState> state_;
   std::shared_ptr<Listener> listener_;
+  std::shared_ptr<Listener> metrics_listener_;
+  uint16_t metrics_port_ = 0;
   int subscription_ = 0;  // the hub's, to the arena's events
 };
 

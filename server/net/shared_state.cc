@@ -10,9 +10,12 @@ SharedState::SharedState(asio::io_context& io, Arena& arena, db::Store& store, S
       arena(arena),
       store(store),
       config(std::move(config)),
+      connections(this->config.max_connections, this->config.max_connections_per_address),
+      websockets(this->config.max_websockets, this->config.max_websockets_per_address),
+      limits(this->config.abuse),
       hub(arena),
       rest(arena, store, stats, std::move(store_queue_depth), this->config.extra_metrics,
-           this->config.games_root),
+           this->config.games_root, &limits),
       workers(static_cast<size_t>(std::max(1, this->config.worker_threads))) {}
 
 void SharedState::track(const std::shared_ptr<WebSocketSession>& session) {

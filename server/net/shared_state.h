@@ -1,6 +1,7 @@
 // SharedState: what every connection of one server shares (Beast's chat-multi keeps the same
 // in its shared_state): the configuration, the counters, the hub, the REST API and the
-// worker pool that runs it, and the open WebSocket sessions, for closing them at shutdown.
+// worker pool that runs it, the connection caps and rate limits that hold across
+// connections, and the open WebSocket sessions, for closing them at shutdown.
 //
 // Threading: thread-safe. The references and the configuration do not change; the hub,
 // the REST API, the pool and the counters are thread-safe; the session list has its mutex.
@@ -15,6 +16,7 @@
 #include "db/store.h"
 #include "server/arena/arena.h"
 #include "server/net/beast.h"
+#include "server/net/connection_limits.h"
 #include "server/net/hub.h"
 #include "server/net/rest.h"
 #include "server/net/server.h"
@@ -37,6 +39,9 @@ struct SharedState {
   db::Store& store;
   const ServerConfig config;
   ServerStats stats;
+  ConnectionLimits connections;  // every TCP connection
+  ConnectionLimits websockets;   // upgraded ones, counted again
+  AbuseLimits limits;
   Hub hub;
   RestApi rest;
   ThreadPool workers;  // REST handlers and store reads: never on the network threads

@@ -1,19 +1,24 @@
 #include "server/net/websocket_session.h"
 
 #include "server/net/hub.h"
+#include "server/net/shared_state.h"
 #include "server/net/wire.h"
 
 namespace arena::net {
 
-WebSocketSession::WebSocketSession(tcp::socket&& socket, Arena& arena, Hub& hub, ServerStats& stats,
-                                   const ServerConfig& config, PlayerIdentity who)
+WebSocketSession::WebSocketSession(tcp::socket&& socket, std::shared_ptr<SharedState> state,
+                                   PlayerIdentity who, std::string address,
+                                   std::vector<ConnectionLimits::Slot> slots)
     : ws_(std::move(socket)),
-      arena_(arena),
-      hub_(hub),
-      stats_(stats),
-      config_(config),
+      state_(std::move(state)),
+      arena_(state_->arena),
+      hub_(state_->hub),
+      stats_(state_->stats),
+      config_(state_->config),
       who_(std::move(who)),
-      limiter_(config.messages_per_second, 2 * config.messages_per_second) {}
+      address_(std::move(address)),
+      slots_(std::move(slots)),
+      limiter_(config_.messages_per_second, 2 * config_.messages_per_second) {}
 
 void WebSocketSession::run(http::request<http::string_body> request, std::optional<std::string> set_cookie) {
   ++stats_.websocket_connections;
@@ -64,17 +69,17 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
   }
   if (ec) return finish();
   ++stats_.ws_messages_in;
-  const std::string text = beast::buffers_to_string(buffer_.data());
-  buffer_.consume(buffer_.size());
-  if (const double wait = limiter_.take(); wait > 0) {
+  if (const double wait = rate_limit_wait(); wait > 0) {
+    // Refused unread: not parsed, and the refusal is the same few bytes whatever was sent.
     ++stats_.rate_limited;
-    // Answer the request it refuses, so a client can match the refusal to its message.
-    std::optional<Json> j = parse_json(text);
-    const Json ref = j && j->is_object() && j->contains("ref") ? (*j)["ref"] : Json();
-    reply(error_message(make_error("rate_limited", "too many messages"), ref, wait));
+    buffer_.consume(buffer_.size());
+    reply(error_message(make_error("rate_limited", "too many messages"), nullptr, wait));
   } else if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
     reply(error_message(make_error("bad_message", "send text frames of JSON"), nullptr));
   } else {
+    const std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
     Result<Incoming> in = parse_client_message(text);
     if (!in.ok()) {
       reply(error_message(in.error(), nullptr));
@@ -83,11 +88,35 @@ void WebSocketSession::on_read(beast::error_code ec, size_t) {
     }
   }
   if (closing_) return;
-  if (queue_.size() >= queue_limit() / 2) {
-    read_paused_ = true;  // on_write resumes reading once the queue has drained
+  if (queue_half_full()) {
+    pause_reading();  // on_write resumes reading once the queue has drained
   } else {
     read();
   }
+}
+
+double WebSocketSession::rate_limit_wait() {
+  double wait = limiter_.take();
+  if (wait > 0) return wait;
+  AbuseLimits& limits = state_->limits;
+  if (who_.id > 0) wait = limits.player_messages.take(player_key(who_.id));
+  if (wait > 0) return wait;
+  return limits.address_messages.take(address_key(address_));
+}
+
+bool WebSocketSession::queue_half_full() const {
+  return queue_.size() >= queue_limit() / 2 || queued_bytes_ >= config_.ws_send_budget / 2;
+}
+
+void WebSocketSession::pause_reading() {
+  read_paused_ = true;
+  stall_timer_.expires_after(config_.ws_stall_timeout);
+  stall_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || !self->read_paused_ || self->closing_) return;
+    ++self->stats_.ws_dropped_slow;
+    self->close_with(
+        websocket::close_reason(websocket::close_code::policy_error, "too slow: messages are not read"));
+  });
 }
 
 // --- Messages ------------------------------------------------------------------------------
@@ -137,14 +166,8 @@ SeatRequest WebSocketSession::as_seat_request() const {
   s.player_id = who_.id;
   s.name = who_.name;
   s.kind = db::player_kind_from_string(who_.kind).value_or(db::PlayerKind::kBot);
+  s.guest = who_.guest;
   return s;
-}
-
-bool WebSocketSession::too_many_live_matches(const Json& ref) {
-  if (hub_.live_matches_of(who_.id) < config_.max_live_matches_per_player) return false;
-  ++stats_.rate_limited;
-  reply_error(make_error("rate_limited", "too many live matches"), ref);
-  return true;
 }
 
 void WebSocketSession::handle(const Hello&, const Json& ref) { reply(hello_ack(ref)); }
@@ -152,14 +175,6 @@ void WebSocketSession::handle(const Hello&, const Json& ref) { reply(hello_ack(r
 void WebSocketSession::handle(const Ping&, const Json& ref) { reply(pong_message(ref)); }
 
 void WebSocketSession::handle(const SeekMessage& m, const Json& ref) {
-  if (static_cast<int>(seeks_.size()) >= config_.max_seeks_per_connection) {
-    ++stats_.rate_limited;
-    return reply_error(
-        make_error("rate_limited", "at most " + std::to_string(config_.max_seeks_per_connection) +
-                                       " open seeks per connection"),
-        ref);
-  }
-  if (too_many_live_matches(ref)) return;
   Seek seek;
   seek.player_id = who_.id;
   seek.games = m.games;
@@ -169,10 +184,19 @@ void WebSocketSession::handle(const SeekMessage& m, const Json& ref) {
     if (!tc.ok()) return reply_error(tc.error(), ref);
     seek.time_controls.push_back(*tc);
   }
-  Result<int64_t> id = arena_.seek(as_seat_request(), seek);
-  if (!id.ok()) return reply_error(id.error(), ref);
-  seeks_.insert(*id);
-  reply(seek_ack(ref, *id));
+  // Placing a seek resolves its games' specs: off the network threads.
+  state_->workers.post([self = shared_from_this(), who = as_seat_request(), seek = std::move(seek), ref] {
+    Result<int64_t> id = self->arena_.seek(who, seek);
+    asio::post(self->ws_.get_executor(), [self, id, ref] {
+      if (!id.ok()) return self->reply_error(id.error(), ref);
+      if (self->finished_) {
+        self->arena_.cancel_seek(*id);  // the connection went meanwhile: so does its seek
+        return;
+      }
+      self->seeks_.insert(*id);
+      self->reply(seek_ack(ref, *id));
+    });
+  });
 }
 
 void WebSocketSession::handle(const CancelSeek& m, const Json& ref) {
@@ -186,7 +210,10 @@ void WebSocketSession::handle(const CancelSeek& m, const Json& ref) {
 void WebSocketSession::handle(const ChallengeMessage& m, const Json& ref) {
   Result<TimeControl> tc = TimeControl::parse(m.time_control);
   if (!tc.ok()) return reply_error(tc.error(), ref);
-  if (too_many_live_matches(ref)) return;
+  if (const double wait = challenge_wait(state_->limits, who_.id, address_); wait > 0) {
+    ++stats_.rate_limited;
+    return reply(error_message(make_error("rate_limited", "too many challenges"), ref, wait));
+  }
   auto self = shared_from_this();
   arena_.challenge(as_seat_request(), m.to, m.game, *tc, m.rated && !who_.guest,
                    [self, ref](Result<Arena::ChallengeOutcome> r) {
@@ -275,13 +302,14 @@ size_t WebSocketSession::queue_limit() const {
 
 void WebSocketSession::enqueue(Message m) {
   if (closing_) return;
-  if (queue_.size() >= queue_limit()) {
+  if (queue_.size() >= queue_limit() || queued_bytes_ + m->size() > config_.ws_send_budget) {
     // The client does not read what it is sent: drop it rather than buffer forever.
     ++stats_.ws_dropped_slow;
     close_with(
         websocket::close_reason(websocket::close_code::policy_error, "too slow: messages are not read"));
     return;
   }
+  queued_bytes_ += m->size();
   queue_.push_back(std::move(m));
   ++stats_.outbound_queued;
   if (queue_.size() == 1) write();
@@ -297,6 +325,7 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
   if (ec || finished_) return finish();
   ++stats_.ws_messages_out;
   --stats_.outbound_queued;
+  queued_bytes_ -= queue_.front()->size();
   queue_.pop_front();  // the message just written: kept alive until now
   if (pending_close_) {
     // Beast allows one write at a time, and a close is a write: it goes after the last one.
@@ -307,6 +336,7 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
   if (!queue_.empty()) return write();
   if (read_paused_ && !closing_) {
     read_paused_ = false;
+    stall_timer_.cancel();
     read();
   }
 }
@@ -317,6 +347,7 @@ void WebSocketSession::close_with(websocket::close_reason reason) {
   if (queue_.empty()) return send_close(reason);
   stats_.outbound_queued -= static_cast<int64_t>(queue_.size() - 1);
   queue_.erase(queue_.begin() + 1, queue_.end());
+  queued_bytes_ = queue_.front()->size();
   pending_close_ = reason;
   drop_timer_.expires_after(std::chrono::seconds(5));
   drop_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -336,6 +367,7 @@ void WebSocketSession::finish() {
   finished_ = true;
   closing_ = true;  // nothing more is queued; a write in flight keeps its message until it ends
   --stats_.websocket_connections;
+  stall_timer_.cancel();
   stats_.outbound_queued -= static_cast<int64_t>(queue_.size());
   for (int64_t seek : seeks_) arena_.cancel_seek(seek);
   seeks_.clear();

@@ -4,8 +4,12 @@
 //
 // Threading: one strand per connection (the socket's executor); everything below runs on it.
 // send(), set_seated() and close() may be called from any thread: they post to the strand.
-// One write in flight and a bounded outbound queue: a client that does not read what it is
-// sent is dropped with a close reason rather than buffered forever (Beast's chat-multi).
+// One write in flight and an outbound queue bounded in messages and in bytes: a client that
+// does not read what it is sent is dropped with a close reason rather than buffered
+// forever (Beast's chat-multi). Reading pauses while the queue is half full, and a queue
+// that does not drain while reading is paused drops the client too. What a client sends is
+// rate-limited per connection, per player and per address; a refused message is not
+// parsed, and its refusal is a few bytes.
 #pragma once
 
 #include <deque>
@@ -17,6 +21,7 @@
 
 #include "server/arena/arena.h"
 #include "server/net/beast.h"
+#include "server/net/connection_limits.h"
 #include "server/net/protocol.h"
 #include "server/net/rate_limiter.h"
 #include "server/net/rest.h"
@@ -25,6 +30,7 @@
 namespace arena::net {
 
 class Hub;
+struct SharedState;
 
 // A message serialised once, shared by every connection it goes to.
 using Message = std::shared_ptr<const std::string>;
@@ -32,8 +38,9 @@ inline Message make_message(const Json& j) { return std::make_shared<const std::
 
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(tcp::socket&& socket, Arena& arena, Hub& hub, ServerStats& stats,
-                   const ServerConfig& config, PlayerIdentity who);
+  // `slots`: the connection's places under the connection caps, held while it lasts.
+  WebSocketSession(tcp::socket&& socket, std::shared_ptr<SharedState> state, PlayerIdentity who,
+                   std::string address, std::vector<ConnectionLimits::Slot> slots);
 
   const PlayerIdentity& who() const { return who_; }
 
@@ -50,6 +57,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void on_accept(beast::error_code ec);
   void read();
   void on_read(beast::error_code ec, size_t);
+  // Seconds to wait when a message now would break a rate limit (connection, player,
+  // address); zero when it may go on.
+  double rate_limit_wait();
+  // Reading pauses while the queue is half full; the stall timer drops a client that
+  // does not drain it meanwhile.
+  bool queue_half_full() const;
+  void pause_reading();
 
   // --- Messages ------------------------------------------------------------------------
   void reply(const Json& message);
@@ -63,7 +77,6 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   template <typename Act>
   void as_seat(int64_t match_id, const Json& ref, Json ok, Act act);
   SeatRequest as_seat_request() const;
-  bool too_many_live_matches(const Json& ref);
 
   void handle(const Hello& m, const Json& ref);
   void handle(const Ping& m, const Json& ref);
@@ -93,15 +106,20 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
+  std::shared_ptr<SharedState> state_;
   Arena& arena_;
   Hub& hub_;
   ServerStats& stats_;
   const ServerConfig& config_;
   PlayerIdentity who_;
+  const std::string address_;
+  std::vector<ConnectionLimits::Slot> slots_;
   RateLimiter limiter_;
   std::deque<Message> queue_;  // the front is being written
+  size_t queued_bytes_ = 0;
   std::optional<websocket::close_reason> pending_close_;
   asio::steady_timer drop_timer_{ws_.get_executor()};
+  asio::steady_timer stall_timer_{ws_.get_executor()};
   bool read_paused_ = false;
   std::set<int64_t> seeks_;
   bool spectator_only_ = true;  // until the connection sits in a match

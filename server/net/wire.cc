@@ -199,7 +199,7 @@ Json games_json(const std::vector<GameListing>& games) {
   return all;
 }
 
-Json seeks_json(const std::vector<Arena::OpenSeek>& seeks) {
+Json seeks_json(const std::vector<Arena::OpenSeek>& seeks, bool more) {
   Json out = Json::array();
   for (const Arena::OpenSeek& s : seeks) {
     Json tcs = Json::array();
@@ -211,7 +211,8 @@ Json seeks_json(const std::vector<Arena::OpenSeek>& seeks) {
                    {"time_controls", tcs},
                    {"rated", s.seek.rated}});
   }
-  return {{"seeks", out}};
+  // "next": the `after` of the next page, while there is one.
+  return {{"seeks", out}, {"next", more && !seeks.empty() ? Json(seeks.back().id) : Json()}};
 }
 
 Json challenge_outcome_json(const Arena::ChallengeOutcome& outcome) {

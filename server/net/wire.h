@@ -58,7 +58,8 @@ struct GameListing {
 };
 Json games_json(const std::vector<GameListing>& games);
 
-Json seeks_json(const std::vector<Arena::OpenSeek>& seeks);
+// A page of open seeks; `more`: others follow ("next" gives the page's last id).
+Json seeks_json(const std::vector<Arena::OpenSeek>& seeks, bool more = false);
 Json challenge_outcome_json(const Arena::ChallengeOutcome& outcome);
 
 // A live Glicko-2 rating.

@@ -57,10 +57,35 @@ TEST(Protocol, ParsesEveryClientMessage) {
 }
 
 TEST(Protocol, KeepsTheClientsRef) {
-  Result<Incoming> in = parse_client_message(R"({"type":"ping","ref":{"n":1}})");
+  Result<Incoming> in = parse_client_message(R"({"type":"ping","ref":"move-7"})");
   ASSERT_TRUE(in.ok());
-  EXPECT_EQ(in->ref, (Json{{"n", 1}}));
-  EXPECT_EQ(pong_message(in->ref)["ref"], (Json{{"n", 1}}));
+  EXPECT_EQ(in->ref, "move-7");
+  EXPECT_EQ(pong_message(in->ref)["ref"], "move-7");
+  in = parse_client_message(R"({"type":"ping","ref":42})");
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(pong_message(in->ref)["ref"], 42);
+}
+
+TEST(Protocol, ARefIsAShortStringOrAnInteger) {
+  const std::string longest(kMaxRefLength, 'r');
+  Result<Incoming> in = parse_client_message(R"({"type":"ping","ref":")" + longest + R"("})");
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(in->ref, longest);
+  EXPECT_NE(error_of(R"({"type":"ping","ref":")" + longest + R"(r"})").find("'ref'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"type":"ping","ref":{"a":[1,2,3]}})").find("'ref'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"type":"ping","ref":[1]})").find("'ref'"), std::string::npos);
+  EXPECT_NE(error_of(R"({"type":"ping","ref":1.5})").find("'ref'"), std::string::npos);
+}
+
+TEST(Protocol, DeeplyNestedJsonIsRefusedUnparsed) {
+  std::string deep =
+      R"({"type":"ping","x":)" + std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']') + "}";
+  EXPECT_EQ(error_of(deep).rfind("bad_message", 0), 0u) << error_of(deep);
+  // Brackets inside strings do not count.
+  const std::string quoted = R"({"type":"ping","ref":"[[[[[[[[","x":")" + std::string(1000, '[') + R"("})";
+  EXPECT_TRUE(parse_client_message(quoted).ok());
+  EXPECT_FALSE(json_nests_deeper_than(R"({"a":[{"b":[]}]})", 4));
+  EXPECT_TRUE(json_nests_deeper_than(R"({"a":[{"b":[[]]}]})", 4));
 }
 
 TEST(Protocol, MalformedMessagesAreBadMessageWithTheReason) {

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,8 @@ struct ServerOptions {
   // false: no --web, and the server runs in its temporary folder (which has no web/), so
   // it must find the web UI itself.
   bool web_flag = true;
+  std::vector<std::string> extra_args;  // more `arena serve` options
+  int max_open_files = 0;               // nonzero: the server's RLIMIT_NOFILE
 };
 
 // How the process ended.
@@ -98,6 +101,9 @@ class ServerProcess {
       args.push_back("--web");
       args.push_back(web_dir().string());
     }
+    args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+    const rlimit files{static_cast<rlim_t>(options_.max_open_files),
+                       static_cast<rlim_t>(options_.max_open_files)};
     const std::string cwd = dir_.string();
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -108,6 +114,7 @@ class ServerProcess {
       ::dup2(fds[1], STDOUT_FILENO);
       ::dup2(fds[1], STDERR_FILENO);
       if (::chdir(cwd.c_str()) != 0) ::_exit(126);
+      if (files.rlim_cur > 0 && ::setrlimit(RLIMIT_NOFILE, &files) != 0) ::_exit(125);
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
