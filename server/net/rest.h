@@ -53,15 +53,25 @@ struct Route {
   std::string path;
 };
 
+// How the REST API treats browsers (the server's configuration: --secure-cookies and
+// --allowed-origin of `arena serve`).
+struct BrowserPolicy {
+  bool secure_cookies = false;               // cookies are Secure; the served origin is https://Host
+  std::vector<std::string> allowed_origins;  // origins besides the served one ("https://arena.example")
+};
+
 // Thread-safe: handle() may run on several workers at once (the arena and store are
 // thread-safe; the rest is read-only after construction).
 class RestApi {
  public:
   // `extra_metrics`, when set, adds its Prometheus text to /metrics.
   RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
-          std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {});
+          std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {},
+          BrowserPolicy browser = {});
 
-  // Handles /api/... and /metrics; other targets are not its business (404).
+  // Handles /api/... and /metrics; other targets are not its business (404). A POST or
+  // DELETE from a browser page of another origin is refused (403, check_origin() in auth.h),
+  // and one with a body that is not Content-Type application/json too (415).
   HttpResponse handle(const HttpRequest& request);
   // Every route of the table, in its order.
   static const std::vector<Route>& routes();
@@ -104,11 +114,14 @@ class RestApi {
   HttpResponse sign_in(const Call&);
   HttpResponse sign_out(const Call&);
   HttpResponse me(const Call&);
+  HttpResponse revoke_token(const Call&);
   struct Registered {
     PlayerIdentity who;
     std::string token;  // shown once; the store keeps its hash
   };
   Result<Registered> register_player(const HttpRequest& request, db::PlayerKind kind);
+  // A new browser session of `player_id`: the Set-Cookie header value holding its id.
+  Result<std::string> new_session(int64_t player_id);
   // rest_matchmaking.cc: open seeks and challenges.
   HttpResponse seeks(const Call&);
   HttpResponse challenge(const Call&);
@@ -119,6 +132,7 @@ class RestApi {
   std::function<size_t()> store_queue_depth_;
   std::function<std::string()> extra_metrics_;
   std::filesystem::path games_root_;  // where each family's web/board.js is looked for
+  const BrowserPolicy browser_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -12,7 +12,7 @@ SharedState::SharedState(asio::io_context& io, Arena& arena, db::Store& store, S
       config(std::move(config)),
       hub(arena),
       rest(arena, store, stats, std::move(store_queue_depth), this->config.extra_metrics,
-           this->config.games_root),
+           this->config.games_root, this->config.browser),
       workers(static_cast<size_t>(std::max(1, this->config.worker_threads))) {}
 
 void SharedState::track(const std::shared_ptr<WebSocketSession>& session) {

@@ -38,7 +38,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   const PlayerIdentity& who() const { return who_; }
 
   // Accepts the upgrade `request`; `set_cookie` (a guest's new cookie) goes on the answer.
-  void run(http::request<http::string_body> request, std::optional<std::string> set_cookie);
+  // A guest without a player row gets one in `store` once the handshake has succeeded (so a
+  // refused handshake leaves no row); the connection joins the hub after that write.
+  void run(http::request<http::string_body> request, std::optional<std::string> set_cookie, db::Store& store);
   // Queues a message. Past the queue limit the client is dropped.
   void send(Message m);
   // The connection's player sits in a match: its queue is a player's from now on.
@@ -48,6 +50,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
  private:
   void on_accept(beast::error_code ec);
+  // Joins the hub, sends the welcome and starts reading.
+  void start();
   void read();
   void on_read(beast::error_code ec, size_t);
 
@@ -98,6 +102,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   ServerStats& stats_;
   const ServerConfig& config_;
   PlayerIdentity who_;
+  db::Store* store_ = nullptr;  // for a new guest's row
   RateLimiter limiter_;
   std::deque<Message> queue_;  // the front is being written
   std::optional<websocket::close_reason> pending_close_;
