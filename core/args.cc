@@ -32,6 +32,12 @@ Options& Options::text(const std::string& name, std::string* out, std::string he
   return add({name, std::move(help), Kind::kText, out, 0, 0, 0, 0, *out});
 }
 
+Options& Options::texts(const std::string& name, std::vector<std::string>* out, std::string help) {
+  std::string shown;
+  for (const std::string& v : *out) shown += (shown.empty() ? "" : " ") + v;
+  return add({name, std::move(help) + " (may be repeated)", Kind::kTexts, out, 0, 0, 0, 0, shown});
+}
+
 Options& Options::integer(const std::string& name, int64_t* out, std::string help, int64_t min, int64_t max) {
   return add({name, std::move(help), Kind::kInt64, out, 0, 0, min, max, std::to_string(*out)});
 }
@@ -95,6 +101,10 @@ std::optional<std::string> Options::assign(Option& o, const std::string& value) 
       return std::nullopt;
     case Kind::kText:
       *static_cast<std::string*>(o.out) = value;
+      return std::nullopt;
+    case Kind::kTexts:
+      if (!o.given) static_cast<std::vector<std::string>*>(o.out)->clear();  // given: not the default
+      static_cast<std::vector<std::string>*>(o.out)->push_back(value);
       return std::nullopt;
     case Kind::kInt64:
     case Kind::kInt: {

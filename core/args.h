@@ -22,6 +22,8 @@ class Options {
 
   Options& flag(const std::string& name, bool* out, std::string help);
   Options& text(const std::string& name, std::string* out, std::string help);
+  // An option that may be given several times: each value is appended to `out`.
+  Options& texts(const std::string& name, std::vector<std::string>* out, std::string help);
   Options& integer(const std::string& name, int64_t* out, std::string help,
                    int64_t min = std::numeric_limits<int64_t>::min(),
                    int64_t max = std::numeric_limits<int64_t>::max());
@@ -48,7 +50,7 @@ class Options {
   std::string usage() const;
 
  private:
-  enum class Kind { kFlag, kText, kInt64, kInt, kDouble };
+  enum class Kind { kFlag, kText, kTexts, kInt64, kInt, kDouble };
   struct Option {
     std::string name;
     std::string help;

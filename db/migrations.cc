@@ -112,6 +112,19 @@ CREATE TABLE training_runs (
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 )sql",
+      // 3: browser sessions, apart from the bots' tokens (the store keeps each session id's
+      // SHA-256 only); and names compared case-insensitively when a player registers.
+      R"sql(
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  player_id INTEGER NOT NULL REFERENCES players(id),
+  session_sha256 TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+CREATE INDEX players_by_name_nocase ON players (name COLLATE NOCASE);
+)sql",
   };
   return all;
 }

@@ -136,4 +136,13 @@ struct TokenRow {
   std::string created_at;
 };
 
+// A browser session: a person signed in on one browser. The store keeps the SHA-256 of the
+// session id only; a session past expires_at is never found.
+struct SessionRow {
+  int64_t id = 0;
+  int64_t player_id = 0;
+  std::string created_at;
+  std::string expires_at;
+};
+
 }  // namespace arena::db

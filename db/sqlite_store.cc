@@ -254,6 +254,22 @@ void SqliteStore::ensure_player(const std::string& name, PlayerKind kind, const 
            std::move(done)});
 }
 
+void SqliteStore::create_player(const std::string& name, PlayerKind kind, const std::string& spec,
+                                DoneId done) {
+  enqueue({[=](Connection& db) -> Result<int64_t> {
+             // One statement: no other write can come between the check and the insert.
+             Result<int64_t> id = exec_insert(db,
+                                              "INSERT INTO players (name, kind, spec) SELECT ?1, ?2, ?3 "
+                                              "WHERE NOT EXISTS (SELECT 1 FROM players WHERE name = ?1 "
+                                              "COLLATE NOCASE) ON CONFLICT (name) DO NOTHING",
+                                              name, to_string(kind), spec);
+             if (!id.ok()) return id;
+             if (db.changes() != 1) return make_error("conflict", "the name '" + name + "' is taken");
+             return id;
+           },
+           std::move(done)});
+}
+
 void SqliteStore::ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
                                 DoneId done) {
   enqueue({[=](Connection& db) -> Result<int64_t> {
@@ -381,6 +397,45 @@ void SqliteStore::add_token(int64_t player_id, const std::string& token_sha256_h
                                 player_id, token_sha256_hex, scopes);
            },
            std::move(done)});
+}
+
+void SqliteStore::revoke_token(const std::string& token_sha256_hex, Done done) {
+  enqueue_status(
+      [=](Connection& db) -> Status {
+        Result<int64_t> r = exec_insert(db,
+                                        "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
+                                        "'now') WHERE token_sha256 = ? AND revoked_at IS NULL",
+                                        token_sha256_hex);
+        if (!r.ok()) return r.error();
+        if (db.changes() != 1) return make_error("not_found", "no live token with that hash");
+        return ok_status();
+      },
+      std::move(done));
+}
+
+void SqliteStore::add_session(int64_t player_id, const std::string& session_sha256_hex,
+                              std::chrono::seconds lifetime, DoneId done) {
+  enqueue(
+      {[=](Connection& db) -> Result<int64_t> {
+         Status swept =
+             run_cached(db, "DELETE FROM sessions WHERE expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+         if (!swept.ok()) return swept.error();
+         return exec_insert(db,
+                            "INSERT INTO sessions (player_id, session_sha256, expires_at) VALUES (?1, ?2, "
+                            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3 || ' seconds'))",
+                            player_id, session_sha256_hex, static_cast<int64_t>(lifetime.count()));
+       },
+       std::move(done)});
+}
+
+void SqliteStore::delete_session(const std::string& session_sha256_hex, Done done) {
+  enqueue_status(
+      [=](Connection& db) -> Status {
+        Result<int64_t> r =
+            exec_insert(db, "DELETE FROM sessions WHERE session_sha256 = ?", session_sha256_hex);
+        return r.ok() ? ok_status() : Status(r.error());
+      },
+      std::move(done));
 }
 
 void SqliteStore::add_agent_version(int64_t player_id, const std::string& run, int64_t step,
@@ -660,6 +715,19 @@ Result<std::optional<TokenRow>> SqliteStore::find_token(const std::string& token
         return TokenRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3)};
       },
       token_sha256_hex));
+}
+
+Result<std::optional<SessionRow>> SqliteStore::find_session(const std::string& session_sha256_hex) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  return first(query_rows(
+      **db,
+      "SELECT id, player_id, created_at, expires_at FROM sessions WHERE session_sha256 = ? AND expires_at > "
+      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+      [](const Statement& s) {
+        return SessionRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3)};
+      },
+      session_sha256_hex));
 }
 
 Result<std::vector<PuzzleRow>> SqliteStore::puzzles(const std::string& game) {

@@ -22,6 +22,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
+  void create_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
   void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
                      DoneId done) override;
   void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) override;
@@ -31,6 +32,10 @@ class SqliteStore final : public Store {
   void finish_match(const MatchEnd& end, Done done) override;
   void add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
                  DoneId done) override;
+  void revoke_token(const std::string& token_sha256_hex, Done done) override;
+  void add_session(int64_t player_id, const std::string& session_sha256_hex, std::chrono::seconds lifetime,
+                   DoneId done) override;
+  void delete_session(const std::string& session_sha256_hex, Done done) override;
   void add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
                          DoneId done) override;
   void upsert_training_run(const TrainingRunRow& run, DoneId done) override;
@@ -47,6 +52,7 @@ class SqliteStore final : public Store {
   Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id,
                                                        const std::string& rating_group) override;
   Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) override;
+  Result<std::optional<SessionRow>> find_session(const std::string& session_sha256_hex) override;
   Result<std::vector<PuzzleRow>> puzzles(const std::string& game) override;
   Result<std::vector<TrainingRunRow>> training_runs() override;
   Result<std::optional<TrainingRunRow>> find_training_run(const std::string& name) override;

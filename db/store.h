@@ -9,6 +9,7 @@
 // connection of their own: call them from workers, never from a network thread.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +31,11 @@ class Store {
   // The player named `name`, created with `kind` and `spec` if new.
   virtual void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec,
                              DoneId done) = 0;
+  // A new player, named `name`: one insert, which fails with a "conflict" Error when a
+  // player has the name already, compared case-insensitively (so two registrations of one
+  // name at once cannot both succeed, and "Random" cannot pose as "random").
+  virtual void create_player(const std::string& name, PlayerKind kind, const std::string& spec,
+                             DoneId done) = 0;
   // A puzzle and its player (kind puzzle, named by the spec), created if new; gives the player id.
   virtual void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
                              DoneId done) = 0;
@@ -50,6 +56,14 @@ class Store {
   // A bot's API token, stored as a SHA-256 hash; gives the token id.
   virtual void add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
                          DoneId done) = 0;
+  // Revokes the live token with this hash; a "not_found" Error when there is none.
+  virtual void revoke_token(const std::string& token_sha256_hex, Done done) = 0;
+  // A browser session of `player_id`, stored as the SHA-256 of its id, lasting `lifetime`;
+  // gives the session's row id. Expired sessions are deleted on the way.
+  virtual void add_session(int64_t player_id, const std::string& session_sha256_hex,
+                           std::chrono::seconds lifetime, DoneId done) = 0;
+  // Deletes the session with this hash (signing out); none is not an error.
+  virtual void delete_session(const std::string& session_sha256_hex, Done done) = 0;
   virtual void add_agent_version(int64_t player_id, const std::string& run, int64_t step,
                                  const std::string& path, DoneId done) = 0;
   // Creates the training run `run.name`, or updates every field of the one with that name
@@ -74,6 +88,8 @@ class Store {
   virtual Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id,
                                                                const std::string& rating_group) = 0;
   virtual Result<std::optional<TokenRow>> find_token(const std::string& token_sha256_hex) = 0;
+  // The unexpired session with this hash, if any.
+  virtual Result<std::optional<SessionRow>> find_session(const std::string& session_sha256_hex) = 0;
   virtual Result<std::vector<PuzzleRow>> puzzles(const std::string& game) = 0;
   // Every training run, oldest first.
   virtual Result<std::vector<TrainingRunRow>> training_runs() = 0;

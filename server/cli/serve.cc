@@ -108,6 +108,8 @@ int run_serve(const std::vector<std::string>& argv) {
   int registrations_per_minute = static_cast<int>(defaults.abuse.registrations_per_minute);
   int messages_per_second = static_cast<int>(defaults.messages_per_second);
   int threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  bool secure_cookies = false;
+  std::vector<std::string> allowed_origins;
   Options options(
       "serve",
       "Serves the arena: REST under /api, the WebSocket protocol at /ws, the web UI, all on one port.\n"
@@ -144,8 +146,26 @@ int run_serve(const std::vector<std::string>& argv) {
                "address)",
                1)
       .text("metrics", &metrics,
-            "'on' serves Prometheus /metrics on the main port, 'off' nowhere, ADDRESS:PORT only there");
+            "'on' serves Prometheus /metrics on the main port, 'off' nowhere, ADDRESS:PORT only there")
+      .flag("secure-cookies", &secure_cookies,
+            "mark cookies Secure and take https://Host as the served origin (behind a TLS proxy)")
+      .texts("allowed-origin", &allowed_origins,
+             "an origin (scheme://host[:port]) whose pages may open /ws and POST or DELETE with the "
+             "user's cookies, besides the served one; several may be separated by ';'");
   if (std::optional<int> code = options.parse(argv)) return *code;
+  std::vector<std::string> origins;
+  for (const std::string& list : allowed_origins) {
+    for (const std::string& origin : split_specs(list, ';')) {
+      const size_t scheme = origin.find("://");
+      if (scheme == std::string::npos || origin.find('/', scheme + 3) != std::string::npos) {
+        return options.usage_error(
+            "--allowed-origin takes origins such as https://arena.example (a scheme, "
+            "a host, a port if not the default; no path), got '" +
+            origin + "'");
+      }
+      origins.push_back(origin);
+    }
+  }
   keep_freed_memory();
 
   if (Status locked = lock_database(db); !locked.ok()) {
@@ -221,6 +241,8 @@ int run_serve(const std::vector<std::string>& argv) {
     }
   }
   config.games_root = find_games_root(config.web_root);
+  config.browser.secure_cookies = secure_cookies;
+  config.browser.allowed_origins = origins;
   config.extra_metrics = nn::service_metrics;
   db::SqliteStore* raw_store = store->get();
   net::Server server(io, arena, **store, config, [raw_store] { return raw_store->queue_depth(); });

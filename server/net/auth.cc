@@ -67,12 +67,15 @@ std::optional<std::string> cookie_value(std::string_view header, std::string_vie
   return std::nullopt;
 }
 
-std::string set_cookie_header(std::string_view name, std::string_view value) {
-  return std::string(name) + "=" + std::string(value) + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax";
+std::string set_cookie_header(std::string_view name, std::string_view value, std::chrono::seconds max_age,
+                              bool secure) {
+  return std::string(name) + "=" + std::string(value) +
+         "; Path=/; Max-Age=" + std::to_string(max_age.count()) + "; HttpOnly; SameSite=Lax" +
+         (secure ? "; Secure" : "");
 }
 
-std::string clear_cookie_header(std::string_view name) {
-  return std::string(name) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax";
+std::string clear_cookie_header(std::string_view name, bool secure) {
+  return std::string(name) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
 }
 
 bool valid_player_name(const std::string& name) {
@@ -83,19 +86,67 @@ bool valid_player_name(const std::string& name) {
   return true;
 }
 
-Result<std::optional<PlayerIdentity>> token_player(db::Store& store, const std::string& token) {
-  Result<std::optional<db::TokenRow>> row = store.find_token(sha256_hex(token));
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<PlayerIdentity>();
-  Result<std::optional<db::PlayerRow>> player = store.player((*row)->player_id);
+bool valid_guest_cookie(std::string_view cookie) {
+  if (cookie.size() != 64) return false;
+  for (char c : cookie) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string guest_name(std::string_view cookie) { return "guest-" + sha256_hex(cookie); }
+
+namespace {
+
+// The named player with id `id`, or nullopt.
+Result<std::optional<PlayerIdentity>> named_player(db::Store& store, int64_t id) {
+  Result<std::optional<db::PlayerRow>> player = store.player(id);
   if (!player.ok()) return player.error();
   if (!*player) return std::optional<PlayerIdentity>();
   return std::optional<PlayerIdentity>(
       PlayerIdentity{(*player)->id, (*player)->name, db::to_string((*player)->kind), false});
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<PlayerIdentity>> session_player(db::Store& store, const std::string& session_id) {
+  Result<std::optional<db::SessionRow>> row = store.find_session(sha256_hex(session_id));
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<PlayerIdentity>();
+  return named_player(store, (*row)->player_id);
+}
+
+Status check_origin(std::string_view origin, std::string_view host, bool secure,
+                    const std::vector<std::string>& allowed) {
+  origin = trim(origin);
+  if (origin.empty()) return ok_status();
+  const std::string o = lower(origin);
+  if (!host.empty() && o == lower(std::string(secure ? "https://" : "http://") + std::string(trim(host)))) {
+    return ok_status();
+  }
+  for (const std::string& a : allowed) {
+    if (o == lower(a)) return ok_status();
+  }
+  return make_error("forbidden", "requests from the origin '" + std::string(origin) +
+                                     "' are not allowed here (the server allows its own origin and those "
+                                     "given with --allowed-origin)");
+}
+
+Result<std::optional<PlayerIdentity>> token_player(db::Store& store, const std::string& token) {
+  Result<std::optional<db::TokenRow>> row = store.find_token(sha256_hex(token));
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<PlayerIdentity>();
+  return named_player(store, (*row)->player_id);
+}
+
 Result<Identity> identify(db::Store& store, std::string_view authorization, std::string_view cookies,
-                          bool make_guest) {
+                          bool make_guest, bool secure_cookies) {
   if (!authorization.empty()) {
     std::optional<std::string> token = bearer_token(authorization);
     if (!token) return make_error("unauthorized", "Authorization must be 'Bearer <token>'");
@@ -106,7 +157,7 @@ Result<Identity> identify(db::Store& store, std::string_view authorization, std:
   }
   if (std::optional<std::string> session = cookie_value(cookies, kSessionCookie);
       session && !session->empty()) {
-    Result<std::optional<PlayerIdentity>> who = token_player(store, *session);
+    Result<std::optional<PlayerIdentity>> who = session_player(store, *session);
     if (!who.ok()) return who.error();
     if (*who) return Identity{**who, std::nullopt};
   }
@@ -114,22 +165,17 @@ Result<Identity> identify(db::Store& store, std::string_view authorization, std:
   out.who.kind = "human";
   out.who.guest = true;
   std::optional<std::string> cookie = cookie_value(cookies, kGuestCookie);
-  if (!cookie || cookie->size() != 64) {
+  if (!cookie || !valid_guest_cookie(*cookie)) {
     if (!make_guest) return out;
     cookie = random_token();
-    out.set_cookie = set_cookie_header(kGuestCookie, *cookie);
+    out.set_cookie = set_cookie_header(kGuestCookie, *cookie, kGuestCookieLifetime, secure_cookies);
+    out.who.name = guest_name(*cookie);
+    return out;  // a new guest: no row yet
   }
-  out.who.name = "guest-" + sha256_hex(*cookie).substr(0, 10);
-  if (make_guest) {
-    Result<int64_t> id = db::wait(
-        [&](db::Store::DoneId d) { store.ensure_player(out.who.name, db::PlayerKind::kHuman, "", d); });
-    if (!id.ok()) return id.error();
-    out.who.id = *id;
-  } else {
-    Result<std::optional<db::PlayerRow>> row = store.find_player(out.who.name);
-    if (!row.ok()) return row.error();
-    if (*row) out.who.id = (*row)->id;
-  }
+  out.who.name = guest_name(*cookie);
+  Result<std::optional<db::PlayerRow>> row = store.find_player(out.who.name);
+  if (!row.ok()) return row.error();
+  if (*row) out.who.id = (*row)->id;
   return out;
 }
 

@@ -27,13 +27,22 @@ HttpRequest rest_request(const http::request<http::string_body>& req, const std:
 }
 
 // Who an upgrade request is (auth.h: a bot's token, a person's session, or a guest cookie,
-// made if absent). Blocking (reads and writes the store): runs on a worker.
-Result<Identity> identify_upgrade(db::Store& store, const http::request<http::string_body>& req) {
+// made if absent; a new guest's row is written only once the handshake has succeeded).
+// A page of another origin may not connect with the user's cookies. Blocking (reads the
+// store): runs on a worker.
+Result<Identity> identify_upgrade(db::Store& store, const http::request<http::string_body>& req,
+                                  const BrowserPolicy& browser) {
   auto header = [&req](http::field f) {
     auto it = req.find(f);
     return it == req.end() ? std::string_view() : view(it->value());
   };
-  return identify(store, header(http::field::authorization), header(http::field::cookie), true);
+  if (Status s = check_origin(header(http::field::origin), header(http::field::host), browser.secure_cookies,
+                              browser.allowed_origins);
+      !s.ok()) {
+    return s.error();
+  }
+  return identify(store, header(http::field::authorization), header(http::field::cookie), true,
+                  browser.secure_cookies);
 }
 
 }  // namespace
@@ -188,7 +197,7 @@ void HttpSession::upgrade(Request req) {
   stream_.expires_never();
   auto ws_slot = std::make_shared<ConnectionLimits::Slot>(std::move(*websocket));
   state_->workers.post([self, req = std::move(req), ws_slot]() mutable {
-    auto identity = identify_upgrade(self->state_->store, req);
+    auto identity = identify_upgrade(self->state_->store, req, self->state_->config.browser);
     asio::post(self->stream_.get_executor(), [self, req = std::move(req), identity = std::move(identity),
                                               ws_slot]() mutable {
       if (!identity.ok()) return self->reply(error_response(identity.error()), false, req.version(), "GET");

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/prometheus.h"
+#include "server/net/auth.h"
 #include "server/net/rest_internal.h"
 #include "server/net/wire.h"
 
@@ -100,6 +101,20 @@ HttpResponse method_not_allowed(const std::string& method, const std::vector<std
   return r;
 }
 
+// "application/json", with parameters or not ("application/json; charset=utf-8"), any case.
+bool is_json_media_type(std::string_view content_type) {
+  const std::string_view type = content_type.substr(0, content_type.find(';'));
+  constexpr std::string_view json = "application/json";
+  size_t begin = type.find_first_not_of(' ');
+  if (begin == std::string_view::npos) return false;
+  const std::string_view t = type.substr(begin, type.find_last_not_of(' ') - begin + 1);
+  if (t.size() != json.size()) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(t[i])) != json[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 namespace rest {
@@ -148,6 +163,8 @@ unsigned status_for(const std::string& code) {
     return 404;
   }
   if (code == "unauthorized") return 401;
+  if (code == "forbidden") return 403;
+  if (code == "unsupported_media_type") return 415;
   if (code == "conflict" || code == "match_in_progress") return 409;
   if (code == "rate_limited") return 429;
   if (code == "db_error" || code == "internal") return 500;
@@ -156,13 +173,14 @@ unsigned status_for(const std::string& code) {
 
 RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
                  std::function<size_t()> store_queue_depth, std::function<std::string()> extra_metrics,
-                 std::filesystem::path games_root, AbuseLimits* limits)
+                 std::filesystem::path games_root, BrowserPolicy browser, AbuseLimits* limits)
     : arena_(arena),
       store_(store),
       stats_(stats),
       store_queue_depth_(std::move(store_queue_depth)),
       extra_metrics_(std::move(extra_metrics)),
       games_root_(std::move(games_root)),
+      browser_(std::move(browser)),
       limits_(limits) {}
 
 // The one list of routes: dispatch reads it, routes() (and so the OpenAPI test) is made of it.
@@ -186,6 +204,7 @@ const std::vector<RestApi::Endpoint>& RestApi::table() {
       {"GET", "/api/me", &RestApi::me},
       {"POST", "/api/session", &RestApi::sign_in},
       {"DELETE", "/api/session", &RestApi::sign_out},
+      {"DELETE", "/api/token", &RestApi::revoke_token},
   };
   return all;
 }
@@ -244,6 +263,18 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
     std::vector<std::string> allowed;
     for (const Endpoint* e : here) {
       if (method == e->method || (method == "HEAD" && std::string_view(e->method) == "GET")) {
+        if (method == "POST" || method == "DELETE") {
+          // A browser acts with its cookies: only pages of the allowed origins may ask it to.
+          if (Status s = check_origin(rest::header(request, "origin"), rest::header(request, "host"),
+                                      browser_.secure_cookies, browser_.allowed_origins);
+              !s.ok()) {
+            return error_response(s.error());
+          }
+          if (!request.body.empty() && !is_json_media_type(rest::header(request, "content-type"))) {
+            return error_response(415, "unsupported_media_type",
+                                  "send the body as JSON, with Content-Type: application/json");
+          }
+        }
         return (this->*(e->handler))(Call{request, query, id});
       }
       allowed.emplace_back(e->method);

@@ -57,6 +57,13 @@ struct Route {
   std::string path;
 };
 
+// How the REST API treats browsers (the server's configuration: --secure-cookies and
+// --allowed-origin of `arena serve`).
+struct BrowserPolicy {
+  bool secure_cookies = false;               // cookies are Secure; the served origin is https://Host
+  std::vector<std::string> allowed_origins;  // origins besides the served one ("https://arena.example")
+};
+
 // Thread-safe: handle() may run on several workers at once (the arena and store are
 // thread-safe; the rest is read-only after construction).
 class RestApi {
@@ -66,9 +73,11 @@ class RestApi {
   // per player (429 with Retry-After past them).
   RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
           std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {},
-          AbuseLimits* limits = nullptr);
+          BrowserPolicy browser = {}, AbuseLimits* limits = nullptr);
 
-  // Handles /api/... and /metrics; other targets are not its business (404).
+  // Handles /api/... and /metrics; other targets are not its business (404). A POST or
+  // DELETE from a browser page of another origin is refused (403, check_origin() in auth.h),
+  // and one with a body that is not Content-Type application/json too (415).
   HttpResponse handle(const HttpRequest& request);
   // Every route of the table, in its order.
   static const std::vector<Route>& routes();
@@ -111,11 +120,14 @@ class RestApi {
   HttpResponse sign_in(const Call&);
   HttpResponse sign_out(const Call&);
   HttpResponse me(const Call&);
+  HttpResponse revoke_token(const Call&);
   struct Registered {
     PlayerIdentity who;
     std::string token;  // shown once; the store keeps its hash
   };
   Result<Registered> register_player(const HttpRequest& request, db::PlayerKind kind);
+  // A new browser session of `player_id`: the Set-Cookie header value holding its id.
+  Result<std::string> new_session(int64_t player_id);
   // A 429 when `request`'s address is past `limiter`'s rate (counting this request).
   std::optional<HttpResponse> limited(KeyedRateLimiter AbuseLimits::*limiter, const HttpRequest& request,
                                       const std::string& what);
@@ -129,6 +141,7 @@ class RestApi {
   std::function<size_t()> store_queue_depth_;
   std::function<std::string()> extra_metrics_;
   std::filesystem::path games_root_;  // where each family's web/board.js is looked for
+  const BrowserPolicy browser_;
   AbuseLimits* limits_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

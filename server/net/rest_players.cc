@@ -1,5 +1,7 @@
 // REST: players: a player's page, registering bots and people (each with a token shown
-// once), signing in and out with the session cookie, and who a request is.
+// once), signing in and out (a browser session in the session cookie), revoking a token,
+// and who a request is.
+#include "server/arena/reserved_names.h"
 #include "server/net/auth.h"
 #include "server/net/rest.h"
 #include "server/net/rest_internal.h"
@@ -33,10 +35,9 @@ Result<RestApi::Registered> RestApi::register_player(const HttpRequest& request,
   }
   const std::string name = (*body)["name"].get<std::string>();
   if (!valid_player_name(name)) return make_error("bad_request", kNameRule);
-  Result<std::optional<db::PlayerRow>> existing = store_.find_player(name);
-  if (!existing.ok()) return existing.error();
-  if (*existing) return make_error("conflict", "the name '" + name + "' is taken");
-  Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store_.ensure_player(name, kind, "", d); });
+  if (std::optional<std::string> why = reserved_name(name)) return make_error("bad_request", *why);
+  // One insert that fails when the name is taken: of two registrations at once, one wins.
+  Result<int64_t> id = db::wait([&](db::Store::DoneId d) { store_.create_player(name, kind, "", d); });
   if (!id.ok()) return id.error();
   const std::string token = random_token();
   Result<int64_t> stored =
@@ -54,12 +55,22 @@ std::optional<HttpResponse> RestApi::limited(KeyedRateLimiter AbuseLimits::*limi
   return too_many_requests("too many " + what + " from your address", wait);
 }
 
+Result<std::string> RestApi::new_session(int64_t player_id) {
+  const std::string session = random_token();
+  Result<int64_t> stored = db::wait(
+      [&](db::Store::DoneId d) { store_.add_session(player_id, sha256_hex(session), kSessionLifetime, d); });
+  if (!stored.ok()) return stored.error();
+  return set_cookie_header(kSessionCookie, session, kSessionLifetime, browser_.secure_cookies);
+}
+
 HttpResponse RestApi::register_human(const Call& call) {
   if (auto refused = limited(&AbuseLimits::registrations, call.request, "registrations")) return *refused;
   Result<Registered> r = register_player(call.request, db::PlayerKind::kHuman);
   if (!r.ok()) return error_response(r.error());
+  Result<std::string> cookie = new_session(r->who.id);
+  if (!cookie.ok()) return error_response(cookie.error());
   HttpResponse res = rest::json_response(201, human_registered_json(r->who, r->token));
-  res.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, r->token));
+  res.headers.emplace_back("Set-Cookie", *cookie);
   return res;
 }
 
@@ -80,20 +91,47 @@ HttpResponse RestApi::sign_in(const Call& call) {
   Result<std::optional<PlayerIdentity>> who = token_player(store_, token);
   if (!who.ok()) return error_response(500, who.error());
   if (!*who) return error_response(401, "unauthorized", "unknown or revoked token");
+  Result<std::string> cookie = new_session((*who)->id);
+  if (!cookie.ok()) return error_response(cookie.error());
   HttpResponse r = rest::json_response(200, identity_json(**who));
-  r.headers.emplace_back("Set-Cookie", set_cookie_header(kSessionCookie, token));
+  r.headers.emplace_back("Set-Cookie", *cookie);
   return r;
 }
 
-HttpResponse RestApi::sign_out(const Call&) {
+// Ends this browser's session on the server (the session id is no good anywhere after it),
+// and clears the cookie.
+HttpResponse RestApi::sign_out(const Call& call) {
+  if (std::optional<std::string> session = cookie_value(rest::header(call.request, "cookie"), kSessionCookie);
+      session && !session->empty()) {
+    Status deleted =
+        db::wait_status([&](db::Store::Done d) { store_.delete_session(sha256_hex(*session), d); });
+    if (!deleted.ok()) return error_response(500, deleted.error());
+  }
   HttpResponse r = rest::json_response(200, signed_out_json());
-  r.headers.emplace_back("Set-Cookie", clear_cookie_header(kSessionCookie));
+  r.headers.emplace_back("Set-Cookie", clear_cookie_header(kSessionCookie, browser_.secure_cookies));
   return r;
+}
+
+// Revokes the bearer token that authorises the request: from then on it is refused (401).
+// Browser sessions signed in with it stay until they end.
+HttpResponse RestApi::revoke_token(const Call& call) {
+  const std::string_view authorization = rest::header(call.request, "authorization");
+  std::optional<std::string> token = bearer_token(authorization);
+  if (!token) {
+    return error_response(401, "unauthorized", "send the token to revoke as 'Authorization: Bearer <token>'");
+  }
+  Result<std::optional<PlayerIdentity>> who = token_player(store_, *token);
+  if (!who.ok()) return error_response(500, who.error());
+  if (!*who) return error_response(401, "unauthorized", "unknown or revoked token");
+  Status revoked = db::wait_status([&](db::Store::Done d) { store_.revoke_token(sha256_hex(*token), d); });
+  // Revoked meanwhile by another request: it is revoked all the same.
+  if (!revoked.ok() && revoked.error().code != "not_found") return error_response(500, revoked.error());
+  return rest::json_response(200, token_revoked_json(**who));
 }
 
 HttpResponse RestApi::me(const Call& call) {
   Result<Identity> who = identify(store_, rest::header(call.request, "authorization"),
-                                  rest::header(call.request, "cookie"), false);
+                                  rest::header(call.request, "cookie"), false, browser_.secure_cookies);
   if (!who.ok()) return error_response(who.error());
   return rest::json_response(200, identity_json(who->who));
 }

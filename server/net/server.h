@@ -35,6 +35,9 @@ struct ServerConfig {
   // The game families' folders: /games/<family>/<file> is <family>/web/<file> under it
   // (each family's browser board), for registered families only.
   std::filesystem::path games_root = "games";
+  // Browsers: Secure cookies, and the origins (besides the served one) whose pages may open
+  // /ws and POST or DELETE with the user's cookies.
+  BrowserPolicy browser;
   size_t http_body_limit = 64 * 1024;
   size_t http_header_limit = 16 * 1024;  // past it: 431
   size_t ws_message_limit = 64 * 1024;

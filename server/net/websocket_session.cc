@@ -49,6 +49,24 @@ void WebSocketSession::close(websocket::close_reason reason) {
 
 void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) return finish();
+  if (!who_.guest || who_.id != 0) return start();
+  // A new guest: its row is written now that the handshake is good (a queued write; the
+  // answer comes back to this strand), and the connection starts once it has its id.
+  state_->store.ensure_player(
+      who_.name, db::PlayerKind::kHuman, "", [self = shared_from_this()](Result<int64_t> id) {
+        asio::post(self->ws_.get_executor(), [self, id = std::move(id)] {
+          if (self->closing_) return;
+          if (!id.ok()) {
+            return self->close_with(
+                websocket::close_reason(websocket::close_code::internal_error, "cannot store the guest"));
+          }
+          self->who_.id = *id;
+          self->start();
+        });
+      });
+}
+
+void WebSocketSession::start() {
   // Set before the resumed matches' messages, which are posted behind this handler.
   if (hub_.join(shared_from_this())) spectator_only_ = false;
   reply(welcome_message(who_));

@@ -45,6 +45,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   const PlayerIdentity& who() const { return who_; }
 
   // Accepts the upgrade `request`; `set_cookie` (a guest's new cookie) goes on the answer.
+  // A guest without a player row gets one once the handshake has succeeded (so a refused
+  // handshake leaves no row); the connection joins the hub after that write.
   void run(http::request<http::string_body> request, std::optional<std::string> set_cookie);
   // Queues a message. Past the queue limit the client is dropped.
   void send(Message m);
@@ -55,6 +57,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
  private:
   void on_accept(beast::error_code ec);
+  // Joins the hub, sends the welcome and starts reading.
+  void start();
   void read();
   void on_read(beast::error_code ec, size_t);
   // Seconds to wait when a message now would break a rate limit (connection, player,

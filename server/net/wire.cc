@@ -343,6 +343,10 @@ Json bot_registered_json(const PlayerIdentity& who, const std::string& token) {
 
 Json signed_out_json() { return {{"signed_out", true}}; }
 
+Json token_revoked_json(const PlayerIdentity& who) {
+  return {{"revoked", true}, {"player_id", who.id}, {"name", who.name}};
+}
+
 Json generalization_json(const GeneralizationReport& report) {
   Json run_rows = Json::array();
   for (const db::TrainingRunRow& r : report.runs) run_rows.push_back(training_run_json(r));

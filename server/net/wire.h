@@ -90,6 +90,7 @@ Json identity_json(const PlayerIdentity& who);
 Json human_registered_json(const PlayerIdentity& who, const std::string& token);
 Json bot_registered_json(const PlayerIdentity& who, const std::string& token);
 Json signed_out_json();
+Json token_revoked_json(const PlayerIdentity& who);
 
 // The cross-game generalization report (`arena report generalization --json` too).
 Json generalization_json(const GeneralizationReport& report);

@@ -48,6 +48,21 @@ TEST(Options, DefaultsStayWhenNotGiven) {
   EXPECT_FALSE(t.json);
 }
 
+TEST(Options, ARepeatableOptionCollectsEveryValueInPlaceOfItsDefault) {
+  std::vector<std::string> origins = {"http://default"};
+  Options options("demo", "A demonstration.");
+  options.texts("origin", &origins, "origins");
+  EXPECT_EQ(options.parse({"--origin", "https://a", "--origin=https://b"}), std::nullopt);
+  EXPECT_EQ(origins, (std::vector<std::string>{"https://a", "https://b"}));
+  EXPECT_NE(options.usage().find("may be repeated"), std::string::npos) << options.usage();
+
+  std::vector<std::string> untouched = {"http://default"};
+  Options none("demo", "A demonstration.");
+  none.texts("origin", &untouched, "origins");
+  EXPECT_EQ(none.parse({}), std::nullopt);
+  EXPECT_EQ(untouched, std::vector<std::string>{"http://default"});
+}
+
 TEST(Options, BadInputIsAUsageError) {
   for (const std::vector<std::string>& argv :
        std::vector<std::vector<std::string>>{{"--out", "o", "--games", "many"},    // not an integer

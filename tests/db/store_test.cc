@@ -100,8 +100,9 @@ std::string ply_gap(const std::vector<MoveRow>& moves) {
 // ---------------------------------------------------------------------------------------
 // Migrations
 
-const char* const kTables[] = {"players", "api_tokens", "agent_versions", "matches", "seats",
-                               "moves",   "ratings",    "rating_history", "puzzles", "training_runs"};
+const char* const kTables[] = {"players", "api_tokens",    "agent_versions", "matches",
+                               "seats",   "moves",         "ratings",        "rating_history",
+                               "puzzles", "training_runs", "sessions"};
 
 bool table_exists(Connection& c, const std::string& table) {
   Result<std::string> n =
@@ -185,6 +186,11 @@ const std::vector<FixtureRow>& fixture_rows() {
        "'specialist', 7)",
        "SELECT COUNT(*) FROM training_runs WHERE id = 107 AND name = 'r1' AND kind = 'specialist' AND steps "
        "= 7"},
+      {"sessions",
+       {"players"},
+       "INSERT INTO sessions (id, player_id, session_sha256, expires_at) VALUES (108, 101, 'beef', "
+       "'2999-01-01T00:00:00.000Z')",
+       "SELECT COUNT(*) FROM sessions WHERE id = 108 AND player_id = 101 AND session_sha256 = 'beef'"},
   };
   return rows;
 }
@@ -938,6 +944,100 @@ TEST_F(StoreTest, TokensAreFoundByTheirHash) {
   EXPECT_FALSE(
       wait([&](Store::DoneId d) { store_->add_token(bot + 1000, std::string(64, 'c'), "", d); }).ok())
       << "a token needs its player";
+}
+
+TEST_F(StoreTest, CreatePlayerRefusesATakenNameInAnyLetterCase) {
+  Result<int64_t> ann =
+      wait([&](Store::DoneId d) { store_->create_player("ann", PlayerKind::kHuman, "", std::move(d)); });
+  ASSERT_TRUE(ok(ann));
+  Result<std::optional<PlayerRow>> row = store_->player(*ann);
+  ASSERT_TRUE(ok(row) && row->has_value());
+  EXPECT_EQ((*row)->name, "ann");
+  EXPECT_EQ((*row)->kind, PlayerKind::kHuman);
+  for (const char* name : {"ann", "Ann", "ANN"}) {
+    Result<int64_t> again =
+        wait([&](Store::DoneId d) { store_->create_player(name, PlayerKind::kBot, "", std::move(d)); });
+    ASSERT_FALSE(again.ok()) << name;
+    EXPECT_EQ(again.error().code, "conflict") << name;
+  }
+  // A house agent's row, made by ensure_player, is taken the same way.
+  ASSERT_TRUE(ok(ensure_player("random", PlayerKind::kAgent, "random")));
+  Result<int64_t> pose =
+      wait([&](Store::DoneId d) { store_->create_player("Random", PlayerKind::kBot, "", std::move(d)); });
+  ASSERT_FALSE(pose.ok());
+  EXPECT_EQ(pose.error().code, "conflict");
+  Result<std::optional<PlayerRow>> agent = store_->find_player("random");
+  ASSERT_TRUE(ok(agent) && agent->has_value());
+  EXPECT_EQ((*agent)->kind, PlayerKind::kAgent) << "the agent's row is untouched";
+}
+
+TEST_F(StoreTest, OfManyCreatePlayersOfOneNameAtOnceExactlyOneSucceeds) {
+  constexpr int kThreads = 16;
+  std::atomic<int> ready{0};
+  std::vector<std::future<Result<int64_t>>> results;
+  for (int i = 0; i < kThreads; ++i) {
+    results.push_back(std::async(std::launch::async, [&] {
+      ++ready;
+      while (ready < kThreads) std::this_thread::yield();
+      return wait(
+          [&](Store::DoneId d) { store_->create_player("race", PlayerKind::kBot, "", std::move(d)); });
+    }));
+  }
+  int created = 0;
+  for (auto& f : results) {
+    Result<int64_t> r = f.get();
+    if (r.ok()) {
+      ++created;
+    } else {
+      EXPECT_EQ(r.error().code, "conflict") << r.error().message;
+    }
+  }
+  EXPECT_EQ(created, 1);
+}
+
+TEST_F(StoreTest, TokensAreRevokedOnce) {
+  const int64_t bot = player("bot");
+  const std::string hash(64, 'd');
+  ASSERT_TRUE(ok(wait([&](Store::DoneId d) { store_->add_token(bot, hash, "play", std::move(d)); })));
+  ASSERT_TRUE(ok(wait_status([&](Store::Done d) { store_->revoke_token(hash, std::move(d)); })));
+  Result<std::optional<TokenRow>> found = store_->find_token(hash);
+  ASSERT_TRUE(ok(found));
+  EXPECT_FALSE(found->has_value()) << "a revoked token is not found";
+  Status again = wait_status([&](Store::Done d) { store_->revoke_token(hash, std::move(d)); });
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "not_found");
+}
+
+TEST_F(StoreTest, SessionsAreFoundUntilTheyExpireOrAreDeleted) {
+  const int64_t ann = player("ann");
+  const std::string live(64, '1'), ended(64, '2'), expired(64, '3'), unknown(64, '5');
+  for (const std::string* hash : {&live, &ended}) {
+    ASSERT_TRUE(ok(wait([&](Store::DoneId d) {
+      store_->add_session(ann, *hash, std::chrono::hours(24 * 30), std::move(d));
+    })));
+  }
+  ASSERT_TRUE(ok(wait(
+      [&](Store::DoneId d) { store_->add_session(ann, expired, std::chrono::seconds(-1), std::move(d)); })));
+
+  Result<std::optional<SessionRow>> found = store_->find_session(live);
+  ASSERT_TRUE(ok(found));
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->player_id, ann);
+  EXPECT_GT((*found)->expires_at, (*found)->created_at);
+
+  ASSERT_TRUE(ok(wait_status([&](Store::Done d) { store_->delete_session(ended, std::move(d)); })));
+  for (const std::string* gone : {&ended, &expired, &unknown}) {
+    Result<std::optional<SessionRow>> r = store_->find_session(*gone);
+    ASSERT_TRUE(ok(r));
+    EXPECT_FALSE(r->has_value()) << *gone;
+  }
+  EXPECT_TRUE(ok(wait_status([&](Store::Done d) { store_->delete_session(ended, std::move(d)); })))
+      << "deleting a session twice is no error";
+  EXPECT_FALSE(wait([&](Store::DoneId d) {
+                 store_->add_session(ann + 1000, std::string(64, '4'), std::chrono::seconds(60),
+                                     std::move(d));
+               }).ok())
+      << "a session needs its player";
 }
 
 TEST_F(StoreTest, PuzzlesAreEnsuredOncePerSpec) {

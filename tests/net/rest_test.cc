@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "agents/registry.h"
 #include "server/net/auth.h"
 #include "tests/arena/arena_fixture.h"
 
@@ -25,9 +30,17 @@ class RestTest : public ArenaTest {
     api_.reset();
     ArenaTest::TearDown();
   }
+  // A request as the web UI sends it: a body goes as JSON unless the headers say otherwise.
   HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "",
                     std::map<std::string, std::string> headers = {}) {
+    if (!body.empty()) headers.emplace("content-type", "application/json");
     return api_->handle(HttpRequest{method, target, std::move(headers), body});
+  }
+  // The API again, with `browser` as the server's policy for browsers.
+  void reopen_api(net::BrowserPolicy browser) {
+    api_ = std::make_unique<RestApi>(
+        *arena_, *store_, stats_, [] { return size_t{0}; }, std::function<std::string()>(),
+        std::filesystem::path(), std::move(browser));
   }
   static Json body(const HttpResponse& r) { return parse_json(r.body).value_or(Json()); }
 
@@ -246,9 +259,16 @@ TEST_F(RestTest, PeoplePickANameAndTheirSessionCookieNamesThemAsRatedPlayers) {
   const std::string token = body(r)["token"];
   EXPECT_EQ(body(r)["kind"], "human");
   const std::string cookie = set_cookie(r, net::kSessionCookie);
-  EXPECT_EQ(cookie.find("arena_session=" + token + ";"), 0u) << cookie;
+  const std::string session_id =
+      cookie.substr(0, cookie.find(';')).substr(std::string("arena_session=").size());
+  EXPECT_EQ(session_id.size(), 64u) << cookie;
+  EXPECT_NE(session_id, token) << "the cookie holds a session of its own, never the token";
+  EXPECT_NE(cookie.find("Max-Age=2592000"), std::string::npos) << "30 days: " << cookie;
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
   EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos);
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos) << "no Secure without --secure-cookies";
+  EXPECT_TRUE(store_->find_session(net::sha256_hex(session_id))->has_value()) << "stored as its hash";
+  EXPECT_FALSE(store_->find_session(session_id)->has_value());
   EXPECT_TRUE(store_->find_token(net::sha256_hex(token))->has_value()) << "stored as its hash";
   EXPECT_EQ(call("POST", "/api/humans", R"({"name":"alice"})").status, 409u);
   EXPECT_EQ(call("POST", "/api/bots", R"({"name":"alice"})").status, 409u) << "one namespace for players";
@@ -257,26 +277,34 @@ TEST_F(RestTest, PeoplePickANameAndTheirSessionCookieNamesThemAsRatedPlayers) {
   EXPECT_EQ(call("POST", "/api/humans", R"({"name":""})").status, 400u);
   EXPECT_EQ(call("POST", "/api/humans", R"({"nom":"x"})").status, 400u);
 
-  const std::map<std::string, std::string> session = {{"cookie", "theme=dark; arena_session=" + token}};
+  const std::map<std::string, std::string> session = {{"cookie", "theme=dark; arena_session=" + session_id}};
   me = body(call("GET", "/api/me", "", session));
   EXPECT_EQ(me["name"], "alice");
   EXPECT_EQ(me["kind"], "human");
   EXPECT_FALSE(me["guest"].get<bool>());
   EXPECT_EQ(me["player_id"], body(r)["player_id"]);
 
-  // A stale session falls back to the guest cookie; a guest is named by it.
+  // The token is no session: as a cookie it names no one.
+  me = body(call("GET", "/api/me", "", {{"cookie", "arena_session=" + token}}));
+  EXPECT_TRUE(me["guest"].get<bool>());
+  EXPECT_TRUE(me["name"].is_null());
+
+  // A stale session falls back to the guest cookie; a guest is named by its whole hash.
   const std::string guest(64, 'a');
   me = body(call("GET", "/api/me", "", {{"cookie", "arena_session=stale; arena_guest=" + guest}}));
   EXPECT_TRUE(me["guest"].get<bool>());
-  EXPECT_EQ(me["name"].get<std::string>().rfind("guest-", 0), 0u);
+  EXPECT_EQ(me["name"], "guest-" + net::sha256_hex(guest));
   // A bad bearer token is refused, not taken for a guest.
   EXPECT_EQ(call("GET", "/api/me", "", {{"authorization", "Bearer nope"}}).status, 401u);
 
-  // Signing in elsewhere with the token; signing out clears the cookie.
+  // Signing in elsewhere with the token makes another session; signing out clears the cookie.
   r = call("POST", "/api/session", "{\"token\":\"" + token + "\"}");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(body(r)["name"], "alice");
-  EXPECT_EQ(set_cookie(r, net::kSessionCookie).find("arena_session=" + token + ";"), 0u);
+  const std::string other = set_cookie(r, net::kSessionCookie);
+  EXPECT_EQ(other.find("arena_session="), 0u) << other;
+  EXPECT_EQ(other.find("arena_session=" + token + ";"), std::string::npos) << "never the token";
+  EXPECT_EQ(other.find("arena_session=" + session_id + ";"), std::string::npos) << "a new session";
   EXPECT_EQ(call("POST", "/api/session", R"({"token":"wrong"})").status, 401u);
   EXPECT_EQ(call("POST", "/api/session", "[]").status, 400u);
   r = call("DELETE", "/api/session");
@@ -297,6 +325,225 @@ TEST_F(RestTest, PeoplePickANameAndTheirSessionCookieNamesThemAsRatedPlayers) {
   bool alice_seated = false;
   for (const db::SeatRow& seat : (*match)->seats) alice_seated |= seat.player_name == "alice";
   EXPECT_TRUE(alice_seated);
+}
+
+// Signing out revokes the session on the server: the cookie's value names no one after it,
+// wherever it was copied to; the person's other sessions go on.
+TEST_F(RestTest, ASignedOutSessionNoLongerIdentifiesAnyone) {
+  HttpResponse r = call("POST", "/api/humans", R"({"name":"carol"})");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string token = body(r)["token"];
+  auto session_of = [](const std::string& set_cookie_value) {
+    return set_cookie_value.substr(0, set_cookie_value.find(';'));
+  };
+  const std::string first = session_of(set_cookie(r, net::kSessionCookie));
+  r = call("POST", "/api/session", "{\"token\":\"" + token + "\"}");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const std::string second = session_of(set_cookie(r, net::kSessionCookie));
+  ASSERT_NE(first, second);
+  for (const std::string& s : {first, second}) {
+    EXPECT_EQ(body(call("GET", "/api/me", "", {{"cookie", s}}))["name"], "carol") << s;
+  }
+
+  r = call("DELETE", "/api/session", "", {{"cookie", first}});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const Json me = body(call("GET", "/api/me", "", {{"cookie", first}}));
+  EXPECT_TRUE(me["guest"].get<bool>()) << me;
+  EXPECT_TRUE(me["name"].is_null()) << me;
+  EXPECT_EQ(
+      call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})", {{"cookie", first}}).status,
+      401u)
+      << "a signed-out session cannot act";
+  EXPECT_EQ(body(call("GET", "/api/me", "", {{"cookie", second}}))["name"], "carol") << "the other browser";
+}
+
+TEST_F(RestTest, ATokenRevokedWithItselfIsRefusedFromThenOn) {
+  HttpResponse r = call("POST", "/api/bots", R"({"name":"leaky-bot"})");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string token = body(r)["token"];
+  const std::map<std::string, std::string> bearer = {{"authorization", "Bearer " + token}};
+  // A person's browser signed in with the token keeps its session.
+  r = call("POST", "/api/session", "{\"token\":\"" + token + "\"}");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const std::string session =
+      set_cookie(r, net::kSessionCookie).substr(0, set_cookie(r, net::kSessionCookie).find(';'));
+
+  EXPECT_EQ(call("DELETE", "/api/token").status, 401u) << "a revocation names its token";
+  EXPECT_EQ(call("DELETE", "/api/token", "", {{"authorization", "Bearer nope"}}).status, 401u);
+  EXPECT_EQ(body(call("GET", "/api/me", "", bearer))["name"], "leaky-bot");
+  r = call("DELETE", "/api/token", "", bearer);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(body(r)["revoked"], true);
+  EXPECT_EQ(body(r)["name"], "leaky-bot");
+
+  r = call("GET", "/api/me", "", bearer);
+  EXPECT_EQ(r.status, 401u) << r.body;
+  EXPECT_EQ(body(r)["error"]["code"], "unauthorized");
+  EXPECT_EQ(call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})", bearer).status, 401u);
+  EXPECT_EQ(call("POST", "/api/session", "{\"token\":\"" + token + "\"}").status, 401u);
+  EXPECT_EQ(call("DELETE", "/api/token", "", bearer).status, 401u) << "revoked once";
+  EXPECT_FALSE(store_->find_token(net::sha256_hex(token))->has_value());
+  EXPECT_EQ(body(call("GET", "/api/me", "", {{"cookie", session}}))["name"], "leaky-bot")
+      << "sessions made with the token may stay";
+}
+
+// Of many registrations of one name at once, exactly one gets a token.
+TEST_F(RestTest, ConcurrentRegistrationsOfOneNameGiveOneToken) {
+  constexpr int kThreads = 16;
+  std::atomic<int> ready{0};
+  std::vector<std::future<HttpResponse>> answers;
+  for (int i = 0; i < kThreads; ++i) {
+    answers.push_back(std::async(std::launch::async, [&, i] {
+      ++ready;
+      while (ready < kThreads) std::this_thread::yield();
+      return call("POST", i % 2 ? "/api/bots" : "/api/humans", R"({"name":"contested"})");
+    }));
+  }
+  int tokens = 0;
+  for (auto& a : answers) {
+    const HttpResponse r = a.get();
+    if (r.status == 201) {
+      ++tokens;
+      EXPECT_EQ(body(r)["token"].get<std::string>().size(), 64u);
+    } else {
+      EXPECT_EQ(r.status, 409u) << r.body;
+      EXPECT_EQ(body(r)["error"]["code"], "conflict") << r.body;
+    }
+  }
+  EXPECT_EQ(tokens, 1);
+}
+
+TEST_F(RestTest, HouseAgentAndReservedNamesCannotBeRegistered) {
+  // Every registered agent type, in any case, even before the house agent has a row.
+  ASSERT_FALSE(agent_registrations().empty());
+  for (const AgentRegistration& agent : agent_registrations()) {
+    std::string upper = agent.name;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const std::string& name : {agent.name, upper}) {
+      if (!net::valid_player_name(name)) continue;
+      const HttpResponse r = call("POST", "/api/bots", Json{{"name", name}}.dump());
+      EXPECT_EQ(r.status, 400u) << name << ": " << r.body;
+      EXPECT_NE(body(r)["error"]["message"].get<std::string>().find("house agent"), std::string::npos)
+          << r.body;
+    }
+  }
+  for (const char* name : {"shared", "Admin", "ARENA", "house", "System", "anonymous"}) {
+    const HttpResponse r = call("POST", "/api/humans", Json{{"name", name}}.dump());
+    EXPECT_EQ(r.status, 400u) << name << ": " << r.body;
+    EXPECT_NE(body(r)["error"]["message"].get<std::string>().find("reserved"), std::string::npos) << r.body;
+  }
+  // The names of existing agent and puzzle rows, in any case.
+  ASSERT_TRUE(db::wait([&](db::Store::DoneId d) {
+                store_->ensure_player("house-anchor", db::PlayerKind::kAgent, "house-anchor", d);
+              }).ok());
+  ASSERT_TRUE(db::wait([&](db::Store::DoneId d) { store_->ensure_puzzle("game24", "p24.1", 0.5, d); }).ok());
+  for (const char* name : {"house-anchor", "House-Anchor", "P24.1"}) {
+    const HttpResponse r = call("POST", "/api/bots", Json{{"name", name}}.dump());
+    EXPECT_EQ(r.status, 409u) << name << ": " << r.body;
+    EXPECT_EQ(body(r)["error"]["code"], "conflict");
+  }
+  Result<std::optional<db::PlayerRow>> anchor = store_->find_player("house-anchor");
+  ASSERT_TRUE(anchor.ok() && *anchor);
+  EXPECT_EQ((*anchor)->kind, db::PlayerKind::kAgent) << "the agent keeps its row";
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"random-walker"})").status, 201u) << "only whole names";
+}
+
+// A page of another site cannot act with the user's cookies; bots and curl send no Origin.
+TEST_F(RestTest, PostsAndDeletesFromAForeignOriginAreRefused) {
+  const std::map<std::string, std::string> foreign = {{"host", "arena.test:8080"},
+                                                      {"origin", "http://evil.example"}};
+  HttpResponse r = call("POST", "/api/humans", R"({"name":"dave"})", foreign);
+  EXPECT_EQ(r.status, 403u) << r.body;
+  EXPECT_EQ(body(r)["error"]["code"], "forbidden");
+  EXPECT_NE(body(r)["error"]["message"].get<std::string>().find("evil.example"), std::string::npos);
+  EXPECT_FALSE(store_->find_player("dave")->has_value()) << "nothing was done";
+  EXPECT_EQ(
+      call("POST", "/api/humans", R"({"name":"dave"})", {{"host", "arena.test:8080"}, {"origin", "null"}})
+          .status,
+      403u);
+  EXPECT_EQ(call("GET", "/api/me", "", foreign).status, 200u) << "reads are not refused";
+
+  // The served origin (scheme://Host) may; so may no Origin at all.
+  r = call("POST", "/api/humans", R"({"name":"dave"})",
+           {{"host", "arena.test:8080"}, {"origin", "http://arena.test:8080"}});
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string session =
+      set_cookie(r, net::kSessionCookie).substr(0, set_cookie(r, net::kSessionCookie).find(';'));
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"curl-bot"})").status, 201u);
+
+  // Signing out from another site is refused: the session stays.
+  std::map<std::string, std::string> cross = foreign;
+  cross["cookie"] = session;
+  EXPECT_EQ(call("DELETE", "/api/session", "", cross).status, 403u);
+  EXPECT_EQ(body(call("GET", "/api/me", "", {{"cookie", session}}))["name"], "dave");
+  EXPECT_EQ(call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker"})", cross).status, 403u);
+
+  // --allowed-origin adds origins; with --secure-cookies the served origin is https.
+  reopen_api(net::BrowserPolicy{true, {"https://play.example"}});
+  EXPECT_EQ(
+      call("POST", "/api/bots", R"({"name":"b1"})", {{"host", "arena.test"}, {"origin", "http://arena.test"}})
+          .status,
+      403u);
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"b1"})",
+                 {{"host", "arena.test"}, {"origin", "https://arena.test"}})
+                .status,
+            201u);
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"b2"})",
+                 {{"host", "arena.test"}, {"origin", "https://Play.example"}})
+                .status,
+            201u);
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"b3"})",
+                 {{"host", "arena.test"}, {"origin", "https://play.example.evil"}})
+                .status,
+            403u);
+}
+
+TEST_F(RestTest, SecureCookiesAreMarkedSecure) {
+  reopen_api(net::BrowserPolicy{true, {}});
+  HttpResponse r = call("POST", "/api/humans", R"({"name":"erin"})");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_NE(set_cookie(r, net::kSessionCookie).find("; Secure"), std::string::npos)
+      << set_cookie(r, net::kSessionCookie);
+  r = call("DELETE", "/api/session");
+  EXPECT_NE(set_cookie(r, net::kSessionCookie).find("; Secure"), std::string::npos);
+}
+
+TEST_F(RestTest, BodiesOfPostsMustBeJson) {
+  HttpResponse r = call("POST", "/api/bots", R"({"name":"typed-bot"})", {{"content-type", "text/plain"}});
+  EXPECT_EQ(r.status, 415u) << r.body;
+  EXPECT_EQ(body(r)["error"]["code"], "unsupported_media_type");
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"typed-bot"})",
+                 {{"content-type", "application/x-www-form-urlencoded"}})
+                .status,
+            415u);
+  EXPECT_EQ(api_->handle(HttpRequest{"POST", "/api/bots", {}, R"({"name":"typed-bot"})"}).status, 415u)
+      << "no Content-Type";
+  EXPECT_FALSE(store_->find_player("typed-bot")->has_value());
+  EXPECT_EQ(call("POST", "/api/bots", R"({"name":"typed-bot"})",
+                 {{"content-type", "Application/JSON; charset=utf-8"}})
+                .status,
+            201u);
+  EXPECT_EQ(api_->handle(HttpRequest{"DELETE", "/api/session", {}, ""}).status, 200u)
+      << "no body, no type needed";
+}
+
+// A guest is named by the whole SHA-256 of a cookie of the server's making; another cookie
+// names no one.
+TEST_F(RestTest, GuestsAreNamedByTheWholeHashOfAValidCookie) {
+  const std::string cookie = net::random_token();
+  Json me = body(call("GET", "/api/me", "", {{"cookie", "arena_guest=" + cookie}}));
+  EXPECT_EQ(me["name"], "guest-" + net::sha256_hex(cookie));
+  EXPECT_EQ(me["name"].get<std::string>().size(), 6u + 64u);
+  EXPECT_TRUE(me["player_id"].is_null()) << "no row until the guest connects";
+  std::string upper = cookie;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const std::string& bad : {upper, std::string(63, 'a'), std::string(64, 'g'), cookie + "0"}) {
+    if (bad == cookie) continue;
+    me = body(call("GET", "/api/me", "", {{"cookie", "arena_guest=" + bad}}));
+    EXPECT_TRUE(me["name"].is_null()) << bad;
+  }
+  EXPECT_TRUE(net::valid_guest_cookie(cookie));
+  EXPECT_FALSE(net::valid_guest_cookie(std::string(64, 'A')));
 }
 
 TEST_F(RestTest, OpenSeeksAreListed) {

@@ -262,7 +262,8 @@ TEST_F(ServeTest, APersonsSessionCookieNamesThemOnTheWebSocketAndTheirMatchesAre
   ASSERT_EQ(r.status, 201u) << r.body;
   const std::string set_cookie = r.header("set-cookie");
   const std::string session = set_cookie.substr(0, set_cookie.find(';'));
-  ASSERT_EQ(session, "arena_session=" + r.json()["token"].get<std::string>());
+  ASSERT_EQ(session.rfind("arena_session=", 0), 0u) << set_cookie;
+  ASSERT_NE(session, "arena_session=" + r.json()["token"].get<std::string>()) << "a session, not the token";
 
   auto play_kuhn = [&](WsClient& ws) {
     MatchClient match(ws);
@@ -283,6 +284,76 @@ TEST_F(ServeTest, APersonsSessionCookieNamesThemOnTheWebSocketAndTheirMatchesAre
 
   std::unique_ptr<WsClient> guest = connect_guest();
   EXPECT_FALSE(play_kuhn(*guest)["rated"].get<bool>()) << "guests play unrated";
+}
+
+// The first column of the first row of `sql` on the served database (read beside the
+// server: WAL lets a reader in), as text; "" when there is no row.
+std::string query_db(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    fail("cannot open " + path.string());
+  }
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> guard(db, &sqlite3_close);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) fail(sqlite3_errmsg(db));
+  std::string out;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    if (const unsigned char* text = sqlite3_column_text(stmt, 0)) out = reinterpret_cast<const char*>(text);
+  }
+  sqlite3_finalize(stmt);
+  return out;
+}
+
+// A guest's row is written only once its WebSocket handshake has succeeded: upgrades that
+// Beast refuses (a bad version, a bad key) leave no player behind.
+TEST_F(ServeTest, ARefusedWebSocketHandshakeLeavesNoGuestRow) {
+  const std::string guests = "SELECT COUNT(*) FROM players WHERE name LIKE 'guest-%'";
+  const Headers upgrade = {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}};
+  const std::vector<Headers> bad = {
+      {{"Sec-WebSocket-Version", "12"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}},
+      {{"Sec-WebSocket-Version", "13"}},                                               // no key
+      {{"Sec-WebSocket-Version", "13"}, {"Sec-WebSocket-Key", std::string(64, 'k')}},  // a key too long
+  };
+  for (const Headers& extra : bad) {
+    Headers headers = upgrade;
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    const HttpResult r = http_request(port(), http::verb::get, "/ws", "", headers);
+    EXPECT_GE(r.status, 400u) << r.status << " " << r.body;
+  }
+  // Let any write the refused upgrades might have queued land before looking.
+  EXPECT_EQ(http_get(port(), "/api/health").status, 200u);
+  EXPECT_EQ(query_db(server_.db_path(), guests), "0");
+
+  // A good handshake does make the guest's row, named by the whole hash of its cookie.
+  std::unique_ptr<WsClient> guest = std::make_unique<WsClient>();
+  ASSERT_FALSE(guest->connect(port()));
+  std::optional<Json> welcome = guest->receive_json();
+  ASSERT_TRUE(welcome && is_type(*welcome, "welcome")) << describe(welcome);
+  const std::string name = (*welcome)["player"]["name"];
+  EXPECT_EQ(name.size(), 6u + 64u) << name;
+  EXPECT_EQ(name.find_first_not_of("0123456789abcdef", 6), std::string::npos) << name;
+  ASSERT_TRUE((*welcome)["player"]["id"].is_number_integer()) << *welcome;
+  EXPECT_EQ(query_db(server_.db_path(), "SELECT id FROM players WHERE name = '" + name + "'"),
+            std::to_string((*welcome)["player"]["id"].get<int64_t>()));
+  EXPECT_EQ(query_db(server_.db_path(), guests), "1");
+}
+
+// Another site's page cannot open /ws with the user's cookies; the served origin can.
+TEST_F(ServeTest, AWebSocketFromAForeignOriginIsRefused) {
+  WsClient foreign;
+  EXPECT_TRUE(foreign.connect(port(), {{"Origin", "http://evil.example"}}));
+  EXPECT_EQ(foreign.upgrade_response().result_int(), 403u);
+  EXPECT_NE(foreign.upgrade_response().body().find("forbidden"), std::string::npos)
+      << foreign.upgrade_response().body();
+
+  WsClient own;
+  ASSERT_FALSE(own.connect(port(), {{"Origin", "http://127.0.0.1:" + std::to_string(port())}}));
+  std::optional<Json> welcome = own.receive_json();
+  EXPECT_TRUE(welcome && is_type(*welcome, "welcome")) << describe(welcome);
+  EXPECT_EQ(query_db(server_.db_path(), "SELECT COUNT(*) FROM players WHERE name LIKE 'guest-%'"), "1")
+      << "the refused browser got no row";
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // then reopens its socket so that the server's `welcome` names the new player.
 // Browser main thread only.
 
-import { h, api } from './util.js';
+import { h, api, displayName } from './util.js';
 import { socket } from './socket.js';
 
 // Why `name` cannot be a person's name, or null when it may be (the server checks again).
@@ -43,7 +43,8 @@ export function mountIdentity(el) {
 
   function render() {
     const guest = me?.guest !== false;
-    nameEl.textContent = me?.name ?? 'guest';
+    nameEl.textContent = displayName(me?.name) ?? 'guest';
+    nameEl.title = me?.name ?? '';
     kindEl.textContent = guest ? 'guest' : me.kind ?? '';
     details.dataset.guest = guest ? 'true' : 'false';
     say('');
@@ -61,7 +62,7 @@ export function mountIdentity(el) {
           h('button', { type: 'submit', class: 'btn', id: 'me-sign-in' }, 'Sign in')));
       tokenForm.addEventListener('submit', (e) => { e.preventDefault(); signIn(token.value.trim()); });
       panel.replaceChildren(
-        h('p', {}, `You play as ${me?.name ?? 'a guest'}, a guest: your games are unrated.`),
+        h('p', {}, `You play as ${displayName(me?.name) ?? 'a guest'}, a guest: your games are unrated.`),
         nameForm, tokenForm, out);
     } else {
       const kept = h('div', { id: 'me-token-shown', class: 'me-token', hidden: !shownToken },

@@ -91,8 +91,15 @@ export function fmtTime(iso) {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+// A player's name for display: a guest's ("guest-" and 64 hex digits, the hash of its
+// cookie) shortened to "guest-1a2b3c4d…"; other names as they are.
+export function displayName(name) {
+  if (typeof name !== 'string') return name;
+  return /^guest-[0-9a-f]{64}$/.test(name) ? `${name.slice(0, 14)}…` : name;
+}
+
 // The result of a finished match as text, by seat: "random 1 – guest −1".
 export function fmtResult(seats, result) {
   if (!result || result.length === 0) return '';
-  return result.map((r, i) => `${seats?.[i]?.name ?? `seat ${i + 1}`} ${r > 0 ? '+' : ''}${r}`).join(' · ');
+  return result.map((r, i) => `${displayName(seats?.[i]?.name) ?? `seat ${i + 1}`} ${r > 0 ? '+' : ''}${r}`).join(' · ');
 }

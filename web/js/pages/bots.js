@@ -28,7 +28,7 @@ export async function render(root) {
   root.append(h('h1', {}, 'Bots'),
     h('p', {}, 'Bots play over one WebSocket with JSON messages (protocol version 1). The full reference is server/PROTOCOL.md in the repository.'),
     h('h2', {}, '1. Register and keep the token'), form, out,
-    code(`curl -s -X POST ${origin}/api/bots -d '{"name": "my-bot"}'`),
+    code(`curl -s -X POST ${origin}/api/bots -H 'Content-Type: application/json' -d '{"name": "my-bot"}'`),
     h('h2', {}, '2. Connect'),
     h('p', {}, `Open ${wsUrl} with the header "Authorization: Bearer <token>". The server answers with welcome; send hello.`),
     code('> {"type": "hello", "protocol": 1, "ref": 1}\n< {"type": "welcome", "protocol": 1, "player": {"id": 7, "name": "my-bot", "kind": "bot", "guest": false}}'),

@@ -3,7 +3,7 @@
 // open seeks (GET /api/seeks, polled) to accept or cancel, and the games available. A named
 // person plays rated; a guest unrated.
 
-import { h, api, toast, fmtElo, gameName } from '../util.js';
+import { h, api, toast, fmtElo, gameName, displayName } from '../util.js';
 import { socket } from '../socket.js';
 import { renderBoard, loadBoard, games as gameList } from '../boards.js';
 
@@ -66,7 +66,7 @@ export async function render(root) {
       const moveCount = h('span', { class: 'moves' }, `${detail.moves.filter((x) => x.seat >= 0).length} moves`);
       const players = h('ul', { class: 'seats' });
       for (const seat of detail.seats) {
-        const li = h('li', {}, h('a', { href: `#/player/${seat.player_id}` }, seat.name), ' ', h('span', { class: 'rating' }, ''));
+        const li = h('li', {}, h('a', { href: `#/player/${seat.player_id}`, title: seat.name }, displayName(seat.name)), ' ', h('span', { class: 'rating' }, ''));
         players.append(li);
         ratingOf(seat.player_id, detail.rating_group).then((r) => {
           li.querySelector('.rating').textContent = r ? `(${fmtElo(r.elo)}${r.provisional ? '?' : ''})` : '(no rating yet)';
@@ -216,7 +216,7 @@ export async function render(root) {
       const tcs = sk.time_controls?.length ? sk.time_controls : ['untimed'];
       const what = `${sk.games.join(' or ')} · ${tcs.join(' or ')} · ${sk.rated ? 'rated' : 'unrated'}`;
       const li = h('li', { 'data-seek': sk.id, class: mine ? 'mine' : '' },
-        h('a', { href: `#/player/${sk.player_id}` }, sk.name), mine ? ' (you)' : '', ` · ${what} `);
+        h('a', { href: `#/player/${sk.player_id}`, title: sk.name }, displayName(sk.name)), mine ? ' (you)' : '', ` · ${what} `);
       if (mine) {
         li.append(h('button', { type: 'button', class: 'btn cancel', onclick: () => cancelSeek(sk.id) }, 'Cancel'));
       } else if (sk.rated && !named()) {

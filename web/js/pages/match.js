@@ -2,7 +2,7 @@
 // public view only): board, clocks counting down, last move, resign/draw/abort, the result.
 // Every `state` is complete, so a reconnect just asks for a `resync` (or spectates again).
 
-import { h, api, toast, fmtClock, fmtResult } from '../util.js';
+import { h, api, toast, fmtClock, fmtResult, displayName } from '../util.js';
 import { socket } from '../socket.js';
 import { renderBoard, loadBoard, games as gameList, gameInfo } from '../boards.js';
 
@@ -31,8 +31,8 @@ export async function render(root, { id }) {
   const roleEl = h('p', { class: 'role', id: 'role' });
   const seatEls = seats.map((s, i) => h('div', { class: 'seat-bar', 'data-seat': i },
     marks[i] ? h('span', { class: 'color', role: 'img', 'aria-label': String(marks[i].label ?? '').toLowerCase(), title: marks[i].label ?? null }, `${marks[i].mark ?? ''} `) : null,
-    h('a', { href: `#/player/${s.player_id}`, class: 'name' }, s.name), h('span', { class: 'kind' }, ` ${s.kind}`),
-    h('span', { class: 'clock', 'aria-label': `clock of ${s.name}` }, '')));
+    h('a', { href: `#/player/${s.player_id}`, class: 'name', title: s.name }, displayName(s.name)), h('span', { class: 'kind' }, ` ${s.kind}`),
+    h('span', { class: 'clock', 'aria-label': `clock of ${displayName(s.name)}` }, '')));
   const boardEl = h('div', { class: 'board-area', id: 'board' });
   const statusEl = h('p', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite', tabindex: -1 });
   const lastEl = h('p', { class: 'last-move', id: 'last-move' });
@@ -95,7 +95,7 @@ export async function render(root, { id }) {
       el.classList.toggle('me', mode === 'player' && last.seat === i);
     });
     const lm = last.last_move;
-    lastEl.textContent = lm ? `Last move: ${lm.seat >= 0 ? seats[lm.seat]?.name ?? `seat ${lm.seat + 1}` : 'chance'} ${lm.action ?? '(hidden chance outcome)'}${lm.think_ms ? ` in ${(lm.think_ms / 1000).toFixed(1)} s` : ''}` : 'No move yet.';
+    lastEl.textContent = lm ? `Last move: ${lm.seat >= 0 ? displayName(seats[lm.seat]?.name) ?? `seat ${lm.seat + 1}` : 'chance'} ${lm.action ?? '(hidden chance outcome)'}${lm.think_ms ? ` in ${(lm.think_ms / 1000).toFixed(1)} s` : ''}` : 'No move yet.';
     if (ended) {
       statusEl.textContent = `Match over (${ended.reason}).`;
     } else if (mode === 'spectator') {
@@ -105,7 +105,7 @@ export async function render(root, { id }) {
     } else if (sentPly === last.ply) {
       statusEl.textContent = 'Move sent.';
     } else {
-      statusEl.textContent = last.to_act.length ? `Waiting for ${last.to_act.map((i) => seats[i]?.name).join(', ')}…` : 'Dealing…';
+      statusEl.textContent = last.to_act.length ? `Waiting for ${last.to_act.map((i) => displayName(seats[i]?.name)).join(', ')}…` : 'Dealing…';
     }
     const playing = mode === 'player' && !ended;
     resignBtn.hidden = !playing;
@@ -152,7 +152,7 @@ export async function render(root, { id }) {
       if (mode === null) {
         mode = st.seat === null || st.seat === undefined ? 'spectator' : 'player';
         roleEl.textContent = mode === 'player'
-          ? `You play ${seats[st.seat]?.name} (seat ${st.seat + 1}) · ${info.rated ? 'rated' : 'unrated'}.`
+          ? `You play ${displayName(seats[st.seat]?.name)} (seat ${st.seat + 1}) · ${info.rated ? 'rated' : 'unrated'}.`
           : `You are watching (${info.rated ? 'rated' : 'unrated'}): hidden information stays hidden.`;
         if (mode === 'spectator') ws.request({ type: 'spectate', match_id: id }).catch((e) => { if (e.code === 'unknown_match') location.replace(`#/replay/${id}`); });
       }

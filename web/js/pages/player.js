@@ -1,7 +1,7 @@
 // A player: ratings per game, rating history plotted over time (±2 deviations shaded), and
 // recent matches with replay links.
 
-import { h, api, fmtElo, fmtResult, fmtTime } from '../util.js';
+import { h, api, fmtElo, fmtResult, fmtTime, displayName } from '../util.js';
 import { timeChart } from '../charts.js';
 
 export async function render(root, { id }) {
@@ -12,7 +12,7 @@ export async function render(root, { id }) {
     points: points.map((q) => ({ t: new Date(q.at), y: q.elo, lo: q.elo - 2 * q.deviation, hi: q.elo + 2 * q.deviation })),
   }));
   root.append(
-    h('h1', {}, p.name), h('p', { class: 'meta' }, `${p.kind} · since ${fmtTime(p.created_at)}`),
+    h('h1', { title: p.name }, displayName(p.name)), h('p', { class: 'meta' }, `${p.kind} · since ${fmtTime(p.created_at)}`),
     h('h2', {}, 'Ratings'),
     h('table', { class: 'data', id: 'player-ratings' },
       h('thead', {}, h('tr', {}, ['game', 'Glicko-2', '±2σ', 'games', 'updated'].map((c) => h('th', { scope: 'col' }, c)))),

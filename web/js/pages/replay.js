@@ -3,7 +3,7 @@
 // (GET /api/matches/<id>/views): views[k] after k stored steps, chance steps (deals)
 // included, as the spectator or one seat sees them ("seen by").
 
-import { h, api, fmtResult, fmtTime } from '../util.js';
+import { h, api, fmtResult, fmtTime, displayName } from '../util.js';
 import { socket } from '../socket.js';
 import { renderBoard, loadBoard } from '../boards.js';
 
@@ -38,7 +38,7 @@ export async function render(root, { id, viewer: asked }) {
   const pos = h('span', { class: 'pos', id: 'replay-pos', role: 'status' });
   const list = h('ol', { class: 'move-list', id: 'replay-moves', start: 1 });
   m.moves.forEach((mv, k) => list.append(h('li', {}, h('button', { class: 'link', onclick: () => show(k + 1) },
-    `${mv.seat >= 0 ? m.seats[mv.seat]?.name ?? `seat ${mv.seat + 1}` : 'chance'}: ${mv.action ?? '?'}`))));
+    `${mv.seat >= 0 ? displayName(m.seats[mv.seat]?.name) ?? `seat ${mv.seat + 1}` : 'chance'}: ${mv.action ?? '?'}`))));
   const show = (k) => {
     at = Math.max(0, Math.min(last(), k));
     pos.textContent = `ply ${at} of ${last()}`;
@@ -52,7 +52,7 @@ export async function render(root, { id, viewer: asked }) {
 
   const viewerSel = h('select', { id: 'replay-viewer', 'aria-label': 'seen by' },
     h('option', { value: 'spectator' }, 'a spectator'),
-    m.seats.map((s, i) => h('option', { value: String(i) }, `${s.name} (seat ${i + 1})`)));
+    m.seats.map((s, i) => h('option', { value: String(i) }, `${displayName(s.name)} (seat ${i + 1})`)));
   viewerSel.value = viewer;
   viewerSel.addEventListener('change', async () => {
     viewer = viewerSel.value;
@@ -79,7 +79,7 @@ export async function render(root, { id, viewer: asked }) {
   };
   document.addEventListener('keydown', onKey);
   root.append(h('h1', {}, `Replay · ${m.game} · match ${id}`),
-    h('p', { class: 'meta' }, m.seats.map((s, i) => [i ? ' vs ' : '', h('a', { href: `#/player/${s.player_id}` }, s.name)]),
+    h('p', { class: 'meta' }, m.seats.map((s, i) => [i ? ' vs ' : '', h('a', { href: `#/player/${s.player_id}`, title: s.name }, displayName(s.name))]),
       ` · ${m.rated ? 'rated' : 'unrated'} · ${m.time_control} · ${fmtTime(m.started_at)}`),
     h('p', { class: 'result', id: 'replay-result' }, live ? h('a', { href: `#/match/${id}` }, 'Still being played: watch live')
       : `${m.status} · ${fmtResult(m.seats, m.result)} · ${m.termination}`),
