@@ -129,6 +129,24 @@ TEST_F(RestTest, TextThatIsNotUtf8IsABadRequestNotAnInternalError) {
   EXPECT_EQ(body(r)["error"]["code"], "bad_spec");
 }
 
+TEST_F(RestTest, AChallengeWithFieldsOfTheWrongTypeIsABadRequest) {
+  HttpResponse r = call("POST", "/api/bots", R"({"name":"typed-bot"})");
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::map<std::string, std::string> auth = {
+      {"authorization", "Bearer " + body(r)["token"].get<std::string>()}};
+  // "rated" and "time_control" of another type used to throw inside the handler: a 500.
+  for (const char* bad : {R"({"to":"random","game":"kuhn_poker","rated":"yes"})",
+                          R"({"to":"random","game":"kuhn_poker","time_control":60})",
+                          R"({"to":"random","game":"kuhn_poker","time_control":null})",
+                          R"({"to":1,"game":"kuhn_poker"})", R"(["to","random"])"}) {
+    r = call("POST", "/api/challenges", bad, auth);
+    EXPECT_EQ(r.status, 400u) << bad << ": " << r.body;
+    EXPECT_EQ(body(r)["error"]["code"], "bad_request") << bad;
+  }
+  r = call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker","rated":false})", auth);
+  EXPECT_EQ(r.status, 201u) << r.body;
+}
+
 TEST_F(RestTest, MatchesArePagedAndALiveMatchHidesItsChanceOutcomes) {
   // A live match with a remote seat waiting: the deals are stored but not shown.
   MatchRequest live;
