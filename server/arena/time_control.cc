@@ -6,15 +6,25 @@
 namespace arena {
 namespace {
 
-bool read_int(std::string_view s, int64_t& out) {
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size() && out >= 0;
+// The most a clock may start with or add per move: a week. More is a mistake, and the clock's
+// arithmetic (think_budget, charge) must not overflow with it.
+constexpr int64_t kMaxMillis = int64_t{7} * 24 * 60 * 60 * 1000;
+
+// Reads a whole non-negative number of `unit` milliseconds, at most kMaxMillis, into `out`
+// (in milliseconds).
+bool read_ms(std::string_view s, int64_t unit, int64_t& out) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size() || n < 0 || n > kMaxMillis / unit) return false;
+  out = n * unit;
+  return true;
 }
 
 Error bad(const std::string& text) {
-  return make_error(
-      "bad_time_control",
-      "'" + text + "': expected untimed, fischer:BASE_MS+INC_MS, move:MS, MIN_SECONDS+INC_SECONDS or Ns");
+  return make_error("bad_time_control",
+                    "'" + text +
+                        "': expected untimed, fischer:BASE_MS+INC_MS, move:MS, MIN_SECONDS+INC_SECONDS or Ns "
+                        "(at most a week each)");
 }
 
 }  // namespace
@@ -26,23 +36,23 @@ Result<TimeControl> TimeControl::parse(const std::string& text) {
   if (text.rfind("fischer:", 0) == 0) {
     const std::string_view rest = std::string_view(text).substr(8);
     const size_t plus = rest.find('+');
-    if (plus == std::string_view::npos || !read_int(rest.substr(0, plus), a) ||
-        !read_int(rest.substr(plus + 1), b) || a == 0) {
+    if (plus == std::string_view::npos || !read_ms(rest.substr(0, plus), 1, a) ||
+        !read_ms(rest.substr(plus + 1), 1, b) || a == 0) {
       return bad(text);
     }
     return TimeControl{Kind::kFischer, Millis(a), Millis(b)};
   }
   if (text.rfind("move:", 0) == 0) {
-    if (!read_int(std::string_view(text).substr(5), a) || a == 0) return bad(text);
+    if (!read_ms(std::string_view(text).substr(5), 1, a) || a == 0) return bad(text);
     return TimeControl{Kind::kPerMove, Millis(a), Millis(0)};
   }
-  if (text.back() == 's' && read_int(std::string_view(text).substr(0, text.size() - 1), a) && a > 0) {
-    return TimeControl{Kind::kPerMove, Millis(a * 1000), Millis(0)};
+  if (text.back() == 's' && read_ms(std::string_view(text).substr(0, text.size() - 1), 1000, a) && a > 0) {
+    return TimeControl{Kind::kPerMove, Millis(a), Millis(0)};
   }
   const size_t plus = text.find('+');
-  if (plus != std::string::npos && read_int(std::string_view(text).substr(0, plus), a) &&
-      read_int(std::string_view(text).substr(plus + 1), b) && a > 0) {
-    return TimeControl{Kind::kFischer, Millis(a * 1000), Millis(b * 1000)};
+  if (plus != std::string::npos && read_ms(std::string_view(text).substr(0, plus), 1000, a) &&
+      read_ms(std::string_view(text).substr(plus + 1), 1000, b) && a > 0) {
+    return TimeControl{Kind::kFischer, Millis(a), Millis(b)};
   }
   return bad(text);
 }

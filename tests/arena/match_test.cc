@@ -151,6 +151,21 @@ TEST_F(ArenaTest, FischerClockChargesThinkingAndAddsTheIncrement) {
   }
 }
 
+TEST(TimeControlTest, TimesPastAWeekAreRefusedNotOverflowed) {
+  // Found by time_control_fuzz: "6+3152525502525508" read as an increment of 3.2e18 ms, and
+  // think_budget() overflowed on it; "9223372036854775807s" overflowed in parse() itself.
+  for (const char* bad :
+       {"6+3152525502525508", "9223372036854775807s", "99999999999999999s", "fischer:604800001+0",
+        "fischer:1000+604800001", "move:604800001", "604801+0", "1+604801"}) {
+    EXPECT_FALSE(TimeControl::parse(bad).ok()) << bad;
+    EXPECT_EQ(TimeControl::parse(bad).error().code, "bad_time_control") << bad;
+  }
+  // A week is still allowed.
+  EXPECT_EQ(TimeControl::parse("604800+604800")->to_string(), "fischer:604800000+604800000");
+  EXPECT_EQ(TimeControl::parse("move:604800000")->to_string(), "move:604800000");
+  EXPECT_EQ(TimeControl::parse("604800s")->to_string(), "move:604800000");
+}
+
 TEST_F(ArenaTest, ResignationAndAbort) {
   open_arena();
   MatchRequest r;

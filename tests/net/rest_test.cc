@@ -143,6 +143,10 @@ TEST_F(RestTest, AChallengeWithFieldsOfTheWrongTypeIsABadRequest) {
     EXPECT_EQ(r.status, 400u) << bad << ": " << r.body;
     EXPECT_EQ(body(r)["error"]["code"], "bad_request") << bad;
   }
+  r = call("POST", "/api/challenges",
+           R"({"to":"random","game":"kuhn_poker","time_control":"99999999999999999s"})", auth);
+  EXPECT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(body(r)["error"]["code"], "bad_time_control");
   r = call("POST", "/api/challenges", R"({"to":"random","game":"kuhn_poker","rated":false})", auth);
   EXPECT_EQ(r.status, 201u) << r.body;
 }
