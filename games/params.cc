@@ -121,8 +121,9 @@ Result<GameParams> GameParams::resolve(const std::vector<ParamSpec>& specs,
   GameParams params;
   for (const ParamSpec& spec : specs) params.values_.emplace_back(spec.name, spec.default_value);
   for (const auto& [key, text] : given) {
+    // By name, not by the structured binding: clang 14 (the fuzz build) cannot capture one.
     auto it = std::find_if(params.values_.begin(), params.values_.end(),
-                           [&](const auto& kv) { return kv.first == key; });
+                           [&name = key](const auto& kv) { return kv.first == name; });
     if (it == params.values_.end()) {
       std::string valid;
       for (const ParamSpec& spec : specs) valid += (valid.empty() ? "" : ", ") + spec.name;

@@ -125,6 +125,8 @@ class SgfReader {
       while (std::isalpha(static_cast<unsigned char>(peek()))) {
         Result<Property> p = property();
         if (!p.ok()) return p.error();
+        // FF[4] allows a property once per node; a second one would be ignored unchecked.
+        if (node.find(p->ident)) return error_at(p->offset, p->ident + " appears twice in one node");
         node.properties.push_back(std::move(*p));
         skip_blanks();
       }
@@ -328,7 +330,9 @@ Result<std::unique_ptr<GoState>> parse_go_sgf(std::string_view text) {
   if (root.find("AE")) return reader.error_at(root.find("AE")->offset, "AE is not supported");
 
   // The spec: a fixed handicap when the AB stones are exactly its points, a setup otherwise.
+  // Both lists sorted, so that the same position is the same spec whatever the SGF's order.
   std::sort(black.begin(), black.end());
+  std::sort(white.begin(), white.end());
   int spec_handicap = 0;
   if (handicap >= 2 && white.empty()) {
     Result<std::vector<Action>> fixed = fixed_handicap_points(size, handicap);

@@ -18,7 +18,7 @@ struct TimeControl {
   Millis increment{0};  // Fischer: added after each move
 
   // "untimed", "fischer:60000+1000" or "move:5000" (milliseconds); the short forms
-  // "60+1" (seconds, Fischer) and "5s" (per move) are read too.
+  // "60+1" (seconds, Fischer) and "5s" (per move) are read too. Each time is at most a week.
   static Result<TimeControl> parse(const std::string& text);
   std::string to_string() const;  // the canonical long form
   bool operator==(const TimeControl&) const = default;

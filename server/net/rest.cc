@@ -2,9 +2,11 @@
 
 #include <charconv>
 #include <cmath>
+#include <iostream>
 
 #include "core/prometheus.h"
 #include "server/net/auth.h"
+#include "server/net/query.h"
 #include "server/net/rest_internal.h"
 #include "server/net/wire.h"
 
@@ -15,54 +17,6 @@ namespace {
 const char kOpenApi[] = {
 #include "server/net/openapi.inc"
     0};
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> parse_query(std::string_view query) {
-  std::map<std::string, std::string> out;
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (!pair.empty()) {
-      out[percent_decode(pair.substr(0, eq))] =
-          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return out;
-}
-
-// The path's segments, decoded; empty segments ("//", a trailing '/') are dropped.
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> parts;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const size_t slash = path.find('/');
-    parts.emplace_back(percent_decode(path.substr(0, slash)));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
-  }
-  return parts;
-}
 
 constexpr std::string_view kIdSegment = "{id}";
 
@@ -225,11 +179,12 @@ const std::string& RestApi::openapi_document() {
 
 HttpResponse RestApi::handle(const HttpRequest& request) {
   ++stats_.http_requests;
-  const size_t q = request.target.find('?');
-  const std::string path = request.target.substr(0, q);
-  const auto query = parse_query(q == std::string::npos ? std::string_view()
-                                                        : std::string_view(request.target).substr(q + 1));
-  const std::vector<std::string> parts = split_path(path);
+  // Every decoded text may reach a JSON answer, and JSON holds UTF-8 only: refuse it here.
+  Result<RequestTarget> target = parse_target(request.target);
+  if (!target.ok()) return error_response(400, target.error());
+  const std::string& path = target->path;
+  const auto& query = target->query;
+  const std::vector<std::string>& parts = target->segments;
   const std::string& method = request.method;
   try {
     // The routes at this path, whatever their method; and the {id} of the routes as deep as
@@ -281,7 +236,9 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
     }
     return method_not_allowed(method, allowed);
   } catch (const std::exception& e) {
-    return error_response(500, "internal", e.what());
+    // The text is for the operator, not the client (it may name internals, or not be UTF-8).
+    std::cerr << "arena: internal error in " << method << " " << path << ": " << e.what() << "\n";
+    return error_response(500, "internal", "internal error");
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "server/net/auth.h"
 #include "server/net/rest.h"
+#include "server/net/rest_bodies.h"
 #include "server/net/rest_internal.h"
 #include "server/net/wire.h"
 
@@ -39,14 +40,8 @@ HttpResponse RestApi::challenge(const Call& call) {
   }
   const PlayerIdentity& who = id->who;
 
-  std::optional<Json> body = parse_json(request.body);
-  if (!body || !body->is_object() || !(*body)["to"].is_string() || !(*body)["game"].is_string()) {
-    return error_response(400, "bad_request",
-                          "send {\"to\": \"random\", \"game\": \"kuhn_poker\", \"time_control\": "
-                          "\"untimed\", \"rated\": true}");
-  }
-  Result<TimeControl> tc = TimeControl::parse(body->value("time_control", std::string("untimed")));
-  if (!tc.ok()) return error_response(400, tc.error());
+  Result<ChallengeBody> body = parse_challenge_body(request.body);
+  if (!body.ok()) return error_response(400, body.error());
   SeatRequest from;
   from.player_id = who.id;
   from.name = who.name;
@@ -58,8 +53,7 @@ HttpResponse RestApi::challenge(const Call& call) {
     }
   }
   std::promise<Result<Arena::ChallengeOutcome>> done;
-  arena_.challenge(from, (*body)["to"].get<std::string>(), (*body)["game"].get<std::string>(), *tc,
-                   body->value("rated", true),
+  arena_.challenge(from, body->to, body->game, body->time_control, body->rated,
                    [&done](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });
   Result<Arena::ChallengeOutcome> outcome = done.get_future().get();
   if (!outcome.ok()) return error_response(outcome.error());

@@ -4,6 +4,7 @@
 #include "server/arena/reserved_names.h"
 #include "server/net/auth.h"
 #include "server/net/rest.h"
+#include "server/net/rest_bodies.h"
 #include "server/net/rest_internal.h"
 #include "server/net/wire.h"
 
@@ -28,12 +29,10 @@ HttpResponse RestApi::player(const Call& call) {
 // A person's or bot's new name and token (stored as its hash only). Every refusal is an
 // Error whose code gives the status (a store failure is a db_error: 500).
 Result<RestApi::Registered> RestApi::register_player(const HttpRequest& request, db::PlayerKind kind) {
-  std::optional<Json> body = parse_json(request.body);
-  if (!body || !body->is_object() || !(*body)["name"].is_string()) {
-    return make_error("bad_request", kind == db::PlayerKind::kBot ? "send {\"name\": \"my-bot\"}"
-                                                                  : "send {\"name\": \"your name\"}");
-  }
-  const std::string name = (*body)["name"].get<std::string>();
+  Result<std::string> asked =
+      parse_registration_body(request.body, kind == db::PlayerKind::kBot ? "my-bot" : "your name");
+  if (!asked.ok()) return asked.error();
+  const std::string name = *asked;
   if (!valid_player_name(name)) return make_error("bad_request", kNameRule);
   if (std::optional<std::string> why = reserved_name(name)) return make_error("bad_request", *why);
   // One insert that fails when the name is taken: of two registrations at once, one wins.

@@ -151,6 +151,22 @@ TEST_F(ArenaTest, FischerClockChargesThinkingAndAddsTheIncrement) {
   }
 }
 
+TEST(TimeControlTest, AbsurdTimesAreRefusedBeforeAnyArithmetic) {
+  // Found by time_control_fuzz: "6+3152525502525508" read as an increment of 3.2e18 ms, and
+  // think_budget() overflowed on it; "9223372036854775807s" overflowed in parse() itself.
+  // A clock or a move may have at most a day, an increment at most an hour.
+  for (const char* bad :
+       {"6+3152525502525508", "9223372036854775807s", "99999999999999999s", "9223372036854775807+0",
+        "fischer:99999999999999999999+0", "86401+0", "60+3601", "86401s", "fischer:86400001+0",
+        "fischer:1000+3600001", "move:86400001"}) {
+    EXPECT_FALSE(TimeControl::parse(bad).ok()) << bad;
+    EXPECT_EQ(TimeControl::parse(bad).error().code, "bad_time_control") << bad;
+  }
+  EXPECT_EQ(TimeControl::parse("86400+3600")->to_string(), "fischer:86400000+3600000");
+  EXPECT_EQ(TimeControl::parse("move:86400000")->to_string(), "move:86400000");
+  EXPECT_EQ(TimeControl::parse("86400s")->to_string(), "move:86400000");
+}
+
 TEST_F(ArenaTest, ResignationAndAbort) {
   open_arena();
   MatchRequest r;

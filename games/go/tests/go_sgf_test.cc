@@ -134,6 +134,19 @@ TEST(GoSgf, ReadsSetupVariationsAndHandicap) {
   EXPECT_EQ(format_score(area_score(**p)), "0");
 }
 
+TEST(GoSgf, TheSameSetupInAnotherOrderIsTheSameGame) {
+  // Found by sgf_fuzz: AW stones kept the SGF's order, so a game read, written and read
+  // again came back with another spec (setup "AW[cc][ae]", then "AW[ae][cc]").
+  Result<std::unique_ptr<GoState>> a = parse_go_sgf("(;SZ[5]AB[aa]AW[cc][ae])");
+  Result<std::unique_ptr<GoState>> b = parse_go_sgf("(;SZ[5]AB[aa]AW[ae][cc])");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ((*a)->game().spec(), (*b)->game().spec());
+  Result<std::unique_ptr<GoState>> again = parse_go_sgf(export_go_sgf(**a, info_for(**a)));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ((*again)->serialize(), (*a)->serialize());
+}
+
 TEST(GoSgf, BadSgfIsRejectedWithWhereAndWhat) {
   struct Case {
     const char* text;
@@ -159,6 +172,8 @@ TEST(GoSgf, BadSgfIsRejectedWithWhereAndWhat) {
       {"(;SZ[9]AB[jj])", "byte 9", "AB[jj]"},
       {"(;SZ[9];B[];W[];B[aa])", "byte 16", "already over"},
       {"(;SZ[9]\r\n;B[aa]W[bb])", "line 2, column 1", "both a B and a W"},
+      // Found by sgf_fuzz: the second AB (with a point off the board) used to be ignored.
+      {"(;GM[1]FF[4]SZ[5]AB[aa]Z[5]AB[aa][b`]AW[cc][ae])", "byte 27", "AB appears twice in one node"},
   };
   for (const Case& c : cases) {
     Result<std::unique_ptr<GoState>> s = parse_go_sgf(c.text);
