@@ -174,6 +174,24 @@ void run_bot(const BotSpec& spec, Shared& shared) {
           }
         } else if (is_type(m, "error")) {
           const std::string code = m.value("code", "");
+          if (code == "rate_limited") {
+            // As PROTOCOL.md asks: wait as told, then send the same request again.
+            const double wait_s = std::min(m.value("retry_after_s", 0.05), 1.0);
+            std::this_thread::sleep_for(std::chrono::duration<double>(wait_s));
+            if (auto it = pending.find(ref); it != pending.end()) {
+              const Ack move = it->second;
+              ws->send_json({{"type", "move"},
+                             {"match_id", move.match_id},
+                             {"ply", move.ply},
+                             {"action", move.action},
+                             {"ref", ref}});
+            } else if (ref.rfind("resync-", 0) == 0) {
+              ws->send_json({{"type", "resync"}, {"match_id", std::stoll(ref.substr(7))}, {"ref", ref}});
+            } else if (ref.rfind("challenge-", 0) == 0) {
+              challenged = false;
+            }  // an unanswered challenge to it is made again by its challenger
+            continue;
+          }
           if (auto it = pending.find(ref); it != pending.end()) {
             // A move may cross the match's end (the opponent resigned, the clock, ...).
             if (code != "match_over" && code != "stale_ply" && code != "unknown_match")
