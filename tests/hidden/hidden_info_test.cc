@@ -393,6 +393,9 @@ Client connect_bot(uint16_t port, const std::string& name) {
   Client c{name, std::make_unique<h::WsClient>(), {}};
   if (c.ws->connect(port, {{"Authorization", "Bearer " + r.json().at("token").get<std::string>()}}))
     throw std::runtime_error("cannot connect " + name);
+  // The welcome comes once the server knows the connection: a challenge to it is heard.
+  std::optional<Json> welcome = c.ws->receive_json();
+  if (!welcome || !is_type(*welcome, "welcome")) throw std::runtime_error(name + ": no welcome");
   return c;
 }
 
@@ -413,7 +416,14 @@ TEST(HiddenInformationServer, TwoBotsAndASpectatorNeverSeeTheOtherHoleCardBefore
   auto pump = [&](const std::function<bool()>& until) {
     const auto deadline = h::Clock::now() + std::chrono::seconds(10);
     while (!until()) {
-      if (h::Clock::now() > deadline) throw std::runtime_error("timed out");
+      if (h::Clock::now() > deadline) {
+        std::string seen;
+        for (Client* c : {&bots[0], &bots[1], &spectator}) {
+          seen += "\n" + c->name + ":";
+          for (const Json& m : c->got) seen += "\n  " + m.dump().substr(0, 300);
+        }
+        throw std::runtime_error("timed out; messages:" + seen);
+      }
       for (Client* c : {&bots[0], &bots[1], &spectator}) {
         if (std::optional<Json> m = c->ws->receive_json(std::chrono::milliseconds(5))) c->got.push_back(*m);
       }
