@@ -132,8 +132,9 @@ void Arena::emit(const ArenaEvent& event) {
 MatchHooks Arena::hooks() {
   MatchHooks h;
   h.emit = [this](const ArenaEvent& e) { emit(e); };
-  h.rate = [this](const Match& m, const std::vector<double>& returns, std::optional<int64_t> puzzle) {
-    return ratings_.rate(m, returns, puzzle);
+  h.rate = [this](const Match& m, const std::vector<double>& returns, std::optional<int64_t> puzzle,
+                  const std::function<void(std::vector<db::RatingRow>)>& store) {
+    ratings_.rate(m, returns, puzzle, store);
   };
   h.ratings_settled = [this](int64_t id, const std::vector<db::RatingRow>& rows, bool stored) {
     ratings_.settle(id, rows, stored);

@@ -17,13 +17,6 @@ void LiveRatings::load(const std::vector<db::RatingRow>& rows) {
   for (const db::RatingRow& r : rows) ratings_[{r.player_id, r.game}] = r;
 }
 
-std::optional<db::RatingRow> LiveRatings::live(int64_t player, const std::string& group) {
-  std::lock_guard lock(mutex_);
-  auto it = ratings_.find({player, group});
-  if (it == ratings_.end()) return std::nullopt;
-  return it->second;
-}
-
 void LiveRatings::settle(int64_t match_id, const std::vector<db::RatingRow>& rows, bool stored) {
   std::lock_guard lock(mutex_);
   for (const db::RatingRow& row : rows) {
@@ -34,15 +27,16 @@ void LiveRatings::settle(int64_t match_id, const std::vector<db::RatingRow>& row
   }
 }
 
-std::vector<db::RatingRow> LiveRatings::rate(const Match& match, const std::vector<double>& returns,
-                                             std::optional<int64_t> puzzle_player_id) {
+void LiveRatings::rate(const Match& match, const std::vector<double>& returns,
+                       std::optional<int64_t> puzzle_player_id,
+                       const std::function<void(std::vector<db::RatingRow>)>& store) {
   const std::string group = match.game().rating_group();
   // Participants: the seats, and for a puzzle the puzzle itself as the opponent.
   std::vector<int64_t> players;
   std::vector<double> results = returns;
   for (const SeatInfo& s : match.seats()) players.push_back(s.player_id);
   if (players.size() == 1) {
-    if (!puzzle_player_id) return {};
+    if (!puzzle_player_id) return store({});
     const bool solved = !returns.empty() && returns[0] >= match.game().max_utility() - kSolvedEpsilon;
     players.push_back(*puzzle_player_id);
     results = {solved ? 1.0 : 0.0, solved ? 0.0 : 1.0};
@@ -79,7 +73,7 @@ std::vector<db::RatingRow> LiveRatings::rate(const Match& match, const std::vect
     after.push_back(row);
   }
   for (const db::RatingRow& row : after) pending_[{row.player_id, row.game}] = Pending{match.id(), row};
-  return after;
+  store(std::move(after));
 }
 
 }  // namespace arena

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -25,15 +26,17 @@ class LiveRatings {
  public:
   // Replaces what is known with stored ratings (at recovery).
   void load(const std::vector<db::RatingRow>& rows);
-  // The participants' new ratings after `match` ended with `returns`; empty when nobody's
-  // rating moves (an agent against itself, a puzzle without its player).
-  std::vector<db::RatingRow> rate(const Match& match, const std::vector<double>& returns,
-                                  std::optional<int64_t> puzzle_player_id);
+  // The participants' new ratings after `match` ended with `returns` (empty when nobody's
+  // rating moves: an agent against itself, a puzzle without its player), handed to `store`
+  // under this object's lock. The caller queues the write of the match's end there (queue
+  // only, never wait), so that the store commits ends in the order they were rated: queued
+  // after the lock, a match rated later could be stored first, and the other's write would
+  // then put back ratings from before it (a lost update).
+  void rate(const Match& match, const std::vector<double>& returns, std::optional<int64_t> puzzle_player_id,
+            const std::function<void(std::vector<db::RatingRow>)>& store);
   // The store committed (`stored`) or failed to commit match `match_id`'s result and the
   // ratings rate() gave it: they become live, or are dropped.
   void settle(int64_t match_id, const std::vector<db::RatingRow>& rows, bool stored);
-  // The live rating of `player` in `group`, if it has one.
-  std::optional<db::RatingRow> live(int64_t player, const std::string& group);
 
  private:
   using Key = std::pair<int64_t, std::string>;  // (player, group)

@@ -480,19 +480,26 @@ void Match::write_end(std::vector<double> returns, std::string termination, std:
   end.status = status;
   end.result = returns;
   end.termination = termination;
-  if (setup_.rated && status == "finished" && hooks_.rate)
-    end.ratings = hooks_.rate(*this, returns, puzzle_player_id);
   auto self = shared_from_this();
-  store_.finish_match(end, [self, end](Status s) {
-    if (!end.ratings.empty() && self->hooks_.ratings_settled)
-      self->hooks_.ratings_settled(self->id(), end.ratings, s.ok());
-    asio::post(self->strand_, [self, end, s] {
-      for (Done& waiter : self->end_waiters_) answer(waiter, s);
-      self->end_waiters_.clear();
-      self->hooks_.emit(MatchEnded{self->id(), end.status, end.result, end.termination});
-      if (self->hooks_.finished) self->hooks_.finished(self->id());
+  auto store = [self, &end](std::vector<db::RatingRow> ratings) {
+    end.ratings = std::move(ratings);
+    self->store_.finish_match(end, [self, end](Status s) {
+      if (!end.ratings.empty() && self->hooks_.ratings_settled)
+        self->hooks_.ratings_settled(self->id(), end.ratings, s.ok());
+      asio::post(self->strand_, [self, end, s] {
+        for (Done& waiter : self->end_waiters_) answer(waiter, s);
+        self->end_waiters_.clear();
+        self->hooks_.emit(MatchEnded{self->id(), end.status, end.result, end.termination});
+        if (self->hooks_.finished) self->hooks_.finished(self->id());
+      });
     });
-  });
+  };
+  // Rated: the end is queued while the live ratings are held, in the order matches are rated.
+  if (setup_.rated && status == "finished" && hooks_.rate) {
+    hooks_.rate(*this, returns, puzzle_player_id, store);
+  } else {
+    store({});
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -30,9 +30,12 @@ class Match;
 struct MatchHooks {
   // Delivers an event to subscribers (thread-safe).
   std::function<void(const ArenaEvent&)> emit;
-  // New live ratings for a finished rated match (seats and, for puzzles, the puzzle player).
-  std::function<std::vector<db::RatingRow>(const Match&, const std::vector<double>& returns,
-                                           std::optional<int64_t> puzzle_player_id)>
+  // New live ratings for a finished rated match (seats and, for puzzles, the puzzle player),
+  // handed to `store`, which queues the write of the match's end, before any other match is
+  // rated (see LiveRatings::rate).
+  std::function<void(const Match&, const std::vector<double>& returns,
+                     std::optional<int64_t> puzzle_player_id,
+                     const std::function<void(std::vector<db::RatingRow>)>& store)>
       rate;
   // The store committed (true) or failed to commit the result those ratings came from.
   std::function<void(int64_t match_id, const std::vector<db::RatingRow>&, bool stored)> ratings_settled;

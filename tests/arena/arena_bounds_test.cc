@@ -120,7 +120,8 @@ TEST_F(ArenaTest, SeeksPairWithTheOldestCompatibleSeekAndAreCapped) {
   ASSERT_TRUE(arena_->seek(b, Seek{b.player_id, {"kuhn_poker"}, {blitz}, true}).ok());
   ASSERT_TRUE(arena_->seek(c, Seek{c.player_id, {"test_blotto"}, {TimeControl{}, blitz}, true}).ok());
   ASSERT_TRUE(arena_->seek(a, Seek{a.player_id, {"test_blotto", "kuhn_poker"}, {blitz}, true}).ok());
-  std::optional<MatchCreated> created = events_.wait_for<MatchCreated>([](const MatchCreated&) { return true; });
+  std::optional<MatchCreated> created =
+      events_.wait_for<MatchCreated>([](const MatchCreated&) { return true; });
   ASSERT_TRUE(created);
   std::set<int64_t> players{created->seats[0].player_id, created->seats[1].player_id};
   EXPECT_EQ(players, (std::set<int64_t>{a.player_id, b.player_id})) << "b's seek is the oldest that fits";
@@ -131,7 +132,8 @@ TEST_F(ArenaTest, SeeksPairWithTheOldestCompatibleSeekAndAreCapped) {
   ASSERT_FALSE(third.ok());
   EXPECT_EQ(third.error().code, "rate_limited");
   ASSERT_TRUE(arena_->seek(a, Seek{a.player_id, {"test_blotto"}, {TimeControl{}}, false}).ok());
-  Result<int64_t> full = arena_->seek(b, Seek{b.player_id, {"test_blotto"}, {*TimeControl::parse("move:7000")}, true});
+  Result<int64_t> full =
+      arena_->seek(b, Seek{b.player_id, {"test_blotto"}, {*TimeControl::parse("move:7000")}, true});
   ASSERT_FALSE(full.ok());
   EXPECT_EQ(full.error().code, "rate_limited");
   // Listed in pages, oldest first.

@@ -285,7 +285,8 @@ TEST(Hardening, RestChallengesKeepTheLiveMatchCapAndAnAbsentSeatForfeits) {
     EXPECT_TRUE(eventually([&] {
       Json m = http_get(server.port(), "/api/matches/" + std::to_string(id)).json();
       return m["status"] != "active";
-    })) << "match " << id << " never ended";
+    })) << "match "
+        << id << " never ended";
     Json m = http_get(server.port(), "/api/matches/" + std::to_string(id)).json();
     EXPECT_EQ(m["termination"], "disconnect") << m.dump();
   }
@@ -305,14 +306,16 @@ TEST(Hardening, AGuestAcceptingARatedChallengeMakesAnUnratedMatch) {
   ASSERT_TRUE(welcome && (*welcome)["type"] == "welcome");
   const std::string guest_name = (*welcome)["player"]["name"];
   std::unique_ptr<WsClient> ws = connect(server.port(), bearer(bot));
-  ws->send_json({{"type", "challenge"}, {"to", guest_name}, {"game", "kuhn_poker"}, {"rated", true}, {"ref", 1}});
+  ws->send_json(
+      {{"type", "challenge"}, {"to", guest_name}, {"game", "kuhn_poker"}, {"rated", true}, {"ref", 1}});
   std::optional<Json> issued = guest->receive_until([](const Json& j) { return j["type"] == "challenge"; });
   ASSERT_TRUE(issued) << "the guest was not asked";
   guest->send_json({{"type", "accept_challenge"}, {"challenge_id", (*issued)["challenge_id"]}, {"ref", 2}});
   std::optional<Json> start = ws->receive_until([](const Json& j) { return j["type"] == "match_start"; });
   ASSERT_TRUE(start);
   EXPECT_EQ((*start)["rated"], false) << start->dump();
-  Json stored = http_get(server.port(), "/api/matches/" + std::to_string((*start)["match_id"].get<int64_t>())).json();
+  Json stored =
+      http_get(server.port(), "/api/matches/" + std::to_string((*start)["match_id"].get<int64_t>())).json();
   EXPECT_EQ(stored["rated"], false) << stored.dump();
 }
 
@@ -329,7 +332,9 @@ TEST(Hardening, SeeksAreBoundedPerPlayerAndListedInPages) {
   ASSERT_TRUE(refused);
   EXPECT_EQ((*refused)["code"], "bad_request") << refused->dump();
   for (int i = 0; i < 5; ++i) {
-    ws->send_json({{"type", "seek"}, {"games", {"go(size=9)"}}, {"time_controls", {std::to_string(i + 1) + "s"}},
+    ws->send_json({{"type", "seek"},
+                   {"games", {"go(size=9)"}},
+                   {"time_controls", {std::to_string(i + 1) + "s"}},
                    {"ref", i}});
     std::optional<Json> answer = ws->receive_json();
     ASSERT_TRUE(answer);
@@ -342,7 +347,9 @@ TEST(Hardening, SeeksAreBoundedPerPlayerAndListedInPages) {
   Json page = http_get(server.port(), "/api/seeks?limit=3").json();
   ASSERT_EQ(page["seeks"].size(), 3u) << page.dump();
   ASSERT_TRUE(page["next"].is_number_integer()) << page.dump();
-  Json rest = http_get(server.port(), "/api/seeks?limit=3&after=" + std::to_string(page["next"].get<int64_t>())).json();
+  Json rest =
+      http_get(server.port(), "/api/seeks?limit=3&after=" + std::to_string(page["next"].get<int64_t>()))
+          .json();
   EXPECT_EQ(rest["seeks"].size(), 1u) << rest.dump();
   EXPECT_TRUE(rest["next"].is_null()) << rest.dump();
   EXPECT_EQ(http_get(server.port(), "/api/seeks?limit=0").status, 400u);

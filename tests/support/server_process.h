@@ -81,8 +81,19 @@ class ServerProcess {
   std::filesystem::path db_path() const { return dir_ / "arena.db"; }
   std::filesystem::path web_dir() const { return dir_ / "web"; }
 
-  // Starts the server and waits for the line that says its port.
+  // Starts the server and waits for the line that says its port. After kill() it may be
+  // started again on the same database (on a new port), as after a crash.
   void start(std::chrono::milliseconds timeout = 15s) {
+    if (running()) throw std::runtime_error("the server is already running");
+    if (reaped_) {  // a restart: forget the previous process
+      pid_ = -1;
+      reaped_ = false;
+      terminated_at_.reset();
+      port_ = 0;
+      std::lock_guard lock(mutex_);
+      output_.clear();
+      eof_ = false;
+    }
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
     std::vector<std::string> args = {binary_,
@@ -168,6 +179,18 @@ class ServerProcess {
   ExitInfo stop(std::chrono::milliseconds grace = 5s) {
     terminate();
     return wait(grace);
+  }
+  // SIGKILL, as a crash (nothing is flushed, no connection is closed), and waits for the
+  // process to end; gives its output.
+  std::string kill() {
+    if (!running()) throw std::runtime_error("the server is not running");
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+    if (reader_.joinable()) reader_.join();
+    return output();
   }
   // Sends SIGTERM (once) and returns at once.
   void terminate() {
