@@ -2,6 +2,7 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -393,6 +394,11 @@ Status Arena::recover() {
 }
 
 void Arena::stop() { house_.stop(); }
+
+bool Arena::is_house_opponent(const std::string& name) const {
+  const std::vector<std::string>& agents = config_.challengeable_agents;
+  return std::find(agents.begin(), agents.end(), name) != agents.end();
+}
 
 std::vector<std::string> Arena::opponents(const std::string& name) const {
   auto it = opponents_.find(name);

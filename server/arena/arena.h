@@ -99,6 +99,9 @@ class Arena {
   // The challengeable agents that can play the registered game `name` ("go"), in the
   // configured order (found once, at construction, on the game's showcase spec).
   std::vector<std::string> opponents(const std::string& name) const;
+  // Whether `name` is a house agent that accepts challenges at once (a challenge to it asks
+  // nobody; the live-match cap bounds it).
+  bool is_house_opponent(const std::string& name) const;
 
   // Keeps config.house_matches matches running from now on (see HouseMatches).
   void start_house_matches() { house_.start(); }

@@ -63,12 +63,13 @@ class KeyedRateLimiter {
 
 // What is limited per address (the peer's IP) and per player, across connections.
 struct AbuseLimitsConfig {
-  double registrations_per_minute = 20;           // per address: POST /api/bots, POST /api/humans
-  double sign_ins_per_minute = 60;                // per address: POST /api/session
-  double guests_per_minute = 60;                  // per address: new guest identities
-  double challenges_per_minute = 120;             // per player and per address (REST and WebSocket)
-  double messages_per_second_per_player = 400;    // WebSocket, all of a player's connections
-  double messages_per_second_per_address = 4000;  // WebSocket, all connections from an address
+  double registrations_per_minute = 20;             // per address: POST /api/bots, POST /api/humans
+  double sign_ins_per_minute = 60;                  // per address: POST /api/session
+  double guests_per_minute = 60;                    // per address: new guest identities
+  double challenges_per_minute = 120;               // per player (REST and WebSocket)
+  double challenges_per_minute_per_address = 1200;  // from one address (many bots may share one)
+  double messages_per_second_per_player = 400;      // WebSocket, all of a player's connections
+  double messages_per_second_per_address = 4000;    // WebSocket, all connections from an address
 };
 
 struct AbuseLimits {
@@ -77,21 +78,25 @@ struct AbuseLimits {
         sign_ins(c.sign_ins_per_minute / 60, std::max(1.0, c.sign_ins_per_minute)),
         guests(c.guests_per_minute / 60, std::max(1.0, c.guests_per_minute)),
         challenges(c.challenges_per_minute / 60, std::max(1.0, c.challenges_per_minute / 4)),
+        address_challenges(c.challenges_per_minute_per_address / 60,
+                           std::max(1.0, c.challenges_per_minute_per_address / 4)),
         player_messages(c.messages_per_second_per_player, 2 * c.messages_per_second_per_player),
         address_messages(c.messages_per_second_per_address, 2 * c.messages_per_second_per_address) {}
 
-  KeyedRateLimiter registrations, sign_ins, guests, challenges, player_messages, address_messages;
+  KeyedRateLimiter registrations, sign_ins, guests, challenges, address_challenges, player_messages,
+      address_messages;
 };
 
 // Keys: a player, or an address ("a:" and "p:" keep them apart in one limiter).
 inline std::string player_key(int64_t player_id) { return "p:" + std::to_string(player_id); }
 inline std::string address_key(const std::string& address) { return "a:" + address; }
 
-// A challenge counts against its sender and against its sender's address: the seconds to
-// wait, or zero.
+// A challenge to a player (it asks someone) counts against its sender and against its
+// sender's address: the seconds to wait, or zero. (A challenge to a house agent asks nobody:
+// the live-match cap bounds those.)
 inline double challenge_wait(AbuseLimits& limits, int64_t player_id, const std::string& address) {
   const double wait = limits.challenges.take(player_key(player_id));
-  return wait > 0 ? wait : limits.challenges.take(address_key(address));
+  return wait > 0 ? wait : limits.address_challenges.take(address_key(address));
 }
 
 }  // namespace arena::net

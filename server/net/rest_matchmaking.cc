@@ -46,7 +46,7 @@ HttpResponse RestApi::challenge(const Call& call) {
   from.player_id = who.id;
   from.name = who.name;
   from.kind = db::player_kind_from_string(who.kind).value_or(db::PlayerKind::kBot);
-  if (limits_) {
+  if (limits_ && !arena_.is_house_opponent(body->to)) {
     if (const double wait = challenge_wait(*limits_, who.id, request.remote_address); wait > 0) {
       ++stats_.rate_limited;
       return too_many_requests("too many challenges", wait);

@@ -228,7 +228,9 @@ void WebSocketSession::handle(const CancelSeek& m, const Json& ref) {
 void WebSocketSession::handle(const ChallengeMessage& m, const Json& ref) {
   Result<TimeControl> tc = TimeControl::parse(m.time_control);
   if (!tc.ok()) return reply_error(tc.error(), ref);
-  if (const double wait = challenge_wait(state_->limits, who_.id, address_); wait > 0) {
+  if (const double wait =
+          arena_.is_house_opponent(m.to) ? 0 : challenge_wait(state_->limits, who_.id, address_);
+      wait > 0) {
     ++stats_.rate_limited;
     return reply(error_message(make_error("rate_limited", "too many challenges"), ref, wait));
   }
