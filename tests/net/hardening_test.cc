@@ -140,15 +140,15 @@ TEST(Hardening, AClientThatNeverReadsIsDroppedAndItsQueueFreed) {
   ASSERT_TRUE(eventually([&] { return server.stats().websocket_connections.load() == 1; }));
 
   // Pings with the longest ref allowed, written without ever reading, until the server
-  // stops taking them (or 20 MB went).
+  // drops the client (the kernel's buffers take a few MB first; slower under sanitizers).
   const std::string frame = client_frame(Json{{"type", "ping"}, {"ref", std::string(64, 'r')}}.dump());
   std::string wire;
   for (int i = 0; i < 2000; ++i) wire += frame;
   tcp::socket& socket = ws.next_layer();
   socket.non_blocking(true);
   size_t sent = 0;
-  const auto deadline = Clock::now() + 5s;
-  while (sent < 20u << 20 && Clock::now() < deadline) {
+  const auto deadline = Clock::now() + 60s;
+  while (server.stats().ws_dropped_slow.load() == 0 && Clock::now() < deadline) {
     beast::error_code ec;
     const size_t n = socket.write_some(asio::buffer(wire), ec);
     if (ec == asio::error::would_block) {
@@ -159,9 +159,9 @@ TEST(Hardening, AClientThatNeverReadsIsDroppedAndItsQueueFreed) {
     sent += n;
     if (n < wire.size()) wire = wire.substr(n) + wire.substr(0, n);  // keep frames whole on the wire
   }
-  ASSERT_GT(sent, 256u * 1024) << "the server took too little to fill anything";
+  EXPECT_GT(sent, 256u * 1024) << "the server took too little to fill anything";
   EXPECT_TRUE(eventually([&] { return server.stats().ws_dropped_slow.load() >= 1; }))
-      << "a client that never reads was not dropped";
+      << "a client that never reads was not dropped (" << sent << " bytes sent)";
   EXPECT_TRUE(eventually([&] { return server.stats().websocket_connections.load() == 0; }));
   EXPECT_TRUE(eventually([&] { return server.stats().outbound_queued.load() == 0; }));
 }
