@@ -379,6 +379,12 @@ int64_t metric(const std::string& text, const std::string& name) {
 }
 
 TEST(Hardening, OutOfFileDescriptorsTheAcceptLoopBacksOffAndRecovers) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Under the sanitizers the server's own runtime needs descriptors (UBSan reads
+  // /proc/self/maps to check a vptr): out of them it reports a false error and aborts. The
+  // normal build runs this test.
+  GTEST_SKIP() << "not meaningful under the sanitizers: their runtime needs file descriptors too";
+#endif
   ServerOptions options;
   options.house_matches = 0;
   options.max_open_files = 96;
