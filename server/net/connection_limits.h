@@ -69,11 +69,6 @@ class ConnectionLimits {
     return Slot(counts_, address);
   }
 
-  size_t open() const {
-    std::lock_guard lock(counts_->mutex);
-    return counts_->total;
-  }
-
  private:
   const size_t max_total_, max_per_address_;
   std::shared_ptr<Counts> counts_;

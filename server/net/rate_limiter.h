@@ -52,7 +52,6 @@ class KeyedRateLimiter {
     }
     return buckets_.try_emplace(key, rate_, burst_).first->second.take();
   }
-  double rate() const { return rate_; }
 
  private:
   static constexpr size_t kPruneAt = 4096;  // buckets kept before the refilled ones are dropped

@@ -190,13 +190,7 @@ TEST(Hardening, ConnectionsPastTheCapPerAddressAreClosedAtOnce) {
   EXPECT_TRUE(eventually([&] { return server.stats().connections_refused.load() == 1; }));
   // One goes: there is room again.
   held.pop_back();
-  EXPECT_TRUE(eventually([&] {
-    try {
-      return http_get(server.port(), "/api/health").status == 200;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }));
+  EXPECT_TRUE(eventually([&] { return answers_health(server.port()); }));
 }
 
 TEST(Hardening, WebSocketsPastTheCapPerAddressGet503) {
@@ -370,14 +364,6 @@ double cpu_seconds(pid_t pid) {
   return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-int64_t metric(const std::string& text, const std::string& name) {
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name + " ", 0) == 0) return std::stoll(line.substr(name.size() + 1));
-  }
-  return -1;
-}
-
 TEST(Hardening, OutOfFileDescriptorsTheAcceptLoopBacksOffAndRecovers) {
 #if defined(__SANITIZE_ADDRESS__)
   // Under the sanitizers the server's own runtime needs descriptors (UBSan reads
@@ -404,13 +390,7 @@ TEST(Hardening, OutOfFileDescriptorsTheAcceptLoopBacksOffAndRecovers) {
   const double used = cpu_seconds(server.pid()) - before;
   EXPECT_LT(used, 0.5) << "the server used " << used << " s of CPU in 2 s while out of descriptors";
   held.clear();
-  EXPECT_TRUE(eventually([&] {
-    try {
-      return http_get(server.port(), "/api/health").status == 200;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }));
+  EXPECT_TRUE(eventually([&] { return answers_health(server.port()); }));
   EXPECT_GT(metric(http_get(server.port(), "/metrics").body, "arena_accept_errors_total"), 0);
   server.stop();
 }

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -122,6 +123,24 @@ inline HttpResult http_get(uint16_t port, const std::string& target, const Heade
 inline HttpResult http_post(uint16_t port, const std::string& target, const std::string& body,
                             const Headers& headers = {}) {
   return http_request(port, http::verb::post, target, body, headers);
+}
+
+// Whether the server answers GET /api/health with 200 now (false when it cannot be reached).
+inline bool answers_health(uint16_t port) {
+  try {
+    return http_get(port, "/api/health").status == 200;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// Reads a counter or gauge from Prometheus text; -1 if absent.
+inline int64_t metric(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name + " ", 0) == 0) return std::stoll(line.substr(name.size() + 1));
+  }
+  return -1;
 }
 
 // ---------------------------------------------------------------------------------------

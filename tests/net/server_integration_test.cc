@@ -772,15 +772,6 @@ TEST_F(ServeTest, BadHttpRequestsGetTheirStatus) {
   EXPECT_EQ(http_get(port(), "/api/health").status, 200u);
 }
 
-// Reads a counter or gauge from Prometheus text; -1 if absent.
-int64_t metric(const std::string& text, const std::string& name) {
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name + " ", 0) == 0) return std::stoll(line.substr(name.size() + 1));
-  }
-  return -1;
-}
-
 TEST_F(ServeTest, ABurstIsRateLimitedAndTheConnectionRecovers) {
   std::unique_ptr<WsClient> ws = connect(register_bot("chatty-bot"));
   // A small burst first: every ping is answered, in order (and the batched frames are sound).
