@@ -327,13 +327,20 @@ test('the matches, player, generalization and bots pages load; a bot registers f
   await page.goto(`${base}/#/matches`);
   await page.waitForSelector('#match-table tbody tr');
   await shot(page, 'matches');
-  let rated;
+  // A finished rated match that moved a rating: the house agent "random" playing itself
+  // changes none, so it is one against another player or a puzzle (the 24 game).
+  let rated, seat;
   for (let i = 0; i < 100 && !rated; i++) {
-    rated = (await api('/api/matches?status=finished&limit=50')).matches.find((m) => m.rated);
+    for (const m of (await api('/api/matches?status=finished&limit=50')).matches.filter((m) => m.rated)) {
+      const record = await api(`/api/matches/${m.id}`);
+      if (record.puzzle_player_id !== null || new Set(record.seats.map((s) => s.player_id)).size > 1) {
+        [rated, seat] = [m, record.seats[0]];
+        break;
+      }
+    }
     if (!rated) await new Promise((r) => setTimeout(r, 200));
   }
-  assert.ok(rated, 'a finished rated house match');
-  const seat = (await api(`/api/matches/${rated.id}`)).seats[0];
+  assert.ok(rated, 'a finished rated house match that moved a rating');
   let rec;  // the rating update is stored a moment after the match ends
   for (let i = 0; i < 100 && !(rec?.ratings?.length && Object.keys(rec.history ?? {}).length); i++) {
     rec = await api(`/api/players/${seat.player_id}`);
