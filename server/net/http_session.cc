@@ -183,16 +183,6 @@ void HttpSession::upgrade(Request req) {
                        "too many WebSocket connections (from your address, or in all); try again later"),
         false, req.version(), "GET");
   }
-  // A browser without any identity is a new guest: new guests are limited per address.
-  if (req.find(http::field::authorization) == req.end() &&
-      !cookie_value(view(req[http::field::cookie]), kGuestCookie) &&
-      !cookie_value(view(req[http::field::cookie]), kSessionCookie)) {
-    if (const double wait = state.limits.guests.take(address_key(address_)); wait > 0) {
-      ++state.stats.rate_limited;
-      HttpResponse r = too_many_requests("too many new guests from your address", wait);
-      return reply(std::move(r), false, req.version(), "GET");
-    }
-  }
   auto self = shared_from_this();
   stream_.expires_never();
   auto ws_slot = std::make_shared<ConnectionLimits::Slot>(std::move(*websocket));
@@ -201,6 +191,15 @@ void HttpSession::upgrade(Request req) {
     asio::post(self->stream_.get_executor(), [self, req = std::move(req), identity = std::move(identity),
                                               ws_slot]() mutable {
       if (!identity.ok()) return self->reply(error_response(identity.error()), false, req.version(), "GET");
+      // A guest the store has no row for is a new one, whatever cookie it brought (none, a
+      // malformed one, one it made up): new guests are limited per address.
+      if (identity->who.guest && identity->who.id == 0) {
+        if (const double wait = self->state_->limits.guests.take(address_key(self->address_)); wait > 0) {
+          ++self->state_->stats.rate_limited;
+          return self->reply(too_many_requests("too many new guests from your address", wait), false,
+                             req.version(), "GET");
+        }
+      }
       std::vector<ConnectionLimits::Slot> slots;
       slots.push_back(std::move(*self->slot_));
       slots.push_back(std::move(*ws_slot));

@@ -70,7 +70,14 @@ TEST_F(ArenaTest, AMatchWithAGuestSeatIsNeverRated) {
   // Two named players: rated as asked.
   r.seats = {named, remote("other")};
   const int64_t rated = create(r);
-  EXPECT_TRUE(arena_->find(rated) == nullptr || arena_->find(rated)->rated());
+  std::optional<MatchCreated> announced =
+      events_.wait_for<MatchCreated>([rated](const MatchCreated& c) { return c.match_id == rated; });
+  ASSERT_TRUE(announced);
+  EXPECT_TRUE(announced->rated);
+  store_->flush();
+  stored = store_->match(rated);
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_TRUE((*stored)->match.rated);
 }
 
 TEST_F(ArenaTest, TheLiveMatchCapHoldsWhenMatchesAreMadeConcurrently) {

@@ -233,6 +233,33 @@ TEST(Hardening, RegistrationsPastTheLimitPerAddressGet429WithRetryAfter) {
   EXPECT_EQ(http_post(server.port(), "/api/humans", Json{{"name", "later"}}.dump()).status, 429u);
 }
 
+// Every way of arriving as a guest the store has never seen counts against the address's
+// new-guest limit: no cookie, a malformed one, or a well-formed one the client made up. A
+// guest coming back with the cookie it was given is not new.
+TEST(Hardening, NewGuestsPastTheLimitPerAddressGet429HoweverTheyComeIn) {
+  net::ServerConfig config;
+  config.abuse.guests_per_minute = 2;
+  LocalServer server(config);
+  auto cookie = [](const std::string& value) { return Headers{{"Cookie", "arena_guest=" + value}}; };
+  std::unique_ptr<WsClient> first = connect(server.port());
+  const std::string given(first->upgrade_response()[http::field::set_cookie]);
+  const size_t eq = given.find('='), end = given.find(';');
+  ASSERT_NE(eq, std::string::npos) << given;
+  const std::string first_cookie = given.substr(eq + 1, end - eq - 1);
+  std::unique_ptr<WsClient> second = connect(server.port(), cookie(std::string(64, 'a')));  // made up
+  for (const Headers& headers : {Headers{}, cookie("not-hex"), cookie(std::string(64, 'b'))}) {
+    WsClient refused;
+    EXPECT_TRUE(refused.connect(server.port(), headers));
+    EXPECT_EQ(refused.upgrade_response().result_int(), 429u);
+    EXPECT_FALSE(refused.upgrade_response()[http::field::retry_after].empty());
+  }
+  // Known guests are not new: the first once its row is written (after its handshake).
+  EXPECT_TRUE(eventually([&] {
+    WsClient again;
+    return !again.connect(server.port(), cookie(first_cookie));
+  }));
+}
+
 TEST(Hardening, MetricsCanBeSwitchedOffOrServedOnlyElsewhere) {
   {
     net::ServerConfig config;
