@@ -207,7 +207,8 @@ class State {
   virtual std::string information_key(Player viewer) const = 0;
   // The state as `viewer` may see it: common fields ("game", "ply", "to_move",
   // "terminal", "returns" at the end) and the game's own under "state". Hidden cards and
-  // orders stay hidden.
+  // orders stay hidden. With perfect information every viewer sees the same view (the
+  // arena renders it once for the seats and the spectators).
   Json view(Player viewer) const;
 
   // --- Notation -----------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "games/go/sgf.h"
 
@@ -155,13 +155,9 @@ double area_score(const GoState& state) { return state.board().score(state.go_ga
 
 std::string format_score(double score) {
   if (score == 0) return "0";
-  const double margin = std::fabs(score);
   char buf[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, margin);
-    if (std::strtod(buf, nullptr) == margin) break;
-  }
-  return std::string(score > 0 ? "B+" : "W+") + buf;
+  const auto end = std::to_chars(buf, buf + sizeof buf, std::fabs(score)).ptr;  // shortest that reads back
+  return std::string(score > 0 ? "B+" : "W+") + std::string(buf, end);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -34,14 +35,16 @@ struct MatchStarted {
 
 // After a stored step where someone is to act or the game is over (never at a chance
 // node): the full state for each remote seat (null for an agent's seat) and for
-// spectators. `legal[s]` lists remote seat s's legal actions in notation when s is to act
-// (empty otherwise).
+// spectators. Views are shared, never copied: with perfect information every seat's view
+// is the spectator's (one rendering, one pointer, serialised once by the network layer).
+// `legal[s]` lists remote seat s's legal actions in notation when s is to act (empty
+// otherwise).
 struct StateChanged {
   int64_t match_id;
   int ply;
   std::vector<int> to_act;
-  std::vector<Json> seat_views;
-  Json spectator_view;
+  std::vector<std::shared_ptr<const Json>> seat_views;
+  std::shared_ptr<const Json> spectator_view;
   std::vector<std::vector<std::string>> legal;
   std::vector<int64_t> clocks_ms;  // -1 per seat when untimed
 };

@@ -512,19 +512,9 @@ std::vector<int64_t> Match::clock_readings() const {
 }
 
 StateChanged Match::state_event() const {
-  StateChanged e;
-  e.match_id = id();
-  e.ply = state_->ply();
-  for (Player p : state_->players_to_act()) e.to_act.push_back(p);
-  e.spectator_view = state_->view(kSpectator);
-  e.legal.resize(setup_.seats.size());
-  e.seat_views.resize(setup_.seats.size());
-  for (int seat = 0; seat < static_cast<int>(setup_.seats.size()); ++seat) {
-    if (!setup_.seats[seat].remote) continue;  // an agent's seat: nobody outside reads its view
-    e.seat_views[seat] = state_->view(seat);
-    if (std::find(e.to_act.begin(), e.to_act.end(), seat) == e.to_act.end()) continue;
-    for (Action a : state_->legal_actions(seat)) e.legal[seat].push_back(state_->action_to_string(seat, a));
-  }
+  std::vector<bool> remote;
+  for (const SeatInfo& seat : setup_.seats) remote.push_back(seat.remote);
+  StateChanged e = state_changed(id(), *state_, remote);
   e.clocks_ms = clock_readings();
   return e;
 }
@@ -533,6 +523,25 @@ void Match::snapshot(std::function<void(const StateChanged&, bool ended)> done) 
   auto self = shared_from_this();
   asio::post(strand_,
              [self, done = std::move(done)] { done(self->state_event(), self->phase_ == Phase::kEnded); });
+}
+
+StateChanged state_changed(int64_t match_id, const State& state, const std::vector<bool>& remote) {
+  StateChanged e;
+  e.match_id = match_id;
+  e.ply = state.ply();
+  for (Player p : state.players_to_act()) e.to_act.push_back(p);
+  e.spectator_view = std::make_shared<const Json>(state.view(kSpectator));
+  const bool one_view = state.game().type().perfect_information;  // every viewer sees it all
+  e.legal.resize(remote.size());
+  e.seat_views.resize(remote.size());
+  for (int seat = 0; seat < static_cast<int>(remote.size()); ++seat) {
+    if (!remote[seat]) continue;  // an agent's seat: nobody outside reads its view
+    e.seat_views[seat] = one_view ? e.spectator_view : std::make_shared<const Json>(state.view(seat));
+    if (std::find(e.to_act.begin(), e.to_act.end(), seat) == e.to_act.end()) continue;
+    for (Action a : state.legal_actions(seat)) e.legal[seat].push_back(state.action_to_string(seat, a));
+  }
+  e.clocks_ms.assign(remote.size(), -1);
+  return e;
 }
 
 }  // namespace arena

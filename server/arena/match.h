@@ -43,6 +43,11 @@ struct MatchHooks {
   std::function<void(int64_t match_id)> finished;
 };
 
+// The state event for `state` (a match's, without its clocks: -1 per seat): the views of
+// the seats marked `remote` and of spectators, and the legal actions of each remote seat
+// that is to act.
+StateChanged state_changed(int64_t match_id, const State& state, const std::vector<bool>& remote);
+
 struct MatchSetup {
   int64_t id = 0;
   std::shared_ptr<const Game> game;

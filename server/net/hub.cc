@@ -87,16 +87,26 @@ void Hub::on(const StateChanged& e) {
   if (it == matches_.end()) return;
   std::shared_ptr<Match> match = it->second.match.lock();
   if (!match) return;
-  const Json last_move = last_move_json(it->second);
+  const std::string last_move = last_move_json(it->second).dump();
+  // Each distinct view serialised once (one for all, with perfect information).
+  std::vector<std::pair<const Json*, std::string>> dumped;
+  auto view_text = [&](int seat) -> const std::string& {
+    const Json* view = &view_for(e, seat);
+    for (const auto& [v, text] : dumped) {
+      if (v == view) return text;
+    }
+    return dumped.emplace_back(view, view->dump()).second;
+  };
   const std::vector<SeatInfo>& seats = match->seats();
   for (size_t seat = 0; seat < seats.size(); ++seat) {
-    if (seats[seat].remote) {
-      send_to_player(seats[seat].player_id,
-                     make_message(state_message(e, static_cast<int>(seat), last_move)));
-    }
+    if (!seats[seat].remote) continue;
+    const int s = static_cast<int>(seat);
+    send_to_player(seats[seat].player_id,
+                   std::make_shared<const std::string>(state_message(e, s, view_text(s), last_move)));
   }
   if (!it->second.spectators.empty()) {
-    const Message view = make_message(state_message(e, -1, last_move));  // serialised once for all
+    const Message view =
+        std::make_shared<const std::string>(state_message(e, -1, view_text(-1), last_move));  // one for all
     for (const auto& weak : it->second.spectators) {
       if (auto s = weak.lock()) s->send(view);
     }
@@ -219,7 +229,9 @@ void Hub::send_snapshot(const std::shared_ptr<WebSocketSession>& session, Match&
     if (auto it = matches_.find(match.id()); it != matches_.end()) last_move = last_move_json(it->second);
   }
   match.snapshot([session, seats = std::move(seats), last_move](const StateChanged& state, bool) {
-    session->send(make_message(state_message(state, seat_to_act(seats, state.to_act), last_move)));
+    const int seat = seat_to_act(seats, state.to_act);
+    session->send(std::make_shared<const std::string>(
+        state_message(state, seat, view_for(state, seat).dump(), last_move.dump())));
   });
 }
 

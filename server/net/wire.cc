@@ -128,18 +128,28 @@ Json move_json(const MoveMade& move) {
   return j;
 }
 
-Json state_message(const StateChanged& state, int seat, const Json& last_move) {
-  const bool seated = seat >= 0 && seat < static_cast<int>(state.seat_views.size());
-  Json j = {{"type", "state"},
-            {"match_id", state.match_id},
-            {"ply", state.ply},
-            {"to_act", state.to_act},
-            {"clocks_ms", state.clocks_ms},
-            {"state", seated ? state.seat_views[seat] : state.spectator_view}};
-  j["seat"] = seated ? Json(seat) : Json(nullptr);
-  j["legal"] = seated ? Json(state.legal[seat]) : Json::array();
-  j["last_move"] = last_move;
-  return j;
+const Json& view_for(const StateChanged& state, int seat) {
+  const bool seated = seat >= 0 && seat < static_cast<int>(state.seat_views.size()) && state.seat_views[seat];
+  static const Json none;
+  const std::shared_ptr<const Json>& view = seated ? state.seat_views[seat] : state.spectator_view;
+  return view ? *view : none;
+}
+
+std::string state_message(const StateChanged& state, int seat, std::string_view view_json,
+                          std::string_view last_move_json) {
+  const bool seated = seat >= 0 && seat < static_cast<int>(state.seat_views.size()) && state.seat_views[seat];
+  const Json head = {{"type", "state"},
+                     {"match_id", state.match_id},
+                     {"ply", state.ply},
+                     {"to_act", state.to_act},
+                     {"clocks_ms", state.clocks_ms},
+                     {"seat", seated ? Json(seat) : Json(nullptr)},
+                     {"legal", seated ? Json(state.legal[seat]) : Json::array()}};
+  std::string text = head.dump();
+  text.pop_back();  // the closing brace: the two serialised fields follow
+  text.reserve(text.size() + view_json.size() + last_move_json.size() + 24);
+  text.append(",\"last_move\":").append(last_move_json).append(",\"state\":").append(view_json).push_back('}');
+  return text;
 }
 
 Json match_start_message(const MatchCreated& match, int seat) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.h"
@@ -36,8 +37,14 @@ Json move_ack(const Json& ref, int64_t match_id, int ply);
 Json spectate_ack(const Json& ref, int64_t match_id, bool spectating);
 Json move_json(const MoveMade& move);
 // The full state for one seat (seat >= 0) or for spectators (seat < 0): that viewer's view,
-// who is to act, the seat's legal actions when it is to act, the clocks, the last move.
-Json state_message(const StateChanged& state, int seat, const Json& last_move);
+// who is to act, the seat's legal actions when it is to act, the clocks, the last move. As
+// text around the view and the last move already serialised: a view is shared by many
+// recipients (every seat of a perfect-information game, every spectator) and is dumped once
+// per change, not once per recipient.
+std::string state_message(const StateChanged& state, int seat, std::string_view view_json,
+                          std::string_view last_move_json);
+// That viewer's view in `state` (the spectators' for seat < 0).
+const Json& view_for(const StateChanged& state, int seat);
 // Sent to each seated player when its match starts (or when it comes back to it).
 Json match_start_message(const MatchCreated& match, int seat);
 Json match_end_message(const MatchEnded& end);

@@ -91,9 +91,10 @@ TEST_F(ArenaTest, ARemoteSeatIsCheckedAndAcknowledgedOnlyAfterTheMoveIsStored) {
   EXPECT_EQ(turn->ply, 2);  // after the two deals
   EXPECT_EQ(turn->legal[0], (std::vector<std::string>{"check", "bet"}));
   EXPECT_TRUE(turn->legal[1].empty());
-  EXPECT_TRUE(turn->seat_views[0]["state"]["cards"][0].is_string()) << "seat 0 sees its card";
-  EXPECT_TRUE(turn->seat_views[0]["state"]["cards"][1].is_null()) << "but not the other";
-  EXPECT_TRUE(turn->spectator_view["state"]["cards"][0].is_null()) << "a spectator sees no card";
+  EXPECT_TRUE((*turn->seat_views[0])["state"]["cards"][0].is_string()) << "seat 0 sees its card";
+  EXPECT_TRUE((*turn->seat_views[0])["state"]["cards"][1].is_null()) << "but not the other";
+  EXPECT_TRUE((*turn->spectator_view)["state"]["cards"][0].is_null()) << "a spectator sees no card";
+  EXPECT_FALSE(turn->seat_views[1]) << "an agent's seat has no view";
 
   std::shared_ptr<Match> match = arena_->find(id);
   ASSERT_TRUE(match);

@@ -411,6 +411,10 @@ TEST_P(Conformance, ViewsAndObservationsRevealOnlyWhatTheViewerKnows) {
             << "cannot tell apart:\n  " << it->second.first << "\n  " << s.to_string();
         if (viewer == kSpectator && it->second.first != s.to_string()) ++ambiguous_spectator_groups;
       }
+      if (game_->type().perfect_information) {
+        EXPECT_EQ(view, s.view(kSpectator).dump()) << "with perfect information seat " << viewer
+                                                   << " sees what a spectator sees (the arena renders it once)";
+      }
       if (viewer >= 0) {
         const std::vector<float> obs = s.observation_tensor(viewer);
         auto [oit, oinserted] = seen_obs.emplace(key, obs);

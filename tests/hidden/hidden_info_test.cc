@@ -25,6 +25,7 @@
 #include <set>
 
 #include "games/registry.h"
+#include "server/arena/match.h"
 #include "server/net/wire.h"
 #include "tests/arena/arena_fixture.h"
 #include "tests/net/server_harness.h"
@@ -152,23 +153,14 @@ std::vector<std::string> hidden_information_specs() {
 
 // --- The wire messages, built as the arena and the hub build them --------------------------
 
-// The state event the arena emits for `s` with every seat remote (Match::state_event).
+// The state event the arena emits for `s` with every seat remote.
 StateChanged state_event(const State& s) {
-  StateChanged e;
-  e.match_id = 1;
-  e.ply = s.ply();
-  for (Player p : s.players_to_act()) e.to_act.push_back(p);
-  e.spectator_view = s.view(kSpectator);
-  const int n = s.game().num_players();
-  e.legal.resize(n);
-  e.seat_views.resize(n);
-  for (int seat = 0; seat < n; ++seat) {
-    e.seat_views[seat] = s.view(seat);
-    if (std::find(e.to_act.begin(), e.to_act.end(), seat) == e.to_act.end()) continue;
-    for (Action a : s.legal_actions(seat)) e.legal[seat].push_back(s.action_to_string(seat, a));
-  }
-  e.clocks_ms.assign(n, -1);
-  return e;
+  return state_changed(1, s, std::vector<bool>(static_cast<size_t>(s.game().num_players()), true));
+}
+
+// A state message for `viewer` (a seat, or -1 for spectators) as the hub serialises it.
+Json state_message_json(const StateChanged& e, int viewer, const Json& last_move) {
+  return Json::parse(net::state_message(e, viewer, net::view_for(e, viewer).dump(), last_move.dump()));
 }
 
 // The last step as the arena announces it (MoveMade): a chance outcome unnamed, a seat's
@@ -196,7 +188,7 @@ Json last_move(const State& s) {
 
 // The message a viewer (a seat, or kSpectator) gets for state `s`.
 Json message_for(const State& s, Player viewer) {
-  return net::state_message(state_event(s), viewer == kSpectator ? -1 : viewer, last_move(s));
+  return state_message_json(state_event(s), viewer == kSpectator ? -1 : viewer, last_move(s));
 }
 
 // The check itself finds a leak planted in a spectator's message: the card where the view
@@ -211,7 +203,7 @@ TEST(HiddenInformation, TheLeakCheckFindsPlantedLeaks) {
   EXPECT_TRUE(leaks(secret, honest, "/state", Private()).empty());
   StateChanged e = state_event(*s);
   e.spectator_view = e.seat_views[0];
-  EXPECT_FALSE(leaks(secret, net::state_message(e, -1, nullptr), "/state", Private()).empty());
+  EXPECT_FALSE(leaks(secret, state_message_json(e, -1, nullptr), "/state", Private()).empty());
   Json moved = honest;
   moved["hint"] = Json::parse(secret.begin()->second);
   EXPECT_FALSE(leaks(secret, moved, "/state", Private()).empty());
@@ -314,18 +306,18 @@ TEST_F(HiddenInformationArena, TheArenasEventsAndTheStoredMatchInPlayShowNoSeats
             [&](const StateChanged& s) { return s.match_id == id && s.ply >= min_ply; });
         ASSERT_TRUE(e) << "no state at ply " << min_ply << " or later";
         min_ply = e->ply + 1;
-        if (e->spectator_view.value("terminal", false)) break;
+        if (e->spectator_view->value("terminal", false)) break;
         // The last move as the hub shows it.
         std::optional<MoveMade> last = events_.wait_for<MoveMade>(
             [&](const MoveMade& m) { return m.match_id == id && m.ply == e->ply - 1; },
             std::chrono::seconds(1));
         const Json last_json = last ? net::move_json(*last) : Json(nullptr);
         for (int p = 0; p < n; ++p) {
-          for (auto& [at, v] : private_part(e->seat_views[p], e->spectator_view)) secret_so_far[p][at] = v;
+          for (auto& [at, v] : private_part(*e->seat_views[p], *e->spectator_view)) secret_so_far[p][at] = v;
         }
         for (int viewer = -1; viewer < n; ++viewer) {
-          const Json message = net::state_message(*e, viewer, last_json);
-          const Private own = viewer < 0 ? Private() : private_part(e->seat_views[viewer], e->spectator_view);
+          const Json message = state_message_json(*e, viewer, last_json);
+          const Private own = viewer < 0 ? Private() : private_part(*e->seat_views[viewer], *e->spectator_view);
           for (int owner = 0; owner < n; ++owner) {
             if (owner == viewer) continue;
             secrets += static_cast<int>(secret_so_far[owner].size());

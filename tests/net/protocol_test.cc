@@ -109,26 +109,38 @@ TEST(Protocol, MalformedMessagesAreBadMessageWithTheReason) {
   EXPECT_NE(error_of(R"({"type":"hello"})").find("'protocol' is missing"), std::string::npos);
 }
 
+// A state message as the hub builds it, read back.
+Json state_json(const StateChanged& s, int seat, const Json& last_move) {
+  return Json::parse(state_message(s, seat, view_for(s, seat).dump(), last_move.dump()));
+}
+
 TEST(Protocol, StateMessagesShowEachViewerOnlyItsOwnView) {
   StateChanged s;
   s.match_id = 4;
   s.ply = 2;
   s.to_act = {0};
-  s.seat_views = {Json{{"cards", {"K", nullptr}}}, Json{{"cards", {nullptr, "J"}}}};
-  s.spectator_view = Json{{"cards", {nullptr, nullptr}}};
+  s.seat_views = {std::make_shared<const Json>(Json{{"cards", {"K", nullptr}}}),
+                  std::make_shared<const Json>(Json{{"cards", {nullptr, "J"}}})};
+  s.spectator_view = std::make_shared<const Json>(Json{{"cards", {nullptr, nullptr}}});
   s.legal = {{"check", "bet"}, {}};
   s.clocks_ms = {-1, -1};
-  const Json seat0 = state_message(s, 0, nullptr);
+  const Json seat0 = state_json(s, 0, nullptr);
+  EXPECT_EQ(seat0["type"], "state");
+  EXPECT_EQ(seat0["match_id"], 4);
+  EXPECT_EQ(seat0["ply"], 2);
+  EXPECT_EQ(seat0["to_act"], Json::array({0}));
+  EXPECT_TRUE(seat0["last_move"].is_null());
   EXPECT_EQ(seat0["state"]["cards"], Json::array({"K", nullptr}));
   EXPECT_EQ(seat0["legal"], Json::array({"check", "bet"}));
   EXPECT_EQ(seat0["seat"], 0);
-  const Json seat1 = state_message(s, 1, nullptr);
+  const Json seat1 = state_json(s, 1, nullptr);
   EXPECT_EQ(seat1["state"]["cards"], Json::array({nullptr, "J"}));
   EXPECT_EQ(seat1["legal"], Json::array());
-  const Json spectator = state_message(s, -1, nullptr);
+  const Json spectator = state_json(s, -1, Json{{"ply", 1}, {"action", "bet"}});
   EXPECT_EQ(spectator["state"]["cards"], Json::array({nullptr, nullptr}));
   EXPECT_TRUE(spectator["seat"].is_null());
   EXPECT_EQ(spectator["legal"], Json::array());
+  EXPECT_EQ(spectator["last_move"]["action"], "bet");
   EXPECT_EQ(spectator.dump().find("\"K\""), std::string::npos);
 }
 
