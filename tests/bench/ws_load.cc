@@ -13,6 +13,13 @@
 //   ws_load --launch build-bench/arena          starts `arena serve` (fresh database), stops it
 //   ws_load --port 8080 --server-pid 1234       an already running server
 //
+// Soak mode (--stalled, --verify-store; scripts/soak runs it for 30 minutes): beside the
+// bots, N stalled connections make the server send to them and never read, and connect
+// again whenever the server drops them; bots may think before each move (--think-ms) so a
+// long run keeps a steady rate; a line every --report-every seconds gives the rates, the
+// drops and the server's memory; at the end every acknowledged move is looked up in the
+// server's database. It prints a verdict and exits nonzero when a criterion is missed.
+//
 // Threading: the client runs every connection asynchronously on one io_context
 // (--client-threads, default 1), each connection on its own strand. What a connection
 // measures lives in the connection and is read only after the io threads have joined; the
@@ -26,6 +33,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +61,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <sqlite3.h>
+
 #include "core/json.h"
 #include "core/rng.h"
 #include "tests/support/server_process.h"
@@ -72,6 +83,12 @@ constexpr int kMaxOpening = 100;                          // connection attempts
 constexpr auto kDrainLimit = std::chrono::seconds(3);     // waiting for answers after the window
 constexpr auto kCloseLimit = std::chrono::seconds(5);     // waiting for closing handshakes
 constexpr auto kSpectateStale = std::chrono::seconds(2);  // a watched match that went silent
+// A stalled connection asks for another live match to watch this often (a ping when there
+// is none), so the server always has something to send it.
+constexpr auto kStalledEvery = std::chrono::milliseconds(100);
+constexpr auto kRedialPause = std::chrono::seconds(1);  // a dropped stalled connection comes back
+constexpr int kStalledReceiveBuffer = 64 * 1024;        // bytes (SO_RCVBUF)
+constexpr int kStalledSegment = 1460;                   // bytes (TCP_MAXSEG): Ethernet's
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -111,6 +128,12 @@ struct Options {
   int echo_send_bytes = 100;  // --echo-only: the message sizes (otherwise the arena run's)
   int echo_reply_bytes = 500;
   uint64_t seed = 1;
+  // Soak mode.
+  int stalled = 0;          // connections that never read
+  int think_ms = 0;         // a bot's pause before each move
+  double report_every = 0;  // seconds between progress lines; 0: none
+  bool verify_store = false;
+  bool soak() const { return stalled > 0 || verify_store; }
 };
 
 const char* kUsage =
@@ -130,7 +153,14 @@ const char* kUsage =
     "  --no-echo              skip the echo reference\n"
     "  --echo-only            only the echo reference, with --echo-send-bytes (100) and\n"
     "                         --echo-reply-bytes (500)\n"
-    "  --seed N               the bots' random moves (default 1)\n";
+    "  --seed N               the bots' random moves (default 1)\n"
+    "soak mode (any of --stalled, --verify-store; exits nonzero when a criterion is missed):\n"
+    "  --stalled N            N more connections that spectate the bots' matches and never read;\n"
+    "                         the server must drop them, and they connect again after 1 s\n"
+    "  --think-ms X           a bot waits X ms before each move (default 0)\n"
+    "  --report-every S       a progress line every S seconds (default: none)\n"
+    "  --verify-store         after the run, every acknowledged move must be in the launched\n"
+    "                         server's database, and PRAGMA integrity_check ok (needs --launch)\n";
 
 std::optional<Options> parse_options(int argc, char** argv) {
   Options o;
@@ -157,6 +187,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
     if (name == "--echo-only") {
       o.echo_only = true;
+      continue;
+    }
+    if (name == "--verify-store") {
+      o.verify_store = true;
       continue;
     }
     if (!has_value) {
@@ -196,6 +230,12 @@ std::optional<Options> parse_options(int argc, char** argv) {
         o.echo_reply_bytes = std::stoi(value);
       else if (name == "--seed")
         o.seed = std::stoull(value);
+      else if (name == "--stalled")
+        o.stalled = std::stoi(value);
+      else if (name == "--think-ms")
+        o.think_ms = std::stoi(value);
+      else if (name == "--report-every")
+        o.report_every = std::stod(value);
       else
         return fail("unknown option " + name);
     } catch (const std::exception&) {
@@ -207,7 +247,12 @@ std::optional<Options> parse_options(int argc, char** argv) {
   if (o.connections < 1 || o.seconds <= 0 || o.warmup < 0 || o.server_threads < 1 || o.client_threads < 1) {
     return fail("--connections, --seconds, --threads and --client-threads must be positive");
   }
+  if (o.stalled < 0 || o.think_ms < 0 || o.report_every < 0)
+    return fail("--stalled, --think-ms and --report-every cannot be negative");
   if (o.spectate_from != "bots" && o.spectate_from != "rest") return fail("--spectate-from is bots or rest");
+  if (o.verify_store && o.launch.empty())
+    return fail("--verify-store reads the database of a --launch'ed server");
+  if (o.soak() && o.echo_only) return fail("--echo-only runs no arena to soak");
   if (!o.echo_only && o.launch.empty() && o.port <= 0) return fail("give --launch PATH_TO_ARENA or --port P");
   return o;
 }
@@ -494,6 +539,15 @@ struct Shared {
   bool bots_feed_live = true;  // false when spectators read the server's list instead
   int spectate_every_ms = 100;
   std::string game = "kuhn_poker";
+  int think_ms = 0;
+  bool record_acks = false;  // bots keep every acknowledged (match, ply) for --verify-store
+  // What the progress lines report while the run goes, counted from the first open on.
+  std::atomic<int64_t> acks{0};  // moves acknowledged
+  std::atomic<int> errors{0};    // error messages (and client-side errors) of the connections that read
+  std::atomic<int> drops{0};     // those connections dropped by the server
+  std::atomic<int> stalled_attached{0};
+  std::atomic<int> stalled_drops{0};  // stalled connections dropped, or failing to connect again
+  std::atomic<int> stalled_reconnects{0};
 };
 
 // What one connection measured. Read only after its io threads have joined.
@@ -511,37 +565,60 @@ struct ConnectionStats {
   std::vector<uint32_t> match_us;      // from the challenge to match_end
   int64_t move_bytes = 0, moves_sent = 0;
   int64_t state_bytes = 0, states = 0;
+  std::vector<uint64_t> acked;  // with --verify-store: every acknowledged move, by acked_move()
   // Spectators.
   int64_t spectated = 0, spectate_misses = 0, spectated_states = 0, spectated_ends = 0, spectate_stale = 0;
   // Echo clients.
   int64_t echoes = 0;
+  // Stalled connections: drops are theirs (expected), not the run's.
+  bool stalled = false;
+  int64_t reconnects = 0;
 };
+
+// A move as one number, sorted as the `moves` table's key (match_id, ply): 8 bytes each, as a
+// soak run keeps millions. Match ids stay below 2^40 and plies below 2^24.
+uint64_t acked_move(int64_t match_id, int ply) {
+  return (static_cast<uint64_t>(match_id) << 24) | static_cast<uint64_t>(ply);
+}
+int64_t acked_match(uint64_t move) { return static_cast<int64_t>(move >> 24); }
+int acked_ply(uint64_t move) { return static_cast<int>(move & 0xFFFFFF); }
 
 // --- One client WebSocket connection ------------------------------------------------------
 
 // Connects, upgrades (with a bearer token when given), reads every message into on_text,
 // and writes one message at a time from a queue. Subclasses say what to send. All of it
 // runs on the connection's strand.
+//
+// A stalled connection (Stalled) never reads. The server has to drop it; while the run goes
+// on it then connects again after kRedialPause, on a new stream, and at the end it is cut
+// off: a closing handshake would have to read.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::io_context& io, Shared& shared, std::string token)
-      : shared_(shared), ws_(asio::make_strand(io)), token_(std::move(token)) {}
+  Connection(asio::io_context& io, Shared& shared, std::string token, bool stalled = false)
+      : shared_(shared),
+        strand_(asio::make_strand(io)),
+        ws_(std::in_place, strand_),
+        token_(std::move(token)),
+        redial_(strand_) {
+    stats_.stalled = stalled;
+  }
   virtual ~Connection() = default;
 
   // Each of these may be called from any thread.
   void open() {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->connect(); });
+    asio::post(strand_, [self = shared_from_this()] { self->connect(); });
   }
   void start() {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    asio::post(strand_, [self = shared_from_this()] {
       if (self->stats_.opened && !self->finished_) self->on_start();
     });
   }
   void close() {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    asio::post(strand_, [self = shared_from_this()] {
       if (!self->stats_.opened || self->finished_ || self->closing_) return;
       self->closing_ = true;
       self->on_closing();
+      if (self->stats_.stalled) return self->cut_off();
       if (self->outbox_.empty()) self->send_close();  // otherwise once the last write is done
     });
   }
@@ -557,6 +634,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     outbox_.push_back(std::move(text));
     if (outbox_.size() == 1) write_front();
   }
+  // A write is in flight (a stalled connection's does not finish once the server stops
+  // reading from it).
+  bool writing() const { return !outbox_.empty(); }
   // A request whose answer the run waits for before it closes.
   void request_sent() {
     ++in_flight_;
@@ -567,35 +647,53 @@ class Connection : public std::enable_shared_from_this<Connection> {
     --in_flight_;
     --shared_.in_flight;
   }
+  // An `error` message, or something the client found wrong.
+  void count_error(const std::string& key, const std::string& example) {
+    add_tally(stats_.errors, key, at_s(Clock::now()), example);
+    ++shared_.errors;
+  }
   double at_s(Clock::time_point t) const { return seconds_between(shared_.start(), t); }
   bool in_window(Clock::time_point t) const { return t >= shared_.start() && t <= shared_.deadline(); }
   bool closing() const { return closing_ || finished_; }
-  auto executor() { return ws_.get_executor(); }
+  const asio::strand<asio::io_context::executor_type>& executor() const { return strand_; }
 
   Shared& shared_;
   ConnectionStats stats_;
 
  private:
   void connect() {
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
-    beast::get_lowest_layer(ws_).async_connect(
+    if (stats_.stalled) {
+      // Over loopback (a 64 KiB segment size) the kernel lets the server's send buffer grow
+      // to 4 MiB for a client that does not read, and a stalled connection would take
+      // minutes to reach the server's own bounds. An Ethernet segment size and a fixed
+      // receive buffer, as a client across a network has, leave less in the kernel.
+      tcp::socket& socket = beast::get_lowest_layer(*ws_).socket();
+      beast::error_code ignored;
+      socket.open(tcp::v4(), ignored);
+      socket.set_option(asio::socket_base::receive_buffer_size(kStalledReceiveBuffer), ignored);
+      socket.set_option(asio::detail::socket_option::integer<IPPROTO_TCP, TCP_MAXSEG>(kStalledSegment),
+                        ignored);
+    }
+    beast::get_lowest_layer(*ws_).expires_after(std::chrono::seconds(10));
+    beast::get_lowest_layer(*ws_).async_connect(
         shared_.server, [self = shared_from_this()](beast::error_code ec) {
           if (ec) return self->open_failed("connect: " + ec.message());
           beast::error_code ignored;
-          beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true), ignored);
-          beast::get_lowest_layer(self->ws_).expires_never();
-          self->ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-          self->ws_.set_option(
+          beast::get_lowest_layer(*self->ws_).socket().set_option(tcp::no_delay(true), ignored);
+          beast::get_lowest_layer(*self->ws_).expires_never();
+          self->ws_->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+          self->ws_->set_option(
               websocket::stream_base::decorator([token = self->token_](websocket::request_type& req) {
                 req.set(http::field::user_agent, "ws_load");
                 if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
               }));
-          self->ws_.async_handshake(self->upgrade_response_, self->shared_.host, "/ws",
-                                    [self](beast::error_code ec) { self->on_handshake(ec); });
+          self->ws_->async_handshake(self->upgrade_response_, self->shared_.host, "/ws",
+                                     [self](beast::error_code ec) { self->on_handshake(ec); });
         });
   }
 
   void on_handshake(beast::error_code ec) {
+    if (finished_) return;  // cut off while connecting again
     if (ec) {
       std::string why = "upgrade: " + ec.message();
       if (upgrade_response_.result_int() != 0) {
@@ -604,22 +702,35 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       return open_failed(why);
     }
+    if (stats_.stalled) ++shared_.stalled_attached;
+    if (stats_.opened) {  // a stalled connection back after a drop
+      ++stats_.reconnects;
+      ++shared_.stalled_reconnects;
+      return on_start();
+    }
     stats_.opened = true;
     --shared_.connecting;
     ++shared_.opened;
-    read();
+    if (!stats_.stalled) read();
   }
 
   void open_failed(const std::string& why) {
-    stats_.failure = why;
+    if (finished_) return;
     finished_ = true;
+    if (stats_.opened) {  // a stalled connection could not come back: it tries again
+      ++shared_.stalled_drops;
+      add_tally(stats_.drops, "connecting again: " + why, at_s(Clock::now()), "");
+      return redial();
+    }
+    stats_.failure = why;
     --shared_.connecting;
     ++shared_.failed;
     ++shared_.finished;
   }
 
   void read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    ws_->async_read(buffer_,
+                    [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -631,19 +742,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void write_front() {
-    ws_.text(true);
-    ws_.async_write(asio::buffer(outbox_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->ended(ec);
-      self->outbox_.pop_front();
-      if (!self->outbox_.empty()) return self->write_front();
-      if (self->closing_) self->send_close();
-    });
+    ws_->text(true);
+    ws_->async_write(asio::buffer(outbox_.front()),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->ended(ec);
+                       self->outbox_.pop_front();
+                       if (!self->outbox_.empty()) return self->write_front();
+                       if (self->closing_) self->send_close();
+                     });
   }
 
   void send_close() {
-    ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code ec) {
+    ws_->async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code ec) {
       if (ec) self->ended(ec);  // otherwise the pending read ends it
     });
+  }
+
+  // The end of a stalled connection: its socket closed under whatever it has in flight.
+  void cut_off() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(*ws_).socket().close(ignored);
+    if (!writing()) ended({});  // otherwise the write's handler ends it
   }
 
   // The connection is over: after our close, or dropped from the server's side.
@@ -651,20 +770,48 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (finished_) return;
     finished_ = true;
     while (in_flight_ > 0) request_answered();
-    ++shared_.finished;
-    if (closing_) return;
-    stats_.dropped = true;
-    std::string why = ec.message();
-    if (ec == websocket::error::closed) {
-      const websocket::close_reason& r = ws_.reason();
-      why =
-          "closed by the server: code " + std::to_string(r.code) + " '" + std::string(r.reason.c_str()) + "'";
+    if (!closing_) {
+      // A stalled connection finds out at its next write, which the server's reset refuses.
+      std::string why = ec.message();
+      if (ec == websocket::error::closed) {
+        const websocket::close_reason& r = ws_->reason();
+        why = "closed by the server: code " + std::to_string(r.code) + " '" + std::string(r.reason.c_str()) +
+              "'";
+      }
+      add_tally(stats_.drops, why, at_s(Clock::now()), "");
+      if (stats_.stalled) {
+        --shared_.stalled_attached;
+        ++shared_.stalled_drops;
+        return redial();
+      }
+      stats_.dropped = true;
+      ++shared_.drops;
     }
-    add_tally(stats_.drops, why, at_s(Clock::now()), "");
+    ++shared_.finished;
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  // A stalled connection connects again after a pause while the run goes on; otherwise it
+  // is finished.
+  void redial() {
+    redial_.expires_after(kRedialPause);
+    redial_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->shared_.running) {
+        ++self->shared_.finished;
+        return;
+      }
+      self->ws_.emplace(self->strand_);  // nothing is pending on the old stream
+      self->outbox_.clear();
+      self->upgrade_response_ = {};
+      self->finished_ = false;
+      self->connect();
+    });
+  }
+
+  asio::strand<asio::io_context::executor_type> strand_;
+  // A stalled client gets a new stream each time it connects again.
+  std::optional<websocket::stream<beast::tcp_stream>> ws_;
   std::string token_;
+  asio::steady_timer redial_;
   websocket::response_type upgrade_response_;
   beast::flat_buffer buffer_;
   std::deque<std::string> outbox_;
@@ -676,22 +823,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
 // --- Bots ---------------------------------------------------------------------------------
 
 // A bot: challenges "random" to the game (--game, Kuhn poker by default), plays a random legal move whenever
-// a state asks it to act, and challenges again after each match_end. One request (challenge or move) in
-// flight at a time; a move counts as answered when its ack arrives.
+// a state asks it to act (after --think-ms), and challenges again after each match_end. One request
+// (challenge or move) in flight at a time; a move counts as answered when its ack arrives.
 class Bot : public Connection {
  public:
   Bot(asio::io_context& io, Shared& shared, std::string token, uint64_t seed)
-      : Connection(io, shared, std::move(token)), rng_(seed), retry_(executor()) {}
+      : Connection(io, shared, std::move(token)), rng_(seed), retry_(executor()), think_(executor()) {}
 
  protected:
   void on_start() override { act(); }
-  void on_closing() override { retry_.cancel(); }
+  void on_closing() override {
+    retry_.cancel();
+    think_.cancel();
+  }
 
   void on_text(std::string_view text) override {
     std::optional<Json> j = arena::parse_json(text);
     if (!j || !j->is_object() || !field(*j, "type").is_string()) {
-      add_tally(stats_.errors, "client: a message that is not a JSON object with a type", at_s(Clock::now()),
-                std::string(text.substr(0, 200)));
+      count_error("client: a message that is not a JSON object with a type",
+                  std::string(text.substr(0, 200)));
       return;
     }
     const std::string type = field(*j, "type").get<std::string>();
@@ -708,12 +858,14 @@ class Bot : public Connection {
     int64_t match_id;
     int ply;
     std::vector<std::string> legal;
+    bool thought = false;  // --think-ms has passed since the state came
   };
 
-  // Sends the next request when nothing is in flight: a move if it is our turn, else a
-  // challenge if we sit in no match.
+  // Sends the next request when nothing is in flight: a move if it is our turn (once it
+  // has thought), else a challenge if we sit in no match.
   void act() {
-    if (!shared_.running || waiting_ != Waiting::kNothing || backing_off_ || closing()) return;
+    if (!shared_.running || waiting_ != Waiting::kNothing || backing_off_ || thinking_ || closing()) return;
+    if (turn_ && shared_.think_ms > 0 && !turn_->thought) return think();
     if (turn_) {
       const Turn turn = std::move(*turn_);
       turn_.reset();
@@ -737,6 +889,18 @@ class Bot : public Connection {
     }
   }
 
+  // Waits --think-ms, then acts on the turn it has then (a later state may have replaced it).
+  void think() {
+    thinking_ = true;
+    think_.expires_after(std::chrono::milliseconds(shared_.think_ms));
+    think_.async_wait([self = shared_from_this(), this](beast::error_code ec) {
+      thinking_ = false;
+      if (ec || closing()) return;
+      if (turn_) turn_->thought = true;
+      act();
+    });
+  }
+
   void request(Waiting what, std::string text) {
     waiting_ = what;
     last_request_ = text;
@@ -751,6 +915,10 @@ class Bot : public Connection {
     const auto now = Clock::now();
     request_answered();
     if (waiting_ == Waiting::kMove) {
+      ++shared_.acks;
+      if (shared_.record_acks && field(j, "match_id").is_number_integer() &&
+          field(j, "ply").is_number_integer())
+        stats_.acked.push_back(acked_move(field(j, "match_id").get<int64_t>(), field(j, "ply").get<int>()));
       if (in_window(sent_at_) && in_window(now)) {
         ++stats_.moves_acked;
         stats_.ack_us.push_back(micros_between(sent_at_, now));
@@ -770,7 +938,7 @@ class Bot : public Connection {
         return on_state(state, bytes);
       }
     } else {
-      add_tally(stats_.errors, "client: challenge ack without a match_id", at_s(now), j.dump());
+      count_error("client: challenge ack without a match_id", j.dump());
     }
     waiting_ = Waiting::kNothing;
     act();
@@ -815,9 +983,8 @@ class Bot : public Connection {
   }
 
   void on_error(const Json& j) {
-    const auto now = Clock::now();
     const std::string code = field(j, "code").is_string() ? field(j, "code").get<std::string>() : "(no code)";
-    add_tally(stats_.errors, code, at_s(now), j.dump());
+    count_error(code, j.dump());
     // The answer to our request carries its ref; a rate limit refusal carries none.
     const bool answers_ours = waiting_ != Waiting::kNothing &&
                               (j.contains("ref") ? field(j, "ref") == ref_ : code == "rate_limited");
@@ -870,7 +1037,9 @@ class Bot : public Connection {
 
   arena::Rng rng_;
   asio::steady_timer retry_;
+  asio::steady_timer think_;
   bool backing_off_ = false;
+  bool thinking_ = false;
   Waiting waiting_ = Waiting::kNothing;
   int64_t ref_ = 0;
   std::string last_request_;
@@ -925,7 +1094,7 @@ class Spectator : public Connection {
         watching_ = 0;
         return schedule(0);
       }
-      add_tally(stats_.errors, code, at_s(now), j->dump());
+      count_error(code, j->dump());
       if (ours) {
         watching_ = 0;
         schedule(code == "rate_limited" && field(*j, "retry_after_s").is_number()
@@ -945,25 +1114,27 @@ class Spectator : public Connection {
     request_sent();
     send(Json{{"type", "spectate"}, {"match_id", *id}, {"ref", ++ref_}}.dump());
     // A watched match that goes silent (its match_end never came): count it, move on.
-    timer_.expires_after(kSpectateStale);
+    timer_.expires_after(stale_after());
     timer_.async_wait(
         [self = shared_from_this(), this, id = *id](beast::error_code ec) { check_stale(ec, id); });
   }
 
   void check_stale(beast::error_code ec, int64_t id) {
     if (ec || closing() || watching_ != id) return;
-    if (Clock::now() - last_heard_ < kSpectateStale) {
-      timer_.expires_at(last_heard_ + kSpectateStale);
+    if (Clock::now() - last_heard_ < stale_after()) {
+      timer_.expires_at(last_heard_ + stale_after());
       timer_.async_wait([self = shared_from_this(), this, id](beast::error_code ec) { check_stale(ec, id); });
       return;
     }
     ++stats_.spectate_stale;
-    add_tally(stats_.errors, "client: a spectated match went silent without match_end", at_s(Clock::now()),
-              "match " + std::to_string(id));
+    count_error("client: a spectated match went silent without match_end", "match " + std::to_string(id));
     send(Json{{"type", "unspectate"}, {"match_id", id}}.dump());
     watching_ = 0;
     schedule(0);
   }
+
+  // Silence longer than this is a stale match: a bot thinks --think-ms before each move.
+  Clock::duration stale_after() const { return kSpectateStale + std::chrono::milliseconds(shared_.think_ms); }
 
   // Watches the next match after `seconds`, and no sooner than spectate_every_ms after the
   // last spectate.
@@ -984,6 +1155,43 @@ class Spectator : public Connection {
   int64_t watching_ = 0;
   Clock::time_point spectated_at_;
   Clock::time_point last_heard_;
+};
+
+// --- Stalled clients -----------------------------------------------------------------------
+
+// A client that stopped reading: every kStalledEvery it spectates one more of the bots' live
+// matches (or pings when none is known), so the server keeps sending to it, and it never
+// takes a message off its socket. The server must drop it (its send budget or its stall
+// timer) without the bots noticing; Connection brings it back after kRedialPause. It stops
+// asking once a write no longer finishes (the server stopped reading it too): it keeps one
+// write in flight, which fails when the server resets the connection.
+class Stalled : public Connection {
+ public:
+  Stalled(asio::io_context& io, Shared& shared, std::string token, uint64_t seed)
+      : Connection(io, shared, std::move(token), /*stalled=*/true), rng_(seed), timer_(executor()) {}
+
+ protected:
+  void on_start() override { ask(); }
+  void on_closing() override { timer_.cancel(); }
+  void on_text(std::string_view) override {}  // it never reads
+
+ private:
+  void ask() {
+    if (!shared_.running || closing()) return;
+    if (!writing()) {
+      std::optional<int64_t> id = shared_.live.pick(rng_);
+      send(id ? Json{{"type", "spectate"}, {"match_id", *id}, {"ref", ++ref_}}.dump()
+              : Json{{"type", "ping"}, {"ref", ++ref_}}.dump());
+    }
+    timer_.expires_after(kStalledEvery);
+    timer_.async_wait([self = shared_from_this(), this](beast::error_code ec) {
+      if (!ec) ask();
+    });
+  }
+
+  arena::Rng rng_;
+  asio::steady_timer timer_;
+  int64_t ref_ = 0;
 };
 
 // --- The echo reference -------------------------------------------------------------------
@@ -1009,8 +1217,7 @@ class EchoClient : public Connection {
   void on_text(std::string_view text) override {
     const auto now = Clock::now();
     std::optional<Json> j = arena::parse_json(text);
-    if (!j)
-      add_tally(stats_.errors, "client: reply is not JSON", at_s(now), std::string(text.substr(0, 100)));
+    if (!j) count_error("client: reply is not JSON", std::string(text.substr(0, 100)));
     request_answered();
     if (in_window(sent_at_) && in_window(now)) {
       ++stats_.echoes;
@@ -1103,8 +1310,11 @@ class EchoServer {
 
 // Everything the connections of one run measured, added up.
 struct Totals {
-  int connections = 0, opened = 0, failed = 0, dropped = 0;
+  int connections = 0, opened = 0, failed = 0, dropped = 0;  // of the connections that read
   Tallies failures, drops, bot_errors, spectator_errors;
+  int stalled = 0, stalled_opened = 0;
+  int64_t stalled_reconnects = 0;
+  Tallies stalled_drops;  // how the server ended them (and failures to connect again)
   double window_s = 0;
   double client_cpu_s = 0;  // this process, over the window
   ConnectionStats sum;      // counters added up; ack_us holds every latency, sorted
@@ -1126,6 +1336,7 @@ void add_stats(ConnectionStats& into, const ConnectionStats& s) {
   into.spectated_ends += s.spectated_ends;
   into.spectate_stale += s.spectate_stale;
   into.echoes += s.echoes;
+  into.acked.insert(into.acked.end(), s.acked.begin(), s.acked.end());
 }
 
 double process_cpu_seconds() {
@@ -1135,21 +1346,29 @@ double process_cpu_seconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// What the caller does while the connections are open: at_start and at_end around the
+// measured window, and `report` every report_every seconds (0: never) from the start of the
+// load, given the seconds since then.
+struct RunHooks {
+  std::function<void()> at_start = [] {};
+  std::function<void()> at_end = [] {};
+  double report_every = 0;
+  std::function<void(double)> report = [](double) {};
+};
+
 // Builds the connections with `make` (bots first: their errors are told apart from the
 // spectators'), opens them at most kMaxOpening at a time, starts them together, lets them
-// warm up, measures `seconds` (calling `at_start` and `at_end` around the window, while the
-// connections are open), waits for the answers in flight and closes them.
+// warm up, measures `seconds` (calling the hooks), waits for the answers in flight and
+// closes them.
 using MakeConnections = std::function<std::vector<std::shared_ptr<Connection>>(asio::io_context&)>;
 
 Totals run_load(Shared& shared, const MakeConnections& make, int bots, double warmup, double seconds,
-                int client_threads, const std::function<void()>& at_start,
-                const std::function<void()>& at_end) {
+                int client_threads, const RunHooks& hooks) {
   Totals totals;
   asio::io_context io;
   auto guard = asio::make_work_guard(io);
   std::vector<std::shared_ptr<Connection>> connections = make(io);
   const int n = static_cast<int>(connections.size());
-  totals.connections = n;
   std::vector<std::thread> threads;
   for (int i = 0; i < client_threads; ++i) threads.emplace_back([&io] { io.run(); });
 
@@ -1169,22 +1388,34 @@ Totals run_load(Shared& shared, const MakeConnections& make, int bots, double wa
               seconds_between(open_started, Clock::now()));
 
   // Run: warm up, then measure.
-  auto after = [](double s) {
-    return Clock::now() + std::chrono::microseconds(static_cast<int64_t>(s * 1e6));
-  };
-  const auto start = after(warmup);
-  const auto deadline = start + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  auto span = [](double s) { return std::chrono::microseconds(static_cast<int64_t>(s * 1e6)); };
+  const auto began = Clock::now();
+  const auto start = began + span(warmup);
+  const auto deadline = start + span(seconds);
   shared.set_window(start, deadline);
   shared.running = true;
   for (auto& c : connections) c->start();
-  std::this_thread::sleep_until(start);
-  at_start();
-  const double cpu_at_start = process_cpu_seconds();
-  std::this_thread::sleep_until(deadline);
+  auto next_report = hooks.report_every > 0 ? began + span(hooks.report_every) : Clock::time_point::max();
+  bool measuring = false;
+  double cpu_at_start = 0;
+  for (;;) {
+    std::this_thread::sleep_until(std::min(measuring ? deadline : start, next_report));
+    const auto now = Clock::now();
+    if (!measuring && now >= start) {
+      hooks.at_start();
+      cpu_at_start = process_cpu_seconds();
+      measuring = true;
+    }
+    if (now >= deadline) break;
+    if (now >= next_report) {
+      hooks.report(seconds_between(began, now));
+      next_report += span(hooks.report_every);
+    }
+  }
   shared.running = false;
   totals.client_cpu_s = process_cpu_seconds() - cpu_at_start;
   totals.window_s = seconds_between(start, Clock::now());
-  at_end();
+  hooks.at_end();
 
   // Drain, then close.
   for (auto until = Clock::now() + kDrainLimit; shared.in_flight > 0 && Clock::now() < until;) {
@@ -1209,6 +1440,15 @@ Totals run_load(Shared& shared, const MakeConnections& make, int bots, double wa
   // Add up.
   for (int i = 0; i < n; ++i) {
     const ConnectionStats& s = connections[static_cast<size_t>(i)]->stats();
+    if (s.stalled) {
+      ++totals.stalled;
+      if (s.opened) ++totals.stalled_opened;
+      totals.stalled_reconnects += s.reconnects;
+      merge_tallies(totals.stalled_drops, s.drops);
+      if (!s.failure.empty()) add_tally(totals.stalled_drops, "first connection: " + s.failure, 0, "");
+      continue;
+    }
+    ++totals.connections;
     if (s.opened) ++totals.opened;
     if (!s.failure.empty()) {
       ++totals.failed;
@@ -1334,7 +1574,63 @@ class MatchListPoller {
 
 // --- The two runs ---------------------------------------------------------------------------
 
-// What the summary compares.
+// What --verify-store found in the stopped server's database.
+struct StoreCheck {
+  std::string error;  // why it could not look; nothing else holds then
+  int64_t acked = 0;
+  std::vector<uint64_t> missing;  // acknowledged moves with no row in `moves`
+  std::string integrity;          // what PRAGMA integrity_check said: "ok" when sound
+  double seconds = 0;
+};
+
+// Looks up every acknowledged move (sorted as the table's primary key, so one pass over both
+// does) in the `moves` table of the database at `path`, read-only, and checks its integrity.
+StoreCheck check_store(const fs::path& path, std::vector<uint64_t> acked) {
+  const auto began = Clock::now();
+  StoreCheck check;
+  std::sort(acked.begin(), acked.end());
+  acked.erase(std::unique(acked.begin(), acked.end()), acked.end());
+  check.acked = static_cast<int64_t>(acked.size());
+  sqlite3* opened = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &opened, SQLITE_OPEN_READONLY, nullptr);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(opened, &sqlite3_close);
+  if (rc != SQLITE_OK) {
+    check.error = "cannot open " + path.string() + ": " + sqlite3_errstr(rc);
+    return check;
+  }
+  // Runs `sql`, calling `row` for each row; gives SQLite's error, empty when it ran to the end.
+  auto query = [&](const char* sql, const std::function<void(sqlite3_stmt*)>& row) -> std::string {
+    sqlite3_stmt* prepared = nullptr;
+    if (sqlite3_prepare_v2(db.get(), sql, -1, &prepared, nullptr) != SQLITE_OK)
+      return sqlite3_errmsg(db.get());
+    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(prepared, &sqlite3_finalize);
+    int step;
+    while ((step = sqlite3_step(stmt.get())) == SQLITE_ROW) row(stmt.get());
+    return step == SQLITE_DONE ? "" : sqlite3_errmsg(db.get());
+  };
+  auto next = acked.begin();
+  const std::string unread =
+      query("SELECT match_id, ply FROM moves ORDER BY match_id, ply", [&](sqlite3_stmt* s) {
+        const uint64_t stored = acked_move(sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1));
+        for (; next != acked.end() && *next < stored; ++next) check.missing.push_back(*next);
+        if (next != acked.end() && *next == stored) ++next;
+      });
+  if (!unread.empty()) {
+    check.error = "reading `moves`: " + unread;
+    return check;
+  }
+  check.missing.insert(check.missing.end(), next, acked.end());
+  const std::string failed = query("PRAGMA integrity_check", [&](sqlite3_stmt* s) {
+    const unsigned char* text = sqlite3_column_text(s, 0);
+    if (!check.integrity.empty()) check.integrity += "; ";
+    check.integrity += text ? reinterpret_cast<const char*>(text) : "(null)";
+  });
+  if (!failed.empty()) check.integrity = failed;  // a damaged file can fail the check itself
+  check.seconds = seconds_between(began, Clock::now());
+  return check;
+}
+
+// What the summary compares, and the soak verdict.
 struct ArenaFigures {
   double moves_per_s = 0;
   double messages_per_s = 0;  // WebSocket messages in and out, by the server's counters
@@ -1342,6 +1638,12 @@ struct ArenaFigures {
   bool clean = false;  // every connection opened, none dropped, no bot errors
   int move_bytes = 0;  // averages, for the echo reference
   int state_bytes = 0;
+  // Soak mode.
+  int connections = 0, failed = 0, dropped = 0;  // the connections that read (bots, spectators)
+  int64_t errors = 0;                            // error messages they got, and wrong answers
+  std::optional<long> rss_start_kib, rss_end_kib, rss_max_kib, hwm_kib;  // over the window
+  int64_t stalled_drops = 0, stalled_reconnects = 0;
+  std::optional<StoreCheck> store;  // with --verify-store
 };
 
 // Prints each server thread's share of a core over the window, busiest first.
@@ -1360,8 +1662,17 @@ void print_thread_cpu(const std::map<std::string, double>& before, const std::ma
   std::printf("\n");
 }
 
-// The arena run: launches (or finds) the server, registers the players, runs the bots and
-// spectators, prints what they measured. nullopt when it could not run.
+int64_t tally_count(const Tallies& tallies) {
+  int64_t n = 0;
+  for (const auto& [key, t] : tallies) n += t.count;
+  return n;
+}
+
+std::string optional_mib(std::optional<long> kib) { return kib ? mib(*kib) : "unknown"; }
+
+// The arena run: launches (or finds) the server, registers the players, runs the bots,
+// spectators and stalled connections, prints what they measured, and (--verify-store) looks
+// for every acknowledged move in the database. nullopt when it could not run.
 std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   std::unique_ptr<harness::ServerProcess> launched;
   int server_pid = o.server_pid;
@@ -1399,9 +1710,11 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   shared.bots_feed_live = o.spectate_from == "bots";
   shared.spectate_every_ms = o.spectate_every_ms;
   shared.game = o.game;
+  shared.think_ms = o.think_ms;
+  shared.record_acks = o.verify_store;
 
-  // Players: bots (shared by the connections when --players < --connections) and
-  // spectators, with names no earlier run has taken.
+  // Players: bots (shared by the connections when --players < --connections), spectators
+  // and stalled connections, with names no earlier run has taken.
   const auto registering = Clock::now();
   const std::string prefix =
       "load" + std::to_string(getpid()) + "x" +
@@ -1410,14 +1723,20 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
       register_bots(shared.server, prefix + "-bot", o.players);
   std::optional<std::vector<std::string>> spectator_tokens =
       bot_tokens ? register_bots(shared.server, prefix + "-watch", o.spectators) : std::nullopt;
-  if (!bot_tokens || !spectator_tokens) {
+  std::optional<std::vector<std::string>> stalled_tokens =
+      spectator_tokens ? register_bots(shared.server, prefix + "-stall", o.stalled) : std::nullopt;
+  if (!stalled_tokens) {
     if (launched) stop_server(*launched);
     return std::nullopt;
   }
-  std::printf("registration: %d players in %.2f s (POST /api/bots)\n", o.players + o.spectators,
+  std::printf("registration: %d players in %.2f s (POST /api/bots)\n", o.players + o.spectators + o.stalled,
               seconds_between(registering, Clock::now()));
 
-  std::printf("\narena run: bots challenge \"random\" to kuhn_poker (unrated) and play random legal moves\n");
+  std::printf("\narena run: bots challenge \"random\" to %s (unrated) and play random legal moves",
+              o.game.c_str());
+  if (o.think_ms > 0) std::printf(", thinking %d ms before each", o.think_ms);
+  if (o.stalled > 0) std::printf("; %d stalled connections spectate and never read", o.stalled);
+  std::printf("\n");
   MakeConnections make = [&](asio::io_context& io) {
     std::vector<std::shared_ptr<Connection>> list;
     for (int i = 0; i < o.connections; ++i) {
@@ -1428,30 +1747,65 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
       list.push_back(std::make_shared<Spectator>(io, shared, (*spectator_tokens)[static_cast<size_t>(i)],
                                                  o.seed * 7919 + static_cast<uint64_t>(i)));
     }
+    for (int i = 0; i < o.stalled; ++i) {
+      list.push_back(std::make_shared<Stalled>(io, shared, (*stalled_tokens)[static_cast<size_t>(i)],
+                                               o.seed * 104729 + static_cast<uint64_t>(i)));
+    }
     return list;
   };
+  ArenaFigures f;
   std::optional<double> cpu_at_start, cpu_at_end;
   std::map<std::string, double> threads_at_start, threads_at_end;
-  std::optional<long> peak_kib;
   std::map<std::string, double> metrics_at_start, metrics_at_end;
+  auto rss_now = [&] {
+    std::optional<long> rss = server_pid ? proc_status_kib(server_pid, "VmRSS") : std::nullopt;
+    if (rss) f.rss_max_kib = std::max(f.rss_max_kib.value_or(0), *rss);
+    return rss;
+  };
   std::unique_ptr<MatchListPoller> poller;
   if (o.spectate_from == "rest") poller = std::make_unique<MatchListPoller>(shared.server, shared.live);
-  Totals t = run_load(
-      shared, make, o.connections, o.warmup, o.seconds, o.client_threads,
-      [&] {
-        metrics_at_start = read_metrics(shared.server, /*print=*/false);
-        if (!server_pid) return;
-        cpu_at_start = proc_cpu_seconds(server_pid);
-        threads_at_start = thread_cpu_seconds(server_pid);
-      },
-      [&] {
-        if (server_pid) {
-          cpu_at_end = proc_cpu_seconds(server_pid);
-          threads_at_end = thread_cpu_seconds(server_pid);
-          peak_kib = proc_status_kib(server_pid, "VmHWM");
-        }
-        metrics_at_end = read_metrics(shared.server, /*print=*/true);
-      });
+  RunHooks hooks;
+  hooks.at_start = [&] {
+    metrics_at_start = read_metrics(shared.server, /*print=*/false);
+    if (!server_pid) return;
+    cpu_at_start = proc_cpu_seconds(server_pid);
+    threads_at_start = thread_cpu_seconds(server_pid);
+    f.rss_start_kib = rss_now();
+  };
+  hooks.at_end = [&] {
+    if (server_pid) {
+      cpu_at_end = proc_cpu_seconds(server_pid);
+      threads_at_end = thread_cpu_seconds(server_pid);
+      f.rss_end_kib = rss_now();
+      f.hwm_kib = proc_status_kib(server_pid, "VmHWM");
+    }
+    metrics_at_end = read_metrics(shared.server, /*print=*/true);
+  };
+  hooks.report_every = o.report_every;
+  int64_t acks_before = 0;
+  double elapsed_before = 0;
+  hooks.report = [&](double elapsed_s) {
+    const int64_t acks = shared.acks;
+    const double per_s = static_cast<double>(acks - acks_before) / (elapsed_s - elapsed_before);
+    acks_before = acks;
+    elapsed_before = elapsed_s;
+    const std::optional<long> rss = rss_now();
+    const std::map<std::string, double> metrics = read_metrics(shared.server, /*print=*/false);
+    auto metric = [&](const char* name) {
+      auto it = metrics.find(name);
+      return it == metrics.end() ? std::string("?") : std::to_string(static_cast<long long>(it->second));
+    };
+    std::printf(
+        "  [%5.0f s%s] moves acked %lld (%.0f/s); errors %d, dropped %d; stalled: %d attached, %d dropped, "
+        "%d back; server RSS %s, store queue %s, ws queued %s, dropped slow %s\n",
+        elapsed_s, elapsed_s < o.warmup ? " warm-up" : "", static_cast<long long>(acks), per_s,
+        shared.errors.load(), shared.drops.load(), shared.stalled_attached.load(),
+        shared.stalled_drops.load(), shared.stalled_reconnects.load(), optional_mib(rss).c_str(),
+        metric("arena_store_queue_depth").c_str(), metric("arena_ws_outbound_queued").c_str(),
+        metric("arena_ws_dropped_slow_total").c_str());
+    std::fflush(stdout);
+  };
+  Totals t = run_load(shared, make, o.connections, o.warmup, o.seconds, o.client_threads, hooks);
   const std::string source = poller ? "match ids from " + std::to_string(poller->polls()) +
                                           " polls of GET /api/matches?status=active (" +
                                           std::to_string(poller->failures()) + " failed)"
@@ -1459,7 +1813,6 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   poller.reset();
 
   const ConnectionStats& s = t.sum;
-  ArenaFigures f;
   f.moves_per_s = static_cast<double>(s.moves_acked) / t.window_s;
   double messages = 0;
   for (const char* counter : {"arena_ws_messages_in_total", "arena_ws_messages_out_total"}) {
@@ -1470,6 +1823,12 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   f.clean = t.failed == 0 && t.dropped == 0 && t.bot_errors.empty();
   f.move_bytes = s.moves_sent > 0 ? static_cast<int>(s.move_bytes / s.moves_sent) : o.echo_send_bytes;
   f.state_bytes = s.states > 0 ? static_cast<int>(s.state_bytes / s.states) : o.echo_reply_bytes;
+  f.connections = t.connections;
+  f.failed = t.failed;
+  f.dropped = t.dropped;
+  f.errors = tally_count(t.bot_errors) + tally_count(t.spectator_errors);
+  f.stalled_drops = tally_count(t.stalled_drops);
+  f.stalled_reconnects = t.stalled_reconnects;
 
   std::printf("arena results (%s vs house random, window %.2f s):\n", o.game.c_str(), t.window_s);
   print_connections(t, open_files);
@@ -1487,10 +1846,22 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
       static_cast<long long>(s.spectated_ends), static_cast<long long>(s.spectate_misses),
       static_cast<long long>(s.spectate_stale), source.c_str());
   print_tallies("spectator errors:", t.spectator_errors);
+  if (t.stalled > 0) {
+    std::printf(
+        "  %-22s %d connections that never read (%d opened): dropped %lld times, back %lld times over the "
+        "whole run; the server counted %.0f slow clients dropped in the window\n",
+        "stalled", t.stalled, t.stalled_opened, static_cast<long long>(f.stalled_drops),
+        static_cast<long long>(f.stalled_reconnects),
+        metrics_at_end["arena_ws_dropped_slow_total"] - metrics_at_start["arena_ws_dropped_slow_total"]);
+    print_tallies("stalled drops:", t.stalled_drops);
+  }
   std::printf("  %-22s move %d B, state %d B (averages)\n", "message sizes", f.move_bytes, f.state_bytes);
-  if (peak_kib) {
-    std::printf("  %-22s %s peak (VmHWM)%s\n", "server memory", mib(*peak_kib).c_str(),
+  if (f.hwm_kib) {
+    std::printf("  %-22s %s peak (VmHWM)%s\n", "server memory", mib(*f.hwm_kib).c_str(),
                 rss_at_start ? (", " + mib(*rss_at_start) + " at start").c_str() : "");
+    std::printf("  %-22s %s after the warm-up, %s at the end, %s the most seen\n", "server RSS",
+                optional_mib(f.rss_start_kib).c_str(), optional_mib(f.rss_end_kib).c_str(),
+                optional_mib(f.rss_max_kib).c_str());
   } else {
     std::printf("  %-22s unknown (give --server-pid or --launch)\n", "server memory");
   }
@@ -1501,7 +1872,28 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
   }
   std::printf("  %-22s %.0f%% of one core over the window (%d io thread%s)\n", "client CPU",
               100 * t.client_cpu_s / t.window_s, o.client_threads, o.client_threads == 1 ? "" : "s");
-  if (launched) stop_server(*launched);
+  if (launched) {
+    stop_server(*launched);
+    if (o.verify_store) {
+      std::error_code ignored;
+      std::printf("store: database %.1f MiB, every acknowledged move looked up in `moves`\n",
+                  static_cast<double>(fs::file_size(launched->db_path(), ignored)) / (1 << 20));
+      f.store = check_store(launched->db_path(), std::move(t.sum.acked));
+      const StoreCheck& c = *f.store;
+      if (!c.error.empty()) {
+        std::printf("  could not look: %s\n", c.error.c_str());
+        return f;
+      }
+      std::printf("  acknowledged moves: %lld, missing from the store: %zu\n",
+                  static_cast<long long>(c.acked), c.missing.size());
+      for (size_t i = 0; i < c.missing.size() && i < 10; ++i) {
+        std::printf("    missing: match %lld ply %d\n", static_cast<long long>(acked_match(c.missing[i])),
+                    acked_ply(c.missing[i]));
+      }
+      std::printf("  PRAGMA integrity_check: %s (%.1f s for both)\n", c.integrity.substr(0, 400).c_str(),
+                  c.seconds);
+    }
+  }
   return f;
 }
 
@@ -1522,8 +1914,7 @@ double run_echo(const Options& o, rlim_t open_files, int send_bytes, int reply_b
       list.push_back(std::make_shared<EchoClient>(io, shared, send_bytes));
     return list;
   };
-  Totals t = run_load(
-      shared, make, o.connections, o.warmup, o.seconds, o.client_threads, [] {}, [] {});
+  Totals t = run_load(shared, make, o.connections, o.warmup, o.seconds, o.client_threads, RunHooks{});
   const double per_s = static_cast<double>(t.sum.echoes) / t.window_s;
   std::printf("echo results (window %.2f s):\n", t.window_s);
   print_connections(t, open_files);
@@ -1557,6 +1948,48 @@ void print_summary(const Options& o, const ArenaFigures& arena, double echo_per_
     target("at least half the echo ceiling's message rate", met(arena.moves_per_s >= echo_per_s / 2));
 }
 
+// The soak's criteria (issue 14), each met or MISSED; false when one is missed.
+bool print_soak_verdict(const Options& o, const ArenaFigures& a) {
+  std::printf("soak verdict\n");
+  bool all_met = true;
+  auto criterion = [&](bool met, const std::string& what) {
+    std::printf("  %-6s %s\n", met ? "met" : "MISSED", what.c_str());
+    all_met = all_met && met;
+  };
+  criterion(a.failed == 0 && a.dropped == 0 && a.errors == 0,
+            std::to_string(a.connections) + " well-behaved connections (bots, spectators): " +
+                std::to_string(a.failed) + " failed to open, " + std::to_string(a.dropped) + " dropped, " +
+                std::to_string(a.errors) + " errors");
+  if (a.store) {
+    const StoreCheck& c = *a.store;
+    if (!c.error.empty()) {
+      criterion(false, "the store could not be checked: " + c.error);
+    } else {
+      criterion(c.missing.empty(), "no acknowledged move lost: " + std::to_string(c.acked) +
+                                       " acknowledged, " + std::to_string(c.missing.size()) +
+                                       " missing from the store");
+      criterion(c.integrity == "ok", "PRAGMA integrity_check: " + c.integrity.substr(0, 200));
+    }
+  }
+  if (a.rss_start_kib && a.rss_end_kib) {
+    // Flat: what caches and allocators keep after the warm-up may still settle a little;
+    // a leak per connection, match or message grows past this over a long run.
+    const long limit = *a.rss_start_kib + *a.rss_start_kib / 10 + 32 * 1024;
+    criterion(*a.rss_end_kib <= limit,
+              "server RSS flat: end " + mib(*a.rss_end_kib) + " within 10% + 32 MiB of the start " +
+                  mib(*a.rss_start_kib) + " (at most " + mib(limit) + "); most seen " +
+                  optional_mib(a.rss_max_kib) + ", VmHWM " + optional_mib(a.hwm_kib));
+  } else {
+    std::printf("  %-6s server RSS not measured (give --launch or --server-pid)\n", "-");
+  }
+  if (o.stalled > 0) {
+    std::printf("  %-6s stalled connections (not a criterion): dropped %lld times, back %lld times%s\n", "-",
+                static_cast<long long>(a.stalled_drops), static_cast<long long>(a.stalled_reconnects),
+                a.stalled_drops == 0 ? "; none dropped: the bound on slow readers was not reached" : "");
+  }
+  return all_met;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -1567,14 +2000,15 @@ int main(int argc, char** argv) {
 
   const rlim_t open_files = raise_open_files_limit();
   std::printf(
-      "ws_load: %d bot connections (%d players), %d spectators, %g s warm-up + %g s measured per run, "
-      "server threads %d, client threads %d\n",
-      o.connections, o.players, o.spectators, o.warmup, o.seconds, o.server_threads, o.client_threads);
+      "ws_load: %d bot connections (%d players), %d spectators, %d stalled, %g s warm-up + %g s measured per "
+      "run, server threads %d, client threads %d\n",
+      o.connections, o.players, o.spectators, o.stalled, o.warmup, o.seconds, o.server_threads,
+      o.client_threads);
   std::printf("machine: %u hardware threads; open-files limit %llu; load average %s\n",
               std::thread::hardware_concurrency(), static_cast<unsigned long long>(open_files),
               load_average().c_str());
   // The client's sockets, plus the launched server's or the echo server's (this process).
-  const int descriptors = 2 * (o.connections + o.spectators) + 64;
+  const int descriptors = 2 * (o.connections + o.spectators + o.stalled) + 64;
   if (static_cast<rlim_t>(descriptors) > open_files) {
     std::printf("warning: about %d file descriptors are needed but the limit is %llu; connections may fail\n",
                 descriptors, static_cast<unsigned long long>(open_files));
@@ -1592,6 +2026,7 @@ int main(int argc, char** argv) {
   }
   std::printf("\nload average at the end: %s (other work on the machine skews every figure)\n",
               load_average().c_str());
+  if (arena && o.soak()) return print_soak_verdict(o, *arena) ? 0 : 1;
   if (arena) print_summary(o, *arena, echo_per_s);
   return 0;
 }
