@@ -132,6 +132,9 @@ void Hub::on(const MatchEnded& e) {
       if (auto s = weak.lock()) s->send(end);
     }
   }
+  for (const auto& weak : it->second.spectators) {
+    if (auto s = weak.lock()) stop_watching(s.get());  // a closed one was forgotten by leave()
+  }
   matches_.erase(it);
 }
 
@@ -190,6 +193,7 @@ void Hub::leave(WebSocketSession* session) {
       still_connected = !it->second.empty();
       if (!still_connected) players_.erase(it);
     }
+    watching_.erase(session);
     for (auto& [id, watched] : matches_) {
       forget(watched.spectators, session);
       if (still_connected) continue;
@@ -202,23 +206,43 @@ void Hub::leave(WebSocketSession* session) {
   for (const auto& [match, seat] : seats) match->set_connected(seat, false);
 }
 
-bool Hub::spectate(const std::shared_ptr<WebSocketSession>& session, int64_t match_id) {
+Status Hub::spectate(const std::shared_ptr<WebSocketSession>& session, int64_t match_id, size_t max_watched) {
   std::shared_ptr<Match> match = arena_.find(match_id);
-  if (!match) return false;
+  if (!match) return make_error("unknown_match", "no live match " + std::to_string(match_id));
   {
     std::lock_guard lock(mutex_);
     // A match the hub does not watch yet (agents only, or older than this server).
     Watched& watched = matches_[match_id];
     watched.match = match;
-    watched.spectators.insert(session);
+    if (!watched.spectators.contains(session)) {
+      size_t& count = watching_[session.get()];
+      if (count >= max_watched) {
+        return make_error("rate_limited", "a connection watches at most " + std::to_string(max_watched) +
+                                              " matches at once; unspectate one first");
+      }
+      ++count;
+      watched.spectators.insert(session);
+    }
   }
   send_snapshot(session, *match, {});
-  return true;
+  return ok_status();
 }
 
 void Hub::unspectate(WebSocketSession* session, int64_t match_id) {
   std::lock_guard lock(mutex_);
-  if (auto it = matches_.find(match_id); it != matches_.end()) forget(it->second.spectators, session);
+  auto it = matches_.find(match_id);
+  if (it == matches_.end()) return;
+  auto& spectators = it->second.spectators;
+  const bool watched = std::any_of(spectators.begin(), spectators.end(), [session](const auto& weak) {
+    return weak.lock().get() == session;
+  });
+  forget(spectators, session);
+  if (watched) stop_watching(session);
+}
+
+void Hub::stop_watching(const WebSocketSession* session) {
+  auto it = watching_.find(session);
+  if (it != watching_.end() && --it->second == 0) watching_.erase(it);
 }
 
 void Hub::send_snapshot(const std::shared_ptr<WebSocketSession>& session, Match& match,

@@ -37,8 +37,9 @@ class Hub {
   // state). True when that player sits in one (its queue is a player's, not a spectator's).
   bool join(const std::shared_ptr<WebSocketSession>& session);
   void leave(WebSocketSession* session);
-  // False when no such match is live.
-  bool spectate(const std::shared_ptr<WebSocketSession>& session, int64_t match_id);
+  // Watches a live match: unknown_match when none is live, rate_limited when the connection
+  // already watches `max_watched` others (each one it watches costs a message a move).
+  Status spectate(const std::shared_ptr<WebSocketSession>& session, int64_t match_id, size_t max_watched);
   void unspectate(WebSocketSession* session, int64_t match_id);
   // Sends the full state of a match to one session (after a resync, a spectate, a return),
   // as seen from the one of `seats` that is to act (seat_to_act); none: a spectator's view.
@@ -65,12 +66,14 @@ class Hub {
 
   // Under the mutex.
   void send_to_player(int64_t player_id, const std::shared_ptr<const std::string>& message);
+  void stop_watching(const WebSocketSession* session);
   static Json last_move_json(const Watched& watched);
 
   Arena& arena_;
   std::mutex mutex_;
   std::map<int64_t, Watched> matches_;  // live matches with at least one remote seat, or watched
   std::map<int64_t, std::vector<std::weak_ptr<WebSocketSession>>> players_;  // player id -> connections
+  std::map<const WebSocketSession*, size_t> watching_;  // connection -> matches it spectates
 };
 
 }  // namespace arena::net

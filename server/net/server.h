@@ -45,6 +45,7 @@ struct ServerConfig {
   std::chrono::seconds ws_idle_timeout{60};  // pinged before it is closed
   size_t spectator_queue_limit = 256;        // messages; past it a spectator is dropped
   size_t player_queue_limit = 8192;          // a player's queue is sized for its matches
+  size_t max_spectated_matches = 64;         // live matches one connection watches at once
   // Bytes a connection may have waiting to be sent; past it the client is dropped ("too
   // slow"). Reading from a client pauses at half of either limit, and a client whose
   // queue does not drain for ws_stall_timeout while reading is paused is dropped too.

@@ -292,8 +292,8 @@ void WebSocketSession::handle(const OfferDraw& m, const Json& ref) {
 }
 
 void WebSocketSession::handle(const Spectate& m, const Json& ref) {
-  if (!hub_.spectate(shared_from_this(), m.match_id)) {
-    return reply_error(make_error("unknown_match", "no live match " + std::to_string(m.match_id)), ref);
+  if (Status s = hub_.spectate(shared_from_this(), m.match_id, config_.max_spectated_matches); !s.ok()) {
+    return reply_error(s.error(), ref);
   }
   reply(spectate_ack(ref, m.match_id, true));
 }

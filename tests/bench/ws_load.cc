@@ -107,6 +107,18 @@ const Json& field(const Json& j, const char* key) {
   return it == j.end() ? null : *it;
 }
 
+// `text` as JSON without its top-level "state" member; nullopt when it is not JSON.
+std::optional<Json> parse_skipping_view(std::string_view text) {
+  Json j = Json::parse(
+      text,
+      [](int depth, Json::parse_event_t event, Json& parsed) {
+        return !(depth == 1 && event == Json::parse_event_t::key && parsed == "state");
+      },
+      /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
 // --- Options ---------------------------------------------------------------------------
 
 struct Options {
@@ -838,7 +850,9 @@ class Bot : public Connection {
   }
 
   void on_text(std::string_view text) override {
-    std::optional<Json> j = arena::parse_json(text);
+    // A bot that plays from the legal list never looks at the view ("state"): it is read
+    // but not built, as a lean bot would (views are most of a state message's bytes).
+    std::optional<Json> j = parse_skipping_view(text);
     if (!j || !j->is_object() || !field(*j, "type").is_string()) {
       count_error("client: a message that is not a JSON object with a type",
                   std::string(text.substr(0, 200)));

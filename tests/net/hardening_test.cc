@@ -340,6 +340,42 @@ TEST(Hardening, AGuestAcceptingARatedChallengeMakesAnUnratedMatch) {
   EXPECT_EQ(stored["rated"], false) << stored.dump();
 }
 
+// A connection watches a bounded number of matches: each one costs it a message a move.
+// Unspectating, or the match ending, frees the place.
+TEST(Hardening, AConnectionSpectatesABoundedNumberOfMatches) {
+  net::ServerConfig config;
+  config.max_spectated_matches = 2;
+  LocalServer server(config);
+  const Bot bot = register_bot(server.port(), "watched-bot");
+  std::unique_ptr<WsClient> player = connect(server.port(), bearer(bot));
+  std::vector<int64_t> matches;
+  for (int i = 0; i < 4; ++i) {  // Go against random: nobody moves for the bot, so they stay live
+    player->send_json({{"type", "challenge"}, {"to", "random"}, {"game", "go(size=9)"}, {"ref", i}});
+    std::optional<Json> ack = player->receive_until([i](const Json& j) { return j["ref"] == i; });
+    ASSERT_TRUE(ack && (*ack)["type"] == "ack") << (ack ? ack->dump() : "no answer");
+    matches.push_back((*ack)["match_id"].get<int64_t>());
+  }
+  std::unique_ptr<WsClient> watcher = connect(server.port());
+  int ref = 100;
+  auto spectate = [&](int64_t id, const char* type = "spectate") {
+    watcher->send_json({{"type", type}, {"match_id", id}, {"ref", ++ref}});
+    std::optional<Json> answer = watcher->receive_until([&](const Json& j) { return j["ref"] == ref; });
+    return answer ? (*answer)["type"] == "ack" ? std::string("ack") : (*answer)["code"].get<std::string>()
+                  : std::string("no answer");
+  };
+  EXPECT_EQ(spectate(matches[0]), "ack");
+  EXPECT_EQ(spectate(matches[1]), "ack");
+  EXPECT_EQ(spectate(matches[0]), "ack") << "watching one again takes no second place";
+  EXPECT_EQ(spectate(matches[2]), "rate_limited");
+  EXPECT_EQ(spectate(matches[1], "unspectate"), "ack");
+  EXPECT_EQ(spectate(matches[2]), "ack");
+  EXPECT_EQ(spectate(matches[3]), "rate_limited");
+  player->send_json({{"type", "resign"}, {"match_id", matches[0]}, {"ref", 50}});
+  ASSERT_TRUE(watcher->receive_until(
+      [&](const Json& j) { return j["type"] == "match_end" && j["match_id"] == matches[0]; }));
+  EXPECT_EQ(spectate(matches[3]), "ack") << "the ended match's place is free";
+}
+
 // Seeks: bounded lists, a cap per player, and a paged listing.
 TEST(Hardening, SeeksAreBoundedPerPlayerAndListedInPages) {
   ArenaConfig arena_config;
