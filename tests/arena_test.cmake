@@ -1,11 +1,18 @@
-# arena_test(<name> <sources>...): a GoogleTest executable whose tests CTest discovers.
+# arena_test(<name> <sources>... [LABELS <label>...]): a GoogleTest executable whose tests CTest discovers.
 # Included by the top CMakeLists.txt before any folder, so that game families (games/<f>/)
 # can declare their tests beside their rules.
 find_package(GTest REQUIRED)
 include(GoogleTest)
 
+# LABELS: CTest labels for every test in it (e.g. `integration`: the threaded tests that
+# `scripts/test --tsan` runs under ThreadSanitizer).
 function(arena_test name)
-  add_executable(${name} ${ARGN})
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "LABELS")
+  add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE GTest::gtest GTest::gmock GTest::gtest_main)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  if(ARG_LABELS)
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  else()
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()

@@ -146,6 +146,12 @@ inline int64_t metric(const std::string& text, const std::string& name) {
 // ---------------------------------------------------------------------------------------
 // WebSocket
 
+// Whether a server message answers the request with `ref` (operator[] on a const object
+// must not be given a key it lacks: most messages have no "ref").
+inline bool has_ref(const Json& j, const Json& ref) {
+  return j.is_object() && j.contains("ref") && j["ref"] == ref;
+}
+
 // A client of /ws. Once connected it reads all the time its io_context runs (that is,
 // inside its own calls), so the server never sees it as a slow reader while it sends;
 // messages wait in an inbox until asked for. A text frame that is not JSON is kept as a

@@ -26,7 +26,6 @@ bool is_type(const Json& j, const std::string& type) {
 bool is_error(const Json& j, const std::string& code) {
   return is_type(j, "error") && j.value("code", "") == code;
 }
-bool has_ref(const Json& j, const Json& ref) { return j.is_object() && j.contains("ref") && j["ref"] == ref; }
 
 std::string describe(const std::optional<Json>& j) { return j ? j->dump() : "(nothing)"; }
 
