@@ -233,9 +233,8 @@ void Hub::unspectate(WebSocketSession* session, int64_t match_id) {
   auto it = matches_.find(match_id);
   if (it == matches_.end()) return;
   auto& spectators = it->second.spectators;
-  const bool watched = std::any_of(spectators.begin(), spectators.end(), [session](const auto& weak) {
-    return weak.lock().get() == session;
-  });
+  const bool watched = std::any_of(spectators.begin(), spectators.end(),
+                                   [session](const auto& weak) { return weak.lock().get() == session; });
   forget(spectators, session);
   if (watched) stop_watching(session);
 }

@@ -148,7 +148,11 @@ std::string state_message(const StateChanged& state, int seat, std::string_view 
   std::string text = head.dump();
   text.pop_back();  // the closing brace: the two serialised fields follow
   text.reserve(text.size() + view_json.size() + last_move_json.size() + 24);
-  text.append(",\"last_move\":").append(last_move_json).append(",\"state\":").append(view_json).push_back('}');
+  text.append(",\"last_move\":")
+      .append(last_move_json)
+      .append(",\"state\":")
+      .append(view_json)
+      .push_back('}');
   return text;
 }
 

@@ -412,8 +412,9 @@ TEST_P(Conformance, ViewsAndObservationsRevealOnlyWhatTheViewerKnows) {
         if (viewer == kSpectator && it->second.first != s.to_string()) ++ambiguous_spectator_groups;
       }
       if (game_->type().perfect_information) {
-        EXPECT_EQ(view, s.view(kSpectator).dump()) << "with perfect information seat " << viewer
-                                                   << " sees what a spectator sees (the arena renders it once)";
+        EXPECT_EQ(view, s.view(kSpectator).dump())
+            << "with perfect information seat " << viewer
+            << " sees what a spectator sees (the arena renders it once)";
       }
       if (viewer >= 0) {
         const std::vector<float> obs = s.observation_tensor(viewer);

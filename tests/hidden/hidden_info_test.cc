@@ -317,7 +317,8 @@ TEST_F(HiddenInformationArena, TheArenasEventsAndTheStoredMatchInPlayShowNoSeats
         }
         for (int viewer = -1; viewer < n; ++viewer) {
           const Json message = state_message_json(*e, viewer, last_json);
-          const Private own = viewer < 0 ? Private() : private_part(*e->seat_views[viewer], *e->spectator_view);
+          const Private own =
+              viewer < 0 ? Private() : private_part(*e->seat_views[viewer], *e->spectator_view);
           for (int owner = 0; owner < n; ++owner) {
             if (owner == viewer) continue;
             secrets += static_cast<int>(secret_so_far[owner].size());
