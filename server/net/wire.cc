@@ -77,6 +77,11 @@ Json generalization_group_json(const GeneralizationGroup& g) {
           {"columns", cols}};
 }
 
+// Whether `seat` is a remote seat of the match, with a view of its own in `state`.
+bool seated(const StateChanged& state, int seat) {
+  return seat >= 0 && seat < static_cast<int>(state.seat_views.size()) && state.seat_views[seat];
+}
+
 ExportText json_export(const db::MatchRecord& record) {
   return ExportText{"json", "application/json", match_json(record).dump(2) + "\n"};
 }
@@ -129,22 +134,22 @@ Json move_json(const MoveMade& move) {
 }
 
 const Json& view_for(const StateChanged& state, int seat) {
-  const bool seated = seat >= 0 && seat < static_cast<int>(state.seat_views.size()) && state.seat_views[seat];
   static const Json none;
-  const std::shared_ptr<const Json>& view = seated ? state.seat_views[seat] : state.spectator_view;
+  const std::shared_ptr<const Json>& view =
+      seated(state, seat) ? state.seat_views[seat] : state.spectator_view;
   return view ? *view : none;
 }
 
 std::string state_message(const StateChanged& state, int seat, std::string_view view_json,
                           std::string_view last_move_json) {
-  const bool seated = seat >= 0 && seat < static_cast<int>(state.seat_views.size()) && state.seat_views[seat];
+  const bool own_view = seated(state, seat);
   const Json head = {{"type", "state"},
                      {"match_id", state.match_id},
                      {"ply", state.ply},
                      {"to_act", state.to_act},
                      {"clocks_ms", state.clocks_ms},
-                     {"seat", seated ? Json(seat) : Json(nullptr)},
-                     {"legal", seated ? Json(state.legal[seat]) : Json::array()}};
+                     {"seat", own_view ? Json(seat) : Json(nullptr)},
+                     {"legal", own_view ? Json(state.legal[seat]) : Json::array()}};
   std::string text = head.dump();
   text.pop_back();  // the closing brace: the two serialised fields follow
   text.reserve(text.size() + view_json.size() + last_move_json.size() + 24);
