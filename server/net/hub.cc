@@ -122,18 +122,18 @@ void Hub::on(const MatchEnded& e) {
   std::lock_guard lock(mutex_);
   auto it = matches_.find(e.match_id);
   if (it == matches_.end()) return;
+  const Message end = make_message(match_end_message(e));
   if (std::shared_ptr<Match> match = it->second.match.lock()) {
-    const Message end = make_message(match_end_message(e));
     std::set<int64_t> sent;
     for (const SeatInfo& seat : match->seats()) {
       if (seat.remote && sent.insert(seat.player_id).second) send_to_player(seat.player_id, end);
     }
-    for (const auto& weak : it->second.spectators) {
-      if (auto s = weak.lock()) s->send(end);
-    }
   }
   for (const auto& weak : it->second.spectators) {
-    if (auto s = weak.lock()) stop_watching(s.get());  // a closed one was forgotten by leave()
+    if (auto s = weak.lock()) {  // a closed one was forgotten by leave()
+      s->send(end);
+      stop_watching(s.get());
+    }
   }
   matches_.erase(it);
 }
