@@ -57,6 +57,9 @@ struct FamilyTool {
 
 struct GameFamily {
   std::string name;  // the folder under games/, e.g. "go"
+  // The word its tools run under, `arena <command> <tool>`, when it is not the name: the
+  // math family's tools are `arena puzzle solve`.
+  std::string command = {};
   std::vector<GameRegistration> games;
   std::vector<FamilyTool> tools = {};
   // Agent specs (besides random) that anchor the family's ratings at fixed strength and

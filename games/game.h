@@ -130,8 +130,18 @@ struct ExportText {
 
 // A single-player puzzle being solved, which the arena rates as the solver's opponent.
 struct PuzzleInfo {
-  std::string spec;   // the spec that sets up exactly this puzzle, e.g. "game24(puzzle=17)"
-  double difficulty;  // a prior: larger is harder (the 24 game: people's mean seconds)
+  std::string spec;     // the spec that sets up exactly this puzzle, e.g. "game24(puzzle=17)"
+  double difficulty;    // a prior: larger is harder (the 24 game: people's mean seconds)
+  std::string problem;  // the problem as text: "Make 24 from 4 7 8 8 with + - * /."
+  std::string answer;   // the verified answer a solution ends with: "24"
+};
+
+// One step of a puzzle attempt with its exact verdict: what the step-labelled export writes
+// (ratings on PRM800K's scale) and what a step scorer is measured against.
+struct PuzzleStep {
+  std::string text;     // the step in the game's notation: "8*3=24"
+  int rating = 0;       // +1 on a solution path, -1 on none, 0 neutral (stopping, say)
+  std::string verdict;  // "correct step", "not on any solution path" or "solved"
 };
 
 // A position in a game, with its history. Public entry points check their input and
@@ -224,6 +234,12 @@ class State {
   virtual std::optional<ExportText> export_text(const ExportInfo&) const { return std::nullopt; }
   // For single-player puzzles, the puzzle being solved once it is known.
   virtual std::optional<PuzzleInfo> puzzle() const { return std::nullopt; }
+  // For puzzles: every step so far with its exact verdict (empty for other games).
+  virtual std::vector<PuzzleStep> puzzle_steps() const { return {}; }
+  // For puzzles with an exact solver: the solver's action here, one step of a best
+  // solution (the `solver` agent plays it). nullopt where the game has no solver, and at
+  // chance and terminal nodes.
+  virtual std::optional<Action> solver_action() const { return std::nullopt; }
 
   // --- Identity -----------------------------------------------------------------------
   const std::vector<Step>& history() const { return history_; }

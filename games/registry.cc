@@ -22,6 +22,8 @@ GameRegistry& GameRegistry::instance() {
 
 void GameRegistry::add_family(GameFamily family) {
   assert(!find_family(family.name) && "family registered twice");
+  if (family.command.empty()) family.command = family.name;
+  assert(!find_family_by_command(family.command) && "two families' tools under one command");
   for (GameRegistration& game : family.games) {
     game.family = family.name;
     add(std::move(game));
@@ -33,6 +35,13 @@ void GameRegistry::add_family(GameFamily family) {
 const GameFamily* GameRegistry::find_family(std::string_view name) const {
   for (const GameFamily& f : families_) {
     if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const GameFamily* GameRegistry::find_family_by_command(std::string_view command) const {
+  for (const GameFamily& f : families_) {
+    if (f.command == command) return &f;
   }
   return nullptr;
 }

@@ -35,6 +35,9 @@ class GameRegistry {
   // (their registrations are in registrations()).
   const std::vector<GameFamily>& families() const { return families_; }
   const GameFamily* find_family(std::string_view name) const;
+  // The family whose tools run as `arena <command> <tool>` (its `command`, set to its name
+  // when the family leaves it empty).
+  const GameFamily* find_family_by_command(std::string_view command) const;
 
  private:
   std::vector<GameRegistration> registrations_;

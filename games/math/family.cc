@@ -7,7 +7,7 @@ namespace arena {
 GameFamily arena_family_math() {
   GameRegistration game24 = game24_registration();
   game24.showcase = {{"game24", "The 24 game"}};
-  return {.name = "math", .games = {std::move(game24)}};
+  return {.name = "math", .command = "puzzle", .games = {std::move(game24)}};
 }
 
 }  // namespace arena

@@ -40,7 +40,7 @@ void print_usage(std::FILE* out) {
   std::fprintf(out, "\ngame families' tools:\n");
   for (const arena::GameFamily& f : arena::GameRegistry::instance().families()) {
     for (const arena::FamilyTool& t : f.tools) {
-      std::fprintf(out, "  %-10s %s\n", (f.name + " " + t.name).c_str(), t.summary.c_str());
+      std::fprintf(out, "  %-10s %s\n", (f.command + " " + t.name).c_str(), t.summary.c_str());
     }
   }
   std::fprintf(out, "\n'arena <command> --help' shows a command's options.\n");
@@ -56,8 +56,8 @@ int run_family_tool(const arena::GameFamily& family, const std::vector<std::stri
   const bool help = !args.empty() && (args[0] == "--help" || args[0] == "help");
   std::FILE* out = help ? stdout : stderr;
   if (!args.empty() && !help)
-    std::fprintf(out, "arena %s: unknown tool '%s'\n\n", family.name.c_str(), args[0].c_str());
-  std::fprintf(out, "usage: arena %s <tool> [options]\n\ntools:\n", family.name.c_str());
+    std::fprintf(out, "arena %s: unknown tool '%s'\n\n", family.command.c_str(), args[0].c_str());
+  std::fprintf(out, "usage: arena %s <tool> [options]\n\ntools:\n", family.command.c_str());
   for (const arena::FamilyTool& t : family.tools)
     std::fprintf(out, "  %-10s %s\n", t.name.c_str(), t.summary.c_str());
   return help ? 0 : 2;
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     for (const Command& c : kCommands) {
       if (name == c.name) return c.run(args);
     }
-    const arena::GameFamily* family = arena::GameRegistry::instance().find_family(name);
+    const arena::GameFamily* family = arena::GameRegistry::instance().find_family_by_command(name);
     if (family && !family->tools.empty()) return run_family_tool(*family, args);
   } catch (const std::exception& e) {
     // One line: LibTorch's errors carry a backtrace after their first line.
