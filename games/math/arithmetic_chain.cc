@@ -119,6 +119,8 @@ class ProblemBuilder {
     for (int attempt = 0; attempt < 8 && !b; ++attempt) {
       const Draft saved = draft_;
       b = strand(ops - 1 - first, new_name(), item, a->kind, false);
+      // Things are added or compared only when they are the same things.
+      if (b && a->kind == Kind::kItems && b->plural != a->plural) b.reset();
       if (!b) draft_ = saved;
     }
     if (!b) return false;
@@ -729,8 +731,7 @@ class ProblemBuilder {
 
   // The last operation: the two strands' results added or compared.
   bool merge_focus(const Focus& a, const Focus& b) {
-    const bool same_noun = a.kind != Kind::kItems || a.plural == b.plural;
-    const bool subtract = same_noun && variant(2) == 0;
+    const bool subtract = variant(2) == 0;
     const Focus& big = a.value > b.value ? a : b;
     const Focus& small = a.value > b.value ? b : a;
     std::optional<int> n = subtract ? node(big.ref, small.ref, kSub) : node(a.ref, b.ref, kAdd);
@@ -741,12 +742,9 @@ class ProblemBuilder {
       if (subtract) {
         q = v == 0 ? "How many more " + a.plural + " does " + big.owner + " have than " + small.owner + "?"
                    : "How many fewer " + a.plural + " does " + small.owner + " have than " + big.owner + "?";
-      } else if (a.plural == b.plural) {
+      } else {
         q = v == 0 ? "How many " + a.plural + " do " + a.owner + " and " + b.owner + " have together?"
                    : "Together, how many " + a.plural + " do " + a.owner + " and " + b.owner + " have?";
-      } else {
-        q = "How many " + a.plural + " and " + b.plural + " do " + a.owner + " and " + b.owner +
-            " have altogether?";
       }
     } else if (a.kind == Kind::kCash) {
       if (subtract) {
