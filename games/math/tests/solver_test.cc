@@ -72,6 +72,7 @@ TEST(Solver24, ExactlyTheKnownNumberOfDealsIsSolvable) {
       for (int c = b; c <= 13; ++c)
         for (int d = c; d <= 13; ++d) solvable += solver.solvable({a, b, c, d});
   EXPECT_EQ(solvable, 1362);
+  EXPECT_EQ(all_deals24().size(), 1820u);
 }
 
 TEST(Solver24, EveryRankedPuzzleIsSolvedByAnExactExpression) {
