@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "games/math/solver.h"
+
 namespace arena {
 namespace {
 
@@ -111,6 +113,44 @@ const std::vector<Puzzle24> kPuzzles = {
 
 const std::vector<Puzzle24>& puzzles24() { return kPuzzles; }
 
+const std::vector<Deal24>& all_deals24() {
+  static const std::vector<Deal24> deals = [] {
+    std::vector<Deal24> out;
+    for (int a = 1; a <= 13; ++a) {
+      for (int b = a; b <= 13; ++b) {
+        for (int c = b; c <= 13; ++c) {
+          for (int d = c; d <= 13; ++d) {
+            // Orderings of the four draws that give this multiset: 4! / (each count!).
+            const std::array<int, 4> n = {a, b, c, d};
+            double orderings = 24;
+            for (int k = 0, run = 1; k < 4; ++k, ++run) {
+              if (k == 3 || n[k + 1] != n[k]) {
+                for (int f = 2; f <= run; ++f) orderings /= f;
+                run = 0;
+              }
+            }
+            out.push_back(Deal24{n, orderings / (13.0 * 13 * 13 * 13)});
+          }
+        }
+      }
+    }
+    return out;
+  }();
+  return deals;
+}
+
+namespace {
+
+// The rank of `numbers` (ascending) in the ranked set, 0 when it is not there.
+int rank_of(const std::array<int, 4>& numbers) {
+  for (const Puzzle24& p : puzzles24()) {
+    if (p.numbers == numbers) return p.rank;
+  }
+  return 0;
+}
+
+}  // namespace
+
 bool can_make(const std::vector<Rational>& numbers, Rational target) {
   const size_t n = numbers.size();
   if (n == 0) return false;
@@ -137,8 +177,9 @@ bool can_make(const std::vector<Rational>& numbers, Rational target) {
 
 // ---------------------------------------------------------------------------------------
 
-Game24::Game24(GameType type, GameParams params, std::optional<std::array<int, 4>> fixed, int rank)
-    : Game(std::move(type), std::move(params)), fixed_(fixed), rank_(rank) {}
+Game24::Game24(GameType type, GameParams params, std::optional<std::array<int, 4>> fixed, int rank,
+               bool random_deals)
+    : Game(std::move(type), std::move(params)), fixed_(fixed), rank_(rank), random_deals_(random_deals) {}
 
 std::unique_ptr<State> Game24::new_initial_state() const {
   return std::make_unique<Game24State>(shared_from_this());
@@ -194,6 +235,14 @@ std::vector<Action> Game24State::legal_actions(Player player) const {
 
 std::vector<std::pair<Action, double>> Game24State::chance_outcomes() const {
   if (dealt_) return {};
+  if (static_cast<const Game24&>(game()).random_deals()) {
+    std::vector<std::pair<Action, double>> outcomes;
+    outcomes.reserve(all_deals24().size());
+    for (size_t i = 0; i < all_deals24().size(); ++i) {
+      outcomes.emplace_back(static_cast<Action>(i), all_deals24()[i].probability);
+    }
+    return outcomes;
+  }
   const double p = 1.0 / static_cast<double>(puzzles24().size());
   std::vector<std::pair<Action, double>> outcomes;
   outcomes.reserve(puzzles24().size());
@@ -203,6 +252,11 @@ std::vector<std::pair<Action, double>> Game24State::chance_outcomes() const {
 
 void Game24State::do_apply(Action action) {
   if (!dealt_) {
+    if (static_cast<const Game24&>(game()).random_deals()) {
+      const std::array<int, 4>& numbers = all_deals24()[action].numbers;
+      deal(numbers, rank_of(numbers));
+      return;
+    }
     const Puzzle24& puzzle = puzzles24()[action];
     deal(puzzle.numbers, puzzle.rank);
     return;
@@ -218,15 +272,17 @@ void Game24State::do_apply(Action action) {
   const bool solvable = can_make(numbers_, Rational(Game24::kTarget));
   last_reward_ = solvable ? 1.0 / (Game24::kNumbers - 1) : 0.0;
   total_ += last_reward_;
-  moves_.push_back(Move{text, solvable});
+  moves_.push_back(Move{text, solvable, solvable && numbers_.size() == 1});
 }
 
 std::string Game24State::action_to_string(Player player, Action action) const {
   if (player == kChancePlayer) {
-    if (action < 0 || action >= static_cast<Action>(puzzles24().size())) return "deal ?";
-    const Puzzle24& p = puzzles24()[action];
-    return "deal " + std::to_string(p.numbers[0]) + " " + std::to_string(p.numbers[1]) + " " +
-           std::to_string(p.numbers[2]) + " " + std::to_string(p.numbers[3]);
+    if (action < 0 || action >= game().max_chance_outcomes()) return "deal ?";
+    const std::array<int, 4>& n = static_cast<const Game24&>(game()).random_deals()
+                                      ? all_deals24()[action].numbers
+                                      : puzzles24()[action].numbers;
+    return "deal " + std::to_string(n[0]) + " " + std::to_string(n[1]) + " " + std::to_string(n[2]) + " " +
+           std::to_string(n[3]);
   }
   const int op = action % Game24::kOps;
   const int j = (action / Game24::kOps) % Game24::kNumbers;
@@ -253,11 +309,18 @@ Result<Action> Game24State::do_parse_action(Player player, std::string_view text
       well_formed = ec == std::errc() && end == word.data() + word.size() && ++count <= 4;
     }
     if (well_formed && count == 4) {
+      std::sort(numbers.begin(), numbers.end());
+      if (static_cast<const Game24&>(game()).random_deals()) {
+        for (size_t k = 0; k < all_deals24().size(); ++k) {
+          if (all_deals24()[k].numbers == numbers) return static_cast<Action>(k);
+        }
+        return fail("not four numbers from 1 to 13 (write 'deal a b c d')");
+      }
       for (size_t k = 0; k < puzzles24().size(); ++k) {
         if (puzzles24()[k].numbers == numbers) return static_cast<Action>(k);
       }
     }
-    return fail("not a puzzle of the ranked set (write 'deal a b c d', ascending)");
+    return fail("not a puzzle of the ranked set (write 'deal a b c d')");
   }
   StepReader reader(text);
   auto a = reader.operand();
@@ -309,7 +372,8 @@ Json Game24State::do_view(Player) const {
   for (const Move& m : moves_) {
     moves.push_back({{"step", m.text},
                      {"still_solvable", m.still_solvable},
-                     {"reward", m.still_solvable ? 1.0 / (Game24::kNumbers - 1) : 0.0}});
+                     {"reward", m.still_solvable ? 1.0 / (Game24::kNumbers - 1) : 0.0},
+                     {"verdict", puzzle_step(m).verdict}});
   }
   Json j = {{"numbers", numbers},
             {"target", Game24::kTarget},
@@ -332,14 +396,40 @@ std::string Game24State::to_string() const {
 
 std::optional<PuzzleInfo> Game24State::puzzle() const {
   if (!dealt_) return std::nullopt;
-  if (rank_ > 0) {
-    return PuzzleInfo{"game24(puzzle=" + std::to_string(rank_) + ")",
-                      puzzles24()[rank_ - 1].mean_solve_seconds};
-  }
-  // A start outside the ranked set (it cannot make 24): as hard as the hardest ranked one.
   std::string numbers;
   for (const Rational& r : start_) numbers += (numbers.empty() ? "" : " ") + r.to_string();
-  return PuzzleInfo{"game24(numbers=\"" + numbers + "\")", puzzles24().back().mean_solve_seconds};
+  const std::string problem = "Make 24 from " + numbers + " using + - * /, each number once.";
+  if (rank_ > 0) {
+    return PuzzleInfo{"game24(puzzle=" + std::to_string(rank_) + ")",
+                      puzzles24()[rank_ - 1].mean_solve_seconds, problem, "24"};
+  }
+  // A start outside the ranked set cannot make 24: as hard as the hardest ranked one, and
+  // its answer is that there is none.
+  return PuzzleInfo{"game24(numbers=\"" + numbers + "\")", puzzles24().back().mean_solve_seconds, problem,
+                    "none"};
+}
+
+PuzzleStep Game24State::puzzle_step(const Move& m) {
+  if (m.solved) return PuzzleStep{m.text, 1, "solved"};
+  if (m.still_solvable) return PuzzleStep{m.text, 1, "correct step"};
+  return PuzzleStep{m.text, -1, "not on any solution path"};
+}
+
+std::vector<PuzzleStep> Game24State::puzzle_steps() const {
+  std::vector<PuzzleStep> steps;
+  for (const Move& m : moves_) steps.push_back(puzzle_step(m));
+  return steps;
+}
+
+std::optional<Action> Game24State::solver_action() const {
+  if (current_player() != 0) return std::nullopt;
+  Solver24 solver;
+  if (std::optional<RationalSolution> solution = solver.solve(numbers_)) {
+    Result<Action> action = parse_action(0, solution->steps.front().text());
+    assert(action.ok());
+    if (action.ok()) return *action;
+  }
+  return legal_actions(0).front();
 }
 
 std::optional<ExportText> Game24State::export_text(const ExportInfo& info) const {
@@ -377,12 +467,23 @@ GameRegistration game24_registration() {
       {"puzzle", int64_t{0},
        "rank in the ranked set of solvable puzzles (1 = easiest for people); 0 deals one at random"},
       {"numbers", std::string(), "four numbers 1-13 separated by spaces, e.g. '3 3 8 8'; overrides puzzle"},
+      {"seed", int64_t{0},
+       "nonzero: four numbers drawn uniformly from 1-13 with this seed (may have no solution); overrides "
+       "puzzle"},
+      {"source", std::string("ranked"),
+       "what the chance node deals: 'ranked' (a puzzle of the ranked set, uniformly) or 'random' (four "
+       "uniform draws from 1-13, solvable or not)"},
   };
   GameFactory create = [type](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
     std::optional<std::array<int, 4>> fixed;
     int rank = 0;
     const std::string& text = params.get_string("numbers");
     const int64_t puzzle = params.get_int("puzzle");
+    const int64_t seed = params.get_int("seed");
+    const std::string& source = params.get_string("source");
+    if (source != "ranked" && source != "random") {
+      return make_error("bad_spec", "game24: source must be 'ranked' or 'random', got '" + source + "'");
+    }
     if (!text.empty()) {
       std::istringstream in(text);
       std::array<int, 4> numbers{};
@@ -407,6 +508,14 @@ GameRegistration game24_registration() {
       for (const Puzzle24& p : puzzles24()) {
         if (p.numbers == sorted) rank = p.rank;
       }
+    } else if (seed != 0) {
+      Rng rng(static_cast<uint64_t>(seed));
+      std::array<int, 4> numbers{};
+      for (int& n : numbers) n = 1 + static_cast<int>(rng.uniform(13));
+      fixed = numbers;
+      std::array<int, 4> sorted = numbers;
+      std::sort(sorted.begin(), sorted.end());
+      rank = rank_of(sorted);
     } else if (puzzle != 0) {
       if (puzzle < 1 || puzzle > static_cast<int64_t>(puzzles24().size())) {
         return make_error("bad_spec", "game24: puzzle must be from 1 to " +
@@ -415,10 +524,13 @@ GameRegistration game24_registration() {
       fixed = puzzles24()[puzzle - 1].numbers;
       rank = static_cast<int>(puzzle);
     }
-    return std::shared_ptr<const Game>(std::make_shared<Game24>(type, params, fixed, rank));
+    return std::shared_ptr<const Game>(
+        std::make_shared<Game24>(type, params, fixed, rank, source == "random"));
   };
-  return {
-      type, create, {"game24", "game24(puzzle=1)", "game24(numbers='1 5 5 5')", "game24(numbers='1 1 1 1')"}};
+  return {type,
+          create,
+          {"game24", "game24(puzzle=1)", "game24(numbers='1 5 5 5')", "game24(numbers='1 1 1 1')",
+           "game24(source=random)", "game24(seed=5)"}};
 }
 
 }  // namespace arena

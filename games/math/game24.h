@@ -26,17 +26,30 @@ const std::vector<Puzzle24>& puzzles24();
 // Whether `numbers` can be combined into `target` with + - * / (each number used once).
 bool can_make(const std::vector<Rational>& numbers, Rational target);
 
+// Every multiset of four numbers 1-13 (1,820, ascending, in lexicographic order) with the
+// probability that four independent uniform draws give it.
+struct Deal24 {
+  std::array<int, 4> numbers;
+  double probability;
+};
+const std::vector<Deal24>& all_deals24();
+
 class Game24 final : public Game {
  public:
   static constexpr int kNumbers = 4;
   static constexpr int kOps = 4;  // + - * /
   static constexpr int kTarget = 24;
 
-  Game24(GameType type, GameParams params, std::optional<std::array<int, 4>> fixed, int rank);
+  // `random_deals`: the chance node deals any four numbers 1-13 (all_deals24()) rather than
+  // a puzzle of the ranked set.
+  Game24(GameType type, GameParams params, std::optional<std::array<int, 4>> fixed, int rank,
+         bool random_deals);
 
   int num_players() const override { return 1; }
   int num_distinct_actions() const override { return kNumbers * kNumbers * kOps; }
-  int max_chance_outcomes() const override { return static_cast<int>(puzzles24().size()); }
+  int max_chance_outcomes() const override {
+    return static_cast<int>(random_deals_ ? all_deals24().size() : puzzles24().size());
+  }
   std::vector<int> observation_shape() const override { return {kNumbers, 4}; }
   double min_utility() const override { return 0; }
   double max_utility() const override { return 1; }
@@ -49,12 +62,14 @@ class Game24 final : public Game {
   // The fixed start, or nullopt when a chance node deals a puzzle from the ranked set.
   const std::optional<std::array<int, 4>>& fixed_numbers() const { return fixed_; }
   int fixed_rank() const { return rank_; }  // 0 when not from the set
+  bool random_deals() const { return random_deals_; }
 
   static Action encode(int i, int j, int op) { return (i * kNumbers + j) * kOps + op; }
 
  private:
   std::optional<std::array<int, 4>> fixed_;
   int rank_;
+  bool random_deals_;
 };
 
 class Game24State final : public State {
@@ -72,6 +87,11 @@ class Game24State final : public State {
   std::string to_string() const override;
   std::unique_ptr<State> clone() const override { return std::make_unique<Game24State>(*this); }
   std::optional<PuzzleInfo> puzzle() const override;
+  // Each step: "correct step" (+1) while 24 can still be made, "solved" (+1) for the step
+  // that makes it, "not on any solution path" (-1) otherwise.
+  std::vector<PuzzleStep> puzzle_steps() const override;
+  // The first step of a solution from here; where there is none, the first legal step.
+  std::optional<Action> solver_action() const override;
   // The puzzle and each step with its verdict, one per line.
   std::optional<ExportText> export_text(const ExportInfo& info) const override;
 
@@ -86,7 +106,9 @@ class Game24State final : public State {
   struct Move {
     std::string text;  // "8*3=24"
     bool still_solvable;
+    bool solved;  // this step made 24
   };
+  static PuzzleStep puzzle_step(const Move& m);
   void deal(const std::array<int, 4>& numbers, int rank);
   std::optional<Rational> combine(int i, int j, int op) const;
 

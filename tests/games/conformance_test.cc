@@ -464,6 +464,24 @@ TEST_P(Conformance, ResampledStatesMatchTheViewersInformationAndArePlayable) {
   }
 }
 
+// Puzzles with a solver: its action is a legal action of the player to move, and there is
+// none at chance and terminal nodes; every verdict is rated -1, 0 or +1.
+TEST_P(Conformance, SolverActionsAreLegalAndVerdictsRated) {
+  for_each_state([&](const State& s) {
+    const std::optional<Action> a = s.solver_action();
+    if (s.current_player() < 0) {
+      EXPECT_FALSE(a.has_value()) << "a solver action at a chance or terminal node: " << s.to_string();
+    } else if (a) {
+      EXPECT_TRUE(s.is_legal(*a)) << "solver action " << *a << " is not legal: " << s.to_string();
+    }
+    for (const PuzzleStep& step : s.puzzle_steps()) {
+      EXPECT_GE(step.rating, -1);
+      EXPECT_LE(step.rating, 1);
+      EXPECT_FALSE(step.verdict.empty()) << step.text;
+    }
+  });
+}
+
 // Kuhn poker: with the king in hand, the opponent's card is the jack or the queen, each
 // half of the time, whatever it really is.
 TEST(ResampleFromInfostate, KuhnPokerDrawsTheUnseenCardUniformly) {

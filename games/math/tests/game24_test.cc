@@ -123,5 +123,67 @@ TEST(Game24, BadParametersAreRejected) {
   }
 }
 
+TEST(Game24, SeededDealsAreFixedAndRandomSourceDealsEveryMultiset) {
+  std::unique_ptr<State> a = start("game24(seed=11)");
+  EXPECT_EQ(a->current_player(), 0);
+  EXPECT_EQ(a->to_string(), start("game24(seed=11)")->to_string());
+  std::unique_ptr<State> r = start("game24(source=random)");
+  ASSERT_TRUE(r->is_chance_node());
+  const auto outcomes = r->chance_outcomes();
+  ASSERT_EQ(outcomes.size(), 1820u);
+  double sum = 0;
+  for (const auto& [action, p] : outcomes) sum += p;
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  EXPECT_DOUBLE_EQ(outcomes.front().second, 1.0 / 28561);  // 1 1 1 1
+  Result<Action> deal = r->parse_action(kChancePlayer, "deal 4 3 2 1");
+  ASSERT_TRUE(deal.ok()) << deal.error().message;
+  EXPECT_DOUBLE_EQ(outcomes[*deal].second, 24.0 / 28561);
+  ASSERT_TRUE(r->apply(*r->parse_action(kChancePlayer, "deal 1 1 1 1")).ok());
+  EXPECT_EQ(r->puzzle()->answer, "none");
+  EXPECT_EQ(r->puzzle()->spec, "game24(numbers=\"1 1 1 1\")");
+  EXPECT_FALSE(make_game("game24(source=nope)").ok());
+}
+
+TEST(Game24, PuzzleTextStepsAndVerdicts) {
+  std::unique_ptr<State> s = start("game24(numbers='4 7 8 8')");
+  const std::optional<PuzzleInfo> info = s->puzzle();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->problem, "Make 24 from 4 7 8 8 using + - * /, each number once.");
+  EXPECT_EQ(info->answer, "24");
+  ASSERT_TRUE(step(*s, "4+4=8").ok() == false);  // only one 4
+  ASSERT_TRUE(step(*s, "8+8").ok());             // 4 7 16: no way to 24
+  ASSERT_TRUE(step(*s, "7-4").ok());
+  ASSERT_FALSE(s->is_terminal());
+  const std::vector<PuzzleStep> steps = s->puzzle_steps();
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].rating, -1);
+  EXPECT_EQ(steps[0].verdict, "not on any solution path");
+  EXPECT_EQ(s->view(0)["state"]["moves"][0]["verdict"], "not on any solution path");
+  // The solver still plays a legal step from a dead end.
+  std::optional<Action> a = s->solver_action();
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(s->is_legal(*a));
+}
+
+TEST(Game24, TheSolverAgentSolvesRankedPuzzles) {
+  for (size_t k = 0; k < puzzles24().size(); k += 37) {
+    std::unique_ptr<State> s = start("game24(puzzle=" + std::to_string(puzzles24()[k].rank) + ")");
+    while (!s->is_terminal()) {
+      std::optional<Action> a = s->solver_action();
+      ASSERT_TRUE(a);
+      ASSERT_TRUE(s->apply(*a).ok());
+    }
+    EXPECT_DOUBLE_EQ(s->returns()[0], 1.0) << k;
+    const std::vector<PuzzleStep> steps = s->puzzle_steps();
+    ASSERT_EQ(steps.size(), 3u);
+    EXPECT_EQ(steps[0].verdict, "correct step");
+    EXPECT_EQ(steps[1].verdict, "correct step");
+    EXPECT_EQ(steps[2].verdict, "solved");
+    EXPECT_EQ(steps[2].rating, 1);
+    EXPECT_FALSE(s->solver_action().has_value());
+  }
+  EXPECT_FALSE(start("game24")->solver_action().has_value()) << "none at a chance node";
+}
+
 }  // namespace
 }  // namespace arena
