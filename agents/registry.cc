@@ -3,6 +3,7 @@
 #include "agents/gtp/gtp_agent.h"
 #include "agents/random_agent.h"
 #include "agents/search/mcts.h"
+#include "agents/solver_agent.h"
 
 namespace arena {
 
@@ -19,6 +20,7 @@ std::vector<AgentRegistration>& registry() {
                    return std::unique_ptr<Agent>(std::make_unique<RandomAgent>(seed));
                  }});
     r.push_back(mcts_agent_registration());
+    r.push_back(solver_agent_registration());
     for (AgentRegistration& g : gtp_agent_registrations()) r.push_back(std::move(g));
     return r;
   }();

@@ -134,6 +134,9 @@ struct PuzzleInfo {
   double difficulty;    // a prior: larger is harder (the 24 game: people's mean seconds)
   std::string problem;  // the problem as text: "Make 24 from 4 7 8 8 with + - * /."
   std::string answer;   // the verified answer a solution ends with: "24"
+  // The attempt's own answer so far: the number it stands on (the last number left in the
+  // 24 game, the number closest to the target in Countdown); empty before any step.
+  std::string attempt_answer = {};
 };
 
 // One step of a puzzle attempt with its exact verdict: what the step-labelled export writes
@@ -142,6 +145,7 @@ struct PuzzleStep {
   std::string text;     // the step in the game's notation: "8*3=24"
   int rating = 0;       // +1 on a solution path, -1 on none, 0 neutral (stopping, say)
   std::string verdict;  // "correct step", "not on any solution path" or "solved"
+  bool operator==(const PuzzleStep&) const = default;
 };
 
 // A position in a game, with its history. Public entry points check their input and

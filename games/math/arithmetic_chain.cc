@@ -1106,8 +1106,10 @@ std::optional<PuzzleInfo> ArithmeticChainState::puzzle() const {
   if (!problem_) return std::nullopt;
   const auto& g = static_cast<const ArithmeticChain&>(game());
   // Difficulty prior: the number of operations, plus half a point per distractor.
+  // The attempt's answer: the quantity it computed last ("12*4=48": 48).
+  const std::string last = moves_.empty() ? "" : moves_.back().text.substr(moves_.back().text.rfind('=') + 1);
   return PuzzleInfo{g.problem_spec(seed_), g.steps() + 0.5 * g.distractors(),
-                    problem_->text + " " + problem_->question, std::to_string(problem_->answer())};
+                    problem_->text + " " + problem_->question, std::to_string(problem_->answer()), last};
 }
 
 std::vector<PuzzleStep> ArithmeticChainState::puzzle_steps() const {

@@ -382,6 +382,7 @@ std::optional<PuzzleInfo> CountdownState::puzzle() const {
                  "integer; if " +
                  t + " cannot be made, get as close to it as you can.";
   info.answer = std::to_string(best_);
+  if (!steps_.empty()) info.attempt_answer = std::to_string(closest());
   return info;
 }
 

@@ -19,15 +19,17 @@ GameFamily arena_family_math() {
   GameRegistration chain = arithmetic_chain_registration();
   chain.showcase = {{"arithmetic_chain", "Word problems"},
                     {"arithmetic_chain(steps=6,distractors=2)", "Word problems (long)"}};
-  return {.name = "math",
-          .command = "puzzle",
-          .games = {std::move(game24), std::move(countdown), std::move(chain)},
-          .tools = {{"solve",
-                     "solve puzzles read on stdin: --game game24 ('4 7 8 8') or countdown ('25 50 75 100 3 6 952')",
-                     [](const std::vector<std::string>& args) {
-                       return run_solve_tool(args, std::cin, std::cout, std::cerr);
-                     }}},
-          .anchors = {"solver"}};
+  return {
+      .name = "math",
+      .command = "puzzle",
+      .games = {std::move(game24), std::move(countdown), std::move(chain)},
+      .tools =
+          {{"solve",
+            "solve puzzles read on stdin: --game game24 ('4 7 8 8') or countdown ('25 50 75 100 3 6 952')",
+            [](const std::vector<std::string>& args) {
+              return run_solve_tool(args, std::cin, std::cout, std::cerr);
+            }}},
+      .anchors = {"solver"}};
 }
 
 }  // namespace arena

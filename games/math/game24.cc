@@ -399,14 +399,16 @@ std::optional<PuzzleInfo> Game24State::puzzle() const {
   std::string numbers;
   for (const Rational& r : start_) numbers += (numbers.empty() ? "" : " ") + r.to_string();
   const std::string problem = "Make 24 from " + numbers + " using + - * /, each number once.";
+  // The attempt's answer: the number its last step made ("8*3=24": 24).
+  const std::string made = moves_.empty() ? "" : moves_.back().text.substr(moves_.back().text.rfind('=') + 1);
   if (rank_ > 0) {
     return PuzzleInfo{"game24(puzzle=" + std::to_string(rank_) + ")",
-                      puzzles24()[rank_ - 1].mean_solve_seconds, problem, "24"};
+                      puzzles24()[rank_ - 1].mean_solve_seconds, problem, "24", made};
   }
   // A start outside the ranked set cannot make 24: as hard as the hardest ranked one, and
   // its answer is that there is none.
   return PuzzleInfo{"game24(numbers=\"" + numbers + "\")", puzzles24().back().mean_solve_seconds, problem,
-                    "none"};
+                    "none", made};
 }
 
 PuzzleStep Game24State::puzzle_step(const Move& m) {

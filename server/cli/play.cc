@@ -7,6 +7,7 @@
 #include "agents/local_match.h"
 #include "agents/registry.h"
 #include "core/args.h"
+#include "core/proportion.h"
 #include "games/registry.h"
 #include "server/cli/commands.h"
 #include "server/cli/recorded_play.h"
@@ -18,6 +19,7 @@ namespace {
 struct Tally {
   double total_return = 0;
   int wins = 0, draws = 0, losses = 0;
+  int solved = 0;  // one-player puzzles: returns at the game's maximum
 };
 
 }  // namespace
@@ -99,6 +101,7 @@ int run_play(const std::vector<std::string>& argv) {
     for (Player seat = 0; seat < players; ++seat) {
       Tally& t = tally[entry_of_seat[seat]];
       t.total_return += outcome->returns[seat];
+      if (players == 1) t.solved += outcome->returns[seat] >= (*game)->max_utility() - 1e-9;
       if (players > 1) {
         if (winner == seat) {
           ++t.wins;
@@ -122,7 +125,12 @@ int run_play(const std::vector<std::string>& argv) {
   for (int k = 0; k < players; ++k) {
     Json entry = {{"agent", agent_specs[k]},
                   {"mean_return", tally[k].total_return / static_cast<double>(games)}};
-    if (players > 1) {
+    if (players == 1) {
+      const Proportion solved = wilson_interval(tally[k].solved, static_cast<int>(games));
+      entry["solved"] = tally[k].solved;
+      entry["solved_rate"] = solved.rate;
+      entry["solved_rate_95"] = {solved.low, solved.high};
+    } else {
       entry["wins"] = tally[k].wins;
       entry["draws"] = tally[k].draws;
       entry["losses"] = tally[k].losses;

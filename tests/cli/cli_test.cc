@@ -70,6 +70,24 @@ TEST(Cli, PlaysAOnePlayerPuzzle) {
   Output r = run_arena("play --game 'game24(puzzle=1)' --agents random --games 5");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(lines(r.out).size(), 6u);
+
+  // The solver solves every ranked puzzle; the summary gives the solved rate and its interval.
+  r = run_arena("play --game game24 --agents solver --games 12");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::vector<std::string> out = lines(r.out);
+  ASSERT_EQ(out.size(), 13u) << r.out;
+  std::optional<Json> summary = parse_json(out.back());
+  ASSERT_TRUE(summary) << out.back();
+  const Json& solver = (*summary)["summary"]["agents"][0];
+  EXPECT_EQ(solver["solved"], 12);
+  EXPECT_EQ(solver["solved_rate"], 1.0);
+  EXPECT_NEAR(solver["solved_rate_95"][0].get<double>(), 0.7575, 1e-3);
+  EXPECT_FALSE(solver.contains("wins")) << "a puzzle has no one to beat";
+
+  // The solver plays only games that have one.
+  r = run_arena("play --game kuhn_poker --agents solver,random --games 1");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("the solver plays puzzles with an exact solver"), std::string::npos) << r.out;
 }
 
 // A database file of the test's own, removed afterwards.

@@ -365,6 +365,39 @@ TEST_P(Conformance, ForfeitsDrawsAndExportsAreWellFormed) {
   });
 }
 
+TEST_P(Conformance, PuzzlesLabelEveryStepAndTheirSolverPlaysLegalSteps) {
+  for_each_state([&](const State& s) {
+    const std::vector<PuzzleStep> steps = s.puzzle_steps();
+    const std::optional<Action> solver = s.solver_action();
+    if (game_->num_players() > 1) {
+      EXPECT_TRUE(steps.empty()) << "only puzzles label steps";
+      EXPECT_FALSE(solver.has_value()) << "only puzzles have an exact solver";
+      return;
+    }
+    if (std::optional<PuzzleInfo> info = s.puzzle()) {
+      EXPECT_FALSE(info->problem.empty()) << info->spec;
+      EXPECT_FALSE(info->answer.empty()) << info->spec;
+      ASSERT_TRUE(make_game(info->spec).ok()) << "the puzzle's spec sets it up: " << info->spec;
+    }
+    if (game_->type().reward_model == RewardModel::kPerStep && s.puzzle()) {
+      // One labelled step per decision taken (chance deals are not steps).
+      size_t decisions = 0;
+      for (const Step& step : s.history()) decisions += step.player >= 0;
+      EXPECT_EQ(steps.size(), decisions) << s.to_string();
+    }
+    for (const PuzzleStep& step : steps) {
+      EXPECT_FALSE(step.text.empty());
+      EXPECT_FALSE(step.verdict.empty()) << step.text;
+      EXPECT_TRUE(step.rating >= -1 && step.rating <= 1) << step.text << " rated " << step.rating;
+    }
+    if (s.is_chance_node() || s.is_terminal()) {
+      EXPECT_FALSE(solver.has_value()) << "the solver answers only where the player is to move";
+    } else if (solver) {
+      EXPECT_TRUE(s.is_legal(*solver)) << "the solver's step " << *solver << " at " << s.to_string();
+    }
+  });
+}
+
 TEST_P(Conformance, ChanceOutcomesAreAProbabilityDistribution) {
   int chance_nodes = 0;
   for_each_state([&](const State& s) {
@@ -462,24 +495,6 @@ TEST_P(Conformance, ResampledStatesMatchTheViewersInformationAndArePlayable) {
   if (game_->type().perfect_information) {
     EXPECT_GT(resampled, 0);
   }
-}
-
-// Puzzles with a solver: its action is a legal action of the player to move, and there is
-// none at chance and terminal nodes; every verdict is rated -1, 0 or +1.
-TEST_P(Conformance, SolverActionsAreLegalAndVerdictsRated) {
-  for_each_state([&](const State& s) {
-    const std::optional<Action> a = s.solver_action();
-    if (s.current_player() < 0) {
-      EXPECT_FALSE(a.has_value()) << "a solver action at a chance or terminal node: " << s.to_string();
-    } else if (a) {
-      EXPECT_TRUE(s.is_legal(*a)) << "solver action " << *a << " is not legal: " << s.to_string();
-    }
-    for (const PuzzleStep& step : s.puzzle_steps()) {
-      EXPECT_GE(step.rating, -1);
-      EXPECT_LE(step.rating, 1);
-      EXPECT_FALSE(step.verdict.empty()) << step.text;
-    }
-  });
 }
 
 // Kuhn poker: with the king in hand, the opponent's card is the jack or the queen, each
