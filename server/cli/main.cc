@@ -34,13 +34,29 @@ const Command kCommands[] = {
      arena::cli::run_bench},
 };
 
+// Tools that run under a game family's command word but need more than games may use (the
+// store): `arena puzzle export` beside the math family's `arena puzzle solve`.
+const arena::FamilyTool kStoreTools[] = {
+    {"export", "write every stored puzzle attempt as step-labelled JSON lines (--format prm)",
+     arena::cli::run_puzzle_export},
+};
+constexpr const char* kStoreToolsCommand = "puzzle";
+
+// A family's tools, with the store's under its command word.
+std::vector<arena::FamilyTool> tools_of(const arena::GameFamily& family) {
+  std::vector<arena::FamilyTool> tools = family.tools;
+  if (family.command == kStoreToolsCommand)
+    tools.insert(tools.end(), std::begin(kStoreTools), std::end(kStoreTools));
+  return tools;
+}
+
 void print_usage(std::FILE* out) {
   std::fprintf(out, "usage: arena <command> [options]\n\ncommands:\n");
   for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
   std::fprintf(out, "\ngame families' tools:\n");
   for (const arena::GameFamily& f : arena::GameRegistry::instance().families()) {
-    for (const arena::FamilyTool& t : f.tools) {
-      std::fprintf(out, "  %-10s %s\n", (f.command + " " + t.name).c_str(), t.summary.c_str());
+    for (const arena::FamilyTool& t : tools_of(f)) {
+      std::fprintf(out, "  %-14s %s\n", (f.command + " " + t.name).c_str(), t.summary.c_str());
     }
   }
   std::fprintf(out, "\n'arena <command> --help' shows a command's options.\n");
@@ -48,8 +64,9 @@ void print_usage(std::FILE* out) {
 
 // `arena <family> <tool> ...`: the tool's exit code; `arena <family>` alone lists its tools.
 int run_family_tool(const arena::GameFamily& family, const std::vector<std::string>& args) {
+  const std::vector<arena::FamilyTool> tools = tools_of(family);
   if (!args.empty()) {
-    for (const arena::FamilyTool& t : family.tools) {
+    for (const arena::FamilyTool& t : tools) {
       if (t.name == args[0]) return t.run({args.begin() + 1, args.end()});
     }
   }
@@ -58,7 +75,7 @@ int run_family_tool(const arena::GameFamily& family, const std::vector<std::stri
   if (!args.empty() && !help)
     std::fprintf(out, "arena %s: unknown tool '%s'\n\n", family.command.c_str(), args[0].c_str());
   std::fprintf(out, "usage: arena %s <tool> [options]\n\ntools:\n", family.command.c_str());
-  for (const arena::FamilyTool& t : family.tools)
+  for (const arena::FamilyTool& t : tools)
     std::fprintf(out, "  %-10s %s\n", t.name.c_str(), t.summary.c_str());
   return help ? 0 : 2;
 }
@@ -79,7 +96,7 @@ int main(int argc, char** argv) {
       if (name == c.name) return c.run(args);
     }
     const arena::GameFamily* family = arena::GameRegistry::instance().find_family_by_command(name);
-    if (family && !family->tools.empty()) return run_family_tool(*family, args);
+    if (family && !tools_of(*family).empty()) return run_family_tool(*family, args);
   } catch (const std::exception& e) {
     // One line: LibTorch's errors carry a backtrace after their first line.
     const std::string what = e.what();
