@@ -44,8 +44,8 @@ export function render(v, ctx) {
 
   const header = () => {
     if (kind === 'words') {
-      return [h('p', { class: 'problem' }, v.text ?? ''), h('p', { class: 'question' }, v.question ?? '',
-        v.solved ? ' · solved!' : ` · ${v.steps_left ?? 0} steps left`)];
+      return [h('p', { class: 'problem', 'data-seed': v.seed ?? '' }, v.text ?? ''), h('p', { class: 'question' },
+        v.question ?? '', v.solved ? ' · solved!' : ` · ${v.steps_left ?? 0} steps left`)];
     }
     const goal = h('p', { class: 'g24-goal' }, `Make ${v.target ?? 24}`, v.puzzle ? ` · puzzle #${v.puzzle}` : '',
       v.solved ? ' · solved!' : '');
