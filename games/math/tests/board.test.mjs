@@ -1,6 +1,6 @@
 // The math puzzles' board in the browser (games/math/web/board.js), end to end: a real
-// `arena serve` and Debian's chromium headless (tests/web/harness.mjs). A guest starts a
-// Countdown puzzle and a word problem from the lobby and solves each by clicking tiles and
+// `arena serve` and Debian's chromium headless (tests/web/harness.mjs). A guest starts a 24
+// game, a Countdown puzzle and a word problem from the lobby and solves each by clicking tiles and
 // operators (and Stop where the target cannot be made), following the exact solver's steps
 // for the same puzzle (`arena play --agents solver` into a scratch database, read back with
 // `arena puzzle export`); the verdicts drawn, the result and the stored match are checked.
@@ -70,11 +70,13 @@ async function clickStep(page, text) {
   if (text === 'stop') {
     await page.click('#board button.stop');
   } else {
-    const m = text.match(/^(\d+)([-+*/])(\d+)=/);
-    assert.ok(m, `a step on whole numbers: ${text}`);
-    await page.click(`#board .tile.legal[data-number="${m[1]}"]:not([disabled])`);
+    // An operand is a whole number, or a fraction or negative number in parentheses.
+    const m = text.match(/^(\d+|\([^)]*\))([-+*/])(\d+|\([^)]*\))=/);
+    assert.ok(m, `a step: ${text}`);
+    const number = (operand) => operand.replace(/^\((.*)\)$/, '$1');
+    await page.click(`#board .tile.legal[data-number="${number(m[1])}"]:not([disabled])`);
     await page.click(`#board .op.legal[data-op="${m[2]}"]`);
-    await page.click(`#board .tile.legal[data-number="${m[3]}"]:not([disabled]):not(.picked)`);
+    await page.click(`#board .tile.legal[data-number="${number(m[3])}"]:not([disabled]):not(.picked)`);
   }
   await plyAfter(page, ply);
 }
@@ -101,6 +103,18 @@ test('GET /api/games lists Countdown and the word problems with the math board',
     assert.equal(game.board, '/games/math/board.js');
     assert.ok(game.showcase.some((c) => c.label === label), `${name} is offered as ${label}`);
   }
+});
+
+test('a 24 game puzzle from the lobby, solved by clicking the solver\'s steps', async () => {
+  const page = await harness.newPage(context, 'game24', consoleErrors);
+  const id = await startFromLobby(page, 'The 24 game', 'game24');
+  await page.waitForSelector('#board .g24 .tile.legal');
+  const numbers = await page.$$eval('#board .tile', (els) => els.map((e) => e.dataset.number));
+  assert.equal(numbers.length, 4);
+  const steps = solverSteps(`game24(numbers='${numbers.join(' ')}')`);
+  assert.deepEqual(steps.map((s) => s.verdict), ['correct step', 'correct step', 'solved']);
+  await solveByClicking(page, id, steps);
+  await page.close();
 });
 
 test('a Countdown puzzle from the lobby, solved by clicking the solver\'s steps', async () => {
