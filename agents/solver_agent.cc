@@ -26,8 +26,10 @@ Status game_has_solver(const Game& game) {
     if (Status s = state->apply(state->chance_outcomes().front().first); !s.ok()) return s;
   }
   if (state->is_terminal() || !state->solver_action()) {
-    return make_error("bad_spec", "the solver plays puzzles with an exact solver (the 24 game, Countdown, "
-                                  "word problems), not " + game.spec());
+    return make_error("bad_spec",
+                      "the solver plays puzzles with an exact solver (the 24 game, Countdown, "
+                      "word problems), not " +
+                          game.spec());
   }
   return ok_status();
 }

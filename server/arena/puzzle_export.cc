@@ -32,7 +32,9 @@ Json prm_json(const PuzzleAttempt& a) {
   Json steps = Json::array();
   for (const PuzzleStep& s : a.steps) {
     steps.push_back(
-        {{"completions", Json::array({{{"text", s.text}, {"rating", s.rating}, {"flagged", false}, {"verdict", s.verdict}}})},
+        {{"completions",
+          Json::array(
+              {{{"text", s.text}, {"rating", s.rating}, {"flagged", false}, {"verdict", s.verdict}}})},
          {"human_completion", nullptr},
          {"chosen_completion", 0}});
   }
@@ -42,7 +44,8 @@ Json prm_json(const PuzzleAttempt& a) {
           {"is_quality_control_question", false},
           {"is_initial_screening_question", false},
           {"question", {{"problem", a.problem}, {"ground_truth_answer", a.answer}}},
-          {"label", {{"steps", steps}, {"total_time", nullptr}, {"finish_reason", a.solved ? "solution" : "give_up"}}},
+          {"label",
+           {{"steps", steps}, {"total_time", nullptr}, {"finish_reason", a.solved ? "solution" : "give_up"}}},
           {"arena",
            {{"match_id", a.match_id},
             {"game", a.game},

@@ -19,16 +19,16 @@ namespace arena {
 // One attempt, as the export holds it.
 struct PuzzleAttempt {
   int64_t match_id = 0;
-  std::string game;         // the match's spec: "game24"
-  std::string puzzle;       // the spec of exactly this puzzle: "game24(puzzle=17)"
-  std::string player;       // who attempted it
-  std::string player_kind;  // human, bot, agent, engine
-  std::string ended_at;     // UTC, as stored
-  std::string termination;  // normal, resign, flag, ...
-  double return_value = 0;  // the attempt's return (1 for a solve)
-  bool solved = false;      // the return is the game's maximum
-  std::string problem;      // the problem as text
-  std::string answer;       // the verified answer
+  std::string game;            // the match's spec: "game24"
+  std::string puzzle;          // the spec of exactly this puzzle: "game24(puzzle=17)"
+  std::string player;          // who attempted it
+  std::string player_kind;     // human, bot, agent, engine
+  std::string ended_at;        // UTC, as stored
+  std::string termination;     // normal, resign, flag, ...
+  double return_value = 0;     // the attempt's return (1 for a solve)
+  bool solved = false;         // the return is the game's maximum
+  std::string problem;         // the problem as text
+  std::string answer;          // the verified answer
   std::string attempt_answer;  // the attempt's own answer ("" when it made no step)
   std::vector<PuzzleStep> steps;
   bool operator==(const PuzzleAttempt&) const = default;

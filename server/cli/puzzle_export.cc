@@ -13,17 +13,20 @@ namespace arena::cli {
 
 int run_puzzle_export(const std::vector<std::string>& argv) {
   std::string db = "arena.db", format = "prm", game;
-  Options options("puzzle export",
-                  "Prints every finished attempt at a one-player puzzle in the database (by people, bots and\n"
-                  "agents) as one JSON line each: the problem, each step with its exact verdict and rating\n"
-                  "(+1, 0, -1), the final answer, in the shape of PRM800K's records (server/arena/PUZZLE_EXPORT.md).\n"
-                  "Oldest first. A count goes to stderr.");
+  Options options(
+      "puzzle export",
+      "Prints every finished attempt at a one-player puzzle in the database (by people, bots and\n"
+      "agents) as one JSON line each: the problem, each step with its exact verdict and rating\n"
+      "(+1, 0, -1), the final answer, in the shape of PRM800K's records (server/arena/PUZZLE_EXPORT.md).\n"
+      "Oldest first. A count goes to stderr.");
   options.text("db", &db, "SQLite file")
       .text("format", &format, "prm (the only format)")
       .text("game", &game, "only this game's attempts (a rating group or spec, e.g. countdown); default all");
   if (std::optional<int> code = options.parse(argv)) return *code;
-  if (format != "prm") return options.usage_error("unknown --format '" + format + "' (prm is the one there is)");
-  Result<std::unique_ptr<db::SqliteStore>> store = open_existing_store(db, "record matches with arena play --db");
+  if (format != "prm")
+    return options.usage_error("unknown --format '" + format + "' (prm is the one there is)");
+  Result<std::unique_ptr<db::SqliteStore>> store =
+      open_existing_store(db, "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena puzzle export: " << store.error().message << "\n";
     return 1;
@@ -50,8 +53,9 @@ int run_puzzle_export(const std::vector<std::string>& argv) {
   int written = 0, unreadable = 0;
   for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
     Result<std::optional<db::MatchRecord>> record = (*store)->match(*it);
-    Result<std::optional<PuzzleAttempt>> attempt =
-        record.ok() && *record ? puzzle_attempt(**record) : Result<std::optional<PuzzleAttempt>>(std::nullopt);
+    Result<std::optional<PuzzleAttempt>> attempt = record.ok() && *record
+                                                       ? puzzle_attempt(**record)
+                                                       : Result<std::optional<PuzzleAttempt>>(std::nullopt);
     if (!record.ok() || !attempt.ok()) {
       std::cerr << "arena puzzle export: match " << *it << ": "
                 << (record.ok() ? attempt.error().message : record.error().message) << "\n";

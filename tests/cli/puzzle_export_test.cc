@@ -123,7 +123,8 @@ TEST_F(PuzzleExport, ReadingChecksTheSchemaAndNamesTheField) {
   back = attempt_from_prm_json(missing);
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.error().code, "bad_record");
-  EXPECT_NE(back.error().message.find("question.ground_truth_answer"), std::string::npos) << back.error().message;
+  EXPECT_NE(back.error().message.find("question.ground_truth_answer"), std::string::npos)
+      << back.error().message;
 
   Json mistyped = j;
   mistyped["label"]["steps"][1]["completions"][0]["rating"] = "good";
