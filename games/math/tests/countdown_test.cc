@@ -2,22 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "games/math/tests/puzzle_steps.h"
 #include "games/registry.h"
 
 namespace arena {
 namespace {
 
-std::unique_ptr<State> start(const std::string& spec) {
-  auto game = make_game(spec);
-  EXPECT_TRUE(game.ok()) << (game.ok() ? "" : game.error().message);
-  return (*game)->new_initial_state();
-}
-
-Status step(State& s, const std::string& text) {
-  Result<Action> a = s.parse_action(0, text);
-  if (!a.ok()) return a.error();
-  return s.apply(*a);
-}
+using testing::start;
+using testing::step;
 
 const char* kFamous = "countdown(numbers='25 50 75 100 3 6',target=952)";
 

@@ -4,22 +4,14 @@
 
 #include <set>
 
+#include "games/math/tests/puzzle_steps.h"
 #include "games/registry.h"
 
 namespace arena {
 namespace {
 
-std::unique_ptr<State> start(const std::string& spec) {
-  auto game = make_game(spec);
-  EXPECT_TRUE(game.ok()) << (game.ok() ? "" : game.error().message);
-  return (*game)->new_initial_state();
-}
-
-Status step(State& s, const std::string& text) {
-  Result<Action> a = s.parse_action(0, text);
-  if (!a.ok()) return a.error();
-  return s.apply(*a);
-}
+using testing::start;
+using testing::step;
 
 TEST(Rational, ExactArithmetic) {
   const Rational eight_thirds = Rational(8) / Rational(3);
