@@ -1,5 +1,6 @@
 // arena: the command line. Each subcommand is a function in this folder, and each game
-// family's tools run as `arena <family> <tool>`; this file only dispatches, and turns any
+// family's tools run as `arena <family> <tool>` (or under its command word: `arena puzzle
+// solve`); this file only dispatches, and turns any
 // exception into a message and a non-zero exit.
 #include <cstdio>
 #include <iostream>
@@ -62,7 +63,7 @@ void print_usage(std::FILE* out) {
   std::fprintf(out, "\n'arena <command> --help' shows a command's options.\n");
 }
 
-// `arena <family> <tool> ...`: the tool's exit code; `arena <family>` alone lists its tools.
+// `arena <command> <tool> ...`: the tool's exit code; `arena <command>` alone lists the family's tools.
 int run_family_tool(const arena::GameFamily& family, const std::vector<std::string>& args) {
   const std::vector<arena::FamilyTool> tools = tools_of(family);
   if (!args.empty()) {
