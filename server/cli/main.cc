@@ -1,7 +1,7 @@
 // arena: the command line. Each subcommand is a function in this folder, and each game
 // family's tools run as `arena <family> <tool>` (or under its command word: `arena puzzle
-// solve`); this file only dispatches, and turns any
-// exception into a message and a non-zero exit.
+// solve`); this file only dispatches, and turns any exception into a message and a non-zero
+// exit.
 #include <cstdio>
 #include <iostream>
 #include <string>
