@@ -213,7 +213,8 @@ std::optional<double> roc_auc(std::span<const ScoredStep> steps) {
   std::vector<PooledItem> items;
   items.reserve(steps.size());
   for (const ScoredStep& s : steps) items.push_back({s.score, s.positive, 0});
-  std::sort(items.begin(), items.end(), [](const PooledItem& a, const PooledItem& b) { return a.score < b.score; });
+  std::sort(items.begin(), items.end(),
+            [](const PooledItem& a, const PooledItem& b) { return a.score < b.score; });
   const double one = 1.0;
   return weighted_auc(items, {&one, 1});
 }
@@ -239,7 +240,8 @@ StepAucSummary summarize_steps(std::span<const ProblemSteps> problems, int boots
     out.within_position.positives += pairs[p].positives;
     out.within_position.negatives += pairs[p].negatives;
   }
-  std::sort(items.begin(), items.end(), [](const PooledItem& a, const PooledItem& b) { return a.score < b.score; });
+  std::sort(items.begin(), items.end(),
+            [](const PooledItem& a, const PooledItem& b) { return a.score < b.score; });
   auto within = [&](std::span<const double> w) -> std::optional<double> {
     double wins = 0, total = 0;
     for (size_t p = 0; p < pairs.size(); ++p) {
@@ -301,7 +303,8 @@ Result<std::vector<ProblemSet>> step_problem_sets(std::string_view spec, int pro
       for (int q = 0; q < 4; ++q) {
         const int64_t lo = q * kRankedPuzzles / 4 + 1, hi = (q + 1) * kRankedPuzzles / 4;
         ProblemSet set{name, "rank " + std::to_string(lo) + "-" + std::to_string(hi), {}};
-        for (int64_t r : distinct_draws(rng, lo, hi, problems)) set.specs.push_back(with_param(*raw, "puzzle", r));
+        for (int64_t r : distinct_draws(rng, lo, hi, problems))
+          set.specs.push_back(with_param(*raw, "puzzle", r));
         out.push_back(std::move(set));
       }
     }
@@ -313,7 +316,8 @@ Result<std::vector<ProblemSet>> step_problem_sets(std::string_view spec, int pro
     for (int64_t v : sweep.values) {
       ProblemSet set{name, sweep.key + "=" + std::to_string(v), {}};
       RawSpec fixed = *raw;
-      std::erase_if(fixed.params, [&](const auto& kv) { return kv.first == "seed" || kv.first == sweep.key; });
+      std::erase_if(fixed.params,
+                    [&](const auto& kv) { return kv.first == "seed" || kv.first == sweep.key; });
       fixed.params.emplace_back(sweep.key, std::to_string(v));
       for (int64_t s : distinct_draws(rng, lo, lo + 999'999'999, problems)) {
         set.specs.push_back(with_param(fixed, "seed", s));

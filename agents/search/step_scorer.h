@@ -31,7 +31,7 @@ struct ScoredStep {
 
 // Every step tried in one problem, by the decision state it was tried at.
 struct ProblemSteps {
-  std::string spec;                               // the problem: "game24(puzzle=17)"
+  std::string spec;                                // the problem: "game24(puzzle=17)"
   std::vector<std::vector<ScoredStep>> positions;  // the scored children of each state visited
   int64_t terminal_skipped = 0;  // steps that end the game (their value is the exact return)
   int64_t neutral_skipped = 0;   // steps the verifier rates 0 (Countdown's stop)

@@ -21,7 +21,8 @@ class VerdictEvaluator final : public Evaluator {
       const float on_path = !steps.empty() && steps.back().rating > 0 ? 1.0f : -1.0f;
       const float v = kind_ == Kind::kOracle ? on_path : kind_ == Kind::kInverted ? -on_path : 0.25f;
       out[i].values = {v};
-      out[i].priors.assign(requests[i].actions.size(), 1.0f / std::max<size_t>(1, requests[i].actions.size()));
+      out[i].priors.assign(requests[i].actions.size(),
+                           1.0f / std::max<size_t>(1, requests[i].actions.size()));
       ++calls;
     }
   }
@@ -49,7 +50,8 @@ std::vector<ProblemSteps> walk_all(const std::vector<std::string>& specs, Verdic
   return out;
 }
 
-const std::vector<std::string> kProblems = {"game24(puzzle=1)", "game24(puzzle=700)", "countdown(large=2,seed=5)",
+const std::vector<std::string> kProblems = {"game24(puzzle=1)", "game24(puzzle=700)",
+                                            "countdown(large=2,seed=5)",
                                             "arithmetic_chain(steps=3,seed=10007)"};
 
 TEST(StepScorer, AucByHandWithTiesCountedHalf) {
@@ -63,9 +65,9 @@ TEST(StepScorer, AucByHandWithTiesCountedHalf) {
 
 TEST(StepScorer, WithinPositionCountsOnlyPairsAtOneState) {
   ProblemSteps p;
-  p.positions = {{{0.2f, true}, {-0.4f, false}},                     // 1 win of 1 pair
-                 {{-0.5f, true}, {-0.3f, false}, {0.9f, false}},     // 0 of 2
-                 {{-0.9f, false}}};                                  // no positive: not counted
+  p.positions = {{{0.2f, true}, {-0.4f, false}},                  // 1 win of 1 pair
+                 {{-0.5f, true}, {-0.3f, false}, {0.9f, false}},  // 0 of 2
+                 {{-0.9f, false}}};                               // no positive: not counted
   const StepAucSummary s = summarize_steps({&p, 1}, 0, 1);
   EXPECT_DOUBLE_EQ(*s.within_position.auc, 1.0 / 3.0);
   EXPECT_EQ(s.mixed_positions, 2);
@@ -107,7 +109,8 @@ TEST(StepScorer, LabelsAreTheVerifiersOnTheSolverPath) {
   // With no random path, every state visited is on the solver's path, so each has at least
   // one positive child (the solver's step) unless that step ends the game.
   VerdictEvaluator evaluator(VerdictEvaluator::Kind::kOracle);
-  Result<ProblemSteps> steps = score_problem_steps(*problem("game24(puzzle=1)"), evaluator, {.random_paths = 0});
+  Result<ProblemSteps> steps =
+      score_problem_steps(*problem("game24(puzzle=1)"), evaluator, {.random_paths = 0});
   ASSERT_TRUE(steps.ok());
   EXPECT_EQ(steps->spec, "game24(puzzle=1)");
   ASSERT_EQ(steps->positions.size(), 3u);  // four numbers, three steps
@@ -121,8 +124,10 @@ TEST(StepScorer, LabelsAreTheVerifiersOnTheSolverPath) {
 
 TEST(StepScorer, RepeatableFromItsSeed) {
   VerdictEvaluator e1(VerdictEvaluator::Kind::kOracle), e2(VerdictEvaluator::Kind::kOracle);
-  Result<ProblemSteps> a = score_problem_steps(*problem("countdown(large=1,seed=9)"), e1, {.random_paths = 3, .seed = 4});
-  Result<ProblemSteps> b = score_problem_steps(*problem("countdown(large=1,seed=9)"), e2, {.random_paths = 3, .seed = 4});
+  Result<ProblemSteps> a =
+      score_problem_steps(*problem("countdown(large=1,seed=9)"), e1, {.random_paths = 3, .seed = 4});
+  Result<ProblemSteps> b =
+      score_problem_steps(*problem("countdown(large=1,seed=9)"), e2, {.random_paths = 3, .seed = 4});
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->positions.size(), b->positions.size());
   EXPECT_EQ(e1.calls, e2.calls);
@@ -187,7 +192,9 @@ TEST(StepScorer, ProblemSetsRefuseOtherGamesAndBadSpecs) {
 TEST(StepScorer, ReportAsJsonAndText) {
   ProblemSteps p;
   p.positions = {{{0.2f, true}, {-0.4f, false}}};
-  StepReport report{"nn:r@1", "runs/r/checkpoints/step-00000001.pt", {{"countdown", "large=1", summarize_steps({&p, 1}, 10, 1)}}};
+  StepReport report{"nn:r@1",
+                    "runs/r/checkpoints/step-00000001.pt",
+                    {{"countdown", "large=1", summarize_steps({&p, 1}, 10, 1)}}};
   const Json j = step_report_json(report);
   EXPECT_EQ(j["scorer"], "nn:r@1");
   ASSERT_EQ(j["rows"].size(), 1u);
