@@ -40,13 +40,10 @@ Status score_children(const State& state, Evaluator& evaluator, ProblemSteps& ou
   }
   std::vector<ScoredStep> scored(children.size());
   if (!children.empty()) {
-    std::vector<std::vector<Action>> actions(children.size());
+    // Values only: no actions, so no priors are computed.
     std::vector<EvalRequest> requests(children.size());
     for (size_t i = 0; i < children.size(); ++i) {
-      const State& c = *children[i];
-      const Player p = c.current_player();
-      if (p >= 0) actions[i] = c.legal_actions();
-      requests[i] = EvalRequest{&c, p, actions[i]};
+      requests[i] = EvalRequest{children[i].get(), children[i]->current_player(), {}};
     }
     std::vector<Evaluation> answers(children.size());
     evaluator.evaluate(requests, answers);

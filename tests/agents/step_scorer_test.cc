@@ -17,6 +17,7 @@ class VerdictEvaluator final : public Evaluator {
   explicit VerdictEvaluator(Kind kind) : kind_(kind) {}
   void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) override {
     for (size_t i = 0; i < requests.size(); ++i) {
+      EXPECT_TRUE(requests[i].actions.empty());  // values only
       const std::vector<PuzzleStep> steps = requests[i].state->puzzle_steps();
       const float on_path = !steps.empty() && steps.back().rating > 0 ? 1.0f : -1.0f;
       const float v = kind_ == Kind::kOracle ? on_path : kind_ == Kind::kInverted ? -on_path : 0.25f;
