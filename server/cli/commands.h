@@ -16,6 +16,8 @@ int run_serve(const std::vector<std::string>& args);
 int run_gtp(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
+// `arena report steps` (report_steps.cc), dispatched by run_report.
+int run_report_steps(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 // `arena puzzle export`: beside the puzzle family's own tools, under its command word.
 int run_puzzle_export(const std::vector<std::string>& args);

@@ -1,4 +1,5 @@
-// `arena report`: reports computed from the store. One so far: `generalization`.
+// `arena report`: `generalization`, computed from the store, and `steps` (report_steps.cc), the
+// network's value head as a puzzle step scorer.
 #include <cstdio>
 #include <iostream>
 
@@ -19,6 +20,8 @@ const char* kReportUsage =
     "  generalization   per game, each training run's latest checkpoint rated against the anchors\n"
     "                   (random = 0, rollout MCTS): the shared agent beside single-game specialists,\n"
     "                   and transfer with a frozen trunk beside the same game from scratch\n"
+    "  steps            a checkpoint's value head as a step scorer on held-out puzzles: per game and\n"
+    "                   difficulty, the AUC of 'this step is on a solution path' against the exact verifier\n"
     "\n"
     "Run 'arena report <report> --help' for its options.\n";
 
@@ -67,6 +70,7 @@ int run_report(const std::vector<std::string>& args) {
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "generalization") return run_generalization(rest);
+  if (args[0] == "steps") return run_report_steps(rest);
   std::cerr << "arena report: unknown report '" << args[0] << "'\n" << kReportUsage;
   return 2;
 }

@@ -241,6 +241,7 @@ int run_serve(const std::vector<std::string>& argv) {
     }
   }
   config.games_root = find_games_root(config.web_root);
+  config.runs_root = nn::runs_dir();  // --runs, set above
   config.browser.secure_cookies = secure_cookies;
   config.browser.allowed_origins = origins;
   config.extra_metrics = nn::service_metrics;

@@ -127,7 +127,8 @@ unsigned status_for(const std::string& code) {
 
 RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
                  std::function<size_t()> store_queue_depth, std::function<std::string()> extra_metrics,
-                 std::filesystem::path games_root, BrowserPolicy browser, AbuseLimits* limits)
+                 std::filesystem::path games_root, BrowserPolicy browser, AbuseLimits* limits,
+                 std::filesystem::path runs_root)
     : arena_(arena),
       store_(store),
       stats_(stats),
@@ -135,7 +136,8 @@ RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
       extra_metrics_(std::move(extra_metrics)),
       games_root_(std::move(games_root)),
       browser_(std::move(browser)),
-      limits_(limits) {}
+      limits_(limits),
+      runs_root_(std::move(runs_root)) {}
 
 // The one list of routes: dispatch reads it, routes() (and so the OpenAPI test) is made of it.
 const std::vector<RestApi::Endpoint>& RestApi::table() {
@@ -159,6 +161,7 @@ const std::vector<RestApi::Endpoint>& RestApi::table() {
       {"POST", "/api/session", &RestApi::sign_in},
       {"DELETE", "/api/session", &RestApi::sign_out},
       {"DELETE", "/api/token", &RestApi::revoke_token},
+      {"GET", "/api/reports/steps", &RestApi::steps_report},
   };
   return all;
 }

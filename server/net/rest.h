@@ -71,9 +71,11 @@ class RestApi {
   // `extra_metrics`, when set, adds its Prometheus text to /metrics.
   // `limits`, when given, limits registrations, sign-ins and challenges per address and
   // per player (429 with Retry-After past them).
+  // `runs_root` is the folder of training runs, where /api/reports/steps finds the newest
+  // <run>/step_auc.json (`arena report steps --out`).
   RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
           std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {},
-          BrowserPolicy browser = {}, AbuseLimits* limits = nullptr);
+          BrowserPolicy browser = {}, AbuseLimits* limits = nullptr, std::filesystem::path runs_root = {});
 
   // Handles /api/... and /metrics; other targets are not its business (404). A POST or
   // DELETE from a browser page of another origin is refused (403, check_origin() in auth.h),
@@ -108,6 +110,7 @@ class RestApi {
   HttpResponse games(const Call&);
   HttpResponse leaderboard(const Call&);
   HttpResponse generalization_report(const Call&);
+  HttpResponse steps_report(const Call&);
   // rest_matches.cc: stored matches.
   HttpResponse matches(const Call&);
   HttpResponse match(const Call&);
@@ -143,6 +146,7 @@ class RestApi {
   std::filesystem::path games_root_;  // where each family's web/board.js is looked for
   const BrowserPolicy browser_;
   AbuseLimits* limits_;
+  std::filesystem::path runs_root_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -1,5 +1,8 @@
-// REST: the registered games, their leaderboards and the cross-game generalization report.
+// REST: the registered games, their leaderboards, the cross-game generalization report and the
+// step-scorer report of the newest run that has one.
 #include <charconv>
+#include <fstream>
+#include <sstream>
 
 #include "games/registry.h"
 #include "server/arena/generalization.h"
@@ -82,6 +85,45 @@ HttpResponse RestApi::generalization_report(const Call& call) {
   Result<GeneralizationReport> report = compute_generalization(store_, bootstrap);
   if (!report.ok()) return error_response(report.error());
   return rest::json_response(200, generalization_json(*report));
+}
+
+// GET /api/reports/steps: the newest <run>/step_auc.json under the runs folder (written by
+// `arena report steps --out`), as it is; the command computes it, since scoring thousands of
+// steps with the network is no request's work. 404 when no run has one.
+HttpResponse RestApi::steps_report(const Call&) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::optional<fs::path> newest;
+  fs::file_time_type newest_time;
+  if (!runs_root_.empty()) {
+    for (const fs::directory_entry& run : fs::directory_iterator(runs_root_, ec)) {
+      const fs::path file = run.path() / "step_auc.json";
+      std::error_code fec;
+      if (!fs::is_regular_file(file, fec)) continue;
+      const fs::file_time_type time = fs::last_write_time(file, fec);
+      if (fec) continue;
+      if (!newest || time > newest_time) {
+        newest = file;
+        newest_time = time;
+      }
+    }
+  }
+  if (!newest) {
+    return error_response(404, "no_report",
+                          "no step report in the runs folder yet: run arena report steps --checkpoint ... "
+                          "--out <runs>/<run>/step_auc.json");
+  }
+  std::ifstream in(*newest);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::optional<Json> doc = parse_json(text.str());
+  if (!in || !doc || !doc->is_object() || !doc->contains("scorers")) {
+    return error_response(500, "internal",
+                          "the step report " + newest->filename().string() + " of run " +
+                              newest->parent_path().filename().string() + " is not readable");
+  }
+  (*doc)["run"] = newest->parent_path().filename().string();
+  return rest::json_response(200, *doc);
 }
 
 }  // namespace arena::net

@@ -35,6 +35,8 @@ struct ServerConfig {
   // The game families' folders: /games/<family>/<file> is <family>/web/<file> under it
   // (each family's browser board), for registered families only.
   std::filesystem::path games_root = "games";
+  // The training runs: /api/reports/steps serves the newest <run>/step_auc.json here.
+  std::filesystem::path runs_root = "runs";
   // Browsers: Secure cookies, and the origins (besides the served one) whose pages may open
   // /ws and POST or DELETE with the user's cookies.
   BrowserPolicy browser;

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/json.h"
 #include "tests/cli/run_arena.h"
 
 namespace arena {
@@ -60,6 +61,33 @@ TEST(NnCli, TrainEntersCheckpointsAsRatedPlayersAndTheReportShowsThem) {
   EXPECT_NE(report.out.find("kuhn_poker"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("clirun"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("kuhnonly"), std::string::npos) << report.out;
+
+  // The value head as a step scorer: the run folder's last checkpoint on one 24-game puzzle
+  // (walked along the solver's path only), as JSON and into a file.
+  const std::string out = dir + "/runs/clirun/step_auc.json";
+  Output steps = run_arena("report steps --checkpoint " + dir +
+                           "/runs/clirun --games 'game24(puzzle=5)' --problems 1 --random-paths 0"
+                           " --bootstrap 10 --json --out " +
+                           out);
+  ASSERT_EQ(steps.exit_code, 0) << steps.out;
+  std::optional<Json> doc = parse_json(steps.out.substr(steps.out.find("{\n")));
+  ASSERT_TRUE(doc.has_value()) << steps.out;
+  ASSERT_EQ((*doc)["scorers"].size(), 1u);
+  EXPECT_EQ((*doc)["scorers"][0]["scorer"], "nn:clirun@20");
+  const Json& row = (*doc)["scorers"][0]["rows"][0];
+  EXPECT_EQ(row["game"], "game24");
+  EXPECT_EQ(row["difficulty"], "rank 5");
+  EXPECT_GT(row["positive_steps"].get<int>(), 0);
+  EXPECT_GT(row["negative_steps"].get<int>(), 0);
+  EXPECT_TRUE(row["auc"].is_number());
+  EXPECT_TRUE(std::filesystem::exists(out));
+  // A checkpoint that never learned the game, a game without problem sets, no checkpoint.
+  Output unknown =
+      run_arena("report steps --checkpoint " + dir + "/runs/kuhnonly --games game24 --problems 1");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.out.find("has no head for game24"), std::string::npos) << unknown.out;
+  EXPECT_EQ(run_arena("report steps --checkpoint " + dir + "/runs/clirun --games kuhn_poker").exit_code, 2);
+  EXPECT_EQ(run_arena("report steps --checkpoint " + dir + "/runs/none --games game24").exit_code, 1);
 }
 
 // A network trained on 5x5 Go plays GTP once the controller sets that size (the server

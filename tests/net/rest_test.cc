@@ -3,8 +3,11 @@
 #include "server/net/rest.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -680,6 +683,46 @@ TEST_F(RestTest, AnEndedMatchIsGivenAsItsViewsMoveByMove) {
     for (char c : row.get<std::string>()) black_stones += c == 'X';
   }
   EXPECT_EQ(black_stones, 2) << views[0].dump();
+}
+
+TEST_F(RestTest, TheStepReportIsTheNewestRunsFileOr404) {
+  namespace fs = std::filesystem;
+  const fs::path runs = fs::temp_directory_path() / ("arena-rest-steps-" + std::to_string(::getpid()));
+  fs::remove_all(runs);
+  fs::create_directories(runs / "old");
+  fs::create_directories(runs / "new");
+  fs::create_directories(runs / "empty");
+  auto reopen = [&](fs::path root) {
+    api_ = std::make_unique<RestApi>(
+        *arena_, *store_, stats_, [] { return size_t{0}; }, std::function<std::string()>(), fs::path(),
+        net::BrowserPolicy{}, nullptr, std::move(root));
+  };
+  reopen(runs);
+  HttpResponse none = call("GET", "/api/reports/steps");
+  EXPECT_EQ(none.status, 404u);
+  EXPECT_EQ(body(none)["error"]["code"], "no_report");  // not "not_found": the route exists
+  EXPECT_NE(body(none)["error"]["message"].get<std::string>().find("arena report steps"), std::string::npos);
+
+  auto write = [](const fs::path& file, const std::string& text) { std::ofstream(file) << text; };
+  write(runs / "old" / "step_auc.json",
+        R"({"report": "steps", "scorers": [{"scorer": "nn:old@1", "rows": []}]})");
+  write(runs / "new" / "step_auc.json",
+        R"({"report": "steps", "scorers": [{"scorer": "nn:new@9", "rows": []}]})");
+  fs::last_write_time(runs / "old" / "step_auc.json",
+                      fs::file_time_type::clock::now() - std::chrono::hours(1));
+  HttpResponse newest = call("GET", "/api/reports/steps");
+  ASSERT_EQ(newest.status, 200u) << newest.body;
+  EXPECT_EQ(body(newest)["run"], "new");
+  EXPECT_EQ(body(newest)["scorers"][0]["scorer"], "nn:new@9");
+
+  write(runs / "new" / "step_auc.json", "{not json");
+  HttpResponse broken = call("GET", "/api/reports/steps");
+  EXPECT_EQ(broken.status, 500u);
+  EXPECT_NE(body(broken)["error"]["message"].get<std::string>().find("new"), std::string::npos);
+
+  reopen(fs::path());  // no runs folder configured
+  EXPECT_EQ(call("GET", "/api/reports/steps").status, 404u);
+  fs::remove_all(runs);
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 // ARENA_ARTIFACTS (screenshots; default build/web-artifacts). Shared pieces: harness.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as harness from './harness.mjs';
 
 let server;
@@ -16,9 +18,27 @@ let dir;
 const consoleErrors = [];  // "page: message" for every console error or uncaught exception
 const person = {};         // the name chosen in the main profile: {name, token, id}
 
+// The step report the server finds in its runs folder (what `arena report steps --out` writes):
+// two scorers over two difficulties of one game, one AUC undefined (no bar is drawn for it).
+const stepRow = (difficulty, auc, within) => ({
+  game: 'game24', difficulty, problems: 4, positions: 9, positive_steps: auc === null ? 0 : 5, negative_steps: 30,
+  auc, low: auc === null ? null : auc - 0.1, high: auc === null ? null : Math.min(1, auc + 0.1),
+  within_position: { auc: within, low: within - 0.1, high: within + 0.1, positive: 4, negative: 20, positions: 3 },
+  terminal_steps_skipped: 12, neutral_steps_skipped: 0, bootstrap: 100,
+});
+const stepReport = {
+  report: 'steps', problems: 4, random_paths: 2, seed: 1, bootstrap: 100,
+  scorers: [
+    { scorer: 'nn:demo@100', checkpoint: 'x.pt', rows: [stepRow('rank 1-340', 0.8, 0.7), stepRow('rank 341-681', 0.75, 0.65)] },
+    { scorer: 'nn:demo@0', checkpoint: 'y.pt', rows: [stepRow('rank 1-340', 0.5, 0.45), stepRow('rank 341-681', null, 0.5)] },
+  ],
+};
+
 before(async () => {
   dir = harness.makeTempDir();
-  server = harness.startServer(dir);
+  mkdirSync(join(dir, 'runs', 'demo'), { recursive: true });
+  writeFileSync(join(dir, 'runs', 'demo', 'step_auc.json'), JSON.stringify(stepReport));
+  server = harness.startServer(dir, [...harness.HOUSE_ARGS, '--runs', join(dir, 'runs')]);
   base = await server.url;
   context = await harness.launchContext(dir);
   otherBrowser = await harness.launchBrowser();
@@ -360,6 +380,12 @@ test('the matches, player, generalization and bots pages load; a bot registers f
   await shot(page, 'leaderboard-house');
   await page.goto(`${base}/#/report`);
   await page.waitForFunction(() => !/Fitting/.test(document.querySelector('#report-status')?.textContent ?? 'Fitting'));
+  // The step report: per chart (every step; steps at one position) a bar for each defined AUC.
+  await page.waitForSelector('#steps-report svg .prob-bar');
+  assert.match(await page.textContent('#steps-status'), /Run demo/);
+  assert.equal(await page.locator('#steps-report svg').count(), 2);
+  assert.equal(await page.locator('#steps-report svg .prob-bar').count(), 3 + 4);
+  assert.equal(await page.locator('#steps-report .legend li').first().textContent(), 'nn:demo@100');
   await shot(page, 'report');
   await page.goto(`${base}/#/bots`);
   const name = `ui-bot-${Date.now() % 100000}`;

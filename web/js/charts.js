@@ -1,5 +1,6 @@
 // Charts drawn in SVG for the project (no library): horizontal interval bars (ratings with
-// confidence intervals) and a line chart over time (rating history). Browser main thread only.
+// confidence intervals), a line chart over time (rating history) and grouped bars of
+// probabilities with interval whiskers (AUCs). Browser main thread only.
 
 import { s, h } from './util.js';
 
@@ -90,6 +91,47 @@ export function timeChart(series, { width = 640, height = 260, unit = 'rating' }
     }
   });
   const legend = h('ul', { class: 'legend' }, series.map((se, k) => h('li', { class: `s${k % 6}` }, se.name)));
+  return h('figure', { class: 'chart-wrap' }, svg, legend);
+}
+
+// Grouped vertical bars on a fixed [0, 1] scale with 95% whiskers: groups of {label, bars:
+// [{value, low, high, note?}]}, bar k of each group in series k (series: their names, for the
+// legend; a value of null draws no bar). `reference` draws a dashed line (0.5: chance).
+export function probabilityBars(groups, series, { width = 640, height = 220, reference = 0.5, unit = 'AUC' } = {}) {
+  if (groups.length === 0) return h('p', { class: 'empty' }, 'Nothing measured yet.');
+  const left = 36;
+  const right = 10;
+  const top = 12;
+  const bottom = 34;
+  const slot = (width - left - right) / groups.length;
+  const barW = Math.max(4, Math.min(28, (slot * 0.8) / Math.max(1, series.length)));
+  const Y = (v) => top + (1 - v) * (height - top - bottom);
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart prob-bars', role: 'img',
+    'aria-label': `${unit} with 95% intervals` });
+  for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+    svg.append(s('line', { x1: left, y1: Y(v), x2: width - right, y2: Y(v), class: v === reference ? 'axis zero' : 'axis' }));
+    svg.append(s('text', { x: left - 6, y: Y(v) + 4, class: 'tick y' }, String(v)));
+  }
+  groups.forEach((g, i) => {
+    const x0 = left + i * slot + (slot - barW * series.length) / 2;
+    svg.append(s('text', { x: left + (i + 0.5) * slot, y: height - bottom + 16, class: 'tick' }, g.label));
+    g.bars.forEach((b, k) => {
+      if (!Number.isFinite(b?.value)) return;
+      const x = x0 + k * barW;
+      const grp = s('g', { class: `prob-bar s${k % 6}` });
+      grp.append(s('rect', { x: x + 1, y: Y(b.value), width: barW - 2, height: Math.max(1, Y(0) - Y(b.value)), class: 'bar' }));
+      if (Number.isFinite(b.low) && Number.isFinite(b.high)) {
+        const cx = x + barW / 2;
+        grp.append(s('line', { x1: cx, y1: Y(b.low), x2: cx, y2: Y(b.high), class: 'whisker' }));
+        grp.append(s('line', { x1: cx - 3, y1: Y(b.low), x2: cx + 3, y2: Y(b.low), class: 'whisker' }));
+        grp.append(s('line', { x1: cx - 3, y1: Y(b.high), x2: cx + 3, y2: Y(b.high), class: 'whisker' }));
+      }
+      const interval = Number.isFinite(b.low) ? ` (95% ${b.low.toFixed(3)} to ${b.high.toFixed(3)})` : '';
+      grp.append(s('title', {}, `${series[k]} · ${g.label}: ${unit} ${b.value.toFixed(3)}${interval}${b.note ? ` · ${b.note}` : ''}`));
+      svg.append(grp);
+    });
+  });
+  const legend = h('ul', { class: 'legend' }, series.map((name, k) => h('li', { class: `s${k % 6}` }, name)));
   return h('figure', { class: 'chart-wrap' }, svg, legend);
 }
 

@@ -1,8 +1,10 @@
 // The cross-game generalization report (GET /api/reports/generalization): per rating group,
-// the anchors and each run column (shared, specialist, transfer, scratch) as interval bars.
+// the anchors and each run column (shared, specialist, transfer, scratch) as interval bars;
+// and the step-scorer report (GET /api/reports/steps): per game and difficulty, the AUC of
+// each checkpoint's value as a judge of puzzle steps, as bars with 95% whiskers.
 
-import { h, api } from '../util.js';
-import { intervalBars } from '../charts.js';
+import { h, api, ApiError } from '../util.js';
+import { intervalBars, probabilityBars } from '../charts.js';
 
 export async function render(root) {
   root.append(h('h1', {}, 'Generalization'), h('p', { class: 'meta', id: 'report-status' }, 'Fitting ratings…'));
@@ -22,5 +24,46 @@ export async function render(root) {
     root.append(h('h2', {}, 'Training runs'), h('table', { class: 'data' },
       h('thead', {}, h('tr', {}, keys.map((k) => h('th', { scope: 'col' }, k)))),
       h('tbody', {}, r.runs.map((run) => h('tr', {}, keys.map((k) => h('td', {}, Array.isArray(run[k]) ? run[k].join(', ') : String(run[k] ?? ''))))))));
+  }
+  await renderSteps(root);
+}
+
+// Whatever games and difficulties the file lists, in its order; one chart per game for the
+// AUC over every step and one for the AUC among the steps tried at one position.
+async function renderSteps(root) {
+  const section = h('section', { class: 'report-group', id: 'steps-report' }, h('h1', {}, 'Steps: the value head as a process reward'));
+  root.append(section);
+  let r;
+  try {
+    r = await api('/api/reports/steps');
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+    section.append(h('p', { class: 'empty', id: 'steps-empty' }, e.message));
+    return;
+  }
+  const scorers = r.scorers ?? [];
+  section.append(h('p', { class: 'meta', id: 'steps-status' },
+    `Run ${r.run}: AUC of the network's value after a step for "this step is on a solution path" (the exact verifier), ` +
+    `${r.problems} held-out problems per difficulty, the solver's path and ${r.random_paths} random paths each; ` +
+    `95% intervals from ${r.bootstrap} bootstrap resamples of the problems; 0.5 is chance.`));
+  const games = [];
+  for (const sc of scorers) for (const row of sc.rows) if (!games.includes(row.game)) games.push(row.game);
+  const names = scorers.map((sc) => sc.scorer);
+  for (const game of games) {
+    const difficulties = [];
+    for (const sc of scorers) for (const row of sc.rows) if (row.game === game && !difficulties.includes(row.difficulty)) difficulties.push(row.difficulty);
+    const groupsOf = (pick) => difficulties.map((d) => ({
+      label: d,
+      bars: scorers.map((sc) => {
+        const row = sc.rows.find((x) => x.game === game && x.difficulty === d);
+        return row ? pick(row) : null;
+      }),
+    }));
+    const all = groupsOf((row) => ({ value: row.auc, low: row.low, high: row.high, note: `${row.positive_steps} positive, ${row.negative_steps} negative steps` }));
+    const within = groupsOf((row) => ({ value: row.within_position.auc, low: row.within_position.low, high: row.within_position.high,
+      note: `${row.within_position.positions} positions with both kinds of step` }));
+    section.append(h('h2', {}, game),
+      h('p', { class: 'meta' }, 'Every scored step against every other:'), probabilityBars(all, names),
+      h('p', { class: 'meta' }, 'Only steps tried at the same position (what a search choosing a step sees):'), probabilityBars(within, names));
   }
 }
