@@ -860,8 +860,14 @@ ChainProblem generate_chain_problem(int steps, uint64_t seed, int distractors) {
 
 // ---------------------------------------------------------------------------------------
 
-ArithmeticChain::ArithmeticChain(GameType type, GameParams params, int steps, uint64_t seed, int distractors)
-    : Game(std::move(type), std::move(params)), steps_(steps), seed_(seed), distractors_(distractors) {}
+ArithmeticChain::ArithmeticChain(GameType type, GameParams params, int steps, uint64_t seed, int distractors,
+                                 ChainReward reward, ChainSplit split)
+    : Game(std::move(type), std::move(params)),
+      steps_(steps),
+      seed_(seed),
+      distractors_(distractors),
+      reward_(reward),
+      split_(split) {}
 
 std::unique_ptr<State> ArithmeticChain::new_initial_state() const {
   return std::make_unique<ArithmeticChainState>(shared_from_this());
@@ -872,6 +878,7 @@ std::string ArithmeticChain::problem_spec(uint64_t seed) const {
   if (steps_ != 3) spec += "steps=" + std::to_string(steps_) + ",";
   spec += "seed=" + std::to_string(seed);
   if (distractors_ != 1) spec += ",distractors=" + std::to_string(distractors_);
+  if (reward_ == ChainReward::kOutcome) spec += ",reward=outcome";
   return spec + ")";
 }
 
@@ -941,16 +948,18 @@ std::vector<Action> ArithmeticChainState::legal_actions(Player player) const {
 
 std::vector<std::pair<Action, double>> ArithmeticChainState::chance_outcomes() const {
   if (problem_) return {};
-  const double p = 1.0 / ArithmeticChain::kSeedRange;
+  const int n = static_cast<const ArithmeticChain&>(game()).dealt_seeds();
+  const double p = 1.0 / n;
   std::vector<std::pair<Action, double>> outcomes;
-  outcomes.reserve(ArithmeticChain::kSeedRange);
-  for (Action a = 0; a < ArithmeticChain::kSeedRange; ++a) outcomes.emplace_back(a, p);
+  outcomes.reserve(n);
+  for (Action a = 0; a < n; ++a) outcomes.emplace_back(a, p);
   return outcomes;
 }
 
 void ArithmeticChainState::do_apply(Action action) {
+  const auto& g = static_cast<const ArithmeticChain&>(game());
   if (!problem_) {
-    deal(static_cast<uint64_t>(action) + 1);
+    deal(g.first_dealt_seed() + static_cast<uint64_t>(action));
     last_reward_ = 0;
     return;
   }
@@ -969,13 +978,18 @@ void ArithmeticChainState::do_apply(Action action) {
     }
   }
   if (slot_of(result) < 0) known_.push_back(result);
+  // The outcome signal keeps the verdicts (labels) but pays only for the solve.
+  if (g.reward() == ChainReward::kOutcome) move.reward = solved_ ? 1.0 : 0.0;
   moves_.push_back(move);
   last_reward_ = move.reward;
   total_ += move.reward;
 }
 
 std::string ArithmeticChainState::action_to_string(Player player, Action action) const {
-  if (player == kChancePlayer) return "seed " + std::to_string(static_cast<int64_t>(action) + 1);
+  if (player == kChancePlayer) {
+    const auto& g = static_cast<const ArithmeticChain&>(game());
+    return "seed " + std::to_string(static_cast<int64_t>(g.first_dealt_seed()) + action);
+  }
   const int op = action % ArithmeticChain::kOps;
   const int j = (action / ArithmeticChain::kOps) % ArithmeticChain::kSlots;
   const int i = action / (ArithmeticChain::kOps * ArithmeticChain::kSlots);
@@ -990,15 +1004,17 @@ Result<Action> ArithmeticChainState::do_parse_action(Player player, std::string_
   };
   if (player == kChancePlayer) {
     // "seed N", exactly as action_to_string writes it.
+    const auto& g = static_cast<const ArithmeticChain&>(game());
+    const auto first = static_cast<int64_t>(g.first_dealt_seed());
+    const int64_t last = first + g.dealt_seeds() - 1;
     int64_t seed = 0;
     if (text.substr(0, 5) == "seed ") {
       auto [end, ec] = std::from_chars(text.data() + 5, text.data() + text.size(), seed);
-      if (ec == std::errc() && end == text.data() + text.size() && seed >= 1 &&
-          seed <= ArithmeticChain::kSeedRange) {
-        return static_cast<Action>(seed - 1);
+      if (ec == std::errc() && end == text.data() + text.size() && seed >= first && seed <= last) {
+        return static_cast<Action>(seed - first);
       }
     }
-    return fail("expected 'seed N' with N from 1 to " + std::to_string(ArithmeticChain::kSeedRange));
+    return fail("expected 'seed N' with N from " + std::to_string(first) + " to " + std::to_string(last));
   }
   std::optional<ParsedStep> step = read_step(text);
   if (!step) return fail("expected a step such as 12*4 or 12*4=48 (two known quantities and + - * or /)");
@@ -1172,6 +1188,11 @@ GameRegistration arithmetic_chain_registration() {
       {"steps", int64_t{3}, "operations in the solution (2-8): the difficulty"},
       {"seed", int64_t{0}, "the problem (any positive number); 0 deals one of seeds 1-10000 at random"},
       {"distractors", int64_t{1}, "irrelevant quantities mentioned in the story (0-3)"},
+      {"reward", std::string("process"),
+       "process: 1/steps per correct step and -0.1 per wrong one; outcome: 1 when solved, else 0 (the "
+       "verdicts stay as labels)"},
+      {"split", std::string("all"),
+       "the seeds a chance node deals: all (1-10000), train (1-9000) or test (9001-10000, held out)"},
   };
   GameFactory create = [type](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
     const int64_t steps = params.get_int("steps");
@@ -1190,13 +1211,35 @@ GameRegistration arithmetic_chain_registration() {
           "bad_spec",
           "arithmetic_chain: seed must be positive (or 0 for a random problem), got " + std::to_string(seed));
     }
+    const std::string& reward_text = params.get_string("reward");
+    if (reward_text != "process" && reward_text != "outcome") {
+      return make_error("bad_spec",
+                        "arithmetic_chain: reward must be 'process' or 'outcome', got '" + reward_text + "'");
+    }
+    const std::string& split_text = params.get_string("split");
+    if (split_text != "all" && split_text != "train" && split_text != "test") {
+      return make_error("bad_spec",
+                        "arithmetic_chain: split must be 'all', 'train' or 'test', got '" + split_text + "'");
+    }
+    const ChainSplit split = split_text == "train"  ? ChainSplit::kTrain
+                             : split_text == "test" ? ChainSplit::kTest
+                                                    : ChainSplit::kAll;
+    if (split == ChainSplit::kTrain && seed > ArithmeticChain::kTrainSeeds) {
+      return make_error("bad_spec", "arithmetic_chain: seed " + std::to_string(seed) +
+                                        " is held out (split=train deals seeds 1-9000)");
+    }
+    if (split == ChainSplit::kTest && seed != 0 && seed <= ArithmeticChain::kTrainSeeds) {
+      return make_error("bad_spec", "arithmetic_chain: seed " + std::to_string(seed) +
+                                        " is a training seed (split=test deals seeds 9001-10000)");
+    }
     return std::shared_ptr<const Game>(std::make_shared<ArithmeticChain>(
-        type, params, static_cast<int>(steps), static_cast<uint64_t>(seed), static_cast<int>(distractors)));
+        type, params, static_cast<int>(steps), static_cast<uint64_t>(seed), static_cast<int>(distractors),
+        reward_text == "outcome" ? ChainReward::kOutcome : ChainReward::kProcess, split));
   };
   return {type,
           create,
           {"arithmetic_chain", "arithmetic_chain(seed=17)", "arithmetic_chain(steps=8,seed=5,distractors=3)",
-           "arithmetic_chain(steps=2,distractors=0)"}};
+           "arithmetic_chain(steps=2,distractors=0)", "arithmetic_chain(steps=4,reward=outcome,split=test)"}};
 }
 
 }  // namespace arena

@@ -2,7 +2,8 @@
 // operations (+ - * /) over quantities given in a short English story; one action computes a
 // new quantity from two known ones. Every step is checked at once (a process reward): a step
 // whose value is a node of the graph not produced before earns 1/(number of operations), any
-// other step a small penalty, and producing the asked-for quantity solves the problem.
+// other step a small penalty, and producing the asked-for quantity solves the problem. With
+// reward=outcome the same verdicts are kept as labels, but the only reward is 1 for a solve.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +64,12 @@ struct ChainProblem {
 // (steps, seed) only; the distractors add sentences (and quantities) to it.
 ChainProblem generate_chain_problem(int steps, uint64_t seed, int distractors);
 
+// The training signal: the per-step process reward, or only the outcome (1 solved, else 0).
+enum class ChainReward { kProcess, kOutcome };
+
+// The seeds a chance node deals: all, or the training or held-out part, which never meet.
+enum class ChainSplit { kAll, kTrain, kTest };
+
 class ArithmeticChain final : public Game {
  public:
   static constexpr int kMinSteps = 2;
@@ -76,19 +83,24 @@ class ArithmeticChain final : public Game {
   static constexpr int kSlots = kMaxGiven + 2 * kMaxSteps + 2;
   // Per slot: present, log value, given, computed, the role one-hot.
   static constexpr int kFeatures = 4 + kChainRoles;
-  // A chance node deals seed 1..kSeedRange.
+  // A chance node deals seed 1..kSeedRange (split=all); split=train deals 1..kTrainSeeds and
+  // split=test the rest.
   static constexpr int kSeedRange = 10000;
+  static constexpr int kTrainSeeds = 9000;
   static constexpr double kWrongStepReward = -0.1;
   // No step may produce more than this (keeps products of known values in 64 bits).
   static constexpr int64_t kMaxValue = 1'000'000'000;
 
-  ArithmeticChain(GameType type, GameParams params, int steps, uint64_t seed, int distractors);
+  ArithmeticChain(GameType type, GameParams params, int steps, uint64_t seed, int distractors,
+                  ChainReward reward = ChainReward::kProcess, ChainSplit split = ChainSplit::kAll);
 
   int num_players() const override { return 1; }
   int num_distinct_actions() const override { return kSlots * kSlots * kOps; }
-  int max_chance_outcomes() const override { return seed_ == 0 ? kSeedRange : 0; }
+  int max_chance_outcomes() const override { return seed_ == 0 ? dealt_seeds() : 0; }
   std::vector<int> observation_shape() const override { return {kSlots + 1, kFeatures}; }
-  double min_utility() const override { return kWrongStepReward * step_limit(); }
+  double min_utility() const override {
+    return reward_ == ChainReward::kOutcome ? 0.0 : kWrongStepReward * step_limit();
+  }
   double max_utility() const override { return 1; }
   std::optional<double> utility_sum() const override { return std::nullopt; }
   int max_game_length() const override { return step_limit() + (seed_ == 0 ? 1 : 0); }
@@ -99,6 +111,15 @@ class ArithmeticChain final : public Game {
   int steps() const { return steps_; }
   uint64_t seed() const { return seed_; }  // 0: dealt by a chance node
   int distractors() const { return distractors_; }
+  ChainReward reward() const { return reward_; }
+  ChainSplit split() const { return split_; }
+  // The seeds a chance node deals: first_dealt_seed() .. first_dealt_seed() + dealt_seeds() - 1.
+  uint64_t first_dealt_seed() const { return split_ == ChainSplit::kTest ? kTrainSeeds + 1 : 1; }
+  int dealt_seeds() const {
+    return split_ == ChainSplit::kAll     ? kSeedRange
+           : split_ == ChainSplit::kTrain ? kTrainSeeds
+                                          : kSeedRange - kTrainSeeds;
+  }
   // The game ends unsolved after this many steps: twice the operations, plus two.
   int step_limit() const { return 2 * steps_ + 2; }
   // The spec of exactly the problem of `seed` with these parameters.
@@ -110,6 +131,8 @@ class ArithmeticChain final : public Game {
   int steps_;
   uint64_t seed_;
   int distractors_;
+  ChainReward reward_;
+  ChainSplit split_;
 };
 
 class ArithmeticChainState final : public State {

@@ -166,7 +166,7 @@ void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
 int run_train(const std::vector<std::string>& argv) {
   nn::TrainConfig config;
   std::string games, weights, db = "arena.db", kind;
-  int64_t seed = 1, eval_games = 4, eval_simulations = 100;
+  int64_t seed = 1, eval_games = 4, eval_simulations = 100, games_per_phase = 0;
   Options options(
       "train",
       "Trains the shared network by self-play on one or more games: self-play phases (PUCT search with the\n"
@@ -192,6 +192,13 @@ int run_train(const std::vector<std::string>& argv) {
       .integer("simulations", &config.simulations, "self-play simulations per move", 1)
       .integer("batch", &config.batch_size, "learner batch size", 1)
       .number("lr", &config.learning_rate, "learning rate", 0)
+      .integer("games-per-phase", &games_per_phase, "self-play games per phase", 0)
+      .default_text("2 x actors")
+      .integer("steps-per-phase", &config.steps_per_phase,
+               "learner steps per phase (a fixed budget per phase: runs whose games differ in length spend "
+               "the same)",
+               0)
+      .default_text("until each new position is sampled 4 times")
       .integer("checkpoint-every", &config.checkpoint_every, "learner steps between checkpoints", 1)
       .text("init-from", &config.init_from, "start from this checkpoint's weights (transfer)")
       .flag("freeze-trunk", &config.freeze_trunk,
@@ -208,6 +215,7 @@ int run_train(const std::vector<std::string>& argv) {
   auto usage = [&options](const std::string& message) { return options.usage_error(message); };
 
   config.seed = static_cast<uint64_t>(seed);
+  config.games_per_phase = static_cast<int>(games_per_phase);
   // A time budget alone means what it says: no step limit unless --steps is given too.
   if (options.given("minutes") && !options.given("steps")) config.steps = 0;
   if (config.steps == 0 && config.minutes <= 0) return usage("give --steps or --minutes");

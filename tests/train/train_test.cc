@@ -130,6 +130,42 @@ TEST(Train, TheSameSeedGivesTheSameRun) {
   EXPECT_EQ(ga->history, gb->history);
 }
 
+// Two runs that differ only in the reward signal spend the same budget: with fixed games and
+// learner steps per phase, the same number of each, and the same problems in the same order,
+// however long their games are.
+TEST(Train, FixedStepsPerPhaseGiveRunsOfDifferentRewardsTheSameBudget) {
+  std::map<std::string, std::vector<std::string>> problems;  // per run: game, seed, dealt problem
+  for (const std::string reward : {"process", "outcome"}) {
+    const std::string out = temp_dir("pvo-" + reward);
+    TrainConfig config = small_config(out);
+    config.games = {"arithmetic_chain(steps=2,split=train,reward=" + reward + ")",
+                    "arithmetic_chain(steps=3,split=train,reward=" + reward + ")"};
+    config.steps = 10;
+    config.steps_per_phase = 5;
+    config.games_per_phase = 4;
+    config.simulations = 8;
+    Result<TrainSummary> s = train(config, {});
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->final.step, 10);
+    EXPECT_EQ(s->final.games, 8u) << reward;
+    EXPECT_EQ(s->final.losses.size(), 1u) << "every difficulty is played by one head";
+    for (const std::string& shard : s->shards) {
+      Result<std::vector<selfplay::Trajectory>> t = selfplay::read_shard(shard);
+      ASSERT_TRUE(t.ok()) << t.error().message;
+      for (const selfplay::Trajectory& traj : *t) {
+        ASSERT_FALSE(traj.history.empty());
+        std::string game = traj.game;
+        for (const std::string cut : {"reward=outcome,", ",reward=outcome"})
+          if (const size_t at = game.find(cut); at != std::string::npos) game.erase(at, cut.size());
+        problems[reward].push_back(game + " " + std::to_string(traj.seed) + " " +
+                                   std::to_string(traj.history[0].action));
+      }
+    }
+  }
+  EXPECT_EQ(problems["process"].size(), 8u);
+  EXPECT_EQ(problems["process"], problems["outcome"]);
+}
+
 // A few hundred learner steps on the three games; then the agent, searching with what it
 // learned, clearly beats random play in 5x5 Go and solves most 24-game puzzles, where
 // random play solves few; and the losses fell in every game.
@@ -213,6 +249,9 @@ TEST(Train, BadConfigsAreErrors) {
   c = small_config(temp_dir("bad"));
   c.steps = 0;
   c.minutes = 0;
+  EXPECT_EQ(train(c, {}).error().code, "bad_config");
+  c = small_config(temp_dir("bad"));
+  c.steps_per_phase = -1;
   EXPECT_EQ(train(c, {}).error().code, "bad_config");
   c = small_config(temp_dir("bad"));
   c.freeze_trunk = true;

@@ -33,6 +33,8 @@ Status validate(const TrainConfig& c) {
         "bad_config",
         "actors, simulations, search batch and checkpoint interval must be positive, the batch at least 2");
   }
+  if (c.steps_per_phase < 0 || c.games_per_phase < 0)
+    return make_error("bad_config", "steps and games per phase must not be negative");
   if (c.freeze_trunk && c.init_from.empty())
     return make_error("bad_config", "a frozen trunk needs init_from");
   return {};
@@ -168,8 +170,11 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     progress.positions += new_positions;
 
     // Learner phase.
-    const int64_t phase_steps = std::max<int64_t>(
-        1, static_cast<int64_t>(std::ceil(new_positions * config.sample_reuse / config.batch_size)));
+    const int64_t phase_steps =
+        config.steps_per_phase > 0
+            ? config.steps_per_phase
+            : std::max<int64_t>(1, static_cast<int64_t>(
+                                       std::ceil(new_positions * config.sample_reuse / config.batch_size)));
     for (int64_t i = 0; i < phase_steps && !done(); ++i) {
       Result<std::vector<selfplay::Sample>> batch =
           replay.sample_mixed(weight_of_key, config.batch_size, rng);

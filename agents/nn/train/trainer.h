@@ -6,9 +6,9 @@
 //       threads, so the service's batches fill) searched by PUCT with the current weights;
 //       their trajectories go to the compressed shards (<out>/shards) and the replay buffer
 //     learner phase: steps until each new position has been sampled `sample_reuse` times
-//       on average: one batch per step drawn across the games by their weights, policy
-//       cross-entropy to the search's visits over the legal actions, value MSE to the
-//       final returns, AdamW weight decay; a checkpoint every `checkpoint_every` steps
+//       on average (or exactly `steps_per_phase` steps when set): one batch per step drawn across the games
+//       by their weights, policy cross-entropy to the search's visits over the legal actions, value MSE to
+//       the final returns, AdamW weight decay; a checkpoint every `checkpoint_every` steps
 //     the service takes the learner's weights
 //
 // Phases alternate rather than overlap: on the 2-core CPU machines actors and learner
@@ -53,7 +53,11 @@ struct TrainConfig {
   int batch_size = 128;
   double learning_rate = 1e-3;
   double weight_decay = 1e-4;
-  double sample_reuse = 4;          // learner samples per new position
+  double sample_reuse = 4;  // learner samples per new position
+  // Learner steps per phase, when positive, in place of sample_reuse: two runs that differ
+  // in their games' lengths (one reward signal against another) then spend the same budget,
+  // the same self-play games and learner steps per phase.
+  int64_t steps_per_phase = 0;
   size_t replay_capacity = 100000;  // positions kept per game
   int64_t checkpoint_every = 100;
   // Transfer: start from this checkpoint's weights (its trunk, and the heads of the games it

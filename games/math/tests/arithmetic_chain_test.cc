@@ -250,7 +250,9 @@ TEST(ArithmeticChain, ParsingErrorsAreClear) {
 TEST(ArithmeticChain, BadSpecsAreErrors) {
   for (const char* spec :
        {"arithmetic_chain(steps=1)", "arithmetic_chain(steps=9)", "arithmetic_chain(distractors=4)",
-        "arithmetic_chain(distractors=-1)", "arithmetic_chain(seed=-3)"}) {
+        "arithmetic_chain(distractors=-1)", "arithmetic_chain(seed=-3)", "arithmetic_chain(reward=dense)",
+        "arithmetic_chain(split=dev)", "arithmetic_chain(split=train,seed=9500)",
+        "arithmetic_chain(split=test,seed=17)"}) {
     auto game = make_game(spec);
     ASSERT_FALSE(game.ok()) << spec;
     EXPECT_EQ(game.error().code, "bad_spec") << spec;
@@ -273,6 +275,84 @@ TEST(ArithmeticChain, AChanceNodeDealsASeedAndThePuzzleSpecSetsItUp) {
   EXPECT_EQ(fixed->view(0)["state"]["text"], s->view(0)["state"]["text"]);
   EXPECT_EQ(start(spec_of(8, 5, 3))->puzzle()->spec, "arithmetic_chain(steps=8,seed=5,distractors=3)");
   EXPECT_EQ(start("arithmetic_chain(steps=8,seed=5,distractors=3)")->puzzle()->difficulty, 9.5);
+}
+
+TEST(ArithmeticChain, TheOutcomeRewardPaysOnlyForTheSolveAndKeepsTheVerdicts) {
+  for (int seed = 1; seed <= 50; ++seed) {
+    const std::string spec = "arithmetic_chain(steps=4,seed=" + std::to_string(seed) + ",reward=outcome)";
+    SCOPED_TRACE(spec);
+    std::unique_ptr<State> s = start(spec);
+    EXPECT_DOUBLE_EQ(s->game().min_utility(), 0.0);
+    EXPECT_DOUBLE_EQ(s->game().max_utility(), 1.0);
+    // A wrong step first: no penalty, but still labelled off every path.
+    const ChainProblem& p = *chain(*s).problem();
+    std::set<int64_t> on_graph;
+    for (const ChainNode& n : p.nodes) on_graph.insert(n.value);
+    for (Action a : s->legal_actions()) {
+      const std::string text = s->action_to_string(0, a);
+      if (on_graph.count(std::stoll(text.substr(text.find('=') + 1)))) continue;
+      ASSERT_TRUE(s->apply(a).ok());
+      break;
+    }
+    ASSERT_EQ(s->puzzle_steps().size(), 1u);
+    EXPECT_EQ(s->puzzle_steps()[0].rating, -1);
+    EXPECT_DOUBLE_EQ(s->rewards()[0], 0.0);
+    while (!s->is_terminal()) {
+      ASSERT_TRUE(s->apply(*s->solver_action()).ok());
+      EXPECT_DOUBLE_EQ(s->rewards()[0], s->is_terminal() ? 1.0 : 0.0) << s->to_string();
+      EXPECT_EQ(s->puzzle_steps().back().rating, 1) << "the verdicts stay";
+    }
+    EXPECT_TRUE(chain(*s).solved());
+    EXPECT_DOUBLE_EQ(s->returns()[0], 1.0) << "a solve with a wrong step is still worth 1";
+    EXPECT_EQ(s->puzzle_steps().back().verdict, "solved");
+    EXPECT_EQ(s->puzzle()->spec, spec);
+  }
+  // Unsolved at the limit: 0, not a penalty per step.
+  std::unique_ptr<State> s = start("arithmetic_chain(steps=2,seed=3,reward=outcome)");
+  while (!s->is_terminal()) {
+    const std::optional<Action> right = s->solver_action();
+    std::optional<Action> wrong;
+    for (Action a : s->legal_actions())
+      if (a != right) {
+        std::unique_ptr<State> probe = s->clone();
+        ASSERT_TRUE(probe->apply(a).ok());
+        if (probe->puzzle_steps().back().rating < 0) {
+          wrong = a;
+          break;
+        }
+      }
+    ASSERT_TRUE(wrong.has_value());
+    ASSERT_TRUE(s->apply(*wrong).ok());
+    EXPECT_DOUBLE_EQ(s->rewards()[0], 0.0);
+  }
+  EXPECT_FALSE(chain(*s).solved());
+  EXPECT_DOUBLE_EQ(s->returns()[0], 0.0);
+}
+
+TEST(ArithmeticChain, TheTrainAndTestSplitsDealSeedsThatNeverMeet) {
+  std::unique_ptr<State> train = start("arithmetic_chain(split=train)");
+  std::unique_ptr<State> test = start("arithmetic_chain(steps=5,split=test)");
+  EXPECT_EQ(train->game().max_chance_outcomes(), 9000);
+  EXPECT_EQ(test->game().max_chance_outcomes(), 1000);
+  ASSERT_EQ(train->chance_outcomes().size(), 9000u);
+  ASSERT_EQ(test->chance_outcomes().size(), 1000u);
+  EXPECT_EQ(train->action_to_string(kChancePlayer, 0), "seed 1");
+  EXPECT_EQ(train->action_to_string(kChancePlayer, 8999), "seed 9000");
+  EXPECT_EQ(test->action_to_string(kChancePlayer, 0), "seed 9001");
+  EXPECT_EQ(test->action_to_string(kChancePlayer, 999), "seed 10000");
+  EXPECT_FALSE(test->parse_action(kChancePlayer, "seed 17").ok());
+  EXPECT_FALSE(train->parse_action(kChancePlayer, "seed 9001").ok());
+  Result<Action> held_out = test->parse_action(kChancePlayer, "seed 9500");
+  ASSERT_TRUE(held_out.ok()) << held_out.error().message;
+  ASSERT_TRUE(test->apply(*held_out).ok());
+  EXPECT_EQ(test->view(0)["state"]["seed"], 9500);
+  // The dealt problem is the one its spec sets up.
+  EXPECT_EQ(test->puzzle()->spec, "arithmetic_chain(steps=5,seed=9500)");
+  EXPECT_EQ(start(test->puzzle()->spec)->puzzle()->problem, test->puzzle()->problem);
+  // Defaults stay out of the canonical spec; the others are kept.
+  EXPECT_EQ((*make_game("arithmetic_chain(reward=process,split=all)"))->spec(), "arithmetic_chain");
+  EXPECT_NE((*make_game("arithmetic_chain(reward=outcome,split=test)"))->spec().find("split=test"),
+            std::string::npos);
 }
 
 TEST(ArithmeticChain, ViewAndExportShowTheStepsWithVerdicts) {
