@@ -128,6 +128,8 @@ TEST(NnCli, TrainUsageErrorsExitTwo) {
   EXPECT_EQ(run_arena("train --games kuhn_poker").exit_code, 2);
   EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --steps 0").exit_code, 2);
   EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --kind sideways").exit_code, 2);
+  EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --steps-per-phase -1").exit_code, 2);
+  EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --games-per-phase -1").exit_code, 2);
   Output bad_game =
       run_arena("train --games 'no_such_game' --out " + temp_dir() + "/r --db " + temp_dir() + "/a.db");
   EXPECT_EQ(bad_game.exit_code, 2) << bad_game.out;
