@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/rng.h"
 #include "games/game.h"
 
 namespace arena {
@@ -32,6 +33,21 @@ struct SeatLabel {
   std::string mark;
 };
 
+// A difficulty of a puzzle game and the held-out problems that stand for it: specs that set
+// each problem up exactly. What measurements of a learner on the game draw from (the value
+// head as a step scorer, `arena report steps`).
+struct ProblemSet {
+  std::string game;        // "countdown"
+  std::string difficulty;  // "large=2"
+  std::vector<std::string> specs;
+};
+
+// A game's held-out problem sets for `spec` (its other parameters kept; a spec that fixes
+// the difficulty gives that difficulty alone): `problems` per difficulty, drawn from `rng`,
+// never among what the game's own chance node deals where it can avoid it.
+using HeldOutProblems =
+    std::function<Result<std::vector<ProblemSet>>(const RawSpec& spec, int problems, Rng& rng)>;
+
 struct GameRegistration {
   GameType type;
   GameFactory create;
@@ -42,6 +58,8 @@ struct GameRegistration {
   std::vector<Showcase> showcase = {};
   // By seat; empty: "seat 1", "seat 2", ...
   std::vector<SeatLabel> seats = {};
+  // Puzzles: held-out problems by difficulty; empty for games without them.
+  HeldOutProblems held_out = {};
   // The family's folder name; set by the registry (empty for games tests add themselves).
   std::string family = {};
 };

@@ -142,35 +142,6 @@ std::string estimate_text(const AucEstimate& e) {
   return out;
 }
 
-// Draws `count` distinct integers from [lo, hi] (count <= hi - lo + 1), in draw order.
-std::vector<int64_t> distinct_draws(Rng& rng, int64_t lo, int64_t hi, int count) {
-  std::set<int64_t> seen;
-  std::vector<int64_t> out;
-  const uint64_t span = static_cast<uint64_t>(hi - lo + 1);
-  while (static_cast<int>(out.size()) < count && seen.size() < span) {
-    const int64_t v = lo + static_cast<int64_t>(rng.uniform(span));
-    if (seen.insert(v).second) out.push_back(v);
-  }
-  return out;
-}
-
-// The spec `name(params..., key=value)` with `key` set (replaced where given).
-std::string with_param(const RawSpec& raw, const std::string& key, int64_t value) {
-  std::string out = raw.name + "(";
-  bool first = true;
-  for (const auto& [k, v] : raw.params) {
-    if (k == key) continue;
-    out += (first ? "" : ",") + k + "=" + v;
-    first = false;
-  }
-  return out + (first ? "" : ",") + key + "=" + std::to_string(value) + ")";
-}
-
-// The 24 game's ranked set: ranks 1..kRankedPuzzles (games/math/data/24.csv).
-constexpr int64_t kRankedPuzzles = 1362;
-// arithmetic_chain's chance node deals seeds 1..10,000; held-out problems come from above.
-constexpr int64_t kFirstUndealtChainSeed = 10001;
-
 }  // namespace
 
 Result<ProblemSteps> score_problem_steps(const State& problem, Evaluator& evaluator,
@@ -272,63 +243,23 @@ Result<std::vector<ProblemSet>> step_problem_sets(std::string_view spec, int pro
   Result<RawSpec> raw = parse_spec(spec);
   if (!raw.ok()) return raw.error();
   if (problems < 1) return make_error("bad_spec", "at least one problem per difficulty");
-  auto given = [&](const std::string& key) -> std::optional<int64_t> {
-    for (const auto& [k, v] : raw->params) {
-      if (k != key) continue;
-      try {
-        return std::stoll(v);
-      } catch (const std::exception&) {
-        return std::nullopt;  // make_game reports it
-      }
+  const GameRegistration* game = GameRegistry::instance().find(raw->name);
+  if (!game || !game->held_out) {
+    std::string with;
+    for (const GameRegistration& r : GameRegistry::instance().registrations()) {
+      if (r.held_out) with += (with.empty() ? "" : ", ") + r.type.name;
     }
-    return std::nullopt;
-  };
-  // A game's difficulty parameter and its values.
-  struct Sweep {
-    std::string key;
-    std::vector<int64_t> values;
-  };
-  std::vector<ProblemSet> out;
+    return make_error("bad_spec", "no problem sets for '" + raw->name + "': the games with them are " + with);
+  }
   uint64_t name_hash = 1469598103934665603ULL;  // FNV-1a: the same draws on every platform
   for (char c : raw->name) name_hash = (name_hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   Rng rng(seed ^ name_hash);
-  const std::string& name = raw->name;
-  if (name == "game24") {
-    if (std::optional<int64_t> r = given("puzzle")) {
-      out.push_back({name, "rank " + std::to_string(*r), {with_param(*raw, "puzzle", *r)}});
-    } else {
-      for (int q = 0; q < 4; ++q) {
-        const int64_t lo = q * kRankedPuzzles / 4 + 1, hi = (q + 1) * kRankedPuzzles / 4;
-        ProblemSet set{name, "rank " + std::to_string(lo) + "-" + std::to_string(hi), {}};
-        for (int64_t r : distinct_draws(rng, lo, hi, problems))
-          set.specs.push_back(with_param(*raw, "puzzle", r));
-        out.push_back(std::move(set));
-      }
-    }
-  } else if (name == "countdown" || name == "arithmetic_chain") {
-    const bool chain = name == "arithmetic_chain";
-    Sweep sweep = chain ? Sweep{"steps", {2, 3, 4, 5, 6, 7, 8}} : Sweep{"large", {0, 1, 2, 3, 4}};
-    if (std::optional<int64_t> v = given(sweep.key)) sweep.values = {*v};
-    const int64_t lo = chain ? kFirstUndealtChainSeed : 1;
-    for (int64_t v : sweep.values) {
-      ProblemSet set{name, sweep.key + "=" + std::to_string(v), {}};
-      RawSpec fixed = *raw;
-      std::erase_if(fixed.params,
-                    [&](const auto& kv) { return kv.first == "seed" || kv.first == sweep.key; });
-      fixed.params.emplace_back(sweep.key, std::to_string(v));
-      for (int64_t s : distinct_draws(rng, lo, lo + 999'999'999, problems)) {
-        set.specs.push_back(with_param(fixed, "seed", s));
-      }
-      out.push_back(std::move(set));
-    }
-  } else {
-    return make_error("bad_spec", "no problem sets for '" + name +
-                                      "': step scoring knows game24, countdown and arithmetic_chain");
-  }
-  for (const ProblemSet& set : out) {
+  Result<std::vector<ProblemSet>> out = game->held_out(*raw, problems, rng);
+  if (!out.ok()) return out.error();
+  for (const ProblemSet& set : *out) {
     for (const std::string& s : set.specs) {
-      Result<std::shared_ptr<const Game>> game = make_game(s);
-      if (!game.ok()) return game.error();
+      Result<std::shared_ptr<const Game>> made = make_game(s);
+      if (!made.ok()) return made.error();
     }
   }
   return out;

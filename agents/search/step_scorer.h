@@ -18,6 +18,7 @@
 #include "agents/search/evaluator.h"
 #include "core/json.h"
 #include "core/result.h"
+#include "games/family.h"
 #include "games/game.h"
 
 namespace arena {
@@ -81,20 +82,10 @@ struct StepAucSummary {
 // (steps of one problem are not independent, so problems are the unit resampled).
 StepAucSummary summarize_steps(std::span<const ProblemSteps> problems, int bootstrap, uint64_t seed);
 
-// A difficulty of a puzzle game and the problems that stand for it.
-struct ProblemSet {
-  std::string game;        // "countdown"
-  std::string difficulty;  // "large=2"
-  std::vector<std::string> specs;
-};
-
 // The problem sets `arena report steps` measures a game spec on, `problems` per
-// difficulty, drawn from `seed`: game24 by quartile of the human-ranked set (puzzle=R),
-// countdown by `large` 0-4 (seeded deals), arithmetic_chain by `steps` 2-8 (seeds above
-// 10,000, which its chance node never deals, so a run trained on the dealt game never saw
-// them). Other parameters of the spec are kept; a spec that fixes the difficulty parameter
-// gives that difficulty alone. Errors: "bad_spec" (not a spec, or a game without problem
-// sets, naming those that have them).
+// difficulty, drawn from `seed`: the game's own held-out problems (GameRegistration::
+// held_out; the puzzles' are in games/math/held_out.h). Errors: "bad_spec" (not a spec, or a
+// game without problem sets, naming those that have them).
 Result<std::vector<ProblemSet>> step_problem_sets(std::string_view spec, int problems, uint64_t seed);
 
 // One scorer's table: a row per problem set.

@@ -7,6 +7,7 @@
 #include "games/math/arithmetic_chain.h"
 #include "games/math/countdown.h"
 #include "games/math/game24.h"
+#include "games/math/held_out.h"
 #include "games/math/tools.h"
 
 namespace arena {
@@ -14,11 +15,14 @@ namespace arena {
 GameFamily arena_family_math() {
   GameRegistration game24 = game24_registration();
   game24.showcase = {{"game24", "The 24 game"}};
+  game24.held_out = game24_held_out;
   GameRegistration countdown = countdown_registration();
   countdown.showcase = {{"countdown", "Countdown numbers"}};
+  countdown.held_out = countdown_held_out;
   GameRegistration chain = arithmetic_chain_registration();
   chain.showcase = {{"arithmetic_chain", "Word problems"},
                     {"arithmetic_chain(steps=6,distractors=2)", "Word problems (long)"}};
+  chain.held_out = arithmetic_chain_held_out;
   return {
       .name = "math",
       .command = "puzzle",
