@@ -162,6 +162,7 @@ const std::vector<RestApi::Endpoint>& RestApi::table() {
       {"DELETE", "/api/session", &RestApi::sign_out},
       {"DELETE", "/api/token", &RestApi::revoke_token},
       {"GET", "/api/reports/steps", &RestApi::steps_report},
+      {"GET", "/api/reports/figures", &RestApi::figures_report},
   };
   return all;
 }

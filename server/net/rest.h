@@ -72,7 +72,7 @@ class RestApi {
   // `limits`, when given, limits registrations, sign-ins and challenges per address and
   // per player (429 with Retry-After past them).
   // `runs_root` is the folder of training runs, where /api/reports/steps finds the newest
-  // <run>/step_auc.json (`arena report steps --out`).
+  // <run>/step_auc.json (`arena report steps --out`) and /api/reports/figures the runs' SVGs.
   RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
           std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {},
           BrowserPolicy browser = {}, AbuseLimits* limits = nullptr, std::filesystem::path runs_root = {});
@@ -111,6 +111,7 @@ class RestApi {
   HttpResponse leaderboard(const Call&);
   HttpResponse generalization_report(const Call&);
   HttpResponse steps_report(const Call&);
+  HttpResponse figures_report(const Call&);
   // rest_matches.cc: stored matches.
   HttpResponse matches(const Call&);
   HttpResponse match(const Call&);

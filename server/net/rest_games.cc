@@ -1,7 +1,9 @@
-// REST: the registered games, their leaderboards, the cross-game generalization report and the
-// step-scorer report of the newest run that has one.
+// REST: the registered games, their leaderboards, the cross-game generalization report, the
+// step-scorer report of the newest run that has one, and the runs' figures.
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "games/registry.h"
@@ -87,43 +89,90 @@ HttpResponse RestApi::generalization_report(const Call& call) {
   return rest::json_response(200, generalization_json(*report));
 }
 
+namespace {
+
+// The files of the runs folder's runs (<runs>/<run>/<file>) that `wanted` takes by name,
+// newest first; an unreadable entry is passed over.
+struct RunFile {
+  std::filesystem::path path;
+  std::filesystem::file_time_type modified;
+};
+std::vector<RunFile> run_files(const std::filesystem::path& runs_root,
+                               const std::function<bool(const std::string& name)>& wanted) {
+  namespace fs = std::filesystem;
+  std::vector<RunFile> out;
+  std::error_code ec;
+  if (runs_root.empty()) return out;
+  for (const fs::directory_entry& run : fs::directory_iterator(runs_root, ec)) {
+    std::error_code rec;
+    if (!run.is_directory(rec)) continue;
+    for (const fs::directory_entry& file : fs::directory_iterator(run.path(), rec)) {
+      std::error_code fec;
+      if (!wanted(file.path().filename().string()) || !file.is_regular_file(fec)) continue;
+      const fs::file_time_type time = fs::last_write_time(file.path(), fec);
+      if (!fec) out.push_back({file.path(), time});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const RunFile& a, const RunFile& b) { return a.modified > b.modified; });
+  return out;
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return std::nullopt;
+  return text.str();
+}
+
+}  // namespace
+
 // GET /api/reports/steps: the newest <run>/step_auc.json under the runs folder (written by
 // `arena report steps --out`), as it is; the command computes it, since scoring thousands of
 // steps with the network is no request's work. 404 when no run has one.
 HttpResponse RestApi::steps_report(const Call&) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::optional<fs::path> newest;
-  fs::file_time_type newest_time;
-  if (!runs_root_.empty()) {
-    for (const fs::directory_entry& run : fs::directory_iterator(runs_root_, ec)) {
-      const fs::path file = run.path() / "step_auc.json";
-      std::error_code fec;
-      if (!fs::is_regular_file(file, fec)) continue;
-      const fs::file_time_type time = fs::last_write_time(file, fec);
-      if (fec) continue;
-      if (!newest || time > newest_time) {
-        newest = file;
-        newest_time = time;
-      }
-    }
-  }
-  if (!newest) {
+  const std::vector<RunFile> files =
+      run_files(runs_root_, [](const std::string& name) { return name == "step_auc.json"; });
+  if (files.empty()) {
     return error_response(404, "no_report",
                           "no step report in the runs folder yet: run arena report steps --checkpoint ... "
                           "--out <runs>/<run>/step_auc.json");
   }
-  std::ifstream in(*newest);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::optional<Json> doc = parse_json(text.str());
-  if (!in || !doc || !doc->is_object() || !doc->contains("scorers")) {
+  const std::filesystem::path& newest = files.front().path;
+  std::optional<std::string> text = read_file(newest);
+  std::optional<Json> doc = text ? parse_json(*text) : std::nullopt;
+  if (!doc || !doc->is_object() || !doc->contains("scorers")) {
     return error_response(500, "internal",
-                          "the step report " + newest->filename().string() + " of run " +
-                              newest->parent_path().filename().string() + " is not readable");
+                          "the step report " + newest.filename().string() + " of run " +
+                              newest.parent_path().filename().string() + " is not readable");
   }
-  (*doc)["run"] = newest->parent_path().filename().string();
+  (*doc)["run"] = newest.parent_path().filename().string();
   return rest::json_response(200, *doc);
+}
+
+// GET /api/reports/figures: the SVG figures the runs' experiments wrote (<run>/*.svg, such as
+// scripts/process-vs-outcome's), newest first, at most kMaxFigures, each inline; a file over
+// kMaxFigureBytes is listed without its text. The page shows them as images, which run no
+// script an SVG may hold.
+HttpResponse RestApi::figures_report(const Call&) {
+  constexpr size_t kMaxFigures = 8;
+  constexpr uintmax_t kMaxFigureBytes = 1 << 20;
+  std::vector<RunFile> files = run_files(runs_root_, [](const std::string& name) {
+    return name.size() > 4 && name.compare(name.size() - 4, 4, ".svg") == 0;
+  });
+  if (files.size() > kMaxFigures) files.resize(kMaxFigures);
+  Json figures = Json::array();
+  for (const RunFile& f : files) {
+    std::error_code ec;
+    const uintmax_t bytes = std::filesystem::file_size(f.path, ec);
+    std::optional<std::string> svg = !ec && bytes <= kMaxFigureBytes ? read_file(f.path) : std::nullopt;
+    figures.push_back({{"run", f.path.parent_path().filename().string()},
+                       {"name", f.path.filename().string()},
+                       {"bytes", ec ? 0 : bytes},
+                       {"svg", svg ? Json(*svg) : Json(nullptr)}});
+  }
+  return rest::json_response(200, {{"figures", figures}});
 }
 
 }  // namespace arena::net

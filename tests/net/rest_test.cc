@@ -725,5 +725,44 @@ TEST_F(RestTest, TheStepReportIsTheNewestRunsFileOr404) {
   fs::remove_all(runs);
 }
 
+TEST_F(RestTest, TheRunsFiguresAreListedNewestFirstWithTheirSvg) {
+  namespace fs = std::filesystem;
+  const fs::path runs = fs::temp_directory_path() / ("arena-rest-figures-" + std::to_string(::getpid()));
+  fs::remove_all(runs);
+  fs::create_directories(runs / "pvo-1");
+  fs::create_directories(runs / "shared-1" / "checkpoints");
+  api_ = std::make_unique<RestApi>(
+      *arena_, *store_, stats_, [] { return size_t{0}; }, std::function<std::string()>(), fs::path(),
+      net::BrowserPolicy{}, nullptr, runs);
+  HttpResponse none = call("GET", "/api/reports/figures");
+  ASSERT_EQ(none.status, 200u) << none.body;
+  EXPECT_EQ(body(none)["figures"], Json::array());
+
+  auto write = [](const fs::path& file, const std::string& text) { std::ofstream(file) << text; };
+  write(runs / "pvo-1" / "process-vs-outcome.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>new</text></svg>");
+  write(runs / "shared-1" / "curve.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>old</text></svg>");
+  write(runs / "shared-1" / "notes.txt", "not a figure");
+  write(runs / "shared-1" / "checkpoints" / "deep.svg", "<svg/>");  // only <run>/*.svg
+  fs::last_write_time(runs / "shared-1" / "curve.svg",
+                      fs::file_time_type::clock::now() - std::chrono::hours(1));
+  write(runs / "pvo-1" / "huge.svg", std::string((1 << 20) + 1, ' '));
+  fs::last_write_time(runs / "pvo-1" / "huge.svg", fs::file_time_type::clock::now() - std::chrono::hours(2));
+
+  HttpResponse listed = call("GET", "/api/reports/figures");
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  const Json listing = body(listed);
+  const Json& figures = listing["figures"];
+  ASSERT_EQ(figures.size(), 3u) << listed.body;
+  EXPECT_EQ(figures[0]["run"], "pvo-1");
+  EXPECT_EQ(figures[0]["name"], "process-vs-outcome.svg");
+  EXPECT_NE(figures[0]["svg"].get<std::string>().find("new"), std::string::npos);
+  EXPECT_EQ(figures[1]["name"], "curve.svg");
+  EXPECT_EQ(figures[2]["name"], "huge.svg");
+  EXPECT_TRUE(figures[2]["svg"].is_null()) << "a file over 1 MiB is listed without its text";
+  EXPECT_EQ(figures[2]["bytes"], (1 << 20) + 1);
+  fs::remove_all(runs);
+}
+
 }  // namespace
 }  // namespace arena::testing

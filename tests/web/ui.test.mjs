@@ -38,6 +38,8 @@ before(async () => {
   dir = harness.makeTempDir();
   mkdirSync(join(dir, 'runs', 'demo'), { recursive: true });
   writeFileSync(join(dir, 'runs', 'demo', 'step_auc.json'), JSON.stringify(stepReport));
+  writeFileSync(join(dir, 'runs', 'demo', 'curve.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#cde"/></svg>');
   server = harness.startServer(dir, [...harness.HOUSE_ARGS, '--runs', join(dir, 'runs')]);
   base = await server.url;
   context = await harness.launchContext(dir);
@@ -386,6 +388,10 @@ test('the matches, player, generalization and bots pages load; a bot registers f
   assert.equal(await page.locator('#steps-report svg').count(), 2);
   assert.equal(await page.locator('#steps-report svg .prob-bar').count(), 3 + 4);
   assert.equal(await page.locator('#steps-report .legend li').first().textContent(), 'nn:demo@100');
+  // The runs' figures, as images that load.
+  await page.waitForSelector('#figures figure img');
+  assert.equal(await page.textContent('#figures figcaption'), 'demo / curve.svg');
+  assert.equal(await page.$eval('#figures figure img', (img) => img.complete && img.naturalWidth), 200);
   await shot(page, 'report');
   await page.goto(`${base}/#/bots`);
   const name = `ui-bot-${Date.now() % 100000}`;

@@ -1,7 +1,8 @@
 // The cross-game generalization report (GET /api/reports/generalization): per rating group,
 // the anchors and each run column (shared, specialist, transfer, scratch) as interval bars;
-// and the step-scorer report (GET /api/reports/steps): per game and difficulty, the AUC of
-// each checkpoint's value as a judge of puzzle steps, as bars with 95% whiskers.
+// the step-scorer report (GET /api/reports/steps): per game and difficulty, the AUC of each
+// checkpoint's value as a judge of puzzle steps, as bars with 95% whiskers; and the figures
+// the runs' experiments drew (GET /api/reports/figures), shown as images.
 
 import { h, api, ApiError } from '../util.js';
 import { intervalBars, probabilityBars } from '../charts.js';
@@ -26,6 +27,24 @@ export async function render(root) {
       h('tbody', {}, r.runs.map((run) => h('tr', {}, keys.map((k) => h('td', {}, Array.isArray(run[k]) ? run[k].join(', ') : String(run[k] ?? ''))))))));
   }
   await renderSteps(root);
+  await renderFigures(root);
+}
+
+// Each SVG as an image (an <img> runs no script the file may hold), with its run and name.
+async function renderFigures(root) {
+  const { figures } = await api('/api/reports/figures');
+  const section = h('section', { class: 'report-group', id: 'figures' }, h('h1', {}, 'Figures from the runs'));
+  root.append(section);
+  if (!figures.length) {
+    section.append(h('p', { class: 'empty' }, 'No run has drawn a figure yet (an experiment writes <runs>/<run>/*.svg).'));
+    return;
+  }
+  for (const f of figures) {
+    section.append(h('figure', { class: 'run-figure' },
+      f.svg ? h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(f.svg)}`, alt: `${f.run}: ${f.name}` })
+        : h('p', { class: 'empty' }, `${f.name} is too large to show here (${f.bytes} bytes).`),
+      h('figcaption', {}, `${f.run} / ${f.name}`)));
+  }
 }
 
 // Whatever games and difficulties the file lists, in its order; one chart per game for the
