@@ -489,7 +489,7 @@ TEST_F(ServeTest, ASecondServerOnTheSameDatabaseRefusesToStart) {
 // 2. A one-player puzzle.
 
 TEST_F(ServeTest, BotSolvesAGame24Puzzle) {
-  const Bot bot = register_bot("solver");
+  const Bot bot = register_bot("puzzle-solver-bot");
   std::unique_ptr<WsClient> ws = connect(bot);
   MatchClient match(*ws);
   Json end = solve_3388(match);
@@ -893,7 +893,12 @@ TEST_F(ServeTest, EveryPathOfTheOpenApiDocumentAnswers) {
       if (method != "get" && method != "post") continue;
       const HttpResult r = method == "get" ? http_get(port(), target) : http_post(port(), target, "{}");
       SCOPED_TRACE(method + " " + target);
-      EXPECT_NE(r.status, 404u) << r.body;
+      // A route may answer 404 of its own (a report not written yet), never the router's.
+      if (r.status == 404u) {
+        std::optional<Json> error = parse_json(r.body);
+        EXPECT_TRUE(error && error->contains("error") && (*error)["error"].value("code", "") != "not_found")
+            << r.body;
+      }
       EXPECT_NE(r.status, 405u) << r.body;
       EXPECT_LT(r.status, 500u) << r.body;
       ++checked;
