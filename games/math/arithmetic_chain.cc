@@ -18,6 +18,21 @@ constexpr char kOpChars[ArithmeticChain::kOps] = {'+', '-', '*', '/'};
 constexpr int kAdd = 0, kSub = 1, kMul = 2, kDiv = 3;
 bool commutative(int op) { return op == kAdd || op == kMul; }
 
+// a op b for whole numbers; nullopt for a division that does not come out whole.
+std::optional<int64_t> whole_op(int64_t a, int64_t b, int op) {
+  switch (op) {
+    case kAdd:
+      return a + b;
+    case kSub:
+      return a - b;
+    case kMul:
+      return a * b;  // callers keep both below 2^31: no overflow
+    default:
+      if (b == 0 || a % b != 0) return std::nullopt;
+      return a / b;
+  }
+}
+
 // Values of the generated graphs stay friendly: no node above this.
 constexpr int64_t kMaxNodeValue = 50'000;
 
@@ -259,24 +274,9 @@ class ProblemBuilder {
   }
   // The node lhs op rhs, or nullopt when its value is not a new friendly positive integer.
   std::optional<int> node(int lhs, int rhs, int op) {
-    const int64_t a = value_of(lhs), b = value_of(rhs);
-    int64_t v = 0;
-    switch (op) {
-      case kAdd:
-        v = a + b;
-        break;
-      case kSub:
-        v = a - b;
-        break;
-      case kMul:
-        v = a * b;
-        break;
-      default:
-        if (b == 0 || a % b != 0) return std::nullopt;
-        v = a / b;
-    }
-    if (v <= 1 || v > kMaxNodeValue || !draft_.used.insert(v).second) return std::nullopt;
-    draft_.nodes.push_back({lhs, rhs, op, v});
+    const std::optional<int64_t> v = whole_op(value_of(lhs), value_of(rhs), op);
+    if (!v || *v <= 1 || *v > kMaxNodeValue || !draft_.used.insert(*v).second) return std::nullopt;
+    draft_.nodes.push_back({lhs, rhs, op, *v});
     return kNodeRef + static_cast<int>(draft_.nodes.size()) - 1;
   }
   void say(std::string text, std::vector<int> givens) {
@@ -911,24 +911,9 @@ int ArithmeticChainState::slot_of(int64_t value) const {
 std::optional<int64_t> ArithmeticChainState::combine(int i, int j, int op) const {
   const int n = static_cast<int>(known_.size());
   if (i == j || i < 0 || j < 0 || i >= n || j >= n) return std::nullopt;
-  if (commutative(op) && j < i) return std::nullopt;  // one action per unordered pair
-  const int64_t a = known_[i], b = known_[j];
-  int64_t v = 0;
-  switch (op) {
-    case kAdd:
-      v = a + b;
-      break;
-    case kSub:
-      v = a - b;
-      break;
-    case kMul:
-      v = a * b;  // both at most kMaxValue: fits in 64 bits
-      break;
-    default:
-      if (a % b != 0) return std::nullopt;
-      v = a / b;
-  }
-  if (v <= 0 || v > ArithmeticChain::kMaxValue) return std::nullopt;
+  if (commutative(op) && j < i) return std::nullopt;                    // one action per unordered pair
+  const std::optional<int64_t> v = whole_op(known_[i], known_[j], op);  // both at most kMaxValue
+  if (!v || *v <= 0 || *v > ArithmeticChain::kMaxValue) return std::nullopt;
   return v;
 }
 

@@ -77,7 +77,7 @@ int run_solve_tool(const std::vector<std::string>& args, std::istream& in, std::
   cli::Options options(
       "puzzle solve",
       "Reads one puzzle a line on standard input and prints one answer a line, found by an exact solver.\n"
-      "  --game game24:    four numbers ('4 7 8 8') -> a solution such as (8/(3-(8/3))), or 'none'\n"
+      "  --game game24:    four numbers ('3 3 8 8') -> a solution such as (8/(3-(8/3))), or 'none'\n"
       "  --game countdown: six numbers and the target last ('25 50 75 100 3 6 952') -> the expression\n"
       "                    of the reachable value closest to the target and that value ('... = 952')\n"
       "A bad line gets an error on standard error; the others are still answered (exit code 1).");

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "games/math/tests/puzzle_steps.h"
 #include "games/registry.h"
 
 namespace arena {
@@ -15,11 +16,7 @@ std::string spec_of(int steps, int seed, int distractors) {
          ",distractors=" + std::to_string(distractors) + ")";
 }
 
-std::unique_ptr<State> start(const std::string& spec) {
-  auto game = make_game(spec);
-  EXPECT_TRUE(game.ok()) << (game.ok() ? "" : game.error().message);
-  return (*game)->new_initial_state();
-}
+using testing::start;
 
 const ArithmeticChainState& chain(const State& s) { return static_cast<const ArithmeticChainState&>(s); }
 
