@@ -97,7 +97,8 @@ std::vector<std::string> agent_list(const std::string& text) {
 
 int run_serve(const std::vector<std::string>& argv) {
   std::string bind = "127.0.0.1", db = "arena.db", web, runs;
-  std::string house_agents = "random;anchors", opponents = "random;mcts(simulations=200);anchors;shared";
+  std::string house_agents = "random;anchors;shared",
+              opponents = "random;mcts(simulations=200);anchors;shared";
   int port = 8080, house = 2, interval = 500;
   std::string metrics = "on";
   const net::ServerConfig defaults;
@@ -125,7 +126,9 @@ int run_serve(const std::vector<std::string>& argv) {
       .integer("house-interval-ms", &interval, "pause before each house agent move, so people can follow", 0)
       .text("house-agents", &house_agents,
             "agents that play house matches for people to watch, separated by ';'; 'anchors' is every game "
-            "family's anchor agents (GNU Go for Go); each game gets the ones that can play it")
+            "family's anchor agents (GNU Go for Go, the exact solver for puzzles), 'shared' the shared "
+            "agent's latest checkpoint in --runs (left out while there is none); each game gets the ones "
+            "that can play it")
       .text("opponents", &opponents,
             "agents that accept challenges from people and bots, separated by ';'; 'anchors' as for "
             "--house-agents, 'shared' is the shared agent's latest checkpoint in --runs, left out while "
@@ -182,16 +185,22 @@ int run_serve(const std::vector<std::string>& argv) {
   arena_config.house_matches = house;
   arena_config.house_move_interval = Millis(interval);
   if (!runs.empty()) setenv("ARENA_RUNS", runs.c_str(), 1);  // before any thread starts
-  arena_config.house_agents = agent_list(house_agents);
-  arena_config.challengeable_agents.clear();
-  for (const std::string& spec : agent_list(opponents)) {
-    if (spec != "shared") {
-      arena_config.challengeable_agents.push_back(spec);
-    } else if (std::optional<std::string> latest = nn::latest_shared_agent()) {
-      arena_config.challengeable_agents.push_back(*latest);
-      std::cout << "arena: the shared agent is " << *latest << std::endl;
+  // 'shared' in a list is the shared agent's latest checkpoint, left out while there is none.
+  const std::optional<std::string> shared = nn::latest_shared_agent();
+  if (shared) std::cout << "arena: the shared agent is " << *shared << std::endl;
+  auto with_shared = [&](const std::string& list) {
+    std::vector<std::string> out;
+    for (const std::string& spec : agent_list(list)) {
+      if (spec != "shared") {
+        out.push_back(spec);
+      } else if (shared) {
+        out.push_back(*shared);
+      }
     }
-  }
+    return out;
+  };
+  arena_config.house_agents = with_shared(house_agents);
+  arena_config.challengeable_agents = with_shared(opponents);
   Arena arena(io, **store, arena_config);
   if (Status s = arena.recover(); !s.ok()) {
     std::cerr << "arena serve: recovery failed: " << s.error().message << "\n";
