@@ -12,15 +12,9 @@
 namespace arena {
 namespace {
 
+using testing::lines;
 using testing::Output;
 using testing::run_arena;
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
 
 TEST(Cli, GamesListsEveryGameAsJson) {
   Output r = run_arena("games");

@@ -6,7 +6,9 @@
 
 #include <array>
 #include <cstdio>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace arena::testing {
 
@@ -30,6 +32,14 @@ inline Output run_command(const std::string& command) {
 // `arena <args>` (the binary's path comes from the build: ARENA_BINARY).
 inline Output run_arena(const std::string& args) {
   return run_command(std::string(ARENA_BINARY) + " " + args);
+}
+
+// What a command printed, one element a line.
+inline std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
 }
 
 }  // namespace arena::testing
