@@ -276,8 +276,8 @@ test('a set-up position: castling by clicking the king and its rook, promotion t
   const states = watchStates(page);
   await page.goto(`${base}/#/`);
   await page.waitForSelector('#play-start');
-  // White: king e1, rook h1, a pawn on a7; Black: a lone king on h8. White to move.
-  const spec = 'chess(fen="7k/P7/8/8/8/8/8/4K2R w K - 0 1")';
+  // White: king e1, rook h1, a pawn on a7; Black: a lone king on g8. White to move.
+  const spec = 'chess(fen="6k1/P7/8/8/8/8/8/4K2R w K - 0 1")';
   // The challenge goes over the page's own WebSocket, as the lobby's play form sends it;
   // the seat is drawn by the server, so a match where we are Black is resigned and
   // challenged again.
@@ -299,7 +299,7 @@ test('a set-up position: castling by clicking the king and its rook, promotion t
   await page.goto(`${base}/#/match/${id}`);
   await page.waitForSelector('#board svg.board.chess');
   assert.match(await page.textContent('#role'), /\(seat 1\)/);
-  assert.deepEqual(await drawnPieces(page, '#board'), ['K@e1', 'P@a7', 'R@h1', 'k@h8']);
+  assert.deepEqual(await drawnPieces(page, '#board'), ['K@e1', 'P@a7', 'R@h1', 'k@g8']);
   // The clocks are the match page's, in the seat bars: 5 minutes each.
   assert.deepEqual(await page.$$eval('.seat-bar .clock', (els) => els.map((e) => /\d:\d\d/.test(e.textContent))), [true, true]);
   await ourTurn(page, states, id, -1);
