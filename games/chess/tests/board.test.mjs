@@ -338,13 +338,19 @@ test('a set-up position: castling by clicking the king and its rook, promotion t
   const stored = await api(`/api/matches/${id}`);
   assert.deepEqual(stored.moves.filter((m) => m.seat === 0).map((m) => m.action), ['e1g1', 'a7a8n']);
 
-  // The lobby's live card draws the match small.
-  const lobby = await harness.newPage(context, 'chess-lobby', consoleErrors);
-  await lobby.goto(`${base}/#/`);
-  await lobby.waitForSelector(`.live-card[data-match="${id}"] svg.board.chess.small [data-square="a8"] [data-piece="N"]`);
-  assert.equal(await lobby.locator(`.live-card[data-match="${id}"] .chess-coord, .live-card[data-match="${id}"] [tabindex]`).count(), 0);
-  await harness.shot(lobby, 'lobby-chess');
-  await lobby.close();
+  // The lobby's live card draws the match small, for a spectator in another browser (our
+  // own lobby would take us back to the match).
+  const other = await harness.launchBrowser();
+  try {
+    const lobby = await harness.newPage(await other.newContext({ viewport: { width: 1200, height: 900 } }), 'chess-lobby', consoleErrors);
+    await lobby.goto(`${base}/#/`);
+    const card = `.live-card[data-match="${id}"]`;
+    await lobby.waitForSelector(`${card} svg.board.chess.small [data-square="a8"] [data-piece="N"]`);
+    assert.equal(await lobby.locator(`${card} .chess-coord, ${card} [tabindex], ${card} .chess-flip`).count(), 0);
+    await harness.shot(lobby, 'lobby-chess');
+  } finally {
+    await other.close();
+  }
 
   await page.click('#resign');
   await page.waitForSelector('#result:not([hidden])');
