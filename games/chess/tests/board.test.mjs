@@ -5,7 +5,8 @@
 // that the game ends soon), then the result, the stored match, the SAN move list and the
 // replay are checked. A set-up position (a `chess(fen=...)` match challenged over the
 // page's own WebSocket, as the lobby's play form does) is used to castle by clicking the
-// king and then its rook, and to promote to a knight through the chooser.
+// king and then its rook, and to promote to a knight through the chooser; in Chess960 the
+// king is dragged onto its rook.
 // Run from the repository root (npm run test:web):
 //   ARENA_BINARY=build/arena node --test games/chess/tests/board.test.mjs
 import { test, before, after } from 'node:test';
@@ -154,6 +155,26 @@ async function ourTurn(page, states, id, after) {
   throw new Error(`no turn of ours in match ${id} after ply ${after}`);
 }
 
+// Challenges the house random agent to `spec` over the page's own WebSocket, as the
+// lobby's play form does, until we get White (the server draws the seats: a match where we
+// are Black is resigned); resolves the match id.
+async function matchAsWhite(page, spec, timeControl = '300+5') {
+  for (let tries = 0; tries < 12; tries++) {
+    const got = await page.evaluate(async ([game, tc]) => {
+      const { socket } = await import('/js/socket.js');
+      const ws = socket();
+      await ws.whenOpen();
+      const ack = await ws.request({ type: 'challenge', to: 'random', game, time_control: tc, rated: false });
+      const m = await (await fetch(`/api/matches/${ack.match_id}`)).json();
+      const seat = m.seats.findIndex((s) => s.player_id === ws.lastPlayer.id);
+      if (seat !== 0) await ws.request({ type: 'resign', match_id: ack.match_id });
+      return { id: ack.match_id, seat };
+    }, [spec, timeControl]);
+    if (got.seat === 0) return got.id;
+  }
+  throw new Error(`no match of ${spec} as White in 12 tries`);
+}
+
 test('GET /api/games lists chess with its board and seats; the board module is served', async () => {
   const game = (await api('/api/games')).find((g) => g.name === 'chess');
   assert.ok(game, 'chess is registered');
@@ -278,24 +299,7 @@ test('a set-up position: castling by clicking the king and its rook, promotion t
   await page.waitForSelector('#play-start');
   // White: king e1, rook h1, a pawn on a7; Black: a lone king on g8. White to move.
   const spec = 'chess(fen="6k1/P7/8/8/8/8/8/4K2R w K - 0 1")';
-  // The challenge goes over the page's own WebSocket, as the lobby's play form sends it;
-  // the seat is drawn by the server, so a match where we are Black is resigned and
-  // challenged again.
-  let id = null;
-  for (let tries = 0; tries < 12 && id === null; tries++) {
-    const got = await page.evaluate(async (game) => {
-      const { socket } = await import('/js/socket.js');
-      const ws = socket();
-      await ws.whenOpen();
-      const ack = await ws.request({ type: 'challenge', to: 'random', game, time_control: '300+5', rated: false });
-      const m = await (await fetch(`/api/matches/${ack.match_id}`)).json();
-      const seat = m.seats.findIndex((s) => s.player_id === ws.lastPlayer.id);
-      if (seat !== 0) await ws.request({ type: 'resign', match_id: ack.match_id });
-      return { id: ack.match_id, seat };
-    }, spec);
-    if (got.seat === 0) id = got.id;
-  }
-  assert.ok(id, 'a match as White');
+  const id = await matchAsWhite(page, spec);
   await page.goto(`${base}/#/match/${id}`);
   await page.waitForSelector('#board svg.board.chess');
   assert.match(await page.textContent('#role'), /\(seat 1\)/);
@@ -355,6 +359,29 @@ test('a set-up position: castling by clicking the king and its rook, promotion t
   await page.click('#resign');
   await page.waitForSelector('#result:not([hidden])');
   assert.match(await page.textContent('#result h2'), /You lost/);
+  await page.close();
+});
+
+test('Chess960 castling is king-takes-rook: dragging the king onto its rook castles', async () => {
+  const page = await harness.newPage(context, 'chess960', consoleErrors);
+  const states = watchStates(page);
+  await page.goto(`${base}/#/`);
+  await page.waitForSelector('#play-start');
+  const id = await matchAsWhite(page, 'chess(variant=chess960,fen="6k1/8/8/8/8/8/8/4K2R w K - 0 1")', 'untimed');
+  await page.goto(`${base}/#/match/${id}`);
+  const turn = await ourTurn(page, states, id, -1);
+  assert.ok(turn.legal.includes('e1h1') && !turn.legal.includes('e1g1'), 'the castling move is e1h1');
+  await page.click('#board [data-square="e1"]');
+  assert.equal(await page.getAttribute('#board [data-square="h1"]', 'data-action'), 'e1h1');
+  assert.match(await page.getAttribute('#board [data-square="h1"]', 'class'), /chess-target/);
+  // g1 is the king's plain step there, not castling.
+  assert.equal(await page.getAttribute('#board [data-square="g1"]', 'data-action'), null);
+  await page.dragAndDrop('#board [data-square="e1"]', '#board [data-square="h1"]');
+  await page.waitForSelector('#board [data-square="g1"] [data-piece="K"]');
+  await page.waitForSelector('#board [data-square="f1"] [data-piece="R"]');
+  assert.equal((await api(`/api/matches/${id}`)).moves[0].action, 'e1h1');
+  await page.click('#resign');
+  await page.waitForSelector('#result:not([hidden])');
   await page.close();
 });
 
