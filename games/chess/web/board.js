@@ -199,6 +199,8 @@ export function render(v, ctx) {
           'data-action': target ? only ?? `${selected}${sq}` : null,
         });
         g.append(s('rect', { x, y, width: SQ, height: SQ, class: 'chess-cell' }));
+        // The keyboard focus, drawn inside the square so that its neighbours do not cover it.
+        if (interactive) g.append(s('rect', { x: x + 3, y: y + 3, width: SQ - 6, height: SQ - 6, class: 'chess-focus' }));
         if (!ctx.small) {
           if (row === 7) g.append(s('text', { x: x + SQ - 4, y: y + SQ - 4, class: 'chess-coord file' }, sq[0]));
           if (col === 0) g.append(s('text', { x: x + 3, y: y + 13, class: 'chess-coord rank' }, sq[1]));
