@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace arena::chess {
 namespace {
 
@@ -156,6 +158,17 @@ TEST(Position, Chess960CastlingWithTheRookBesideTheKing) {
   EXPECT_EQ(castle->kind(), Move::kCastling);
   EXPECT_EQ(p.make(*castle).fen(), "3k4/8/8/8/8/8/8/4RRK1 b - - 1 1");
   EXPECT_EQ(p.san(*castle), "O-O");
+}
+
+TEST(Position, Chess960CastlingRookMayNotShieldTheKing) {
+  // The queen on a1 would attack c1 once the rook leaves b1: no castling, although no square
+  // the king crosses is attacked now.
+  const Position p = *Position::from_fen("7k/8/8/8/8/8/8/qRK5 w B - 0 1", true);
+  MoveList moves;
+  p.legal_moves(moves);
+  EXPECT_TRUE(std::none_of(moves.begin(), moves.end(), [](Move m) { return m.kind() == Move::kCastling; }));
+  const Position free = *Position::from_fen("7k/8/8/8/8/8/8/1RK5 w B - 0 1", true);
+  EXPECT_TRUE(free.parse_uci("c1b1").ok());
 }
 
 TEST(Position, InsufficientMaterial) {
