@@ -130,11 +130,11 @@ class ChessState final : public State {
   void update_legal_and_outcome();
 
   chess::Position position_;
-  chess::MoveList legal_;              // the legal moves of position_
-  std::vector<chess::Move> moves_;     // played since the start
-  std::vector<uint64_t> keys_;         // position keys since the last irreversible move, current last
+  chess::MoveList legal_;           // the legal moves of position_
+  std::vector<chess::Move> moves_;  // played since the start
+  std::vector<uint64_t> keys_;      // position keys since the last irreversible move, current last
   std::string termination_;
-  int winner_ = -1;                    // 0 White, 1 Black, -1 none
+  int winner_ = -1;  // 0 White, 1 Black, -1 none
 };
 
 GameRegistration chess_registration();

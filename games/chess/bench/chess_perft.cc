@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
       const bool ok = nodes == c.nodes;
       failures += !ok;
       std::printf("%-10s perft %d  %12llu nodes  %7.3f s  %6.1f M nodes/s  %s\n", c.name, c.depth,
-                  static_cast<unsigned long long>(nodes), seconds, nodes / seconds / 1e6, ok ? "ok" : "MISMATCH");
+                  static_cast<unsigned long long>(nodes), seconds, nodes / seconds / 1e6,
+                  ok ? "ok" : "MISMATCH");
     }
   }
   arena::Result<Position> start = Position::from_fen(fen);

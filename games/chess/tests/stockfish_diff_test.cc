@@ -45,8 +45,10 @@ std::vector<Divide> stockfish_divides(const std::vector<std::string>& fens, int 
     return {};
   }
   // Stockfish runs one perft at a time: a "go" waits for the one before it to finish.
-  std::string commands = "setoption name UCI_Chess960 value " + std::string(chess960 ? "true" : "false") + "\n";
-  for (const std::string& fen : fens) commands += "position fen " + fen + "\ngo perft " + std::to_string(depth) + "\n";
+  std::string commands =
+      "setoption name UCI_Chess960 value " + std::string(chess960 ? "true" : "false") + "\n";
+  for (const std::string& fen : fens)
+    commands += "position fen " + fen + "\ngo perft " + std::to_string(depth) + "\n";
   commands += "quit\n";
   std::fwrite(commands.data(), 1, commands.size(), engine);
   EXPECT_EQ(::pclose(engine), 0);
@@ -117,7 +119,8 @@ TEST(StockfishDifferential, RandomChess960GamesMatchMoveByMove) {
   std::vector<std::string> fens;
   for (int i = 0; i < 8; ++i) {
     const int number = int(rng.uniform(960));
-    for (const std::string& fen : random_positions(*Position::chess960_start(number), 17 + i, 1)) fens.push_back(fen);
+    for (const std::string& fen : random_positions(*Position::chess960_start(number), 17 + i, 1))
+      fens.push_back(fen);
   }
   ASSERT_GT(fens.size(), 80u);
   expect_same_divides(fens, true);
