@@ -353,7 +353,7 @@ Result<Action> ChessState::do_parse_action(Player, std::string_view raw) const {
     PieceType promotion = kNoPieceType;
     bool letter_ok = true;
     if (text.size() == 5) {
-      const size_t i = std::string_view("nbrq").find(static_cast<char>(std::tolower(text[4])));
+      const size_t i = std::string_view("nbrq").find(text[4]);
       letter_ok = i != std::string_view::npos;
       if (letter_ok) promotion = PieceType(chess::kKnight + i);
     }
