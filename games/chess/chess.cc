@@ -500,18 +500,20 @@ std::optional<ExportText> ChessState::export_text(const ExportInfo& info) const 
   out += tag("TimeControl", "-");
   out += "\n";
 
-  // Movetext: numbered SAN, wrapped before 80 columns, the reason as a comment, the result.
+  // Movetext: numbered SAN, wrapped before 80 columns (a move number stays with its move),
+  // the reason as a comment, the result.
   std::vector<std::string> tokens;
   const std::vector<std::string> sans = san_moves();
   Color side = g.start_position().side_to_move();
   int number = g.start_position().fullmove_number();
   for (size_t i = 0; i < sans.size(); ++i) {
     if (side == kWhite) {
-      tokens.push_back(std::to_string(number) + ".");
+      tokens.push_back(std::to_string(number) + ". " + sans[i]);
     } else if (i == 0) {
-      tokens.push_back(std::to_string(number) + "...");
+      tokens.push_back(std::to_string(number) + "... " + sans[i]);
+    } else {
+      tokens.push_back(sans[i]);
     }
-    tokens.push_back(sans[i]);
     if (side == kBlack) ++number;
     side = ~side;
   }
