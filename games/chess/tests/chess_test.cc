@@ -86,6 +86,10 @@ TEST(Chess, RatingGroups) {
             "chess(variant=chess960,claims=false)");
   const std::string fen = fen_spec("4k3/8/8/8/8/8/4P3/4K3 w - - 0 1");
   EXPECT_EQ(game(fen)->rating_group(), game(fen)->spec());
+  // A FEN start's canonical spec makes the same game again.
+  EXPECT_EQ(game(game(fen)->spec())->spec(), game(fen)->spec());
+  EXPECT_EQ(game(fen_spec("1r2k2r/8/8/8/8/8/8/1R2K2R w HBhb - 0 1", "variant=chess960"))->spec(),
+            "chess(variant=chess960,fen=\"1r2k2r/8/8/8/8/8/8/1R2K2R w HBhb - 0 1\")");
 }
 
 TEST(Chess, Chess960StartsByNumber) {
