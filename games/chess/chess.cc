@@ -124,8 +124,7 @@ std::string pgn_escape(const std::string& text) {
 
 // PGN's Termination values for the arena's ways a match ends.
 std::string pgn_termination(const std::string& how, bool over_by_rules) {
-  if (how.empty()) return over_by_rules ? "normal" : "unterminated";
-  if (how == "normal") return over_by_rules ? "normal" : "unterminated";
+  if (how.empty() || how == "normal") return over_by_rules ? "normal" : "unterminated";
   if (how == "resign" || how == "draw_agreed") return "normal";
   if (how == "flag") return "time forfeit";
   if (how == "illegal_action") return "rules infraction";
