@@ -188,14 +188,13 @@ uint8_t right_color_mask(Color c) { return c == kWhite ? (kWhiteOO | kWhiteOOO) 
 int right_index(CastlingRight right) { return std::countr_zero(unsigned(right)); }
 
 Error bad_fen(int field, std::string_view name, const std::string& why) {
-  return make_error("bad_fen", "bad FEN: field " + std::to_string(field) + " (" + std::string(name) + "): " + why);
+  return make_error("bad_fen",
+                    "bad FEN: field " + std::to_string(field) + " (" + std::string(name) + "): " + why);
 }
 
 }  // namespace
 
-std::string square_name(Square s) {
-  return std::string{char('a' + file_of(s)), char('1' + rank_of(s))};
-}
+std::string square_name(Square s) { return std::string{char('a' + file_of(s)), char('1' + rank_of(s))}; }
 
 Square parse_square(std::string_view text) {
   if (text.size() != 2 || text[0] < 'a' || text[0] > 'h' || text[1] < '1' || text[1] > '8') return kNoSquare;
@@ -235,9 +234,9 @@ void Position::finish() {
 }
 
 Bitboard Position::attackers_to(Square s, Bitboard occupied) const {
-  return (kTables.pawn[kWhite][s] & pieces(kBlack, kPawn)) | (kTables.pawn[kBlack][s] & pieces(kWhite, kPawn)) |
-         (kTables.knight[s] & types_[kKnight]) | (kTables.king[s] & types_[kKing]) |
-         (rook_attacks(s, occupied) & (types_[kRook] | types_[kQueen])) |
+  return (kTables.pawn[kWhite][s] & pieces(kBlack, kPawn)) |
+         (kTables.pawn[kBlack][s] & pieces(kWhite, kPawn)) | (kTables.knight[s] & types_[kKnight]) |
+         (kTables.king[s] & types_[kKing]) | (rook_attacks(s, occupied) & (types_[kRook] | types_[kQueen])) |
          (bishop_attacks(s, occupied) & (types_[kBishop] | types_[kQueen]));
 }
 
@@ -265,7 +264,8 @@ Position Position::start() { return *from_fen("rnbqkbnr/pppppppp/8/8/8/8/PPPPPPP
 
 Result<Position> Position::chess960_start(int number) {
   if (number < 0 || number > 959) {
-    return make_error("bad_spec", "Chess960 start positions are numbered 0-959, not " + std::to_string(number));
+    return make_error("bad_spec",
+                      "Chess960 start positions are numbered 0-959, not " + std::to_string(number));
   }
   char rank[8];
   std::fill(std::begin(rank), std::end(rank), ' ');
@@ -304,7 +304,8 @@ Result<Position> Position::from_fen(std::string_view fen, bool chess960) {
     for (std::string field; in >> field;) fields.push_back(field);
   }
   if (fields.size() < 4 || fields.size() > 6) {
-    return make_error("bad_fen", "bad FEN: expected 6 fields (4 at least), found " + std::to_string(fields.size()));
+    return make_error("bad_fen",
+                      "bad FEN: expected 6 fields (4 at least), found " + std::to_string(fields.size()));
   }
   Position p;
   p.board_.fill(kNoPieceType);
@@ -315,16 +316,22 @@ Result<Position> Position::from_fen(std::string_view fen, bool chess960) {
     int rank = 7, file = 0;
     for (char c : fields[0]) {
       if (c == '/') {
-        if (file != 8) return bad_fen(1, "piece placement", "rank " + std::to_string(rank + 1) + " does not have 8 squares");
+        if (file != 8)
+          return bad_fen(1, "piece placement",
+                         "rank " + std::to_string(rank + 1) + " does not have 8 squares");
         if (--rank < 0) return bad_fen(1, "piece placement", "more than 8 ranks");
         file = 0;
       } else if (c >= '1' && c <= '8') {
         file += c - '0';
-        if (file > 8) return bad_fen(1, "piece placement", "rank " + std::to_string(rank + 1) + " has more than 8 squares");
+        if (file > 8)
+          return bad_fen(1, "piece placement",
+                         "rank " + std::to_string(rank + 1) + " has more than 8 squares");
       } else {
         const char* found = std::strchr(kPieceLetters, std::tolower(static_cast<unsigned char>(c)));
         if (!found || c == 0) return bad_fen(1, "piece placement", std::string("unknown piece '") + c + "'");
-        if (file > 7) return bad_fen(1, "piece placement", "rank " + std::to_string(rank + 1) + " has more than 8 squares");
+        if (file > 7)
+          return bad_fen(1, "piece placement",
+                         "rank " + std::to_string(rank + 1) + " has more than 8 squares");
         p.put(std::isupper(static_cast<unsigned char>(c)) ? kWhite : kBlack, PieceType(found - kPieceLetters),
               make_square(file, rank));
         ++file;
@@ -333,10 +340,12 @@ Result<Position> Position::from_fen(std::string_view fen, bool chess960) {
     if (rank != 0 || file != 8) return bad_fen(1, "piece placement", "expected 8 ranks of 8 squares");
     for (Color c : {kWhite, kBlack}) {
       if (std::popcount(p.pieces(c, kKing)) != 1) {
-        return bad_fen(1, "piece placement", std::string(c == kWhite ? "White" : "Black") + " must have exactly one king");
+        return bad_fen(1, "piece placement",
+                       std::string(c == kWhite ? "White" : "Black") + " must have exactly one king");
       }
     }
-    if (p.types_[kPawn] & (rank_bb(0) | rank_bb(7))) return bad_fen(1, "piece placement", "a pawn on the first or last rank");
+    if (p.types_[kPawn] & (rank_bb(0) | rank_bb(7)))
+      return bad_fen(1, "piece placement", "a pawn on the first or last rank");
   }
 
   // 2. Active colour.
@@ -356,7 +365,8 @@ Result<Position> Position::from_fen(std::string_view fen, bool chess960) {
       const Square king = p.king_square(color);
       const char lower = char(std::tolower(static_cast<unsigned char>(c)));
       if (rank_of(king) != back) {
-        return bad_fen(3, "castling availability", std::string("'") + c + "': the king is not on its first rank");
+        return bad_fen(3, "castling availability",
+                       std::string("'") + c + "': the king is not on its first rank");
       }
       Square rook = kNoSquare;
       const Bitboard rooks = p.pieces(color, kRook) & rank_bb(back);
@@ -377,7 +387,8 @@ Result<Position> Position::from_fen(std::string_view fen, bool chess960) {
         return bad_fen(3, "castling availability", std::string("'") + c + "': no rook to castle with");
       }
       const bool king_side = file_of(rook) > file_of(king);
-      const CastlingRight right = color == kWhite ? (king_side ? kWhiteOO : kWhiteOOO) : (king_side ? kBlackOO : kBlackOOO);
+      const CastlingRight right =
+          color == kWhite ? (king_side ? kWhiteOO : kWhiteOOO) : (king_side ? kBlackOO : kBlackOOO);
       if (p.castling_ & right) {
         return bad_fen(3, "castling availability", std::string("'") + c + "' repeats a right");
       }
@@ -385,8 +396,9 @@ Result<Position> Position::from_fen(std::string_view fen, bool chess960) {
       p.castling_rook_[right_index(right)] = int8_t(rook);
       // Standard chess castles only with the king on e and the rooks in the corners.
       if (!chess960 && (file_of(king) != 4 || (file_of(rook) != 0 && file_of(rook) != 7))) {
-        return bad_fen(3, "castling availability",
-                       std::string("'") + c + "' needs the king on e and the rook in its corner (or variant chess960)");
+        return bad_fen(
+            3, "castling availability",
+            std::string("'") + c + "' needs the king on e and the rook in its corner (or variant chess960)");
       }
     }
   }
@@ -402,7 +414,8 @@ Result<Position> Position::from_fen(std::string_view fen, bool chess960) {
     }
     const Square pushed = p.side_ == kWhite ? ep - 8 : ep + 8;
     if (!(p.pieces(~p.side_, kPawn) & bit(pushed)) || (p.occupied() & bit(ep))) {
-      return bad_fen(4, "en passant target square", "'" + fields[3] + "' has no pawn that just advanced two squares");
+      return bad_fen(4, "en passant target square",
+                     "'" + fields[3] + "' has no pawn that just advanced two squares");
     }
     p.ep_ = ep;
   }
@@ -478,8 +491,9 @@ bool Position::castling_legal(CastlingRight right) const {
   const int back = us == kWhite ? 0 : 7;
   const Square king_to = make_square(king_side ? 6 : 2, back);
   const Square rook_to = make_square(king_side ? 5 : 3, back);
-  const Bitboard path = (kTables.between[king][king_to] | kTables.between[rook][rook_to] | bit(king_to) | bit(rook_to)) &
-                        ~(bit(king) | bit(rook));
+  const Bitboard path =
+      (kTables.between[king][king_to] | kTables.between[rook][rook_to] | bit(king_to) | bit(rook_to)) &
+      ~(bit(king) | bit(rook));
   if (path & occupied()) return false;
   // The king may not pass through or land on an attacked square (the castling rook still in
   // place), and in Chess960 the rook may not be the piece that shields the king.
@@ -573,7 +587,8 @@ int Position::generate(MoveList* out) const {
       }
       for (Bitboard b = promotions; b;) {
         pop_lsb(b, to);
-        for (PieceType t : {kQueen, kRook, kBishop, kKnight}) out->push(Move(to - delta, to, Move::kPromotion, t));
+        for (PieceType t : {kQueen, kRook, kBishop, kKnight})
+          out->push(Move(to - delta, to, Move::kPromotion, t));
       }
     }
   };
@@ -624,7 +639,8 @@ int Position::generate(MoveList* out) const {
 
   // Castling, never out of check.
   if (!checkers_ && (castling_ & right_color_mask(us))) {
-    for (CastlingRight right : us == kWhite ? std::array{kWhiteOO, kWhiteOOO} : std::array{kBlackOO, kBlackOOO}) {
+    for (CastlingRight right :
+         us == kWhite ? std::array{kWhiteOO, kWhiteOOO} : std::array{kBlackOO, kBlackOOO}) {
       if ((castling_ & right) && castling_legal(right)) {
         if constexpr (kCountOnly) {
           ++count;
@@ -739,9 +755,9 @@ std::string Position::uci(Move move) const {
 }
 
 Result<Move> Position::parse_uci(std::string_view text) const {
-  const bool shaped = (text.size() == 4 || text.size() == 5) && parse_square(text.substr(0, 2)) != kNoSquare &&
-                      parse_square(text.substr(2, 2)) != kNoSquare &&
-                      (text.size() == 4 || std::strchr("nbrq", text[4]));
+  const bool shaped =
+      (text.size() == 4 || text.size() == 5) && parse_square(text.substr(0, 2)) != kNoSquare &&
+      parse_square(text.substr(2, 2)) != kNoSquare && (text.size() == 4 || std::strchr("nbrq", text[4]));
   if (!shaped) {
     return make_error("parse_error", "'" + std::string(text) + "' is not a UCI move (such as e2e4 or e7e8q)");
   }
@@ -751,7 +767,8 @@ Result<Move> Position::parse_uci(std::string_view text) const {
     if (uci(m) == text) return m;
     // Standard chess also reads castling as king takes rook ("e1h1"); Chess960 reads only
     // that form, since the king's own move may be an ordinary one there.
-    if (m.kind() == Move::kCastling && !chess960_ && text == square_name(m.from()) + square_name(m.to())) return m;
+    if (m.kind() == Move::kCastling && !chess960_ && text == square_name(m.from()) + square_name(m.to()))
+      return m;
   }
   return make_error("illegal_action", "'" + std::string(text) + "' is not a legal move in " + fen());
 }
@@ -773,7 +790,8 @@ std::string Position::san(Move move) const {
       legal_moves(moves);
       bool others = false, same_file = false, same_rank = false;
       for (Move m : moves) {
-        if (m.to() != to || m.from() == from || board_[m.from()] != piece || m.kind() == Move::kCastling) continue;
+        if (m.to() != to || m.from() == from || board_[m.from()] != piece || m.kind() == Move::kCastling)
+          continue;
         others = true;
         same_file |= file_of(m.from()) == file_of(from);
         same_rank |= rank_of(m.from()) == rank_of(from);
@@ -854,7 +872,8 @@ Result<Move> Position::parse_san(std::string_view input) const {
     if (found) return fail("ambiguous");
     found = m;
   }
-  if (!found) return make_error("illegal_action", "'" + std::string(input) + "' is not a legal move in " + fen());
+  if (!found)
+    return make_error("illegal_action", "'" + std::string(input) + "' is not a legal move in " + fen());
   return found;
 }
 

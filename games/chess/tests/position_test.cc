@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace arena::chess {
 namespace {
 
@@ -16,20 +18,38 @@ struct PerftCase {
 };
 
 const PerftCase kPerftCases[] = {
-    {"start", "rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1", false, {20, 400, 8902, 197281, 4865609}},
-    {"kiwipete", "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1", false,
+    {"start",
+     "rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1",
+     false,
+     {20, 400, 8902, 197281, 4865609}},
+    {"kiwipete",
+     "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1",
+     false,
      {48, 2039, 97862, 4085603}},
     {"position3", "8/2p5/3p4/KP5r/1R3p1k/8/4P1P1/8 w - - 0 1", false, {14, 191, 2812, 43238, 674624}},
-    {"position4", "r3k2r/Pppp1ppp/1b3nbN/nP6/BBP1P3/q4N2/Pp1P2PP/R2Q1RK1 w kq - 0 1", false,
+    {"position4",
+     "r3k2r/Pppp1ppp/1b3nbN/nP6/BBP1P3/q4N2/Pp1P2PP/R2Q1RK1 w kq - 0 1",
+     false,
      {6, 264, 9467, 422333}},
-    {"position4_mirrored", "r2q1rk1/pP1p2pp/Q4n2/bbp1p3/Np6/1B3NBn/pPPP1PPP/R3K2R b KQ - 0 1", false,
+    {"position4_mirrored",
+     "r2q1rk1/pP1p2pp/Q4n2/bbp1p3/Np6/1B3NBn/pPPP1PPP/R3K2R b KQ - 0 1",
+     false,
      {6, 264, 9467, 422333}},
-    {"position5", "rnbq1k1r/pp1Pbppp/2p5/8/2B5/8/PPP1NnPP/RNBQK2R w KQ - 1 8", false, {44, 1486, 62379, 2103487}},
-    {"position6", "r4rk1/1pp1qppp/p1np1n2/2b1p1B1/2B1P1b1/P1NP1N2/1PP1QPPP/R4RK1 w - - 0 10", false,
+    {"position5",
+     "rnbq1k1r/pp1Pbppp/2p5/8/2B5/8/PPP1NnPP/RNBQK2R w KQ - 1 8",
+     false,
+     {44, 1486, 62379, 2103487}},
+    {"position6",
+     "r4rk1/1pp1qppp/p1np1n2/2b1p1B1/2B1P1b1/P1NP1N2/1PP1QPPP/R4RK1 w - - 0 10",
+     false,
      {46, 2079, 89890, 3894594}},
-    {"chess960_1", "bqnb1rkr/pp3ppp/3ppn2/2p5/5P2/P2P4/NPP1P1PP/BQ1BNRKR w HFhf - 2 9", true,
+    {"chess960_1",
+     "bqnb1rkr/pp3ppp/3ppn2/2p5/5P2/P2P4/NPP1P1PP/BQ1BNRKR w HFhf - 2 9",
+     true,
      {21, 528, 12189, 326672}},
-    {"chess960_2", "2nnrbkr/p1qppppp/8/1ppb4/6PP/3PP3/PPP2P2/BQNNRBKR w HEhe - 1 9", true,
+    {"chess960_2",
+     "2nnrbkr/p1qppppp/8/1ppb4/6PP/3PP3/PPP2P2/BQNNRBKR w HEhe - 1 9",
+     true,
      {21, 807, 18002, 667366}},
 };
 
@@ -45,7 +65,9 @@ TEST_P(PerftTest, MatchesPublishedCounts) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Positions, PerftTest, testing::ValuesIn(kPerftCases),
-                         [](const testing::TestParamInfo<PerftCase>& info) { return std::string(info.param.name); });
+                         [](const testing::TestParamInfo<PerftCase>& info) {
+                           return std::string(info.param.name);
+                         });
 
 TEST(Position, StartPositionFenRoundTrips) {
   const Position p = Position::start();
@@ -136,7 +158,8 @@ TEST(Position, SanWritesAndReads) {
   EXPECT_EQ(rooks.san(*rooks.parse_uci("a1a3")), "R1a3");
   const Position queens = *Position::from_fen("7k/8/8/8/2Q1Q3/8/2Q5/4K3 w - - 0 1");
   EXPECT_EQ(queens.san(*queens.parse_uci("c4d3")), "Qc4d3");
-  for (const char* text : {"O-O", "0-0", "O-O-O", "bxa8=Q+", "bxa8Q", "b7xa8=Q", "Nde7", "Nd5e7", "Ra7", "Kd2"}) {
+  for (const char* text :
+       {"O-O", "0-0", "O-O-O", "bxa8=Q+", "bxa8Q", "b7xa8=Q", "Nde7", "Nd5e7", "Ra7", "Kd2"}) {
     Result<Move> m = p.parse_san(text);
     ASSERT_TRUE(m.ok()) << text << ": " << m.error().message;
   }
@@ -158,11 +181,23 @@ TEST(Position, Chess960CastlingWithTheRookBesideTheKing) {
   EXPECT_EQ(p.san(*castle), "O-O");
 }
 
+TEST(Position, Chess960CastlingRookMayNotShieldTheKing) {
+  // The queen on a1 would attack c1 once the rook leaves b1: no castling, although no square
+  // the king crosses is attacked now.
+  const Position p = *Position::from_fen("7k/8/8/8/8/8/8/qRK5 w B - 0 1", true);
+  MoveList moves;
+  p.legal_moves(moves);
+  EXPECT_TRUE(std::none_of(moves.begin(), moves.end(), [](Move m) { return m.kind() == Move::kCastling; }));
+  const Position free = *Position::from_fen("7k/8/8/8/8/8/8/1RK5 w B - 0 1", true);
+  EXPECT_TRUE(free.parse_uci("c1b1").ok());
+}
+
 TEST(Position, InsufficientMaterial) {
   EXPECT_TRUE(Position::from_fen("4k3/8/8/8/8/8/8/4K3 w - - 0 1")->insufficient_material());
   EXPECT_TRUE(Position::from_fen("4k3/8/8/8/8/8/8/4KN2 w - - 0 1")->insufficient_material());
   EXPECT_TRUE(Position::from_fen("4k3/8/8/8/8/8/8/4KB2 w - - 0 1")->insufficient_material());
-  EXPECT_TRUE(Position::from_fen("4kb2/8/8/8/8/8/8/2B1K3 w - - 0 1")->insufficient_material());  // f8, c1: both dark
+  EXPECT_TRUE(
+      Position::from_fen("4kb2/8/8/8/8/8/8/2B1K3 w - - 0 1")->insufficient_material());  // f8, c1: both dark
   EXPECT_FALSE(Position::from_fen("4k1b1/8/8/8/8/8/8/2B1K3 w - - 0 1")->insufficient_material());
   EXPECT_FALSE(Position::from_fen("4kn2/8/8/8/8/8/8/4KN2 w - - 0 1")->insufficient_material());
   EXPECT_FALSE(Position::from_fen("4k3/8/8/8/8/8/8/3NKN2 w - - 0 1")->insufficient_material());
