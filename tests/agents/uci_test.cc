@@ -462,6 +462,7 @@ TEST(UciServer, AnswersTheHandshakeAndPlaysALegalMove) {
   EXPECT_TRUE(has_line(lines, "readyok"));
   const std::string best = bestmove_of(lines);
   std::shared_ptr<const Game> chess = game_of("chess");
+  ASSERT_TRUE(chess);
   std::unique_ptr<State> state = chess->new_initial_state();
   ASSERT_TRUE(state->apply(*state->parse_action(0, "e2e4")).ok());
   Result<Action> a = state->parse_action(1, best);
@@ -549,7 +550,9 @@ TEST(ArenaUci, APipedSessionPrintsUciokReadyokAndALegalBestmove) {
   for (std::string line; std::getline(text, line);) lines.push_back(line);
   EXPECT_TRUE(has_line(lines, "uciok")) << output;
   EXPECT_TRUE(has_line(lines, "readyok")) << output;
-  std::unique_ptr<State> state = game_of("chess")->new_initial_state();
+  std::shared_ptr<const Game> chess = game_of("chess");
+  ASSERT_TRUE(chess);
+  std::unique_ptr<State> state = chess->new_initial_state();
   ASSERT_TRUE(state->apply(*state->parse_action(0, "e2e4")).ok());
   Result<Action> a = state->parse_action(1, bestmove_of(lines));
   ASSERT_TRUE(a.ok()) << output;
@@ -567,6 +570,7 @@ TEST(ArenaUci, PlaysAFullGameAgainstStockfishThroughOurUciClient) {
   EXPECT_EQ((*arena)->name(), "Arena random");
   EXPECT_TRUE((*arena)->has_option("UCI_Chess960"));
   std::shared_ptr<const Game> chess = game_of("chess");
+  ASSERT_TRUE(chess);
   std::unique_ptr<State> state = chess->new_initial_state();
   for (UciEngine* e : {stockfish->get(), arena->get()})
     ASSERT_TRUE(e->new_game(uci::Clock::now() + 10s).ok());
