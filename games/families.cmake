@@ -6,4 +6,5 @@ set(ARENA_GAME_FAMILIES
   math
   poker
   connect_four
+  chess
 )

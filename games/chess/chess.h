@@ -49,12 +49,13 @@ class ChessGame final : public Game {
  public:
   static constexpr int kMoveTypes = 73;
   static constexpr int kNumActions = 64 * kMoveTypes;  // 4,672
-  // Planes of the observation, each 8 x 8 from the mover's side (its first rank at row 0):
-  // 0-5 its pawns, knights, bishops, rooks, queens, king; 6-11 the opponent's; 12 and 13
-  // the position seen once and twice before; 14-17 castling rights (its king side, its
-  // queen side, the opponent's king side and queen side, whole planes of 1); 18 the
-  // en-passant target square; 19 the fifty-move counter / 100 (whole plane); 20 ones
-  // when the mover is Black.
+  // Planes of the observation, each 8 x 8 from the observing seat's side (the mover's when
+  // it is to move; its first rank at row 0, files a to h left to right): 0-5 its pawns,
+  // knights, bishops, rooks, queens, king; 6-11 the opponent's; 12 and 13 the position
+  // seen once and twice before; 14-17 castling rights (its king side, its queen side, the
+  // opponent's king side and queen side, whole planes of 1); 18 the en-passant target
+  // square; 19 the fifty-move counter / 100 (whole plane); 20 ones when the observer is
+  // Black.
   static constexpr int kPlanes = 21;
 
   // Checks the parameters (a bad FEN is an error naming the field).
@@ -86,6 +87,9 @@ class ChessGame final : public Game {
 class ChessState final : public State {
  public:
   ChessState(std::shared_ptr<const Game> game, const chess::Position& start);
+  // The base class's overloads, which the overrides below would hide.
+  using State::legal_actions;
+  using State::observation_tensor;
 
   Player current_player() const override;
   std::vector<Action> legal_actions(Player player) const override;
@@ -130,11 +134,15 @@ class ChessState final : public State {
   void update_legal_and_outcome();
 
   chess::Position position_;
-  chess::MoveList legal_;              // the legal moves of position_
-  std::vector<chess::Move> moves_;     // played since the start
-  std::vector<uint64_t> keys_;         // position keys since the last irreversible move, current last
+  chess::MoveList legal_;           // the legal moves of position_
+  std::vector<chess::Move> moves_;  // played since the start
+  std::vector<uint64_t> keys_;      // position keys since the last irreversible move, current last
+  // The SAN of moves_, filled when first asked for (san_moves(), the view, PGN) so that
+  // search's apply() pays nothing for notation; const methods that fill it make a State
+  // unsafe to read from two threads at once, as game.h says of every State.
+  mutable std::vector<std::string> san_cache_;
   std::string termination_;
-  int winner_ = -1;                    // 0 White, 1 Black, -1 none
+  int winner_ = -1;  // 0 White, 1 Black, -1 none
 };
 
 GameRegistration chess_registration();

@@ -130,7 +130,8 @@ class Position {
  private:
   void put(Color c, PieceType t, Square s);
   void remove(Square s);
-  void finish();  // computes the key, checkers and pins from the pieces
+  void finish();  // computes the checkers and pins
+  void keep_en_passant_if_legal();
   Bitboard attackers_to(Square s, Bitboard occupied) const;
   Bitboard slider_blockers(Color king_color) const;
   bool castling_legal(CastlingRight right) const;
