@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -557,6 +558,21 @@ TEST(ArenaUci, APipedSessionPrintsUciokReadyokAndALegalBestmove) {
   Result<Action> a = state->parse_action(1, bestmove_of(lines));
   ASSERT_TRUE(a.ok()) << output;
   EXPECT_TRUE(state->is_legal(*a)) << output;
+}
+
+TEST(ArenaUci, AnUnknownAgentOrAGameItCannotPlayIsAnErrorAtStart) {
+  for (const std::string agent : {"nosuchagent", "gtp:gnugo"}) {
+    const std::string command = std::string(ARENA_BINARY) + " uci --agent " + agent + " < /dev/null 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_TRUE(pipe);
+    std::string output;
+    char buf[512];
+    while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+    const int status = ::pclose(pipe);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << agent << ": " << output;
+    EXPECT_NE(output.find("arena uci: "), std::string::npos) << output;
+    EXPECT_EQ(output.find("uciok"), std::string::npos) << output;
+  }
 }
 
 TEST(ArenaUci, PlaysAFullGameAgainstStockfishThroughOurUciClient) {
