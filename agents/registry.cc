@@ -4,6 +4,7 @@
 #include "agents/random_agent.h"
 #include "agents/search/mcts.h"
 #include "agents/solver_agent.h"
+#include "agents/uci/uci_agent.h"
 
 namespace arena {
 
@@ -22,6 +23,7 @@ std::vector<AgentRegistration>& registry() {
     r.push_back(mcts_agent_registration());
     r.push_back(solver_agent_registration());
     for (AgentRegistration& g : gtp_agent_registrations()) r.push_back(std::move(g));
+    for (AgentRegistration& u : uci_agent_registrations()) r.push_back(std::move(u));
     return r;
   }();
   return registrations;

@@ -1,5 +1,5 @@
-// The agent registry: agents are made by spec ("random", later "mcts(simulations=800)",
-// "gtp:gnugo", "nn"), so the arena and the command line need no agent headers.
+// The agent registry: agents are made by spec ("random", "mcts(simulations=800)",
+// "gtp:gnugo", "uci:stockfish(skill=5)", "nn"), so the arena and the command line need no agent headers.
 //
 // Thread-safety: built on first use; add_agent_registration() runs at start-up, before any
 // other thread uses the registry; make_agent() may then be called from any thread.

@@ -1,7 +1,6 @@
 #include "agents/gtp/gtp_agent.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace arena {
 namespace {
@@ -49,11 +48,6 @@ Error agent_error(const std::string& name, const Error& e) {
 
 }  // namespace
 
-ThreadPool& gtp_io_pool() {
-  static ThreadPool pool(std::max(4u, std::thread::hardware_concurrency()));
-  return pool;
-}
-
 Result<std::unique_ptr<GtpAgent>> GtpAgent::create(const Game& game, std::string name,
                                                    std::vector<std::string> argv, gtp::GtpEnginePool& pool) {
   Result<std::vector<std::string>> setup = setup_commands(game);
@@ -64,7 +58,7 @@ Result<std::unique_ptr<GtpAgent>> GtpAgent::create(const Game& game, std::string
 }
 
 GtpAgent::GtpAgent(std::string name, gtp::GtpEnginePool& pool, std::unique_ptr<gtp::GtpEngine> engine)
-    : Agent(gtp_io_pool()), name_(std::move(name)), pool_(pool), engine_(std::move(engine)) {}
+    : Agent(process::engine_io_pool()), name_(std::move(name)), pool_(pool), engine_(std::move(engine)) {}
 
 GtpAgent::~GtpAgent() {
   std::lock_guard lock(mutex_);

@@ -8,8 +8,8 @@
 // engine is "timeout", a crashed one "engine_failed", a refused command "engine_rejected".
 // Engines come from GtpEnginePool::shared() and go back to it when the agent is destroyed.
 //
-// Threading: decisions run on gtp_io_pool(), not ThreadPool::shared(), because they block
-// on the engine's pipe. One decision at a time (as every Agent).
+// Threading: decisions run on process::engine_io_pool(), not ThreadPool::shared(), because
+// they block on the engine's pipe. One decision at a time (as every Agent).
 #pragma once
 
 #include <sys/types.h>
@@ -25,10 +25,6 @@
 #include "agents/registry.h"
 
 namespace arena {
-
-// The pool that runs GTP agents' decisions: small, apart from the shared pool, so that
-// threads blocked on engines never hold up searches.
-ThreadPool& gtp_io_pool();
 
 class GtpAgent final : public Agent {
  public:

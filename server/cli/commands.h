@@ -14,6 +14,7 @@ int run_ratings(const std::vector<std::string>& args);
 int run_export(const std::vector<std::string>& args);
 int run_serve(const std::vector<std::string>& args);
 int run_gtp(const std::vector<std::string>& args);
+int run_uci(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 // `arena report steps` (report_steps.cc), dispatched by run_report.

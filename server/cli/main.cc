@@ -28,6 +28,7 @@ const Command kCommands[] = {
      arena::cli::run_ratings},
     {"export", "print a stored match in its game's standard format", arena::cli::run_export},
     {"gtp", "play Go as a GTP engine on stdin and stdout, for one agent", arena::cli::run_gtp},
+    {"uci", "play chess as a UCI engine on stdin and stdout, for one agent", arena::cli::run_uci},
     {"train", "train the shared network by self-play; checkpoints become rated players",
      arena::cli::run_train},
     {"report", "reports from the database: 'arena report generalization'", arena::cli::run_report},

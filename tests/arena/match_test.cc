@@ -67,6 +67,29 @@ TEST_F(ArenaTest, AnEngineThatResignsOrHangsEndsTheMatchAsAResignationOrAFlag) {
   EXPECT_EQ(end->returns, (std::vector<double>{1.0, -1.0}));
 }
 
+// A UCI engine that crashes mid-game forfeits (agent_error); one that hangs loses on time
+// (the fake UCI engine from the UCI tests). Neither holds the match up.
+TEST_F(ArenaTest, AUciEngineThatCrashesOrHangsMidGameLosesTheMatch) {
+  open_arena();
+  const std::string engine = UCI_FAKE_ENGINE;
+  MatchRequest crashing =
+      agents_only("chess", {"uci(command='" + engine + " --crash-on-go 2')", "random"}, 3);
+  crashing.time_control = *TimeControl::parse("move:500");
+  const int64_t crashed = create(crashing);
+  std::optional<MatchEnded> end = wait_end(crashed);
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->termination, "agent_error");
+  EXPECT_EQ(end->returns, (std::vector<double>{-1.0, 1.0}));
+
+  MatchRequest timed = agents_only("chess", {"random", "uci(command='" + engine + " --hang-on-go 1')"}, 4);
+  timed.time_control = *TimeControl::parse("move:200");
+  const int64_t hung = create(timed);
+  end = wait_end(hung);
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->termination, "flag");
+  EXPECT_EQ(end->returns, (std::vector<double>{1.0, -1.0}));
+}
+
 TEST_F(ArenaTest, TheSameSeedReplaysTheSameMatch) {
   open_arena();
   const int64_t a = create(agents_only("kuhn_poker", {"random", "random"}, 99));
