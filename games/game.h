@@ -119,6 +119,11 @@ struct ExportInfo {
   std::string round;                 // e.g. the match id
   std::string termination;           // "normal", "resign", "flag", ...
   std::vector<double> returns;       // final returns by seat (a forfeit's included)
+  // The clock the match was played with: Fischer (a starting time, plus an increment after
+  // each move) or a fixed time for each move; all zero when it was untimed.
+  int64_t clock_initial_ms = 0;
+  int64_t clock_increment_ms = 0;
+  int64_t clock_per_move_ms = 0;
 };
 
 // A match in its game's standard format.

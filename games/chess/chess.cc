@@ -92,18 +92,6 @@ std::optional<Geometry> decode(Action action, Color mover) {
 
 char promotion_letter(PieceType t) { return "pnbrqk"[t]; }
 
-// UCI text of a move read as the position writes it: castling as the king's two-square
-// move in standard chess, king-takes-rook in Chess960.
-std::string uci_text(Move m, bool chess960) {
-  Square to = m.to();
-  if (m.kind() == Move::kCastling && !chess960) {
-    to = chess::make_square(m.to() > m.from() ? 6 : 2, chess::rank_of(m.from()));
-  }
-  std::string out = chess::square_name(m.from()) + chess::square_name(to);
-  if (m.kind() == Move::kPromotion) out += promotion_letter(m.promotion());
-  return out;
-}
-
 std::string color_name(Color c) { return c == kWhite ? "white" : "black"; }
 
 std::string trim(std::string_view text) {
@@ -322,7 +310,7 @@ void ChessState::observation_tensor(Player player, std::span<float> out) const {
 std::string ChessState::information_key(Player) const {
   std::string key = position_.fen();
   key += " moves";
-  for (Move m : moves_) key += " " + uci_text(m, position_.chess960());
+  for (Move m : moves_) key += " " + chess::uci_move(m, position_.chess960());
   return key;
 }
 
@@ -418,7 +406,7 @@ Json ChessState::do_view(Player) const {
   }
   Json last = nullptr;
   if (!moves_.empty()) {
-    const std::string uci = uci_text(moves_.back(), position_.chess960());
+    const std::string uci = chess::uci_move(moves_.back(), position_.chess960());
     last = {{"from", uci.substr(0, 2)}, {"to", uci.substr(2, 2)}, {"uci", uci}};
   }
   const Color side = is_terminal() ? ~position_.side_to_move() : position_.side_to_move();
@@ -443,6 +431,31 @@ std::string ChessState::to_string() const {
   if (is_terminal()) return out + result() + " (" + termination_ + ")";
   return out + color_name(position_.side_to_move()) + " to move";
 }
+
+namespace {
+
+// Seconds as PGN writes them: whole where they are ("300"), else with their decimals.
+std::string pgn_seconds(int64_t ms) {
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000) {
+    char decimals[8];
+    std::snprintf(decimals, sizeof decimals, ".%03d", int(ms % 1000));
+    text += decimals;
+    while (text.back() == '0') text.pop_back();
+  }
+  return text;
+}
+
+// PGN's TimeControl (its standard, section 9.6.1): "300+5" for Fischer, "1/5" for a fixed
+// time per move (periods of one move), "-" untimed.
+std::string pgn_time_control(const ExportInfo& info) {
+  if (info.clock_initial_ms > 0)
+    return pgn_seconds(info.clock_initial_ms) + "+" + pgn_seconds(info.clock_increment_ms);
+  if (info.clock_per_move_ms > 0) return "1/" + pgn_seconds(info.clock_per_move_ms);
+  return "-";
+}
+
+}  // namespace
 
 std::optional<ExportText> ChessState::export_text(const ExportInfo& info) const {
   const ChessGame& g = chess_game();
@@ -496,7 +509,7 @@ std::optional<ExportText> ChessState::export_text(const ExportInfo& info) const 
     out += tag("FEN", start_fen());
   }
   out += tag("Termination", pgn_termination(info.termination, is_terminal()));
-  out += tag("TimeControl", "-");
+  out += tag("TimeControl", pgn_time_control(info));
   out += "\n";
 
   // Movetext: numbered SAN, wrapped before 80 columns (a move number stays with its move),

@@ -744,11 +744,10 @@ bool Position::insufficient_material() const {
 
 // --- Notation ----------------------------------------------------------------------------
 
-std::string Position::uci(Move move) const {
+std::string uci_move(Move move, bool chess960) {
   Square to = move.to();
-  if (move.kind() == Move::kCastling && !chess960_) {
+  if (move.kind() == Move::kCastling && !chess960)
     to = make_square(to > move.from() ? 6 : 2, rank_of(move.from()));
-  }
   std::string text = square_name(move.from()) + square_name(to);
   if (move.kind() == Move::kPromotion) text += kPieceLetters[move.promotion()];
   return text;

@@ -56,6 +56,10 @@ class Move {
 };
 inline constexpr Move kNoMove{};
 
+// A move in UCI's long algebraic notation: "e2e4", "e7e8q"; castling as the king's
+// two-square move ("e1g1"), or king takes rook ("e1h1") in Chess960.
+std::string uci_move(Move move, bool chess960);
+
 struct MoveList {
   std::array<Move, 256> moves;  // 218 is the most any position has
   int size = 0;
@@ -111,9 +115,8 @@ class Position {
   // one minor piece, or bishops all on squares of one colour.
   bool insufficient_material() const;
 
-  // UCI long algebraic: "e2e4", "e7e8q", castling "e1g1" (king-takes-rook "e1h1" in
-  // Chess960).
-  std::string uci(Move move) const;
+  // uci_move() in this position's variant.
+  std::string uci(Move move) const { return uci_move(move, chess960_); }
   // A legal move from UCI text (either castling form is read); an Error otherwise.
   Result<Move> parse_uci(std::string_view text) const;
   // SAN with check and mate marks: "Nbd7", "exd6", "O-O-O", "e8=Q+", "Qh4#".

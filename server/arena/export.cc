@@ -1,6 +1,7 @@
 #include "server/arena/export.h"
 
 #include "games/registry.h"
+#include "server/arena/time_control.h"
 
 namespace arena {
 
@@ -53,6 +54,14 @@ Result<std::optional<ExportText>> export_in_game_format(const db::MatchRecord& r
   info.round = std::to_string(record.match.id);
   info.termination = record.match.termination;
   info.returns = record.match.result;
+  if (Result<TimeControl> clock = TimeControl::parse(record.match.time_control); clock.ok()) {
+    if (clock->kind == TimeControl::Kind::kFischer) {
+      info.clock_initial_ms = clock->base.count();
+      info.clock_increment_ms = clock->increment.count();
+    } else if (clock->kind == TimeControl::Kind::kPerMove) {
+      info.clock_per_move_ms = clock->base.count();
+    }
+  }
   return (*state)->export_text(info);
 }
 

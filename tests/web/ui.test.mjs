@@ -326,7 +326,9 @@ test('Go 5x5 against the house random agent: clicks, a dropped connection, the e
 test('a spectator sees the moves of a live house match arrive', async () => {
   const page = await newPage('spectate');
   let live;
-  for (let i = 0; i < 100 && !live; i++) {
+  // Up to 90 s: the two house slots pick among every game, and a random chess game holds
+  // one for about 45 s.
+  for (let i = 0; i < 450 && !live; i++) {
     live = (await api('/api/matches?status=active')).matches.find((m) => m.game.startsWith('go'));
     if (!live) await new Promise((r) => setTimeout(r, 200));
   }

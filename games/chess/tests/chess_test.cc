@@ -7,7 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -654,6 +659,17 @@ TEST(Chess, PgnHasTheSevenTagRosterAndReadsBack) {
             "1. e4 e5 2. Qh5 Nc6 3. Bc4 Nf6 4. Qxf7# {White wins by checkmate} 1-0\n");
 }
 
+TEST(Chess, PgnTimeControlFollowsTheMatchClock) {
+  std::unique_ptr<ChessState> s = start("chess");
+  ExportInfo fischer = info();
+  fischer.clock_initial_ms = 300'000;
+  fischer.clock_increment_ms = 2'500;
+  EXPECT_EQ(tags_of(s->export_text(fischer)->text).at("TimeControl"), "300+2.5");
+  ExportInfo per_move = info();
+  per_move.clock_per_move_ms = 5'000;
+  EXPECT_EQ(tags_of(s->export_text(per_move)->text).at("TimeControl"), "1/5");
+}
+
 TEST(Chess, PgnOfLongGamesWrapsAndRoundTrips) {
   for (const std::string spec : {"chess", "chess(variant=chess960,start=360)"}) {
     Rng rng(5);
@@ -673,6 +689,54 @@ TEST(Chess, PgnOfLongGamesWrapsAndRoundTrips) {
     const std::string result = s->result();
     EXPECT_EQ(movetext.substr(movetext.size() - result.size() - 1), result + "\n");
     EXPECT_EQ(tags_of(pgn).at("Result"), result);
+  }
+}
+
+// pgn-extract (Debian's, from scripts/setup) as the common PGN tool: it must read every
+// move of our export and reach the final position we did.
+TEST(Chess, PgnIsReadByPgnExtract) {
+  const std::string tool = "/usr/games/pgn-extract";
+  ASSERT_EQ(::access(tool.c_str(), X_OK), 0) << tool << " is required by this test: run scripts/setup";
+  int n = 0;
+  for (const std::string& spec : {std::string("chess"), std::string("chess(variant=chess960,start=360)"),
+                                  std::string("chess(variant=chess960,start=0)"),
+                                  fen_spec("r3k2r/1P6/8/8/8/8/6p1/R3K2R w KQkq - 0 30")}) {
+    for (uint64_t seed : {1, 2, 3}) {
+      Rng rng(seed);
+      std::unique_ptr<ChessState> s = start(spec);
+      while (!s->is_terminal()) {
+        const std::vector<Action> legal = s->legal_actions();
+        ASSERT_TRUE(s->apply(legal[rng.uniform(legal.size())]).ok());
+      }
+      const std::filesystem::path file =
+          std::filesystem::temp_directory_path() /
+          ("arena-pgn-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+      std::ofstream(file) << s->export_text(info())->text;
+      // -s silent, -F: the final position as a FEN comment, --nofauxep: en-passant squares only
+      // where a capture is possible (as ours).
+      FILE* out = ::popen((tool + " -s -F --nofauxep " + file.string() + " 2>&1").c_str(), "r");
+      ASSERT_NE(out, nullptr);
+      std::string text;
+      char buffer[4096];
+      for (size_t got; (got = std::fread(buffer, 1, sizeof buffer, out)) > 0;) text.append(buffer, got);
+      EXPECT_EQ(::pclose(out), 0) << text;
+      std::filesystem::remove(file);
+      // The last comment is the final FEN; compare the fields that do not depend on how a
+      // tool writes Chess960 castling rights (placement, side, en passant, clocks).
+      const size_t open = text.rfind('{'), close = text.rfind('}');
+      ASSERT_TRUE(open != std::string::npos && close > open) << spec << ": " << text;
+      std::string final_fen = text.substr(open + 1, close - open - 1);
+      std::erase(final_fen, '"');  // -F quotes it
+      std::istringstream theirs(final_fen), ours(s->position().fen());
+      std::vector<std::string> a, b;
+      for (std::string f; theirs >> f;) a.push_back(f);
+      for (std::string f; ours >> f;) b.push_back(f);
+      ASSERT_EQ(a.size(), 6u) << spec << ": " << text;
+      for (size_t i : {0, 1, 3, 4, 5}) EXPECT_EQ(a[i], b[i]) << spec << " seed " << seed << " field " << i;
+      if (spec == "chess") {
+        EXPECT_EQ(a[2], b[2]);
+      }
+    }
   }
 }
 
