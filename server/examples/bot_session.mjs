@@ -1,11 +1,11 @@
 // The session loop every example bot shares: register (or use a token), connect to /ws,
-// say hello, challenge the house agent "random" to a game (or seek an opponent), answer each
+// say hello, challenge a house agent (opt.opponent, default "random") to a game (or seek an opponent), answer each
 // state that asks for our move with `choose(msg)`, resync after a dropped connection, and
 // print one JSON line per finished match and a summary. The bots (random_bot.mjs,
 // puzzle_bot.mjs) only decide moves. The protocol: server/PROTOCOL.md. Node 18+, `ws`.
 import WebSocket from 'ws';
 
-// opt: { server, name, token, game, matches, seek, trace }; tag: the bot's name in messages;
+// opt: { server, name, token, game, opponent, matches, seek, trace }; tag: the bot's name in messages;
 // choose(msg): the action (notation) for a `state` message that asks for our move.
 export async function playMatches(opt, tag, choose) {
   const wanted = Number(opt.matches);
@@ -68,10 +68,11 @@ export async function playMatches(opt, tag, choose) {
     ws.send(JSON.stringify(message));
   }
 
-  // 3. A new match: challenge the house agent (it accepts at once), or seek an opponent.
+  // 3. A new match: challenge a house agent (opt.opponent, default random; it accepts at
+  // once), or seek an opponent.
   function nextMatch() {
     if (opt.seek) send({ type: 'seek', games: [opt.game], ref: 'seek' });
-    else send({ type: 'challenge', to: 'random', game: opt.game, ref: 'challenge' });
+    else send({ type: 'challenge', to: opt.opponent ?? 'random', game: opt.game, ref: 'challenge' });
   }
 
   // 5. A match ended: print it, then play the next one or stop.

@@ -4,10 +4,13 @@
 // the other example bots (bot_session.mjs). Node 18+; `npm install` gets `ws`.
 //
 //   node server/examples/random_bot.mjs --server http://127.0.0.1:8080 \
-//       [--name NAME] [--token TOKEN] [--game kuhn_poker] [--matches N] [--seek] [--trace]
+//       [--name NAME] [--token TOKEN] [--game kuhn_poker] [--opponent random] [--matches N]
+//       [--seek] [--trace]
 //
 // Without --token it registers NAME (POST /api/bots) and prints the token once: keep it
-// and pass --token next time. It then challenges the house agent "random" to --game (or,
+// and pass --token next time. It then challenges the house agent --opponent (default
+// "random"; `GET /api/games` lists each game's `opponents`, such as "shared" or
+// "uci:stockfish(skill=0,nodes=1000)" in chess) to --game (or,
 // with --seek, waits for another player seeking the same two-player game) and plays N
 // matches. stdout gets one JSON line per event: "registered", one "match" per finished
 // match, then "summary". --trace prints every message on stderr ('>' sent, '<' received).
@@ -26,6 +29,7 @@ const { values: opt } = parseArgs({
     name: { type: 'string', default: `random-bot-${randomBytes(3).toString('hex')}` },
     token: { type: 'string' },
     game: { type: 'string', default: 'kuhn_poker' },
+    opponent: { type: 'string', default: 'random' },
     matches: { type: 'string', default: '1' },
     seek: { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
