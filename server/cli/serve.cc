@@ -97,6 +97,7 @@ std::vector<std::string> agent_list(const std::string& text) {
 
 int run_serve(const std::vector<std::string>& argv) {
   std::string bind = "127.0.0.1", db = "arena.db", web, runs;
+  std::string house_games;  // empty: every game's showcase
   std::string house_agents = "random;anchors;shared",
               opponents = "random;mcts(simulations=200);anchors;shared";
   int port = 8080, house = 2, interval = 500;
@@ -124,6 +125,8 @@ int run_serve(const std::vector<std::string>& argv) {
       .default_text("the installed one, else the source tree's, else ./web; printed at start")
       .integer("house-matches", &house, "agent-vs-agent matches kept running for people to watch", 0)
       .integer("house-interval-ms", &interval, "pause before each house agent move, so people can follow", 0)
+      .text("house-games", &house_games, "games of the house matches, specs separated by ';'")
+      .default_text("every game's showcase")
       .text("house-agents", &house_agents,
             "agents that play house matches for people to watch, separated by ';'; 'anchors' is every game "
             "family's anchor agents (GNU Go for Go, the exact solver for puzzles), 'shared' the shared "
@@ -169,6 +172,12 @@ int run_serve(const std::vector<std::string>& argv) {
       origins.push_back(origin);
     }
   }
+  std::vector<std::string> house_game_specs = split_specs(house_games, ';');
+  for (const std::string& spec : house_game_specs) {
+    if (Result<std::shared_ptr<const Game>> game = make_game(spec); !game.ok()) {
+      return options.usage_error("--house-games: " + game.error().message);
+    }
+  }
   keep_freed_memory();
 
   if (Status locked = lock_database(db); !locked.ok()) {
@@ -184,6 +193,7 @@ int run_serve(const std::vector<std::string>& argv) {
   ArenaConfig arena_config;
   arena_config.house_matches = house;
   arena_config.house_move_interval = Millis(interval);
+  arena_config.house_games = std::move(house_game_specs);
   if (!runs.empty()) setenv("ARENA_RUNS", runs.c_str(), 1);  // before any thread starts
   // 'shared' in a list is the shared agent's latest checkpoint, left out while there is none.
   const std::optional<std::string> shared = nn::latest_shared_agent();

@@ -485,6 +485,23 @@ TEST_F(ServeTest, ASecondServerOnTheSameDatabaseRefusesToStart) {
   EXPECT_EQ(http_get(server_.port(), "/api/health").status, 200);
 }
 
+// A house game that is no game is a usage error at start (exit 2), before the database
+// is touched.
+TEST(ServeOptions, AHouseGameThatIsNoGameIsAUsageError) {
+  const std::string command = "timeout 20 " + std::string(ARENA_BINARY) +
+                              " serve --port 0 --db /nonexistent/arena.db --house-games 'go(size=9);nosuchgame' 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 2) << out;
+  EXPECT_NE(out.find("--house-games"), std::string::npos) << out;
+  EXPECT_NE(out.find("nosuchgame"), std::string::npos) << out;
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. A one-player puzzle.
 

@@ -40,7 +40,10 @@ before(async () => {
   writeFileSync(join(dir, 'runs', 'demo', 'step_auc.json'), JSON.stringify(stepReport));
   writeFileSync(join(dir, 'runs', 'demo', 'curve.svg'),
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#cde"/></svg>');
-  server = harness.startServer(dir, [...harness.HOUSE_ARGS, '--runs', join(dir, 'runs')]);
+  // House matches in the three games the pages below look for (a random chess game would
+  // hold a slot for about 45 s).
+  server = harness.startServer(dir, [...harness.HOUSE_ARGS, '--house-games', 'go(size=9);kuhn_poker;game24',
+                                     '--runs', join(dir, 'runs')]);
   base = await server.url;
   context = await harness.launchContext(dir);
   otherBrowser = await harness.launchBrowser();
@@ -326,9 +329,7 @@ test('Go 5x5 against the house random agent: clicks, a dropped connection, the e
 test('a spectator sees the moves of a live house match arrive', async () => {
   const page = await newPage('spectate');
   let live;
-  // Up to 90 s: the two house slots pick among every game, and a random chess game holds
-  // one for about 45 s.
-  for (let i = 0; i < 450 && !live; i++) {
+  for (let i = 0; i < 100 && !live; i++) {
     live = (await api('/api/matches?status=active')).matches.find((m) => m.game.startsWith('go'));
     if (!live) await new Promise((r) => setTimeout(r, 200));
   }
