@@ -488,8 +488,9 @@ TEST_F(ServeTest, ASecondServerOnTheSameDatabaseRefusesToStart) {
 // A house game that is no game is a usage error at start (exit 2), before the database
 // is touched.
 TEST(ServeOptions, AHouseGameThatIsNoGameIsAUsageError) {
-  const std::string command = "timeout 20 " + std::string(ARENA_BINARY) +
-                              " serve --port 0 --db /nonexistent/arena.db --house-games 'go(size=9);nosuchgame' 2>&1";
+  const std::string command =
+      "timeout 20 " + std::string(ARENA_BINARY) +
+      " serve --port 0 --db /nonexistent/arena.db --house-games 'go(size=9);nosuchgame' 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;
