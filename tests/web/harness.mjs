@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -84,3 +85,22 @@ export const shot = (page, name) => page.screenshot({ path: join(artifacts, `${n
 export const getJson = async (base, path) => (await fetch(base + path)).json();
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// One `arena serve` (HOUSE_ARGS) and one browser context for a test file, started by
+// node:test's before() and stopped by its after(): the returned object's dir, server, base
+// (the server's URL) and context are set once before() has run.
+export function serverAndBrowser(prefix) {
+  const env = {};
+  before(async () => {
+    env.dir = makeTempDir(prefix);
+    env.server = startServer(env.dir);
+    env.base = await env.server.url;
+    env.context = await launchContext(env.dir);
+  });
+  after(async () => {
+    await env.context?.close();
+    env.server?.child.kill('SIGTERM');
+    removeDir(env.dir);
+  });
+  return env;
+}

@@ -9,30 +9,14 @@
 // king is dragged onto its rook.
 // Run from the repository root (npm run test:web):
 //   ARENA_BINARY=build/arena node --test games/chess/tests/board.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as harness from '../../../tests/web/harness.mjs';
 
-let server;
-let context;
-let base;
-let dir;
+const env = harness.serverAndBrowser('arena-chess-');
 const consoleErrors = [];
 
-before(async () => {
-  dir = harness.makeTempDir('arena-chess-');
-  server = harness.startServer(dir);
-  base = await server.url;
-  context = await harness.launchContext(dir);
-});
-
-after(async () => {
-  await context?.close();
-  server?.child.kill('SIGTERM');
-  harness.removeDir(dir);
-});
-
-const api = (path) => harness.getJson(base, path);
+const api = (path) => harness.getJson(env.base, path);
 const FILES = 'abcdefgh';
 const VALUE = { p: 1, n: 3, b: 3, r: 5, q: 9, k: 0 };
 
@@ -184,7 +168,7 @@ test('GET /api/games lists chess with its board and seats; the board module is s
   assert.deepEqual(game.seats.map((s) => s.label), ['White', 'Black']);
   assert.ok(game.opponents.includes('random'), 'the house random agent plays chess');
   for (const file of ['board.js', 'board.css']) {
-    const res = await fetch(`${base}/games/chess/${file}`);
+    const res = await fetch(`${env.base}/games/chess/${file}`);
     assert.equal(res.status, 200, file);
     assert.match(res.headers.get('content-type'), file.endsWith('.js') ? /javascript/ : /text\/css/);
   }
@@ -192,9 +176,9 @@ test('GET /api/games lists chess with its board and seats; the board module is s
 
 test('chess against the house random agent from the lobby: keys, a drag, then clicks, to the end; the replay', async () => {
   const started = Date.now();
-  const page = await harness.newPage(context, 'chess', consoleErrors);
+  const page = await harness.newPage(env.context, 'chess', consoleErrors);
   const states = watchStates(page);
-  await page.goto(`${base}/#/`);
+  await page.goto(`${env.base}/#/`);
   const spec = (await api('/api/games')).find((g) => g.name === 'chess').showcase[0].spec;
   await page.selectOption('#play-game', spec);
   await page.waitForSelector('#play-agent option[value="random"]', { state: 'attached' });
@@ -293,14 +277,14 @@ test('chess against the house random agent from the lobby: keys, a drag, then cl
 });
 
 test('a set-up position: castling by clicking the king and its rook, promotion to a knight, a flipped board, clocks', async () => {
-  const page = await harness.newPage(context, 'chess-setup', consoleErrors);
+  const page = await harness.newPage(env.context, 'chess-setup', consoleErrors);
   const states = watchStates(page);
-  await page.goto(`${base}/#/`);
+  await page.goto(`${env.base}/#/`);
   await page.waitForSelector('#play-start');
   // White: king e1, rook h1, a pawn on a7; Black: a lone king on g8. White to move.
   const spec = 'chess(fen="6k1/P7/8/8/8/8/8/4K2R w K - 0 1")';
   const id = await matchAsWhite(page, spec);
-  await page.goto(`${base}/#/match/${id}`);
+  await page.goto(`${env.base}/#/match/${id}`);
   await page.waitForSelector('#board svg.board.chess');
   assert.match(await page.textContent('#role'), /\(seat 1\)/);
   assert.deepEqual(await drawnPieces(page, '#board'), ['K@e1', 'P@a7', 'R@h1', 'k@g8']);
@@ -347,7 +331,7 @@ test('a set-up position: castling by clicking the king and its rook, promotion t
   const other = await harness.launchBrowser();
   try {
     const lobby = await harness.newPage(await other.newContext({ viewport: { width: 1200, height: 900 } }), 'chess-lobby', consoleErrors);
-    await lobby.goto(`${base}/#/`);
+    await lobby.goto(`${env.base}/#/`);
     const card = `.live-card[data-match="${id}"]`;
     await lobby.waitForSelector(`${card} svg.board.chess.small [data-square="a8"] [data-piece="N"]`);
     assert.equal(await lobby.locator(`${card} .chess-coord, ${card} [tabindex], ${card} .chess-flip`).count(), 0);
@@ -363,12 +347,12 @@ test('a set-up position: castling by clicking the king and its rook, promotion t
 });
 
 test('Chess960 castling is king-takes-rook: dragging the king onto its rook castles', async () => {
-  const page = await harness.newPage(context, 'chess960', consoleErrors);
+  const page = await harness.newPage(env.context, 'chess960', consoleErrors);
   const states = watchStates(page);
-  await page.goto(`${base}/#/`);
+  await page.goto(`${env.base}/#/`);
   await page.waitForSelector('#play-start');
   const id = await matchAsWhite(page, 'chess(variant=chess960,fen="6k1/8/8/8/8/8/8/4K2R w K - 0 1")', 'untimed');
-  await page.goto(`${base}/#/match/${id}`);
+  await page.goto(`${env.base}/#/match/${id}`);
   const turn = await ourTurn(page, states, id, -1);
   assert.ok(turn.legal.includes('e1h1') && !turn.legal.includes('e1g1'), 'the castling move is e1h1');
   await page.click('#board [data-square="e1"]');

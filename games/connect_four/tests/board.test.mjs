@@ -4,30 +4,14 @@
 // the rest by clicking columns until the match ends; the board, the result, the stored
 // match and its replay are checked. Run from the repository root (npm run test:web):
 //   ARENA_BINARY=build/arena node --test games/connect_four/tests/board.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as harness from '../../../tests/web/harness.mjs';
 
-let server;
-let context;
-let base;
-let dir;
+const env = harness.serverAndBrowser('arena-c4-');
 const consoleErrors = [];
 
-before(async () => {
-  dir = harness.makeTempDir('arena-c4-');
-  server = harness.startServer(dir);
-  base = await server.url;
-  context = await harness.launchContext(dir);
-});
-
-after(async () => {
-  await context?.close();
-  server?.child.kill('SIGTERM');
-  harness.removeDir(dir);
-});
-
-const api = (path) => harness.getJson(base, path);
+const api = (path) => harness.getJson(env.base, path);
 const boardPly = async (page) => Number(await page.getAttribute('#board', 'data-ply'));
 // Waits until the board draws a state after `ply` (or the match ends).
 const plyAfter = (page, ply) => page.waitForFunction(
@@ -63,15 +47,15 @@ test('GET /api/games lists Connect Four with its board, showcase and seats; the 
   assert.deepEqual(game.showcase.map((c) => c.label), ['Connect Four']);
   assert.deepEqual(game.seats.map((s) => s.label), ['Red', 'Yellow']);
   for (const file of ['board.js', 'board.css']) {
-    const res = await fetch(`${base}/games/connect_four/${file}`);
+    const res = await fetch(`${env.base}/games/connect_four/${file}`);
     assert.equal(res.status, 200, file);
     assert.match(res.headers.get('content-type'), file.endsWith('.js') ? /javascript/ : /text\/css/);
   }
 });
 
 test('Connect Four against the house random agent from the lobby: the keyboard, then clicks, to the end; the replay', async () => {
-  const page = await harness.newPage(context, 'connect-four', consoleErrors);
-  await page.goto(`${base}/#/`);
+  const page = await harness.newPage(env.context, 'connect-four', consoleErrors);
+  await page.goto(`${env.base}/#/`);
   await page.selectOption('#play-game', { label: 'Connect Four' });
   assert.equal(await page.inputValue('#play-game'), 'connect_four');
   await page.waitForSelector('#play-agent option[value="random"]', { state: 'attached' });

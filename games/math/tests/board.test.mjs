@@ -6,32 +6,16 @@
 // `arena puzzle export`); the verdicts drawn, the result and the stored match are checked.
 // Run from the repository root (npm run test:web):
 //   ARENA_BINARY=build/arena node --test games/math/tests/board.test.mjs
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as harness from '../../../tests/web/harness.mjs';
 
-let server;
-let context;
-let base;
-let dir;
+const env = harness.serverAndBrowser('arena-math-');
 const consoleErrors = [];
 
-before(async () => {
-  dir = harness.makeTempDir('arena-math-');
-  server = harness.startServer(dir);
-  base = await server.url;
-  context = await harness.launchContext(dir);
-});
-
-after(async () => {
-  await context?.close();
-  server?.child.kill('SIGTERM');
-  harness.removeDir(dir);
-});
-
-const api = (path) => harness.getJson(base, path);
+const api = (path) => harness.getJson(env.base, path);
 const boardPly = async (page) => Number(await page.getAttribute('#board', 'data-ply'));
 const plyAfter = (page, ply) => page.waitForFunction(
   (p) => Number(document.querySelector('#board')?.dataset.ply) > p || !!document.querySelector('#result:not([hidden])'),
@@ -41,7 +25,7 @@ const plyAfter = (page, ply) => page.waitForFunction(
 // scratch database and exported with its verdicts.
 let scratch = 0;
 function solverSteps(spec) {
-  const db = join(dir, `solver-${++scratch}.db`);
+  const db = join(env.dir, `solver-${++scratch}.db`);
   execFileSync(harness.binary, ['play', '--game', spec, '--agents', 'solver', '--games', '1', '--db', db]);
   const lines = execFileSync(harness.binary, ['puzzle', 'export', '--db', db], { stdio: ['ignore', 'pipe', 'ignore'] })
     .toString().trim().split('\n');
@@ -52,7 +36,7 @@ function solverSteps(spec) {
 
 // Starts `game` (a showcase spec) from the lobby's form; resolves the match id.
 async function startFromLobby(page, label, value) {
-  await page.goto(`${base}/#/`);
+  await page.goto(`${env.base}/#/`);
   await page.selectOption('#play-game', { label });
   assert.equal(await page.inputValue('#play-game'), value);
   await page.waitForSelector('#play-agent option[value="random"]', { state: 'attached' });
@@ -106,7 +90,7 @@ test('GET /api/games lists Countdown and the word problems with the math board',
 });
 
 test('a 24 game puzzle from the lobby, solved by clicking the solver\'s steps', async () => {
-  const page = await harness.newPage(context, 'game24', consoleErrors);
+  const page = await harness.newPage(env.context, 'game24', consoleErrors);
   const id = await startFromLobby(page, 'The 24 game', 'game24');
   await page.waitForSelector('#board .g24 .tile.legal');
   const numbers = await page.$$eval('#board .tile', (els) => els.map((e) => e.dataset.number));
@@ -118,7 +102,7 @@ test('a 24 game puzzle from the lobby, solved by clicking the solver\'s steps', 
 });
 
 test('a Countdown puzzle from the lobby, solved by clicking the solver\'s steps', async () => {
-  const page = await harness.newPage(context, 'countdown', consoleErrors);
+  const page = await harness.newPage(env.context, 'countdown', consoleErrors);
   const id = await startFromLobby(page, 'Countdown numbers', 'countdown');
   await page.waitForSelector('#board .g24.countdown .tile.legal');
   const numbers = await page.$$eval('#board .tile', (els) => els.map((e) => e.dataset.number));
@@ -144,7 +128,7 @@ test('a Countdown puzzle from the lobby, solved by clicking the solver\'s steps'
 });
 
 test('a word problem from the lobby: the text, the labelled quantities, solved by clicking', async () => {
-  const page = await harness.newPage(context, 'words', consoleErrors);
+  const page = await harness.newPage(env.context, 'words', consoleErrors);
   const id = await startFromLobby(page, 'Word problems', 'arithmetic_chain');
   await page.waitForSelector('#board .g24.words .tile.legal');
   const text = await page.textContent('#board .problem');
