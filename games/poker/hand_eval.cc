@@ -160,9 +160,12 @@ HandEvaluator::HandEvaluator() {
   // The 7,462 classes: every five-card rank multiset without a flush and every set of five
   // distinct ranks as a flush, ordered by score_five.
   std::vector<uint32_t> scores;
+  // The lows of exactly `total` cards: lows[first_low(total)] .. lows[lows_up_to[total] - 1].
+  auto first_low = [&](int total) { return total > 0 ? lows_up_to[total - 1] : 0u; };
   for (const Multiset& h : highs) {
-    for (const Multiset& l : lows) {
-      if (h.total + l.total != 5) continue;
+    if (h.total > 5) continue;
+    for (uint32_t i = first_low(5 - h.total); i < lows_up_to[5 - h.total]; ++i) {
+      const Multiset& l = lows[i];
       Counts c{};
       for (int r = 0; r < Card::kRanks; ++r) c[r] = h.counts[r] + l.counts[r];
       scores.push_back(score_five(c, false));
@@ -186,8 +189,9 @@ HandEvaluator::HandEvaluator() {
   // Five ranks: their class; six or seven: the best after dropping any one card.
   for (int total = 5; total <= 7; ++total) {
     for (const Multiset& h : highs) {
-      for (const Multiset& l : lows) {
-        if (h.total + l.total != total) continue;
+      if (h.total > total) continue;
+      for (uint32_t i = first_low(total - h.total); i < lows_up_to[total - h.total]; ++i) {
+        const Multiset& l = lows[i];
         Counts c{};
         for (int r = 0; r < Card::kRanks; ++r) c[r] = h.counts[r] + l.counts[r];
         HandRank best = 0;

@@ -144,7 +144,8 @@ TEST(HandEval, SixAndSevenCardsAreTheBestFiveOfThem) {
     }
     ASSERT_EQ(fast, best) << cards_to_string({cards.begin(), cards.end()});
     if (scores) {
-      ASSERT_EQ((*scores)[fast], reference::score_best(cards)) << cards_to_string({cards.begin(), cards.end()});
+      ASSERT_EQ((*scores)[fast], reference::score_best(cards))
+          << cards_to_string({cards.begin(), cards.end()});
     }
   }
 }
