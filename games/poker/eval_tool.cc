@@ -1,6 +1,6 @@
 // `arena poker eval`. Each hand (a line of standard input, or a --hand) is 5 to 7 distinct
 // cards, "As Kd 7h 7c 2s 3d 9h", and prints one line: its category and its rank, higher
-// better (1..7,462), "pair 4139". Blank lines are skipped. A bad line prints nothing on
+// better (1..7,462), "pair 2594". Blank lines are skipped. A bad line prints nothing on
 // standard output and "arena poker eval: line N: <why>" on standard error; the other lines
 // are still evaluated, and the exit code is then 1. --enumerate N counts every N-card hand
 // by category instead, strongest first, then the total.
@@ -52,12 +52,13 @@ int run_eval_tool(const std::vector<std::string>& argv) {
   cli::Options options(
       "poker eval",
       "Evaluates poker hands of 5 to 7 cards, one a line of standard input (\"As Kd 7h 7c 2s 3d "
-      "9h\"), printing each one's category and rank (1..7462, higher is better, \"pair 4139\"); a "
+      "9h\"), printing each one's category and rank (1..7462, higher is better, \"pair 2594\"); a "
       "bad line is reported on standard error with its number, the others still printed, and "
       "the exit code is 1.");
-  options.texts("hand", &hands, "a hand to evaluate instead of standard input (repeatable)");
+  options.texts("hand", &hands, "a hand to evaluate instead of standard input");
   options.integer("enumerate", &cards, "count every hand of this many cards (5, 6 or 7) by category instead",
-                  5, 7);
+                  5, 7)
+      .default_text("none: evaluate hands");
   if (std::optional<int> code = options.parse(argv)) return *code;
   if (options.given("enumerate")) {
     if (!hands.empty()) return options.usage_error("--enumerate takes no --hand");
