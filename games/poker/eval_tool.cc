@@ -57,8 +57,8 @@ int run_eval_tool(const std::vector<std::string>& argv) {
       "the exit code is 1.");
   options.texts("hand", &hands, "a hand to evaluate instead of standard input");
   options.integer("enumerate", &cards, "count every hand of this many cards (5, 6 or 7) by category instead",
-                  5, 7)
-      .default_text("none: evaluate hands");
+                  5, 7);
+  options.default_text("none: evaluate hands");
   if (std::optional<int> code = options.parse(argv)) return *code;
   if (options.given("enumerate")) {
     if (!hands.empty()) return options.usage_error("--enumerate takes no --hand");

@@ -19,7 +19,7 @@
 //    a minimal index (high_base[high] + low_index[low], multisets ordered by size) into one
 //    table holding the best rank of every multiset of up to 7 ranks.
 // Tables: about 490 KB (half of it the 2^17-entry low_index, of which 3,180 entries are used;
-// the rank-multiset table has 76,155 entries). Built in about 15 ms.
+// the rank-multiset table has 76,155 entries). Built in 6-15 ms.
 //
 // Thread-safety: the evaluator is immutable after construction; use it from any thread.
 #pragma once
@@ -118,7 +118,7 @@ struct HandKey {
 // The tables and the lookups. One instance per process (instance()).
 class HandEvaluator {
  public:
-  // Built on the first call (about 15 ms), then shared.
+  // Built on the first call (6-15 ms), then shared.
   static const HandEvaluator& instance();
 
   // The rank of the cards added to `hand`: 5 to 7 distinct valid cards (not checked here;
