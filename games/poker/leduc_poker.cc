@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cctype>
+#include <cstdio>
 
 namespace arena {
 namespace {
@@ -265,6 +266,53 @@ std::string LeducPokerState::to_string() const {
     for (Action a : bets_[r]) s += std::string(" ") + bet_letter(a);
   }
   return s;
+}
+
+std::optional<ExportText> LeducPokerState::export_text(const ExportInfo& info) const {
+  auto name = [&](Player seat) {
+    return seat < static_cast<Player>(info.players.size()) ? info.players[seat]
+                                                           : "seat " + std::to_string(seat + 1);
+  };
+  std::string out =
+      "Arena Leduc hold'em hand #" + info.round + (info.date.empty() ? "" : " (" + info.date + ")") + "\n";
+  for (Player seat = 0; seat < 2; ++seat)
+    out += "Seat " + std::to_string(seat + 1) + ": " + name(seat) + " (ante 1)\n";
+  out += "*** DEAL ***\n";
+  for (Player seat = 0; seat < 2; ++seat) {
+    if (cards_[seat] >= 0) out += "Dealt to " + name(seat) + " [" + card_name(cards_[seat]) + "]\n";
+  }
+  std::array<int, 2> paid = {1, 1};
+  for (int r = 0; r < 2; ++r) {
+    if (r == 1) {
+      if (public_ < 0) break;
+      out += "*** PUBLIC CARD *** [" + card_name(public_) + "]\n";
+    }
+    out += r == 0 ? "*** ROUND 1 ***\n" : "*** ROUND 2 ***\n";
+    for (size_t i = 0; i < bets_[r].size(); ++i) {
+      const int seat = static_cast<int>(i % 2);
+      const Action a = bets_[r][i];
+      const bool facing = paid[seat] < paid[1 - seat];
+      std::string verb = std::string(bet_name(a, facing)) + "s";  // checks, calls, bets, raises, folds
+      if (a == LeducPoker::kCall && facing) verb += " " + std::to_string(paid[1 - seat] - paid[seat]);
+      if (a == LeducPoker::kRaise) verb += " " + std::to_string(LeducPoker::kRaiseSize[r]);
+      out += name(seat) + ": " + verb + "\n";
+      if (a == LeducPoker::kCall) paid[seat] = paid[1 - seat];
+      if (a == LeducPoker::kRaise) paid[seat] = paid[1 - seat] + LeducPoker::kRaiseSize[r];
+    }
+  }
+  if (showdown()) {
+    out += "*** SHOWDOWN ***\n";
+    for (Player seat = 0; seat < 2; ++seat) out += name(seat) + ": shows [" + card_name(cards_[seat]) + "]\n";
+  }
+  out += "*** SUMMARY ***\n";
+  out += "Pot " + std::to_string(committed_[0] + committed_[1]) + "\n";
+  for (Player seat = 0; seat < static_cast<Player>(info.returns.size()) && seat < 2; ++seat) {
+    char amount[32];
+    std::snprintf(amount, sizeof amount, "%+g", info.returns[seat]);
+    out += name(seat) + ": " + amount + "\n";
+  }
+  if (!info.termination.empty() && info.termination != "normal") out += "Ended by " + info.termination + "\n";
+  return ExportText{"hand-history", "text/plain; charset=utf-8", out};
 }
 
 GameRegistration leduc_poker_registration() {

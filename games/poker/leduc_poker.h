@@ -48,6 +48,8 @@ class LeducPokerState final : public State {
   std::vector<double> returns() const override;
   // A forfeit is a fold: the loser loses what it has put in.
   std::vector<double> forfeit_returns(Player loser) const override;
+  // A hand history in the usual poker-site style, every card shown.
+  std::optional<ExportText> export_text(const ExportInfo& info) const override;
   void observation_tensor(Player player, std::span<float> out) const override;
   std::string information_key(Player viewer) const override;
   std::string action_to_string(Player player, Action action) const override;

@@ -167,6 +167,23 @@ TEST(LeducPoker, ForfeitIsAFold) {
   EXPECT_EQ(s->forfeit_returns(0), (std::vector<double>{-7, 7}));
 }
 
+TEST(LeducPoker, HandHistoryShowsEveryStreet) {
+  std::unique_ptr<State> s = play(Js, Ks, {"check", "bet", "call"}, Jh, {"bet", "raise", "call"});
+  ASSERT_TRUE(s->is_terminal());
+  ExportInfo info;
+  info.players = {"alice", "bob"};
+  info.round = "7";
+  info.returns = s->returns();
+  const std::optional<ExportText> text = s->export_text(info);
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(text->format, "hand-history");
+  for (const char* line :
+       {"Dealt to alice [Js]", "bob: bets 2", "alice: calls 2", "*** PUBLIC CARD *** [Jh]", "alice: bets 4",
+        "bob: raises 4", "alice: calls 4", "bob: shows [Ks]", "Pot 22", "alice: +11"}) {
+    EXPECT_NE(text->text.find(line), std::string::npos) << line << " in\n" << text->text;
+  }
+}
+
 // The whole tree: 9,457 histories and 936 information sets, as in OpenSpiel's leduc_poker.
 TEST(LeducPoker, TreeHasTheKnownSize) {
   int histories = 0;
