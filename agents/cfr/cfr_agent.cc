@@ -46,15 +46,28 @@ Result<std::shared_ptr<const CfrSolution>> solve_cached(const Game& game, int it
 }
 
 Status cfr_can_play(const Game& game) {
-  if (game.num_players() != 2 || game.utility_sum() != std::optional<double>(0.0) ||
-      game.type().has_simultaneous) {
-    return make_error("bad_spec",
-                      "cfr solves two-player zero-sum games without simultaneous moves "
-                      "(kuhn_poker, leduc_poker), not " +
-                          game.spec());
+  const GameType& type = game.type();
+  if (game.num_players() != 2 || game.utility_sum() != std::optional<double>(0.0) || type.has_simultaneous ||
+      type.perfect_information) {
+    return make_error(
+        "bad_spec",
+        "cfr solves two-player zero-sum games with hidden information and no simultaneous moves "
+        "(kuhn_poker, leduc_poker), not " +
+            game.spec());
   }
   return ok_status();
 }
+
+namespace {
+
+Status check_iterations(const GameParams& params) {
+  const int64_t iterations = params.get_int("iterations");
+  if (iterations < 1 || iterations > 1'000'000)
+    return make_error("bad_spec", "cfr: iterations must be in [1, 1000000]");
+  return ok_status();
+}
+
+}  // namespace
 
 CfrAgent::CfrAgent(int iterations, uint64_t seed, ThreadPool& pool)
     : Agent(pool), iterations_(iterations), rng_(seed) {}
@@ -84,20 +97,18 @@ Result<Decision> CfrAgent::decide(const State& state, Player seat, Budget) {
 
 AgentRegistration cfr_agent_registration() {
   return {"cfr",
-          "CFR+ over the full game tree (two-player zero-sum games such as Kuhn and Leduc poker), solved "
+          "CFR+ over the full game tree (two-player zero-sum games with hidden information: Kuhn and Leduc "
+          "poker), solved "
           "once per process; plays the average policy, each action drawn with its probability",
           {{"iterations", int64_t{1000}, "CFR+ iterations of the solve"}},
           [](const GameParams& params, const Game& game, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
+            if (Status s = check_iterations(params); !s.ok()) return s.error();
             if (Status s = cfr_can_play(game); !s.ok()) return s.error();
-            const int64_t iterations = params.get_int("iterations");
-            if (iterations < 1 || iterations > 1'000'000)
-              return make_error("bad_spec", "cfr: iterations must be in [1, 1000000]");
-            return std::unique_ptr<Agent>(std::make_unique<CfrAgent>(static_cast<int>(iterations), seed));
+            return std::unique_ptr<Agent>(
+                std::make_unique<CfrAgent>(static_cast<int>(params.get_int("iterations")), seed));
           },
           [](const GameParams& params, const Game& game) -> Status {
-            const int64_t iterations = params.get_int("iterations");
-            if (iterations < 1 || iterations > 1'000'000)
-              return make_error("bad_spec", "cfr: iterations must be in [1, 1000000]");
+            if (Status s = check_iterations(params); !s.ok()) return s;
             return cfr_can_play(game);
           }};
 }

@@ -1,8 +1,8 @@
 // The `cfr(iterations=N)` agent: solves its game once with CFR+ (cfr.h) over the full tree
 // and plays the average policy, drawing each action with its probability at the seat's
 // information set (seeded; mixing is the point of an equilibrium, so never the argmax).
-// Two-player zero-sum games small enough to hold whole (Kuhn, Leduc; trees up to 2 million
-// nodes).
+// Two-player zero-sum games with hidden information small enough to hold whole (Kuhn, Leduc;
+// trees up to a million nodes).
 //
 // Thread-safety: solutions are cached process-wide by (game spec, iterations); solve_cached()
 // may be called from any thread, and concurrent callers of one key wait for one solve.
@@ -31,8 +31,10 @@ struct CfrSolution {
 // (spec, iterations) and shared after that. A failure (a game CFR cannot solve) is cached too.
 Result<std::shared_ptr<const CfrSolution>> solve_cached(const Game& game, int iterations);
 
-// Whether CFR can take on `game` at all (two players, zero-sum, no simultaneous moves),
-// answered from its facts alone; the size of its tree is found when it is solved.
+// Whether the agent takes on `game` at all (two players, zero-sum, hidden information, no
+// simultaneous moves), answered from its facts alone; the size of its tree is found when it
+// is solved. Perfect-information games are left to search: the registered ones are far too
+// large to hold whole.
 Status cfr_can_play(const Game& game);
 
 class CfrAgent final : public Agent {

@@ -45,7 +45,7 @@ class GameTree {
   // two-player zero-sum, has simultaneous moves, or whose tree exceeds `max_nodes`;
   // "bad_state" where one information set's nodes disagree on the legal actions.
   static Result<std::shared_ptr<const GameTree>> build(std::shared_ptr<const Game> game,
-                                                       int64_t max_nodes = 2'000'000);
+                                                       int64_t max_nodes = 1'000'000);
 
   const Game& game() const { return *game_; }
   const std::vector<TreeNode>& nodes() const { return nodes_; }

@@ -166,8 +166,12 @@ TEST(CfrAgent, RefusesOtherGames) {
   Status s = can_play("cfr", **puzzle);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "bad_spec");
+  Result<std::shared_ptr<const Game>> c4 = make_game("connect_four");
+  ASSERT_TRUE(c4.ok());
+  EXPECT_FALSE(can_play("cfr", **c4).ok()) << "perfect information: left to search";
   Result<std::shared_ptr<const Game>> kuhn = make_game("kuhn_poker");
   EXPECT_FALSE(can_play("cfr(iterations=0)", **kuhn).ok());
+  EXPECT_TRUE(can_play("cfr", **kuhn).ok());
 }
 
 }  // namespace
