@@ -146,6 +146,27 @@ TEST(CfrAgent, PlaysLegalActionsDrawnFromTheAveragePolicy) {
   EXPECT_GT((*probs)[0], 0.99) << "folds";
 }
 
+// Decisions are drawn with the average policy's probabilities, not its argmax: Kuhn's second
+// player holding the jack after a check bluffs about a third of the time.
+TEST(CfrAgent, DrawsDecisionsWithThePolicysProbabilities) {
+  Result<std::shared_ptr<const Game>> kuhn = make_game("kuhn_poker");
+  ASSERT_TRUE(kuhn.ok());
+  std::unique_ptr<State> s = (*kuhn)->new_initial_state();
+  for (Action a : {1, 0, 0}) ASSERT_TRUE(s->apply(a).ok());  // Q, J, check
+  CfrAgent agent(1000, 5);
+  Result<std::vector<double>> probs = agent.action_probabilities(*s, 1);
+  ASSERT_TRUE(probs.ok());
+  EXPECT_NEAR((*probs)[1], 1.0 / 3, 0.02) << "bluffs a third of the time";
+  int bets = 0;
+  constexpr int kDecisions = 600;
+  for (int i = 0; i < kDecisions; ++i) {
+    Result<Decision> d = agent.choose(s->clone(), 1, {}).get();
+    ASSERT_TRUE(d.ok());
+    bets += d->actions[0] == 1;
+  }
+  EXPECT_NEAR(static_cast<double>(bets) / kDecisions, (*probs)[1], 0.06);
+}
+
 TEST(CfrAgent, SolvesOncePerSpecAndIterationsAcrossThreads) {
   Result<std::shared_ptr<const Game>> game = make_game("leduc_poker");
   ASSERT_TRUE(game.ok());
