@@ -1,5 +1,6 @@
 #include "agents/registry.h"
 
+#include "agents/cfr/cfr_agent.h"
 #include "agents/gtp/gtp_agent.h"
 #include "agents/random_agent.h"
 #include "agents/search/mcts.h"
@@ -22,6 +23,7 @@ std::vector<AgentRegistration>& registry() {
                  }});
     r.push_back(mcts_agent_registration());
     r.push_back(solver_agent_registration());
+    r.push_back(cfr::cfr_agent_registration());
     for (AgentRegistration& g : gtp_agent_registrations()) r.push_back(std::move(g));
     for (AgentRegistration& u : uci_agent_registrations()) r.push_back(std::move(u));
     return r;

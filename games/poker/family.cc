@@ -1,19 +1,25 @@
-// The poker family: Kuhn poker, and `arena poker eval` (the hand evaluator, eval_tool.cc).
+// The poker family: Kuhn poker, Leduc hold'em, and `arena poker eval` (the hand evaluator,
+// eval_tool.cc).
 #include "games/family.h"
 #include "games/poker/eval_tool.h"
 #include "games/poker/kuhn_poker.h"
+#include "games/poker/leduc_poker.h"
 
 namespace arena {
 
 GameFamily arena_family_poker() {
   GameRegistration kuhn = kuhn_poker_registration();
   kuhn.showcase = {{"kuhn_poker", "Kuhn poker"}};
+  GameRegistration leduc = leduc_poker_registration();
+  leduc.showcase = {{"leduc_poker", "Leduc hold'em"}};
   return {
       .name = "poker",
-      .games = {std::move(kuhn)},
+      .games = {std::move(kuhn), std::move(leduc)},
       .tools = {{"eval",
                  "the category and rank of poker hands of 5-7 cards (--enumerate N: count all N-card hands)",
-                 poker::run_eval_tool}}};
+                 poker::run_eval_tool}},
+      // CFR+'s average policy: near an equilibrium (Leduc: 0.00025 chips a hand exploitable).
+      .anchors = {"cfr(iterations=1000)"}};
 }
 
 }  // namespace arena

@@ -22,5 +22,7 @@ int run_report_steps(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 // `arena puzzle export`: beside the puzzle family's own tools, under its command word.
 int run_puzzle_export(const std::vector<std::string>& args);
+// `arena poker exploitability`: beside the poker family's tools; it asks agents.
+int run_poker_exploitability(const std::vector<std::string>& args);
 
 }  // namespace arena::cli

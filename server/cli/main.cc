@@ -37,18 +37,27 @@ const Command kCommands[] = {
 };
 
 // Tools that run under a game family's command word but need more than games may use (the
-// store): `arena puzzle export` beside the math family's `arena puzzle solve`.
-const arena::FamilyTool kStoreTools[] = {
-    {"export", "write every stored puzzle attempt as step-labelled JSON lines (--format prm)",
-     arena::cli::run_puzzle_export},
+// store, the agents): `arena puzzle export` beside the math family's `arena puzzle solve`,
+// `arena poker exploitability` beside the poker family's tools.
+struct CliFamilyTool {
+  const char* command;  // the family's command word
+  arena::FamilyTool tool;
 };
-constexpr const char* kStoreToolsCommand = "puzzle";
+const CliFamilyTool kCliFamilyTools[] = {
+    {"puzzle",
+     {"export", "write every stored puzzle attempt as step-labelled JSON lines (--format prm)",
+      arena::cli::run_puzzle_export}},
+    {"poker",
+     {"exploitability", "an agent's exploitability in chips per hand, exact over the full game tree",
+      arena::cli::run_poker_exploitability}},
+};
 
-// A family's tools, with the store's under its command word.
+// A family's tools, with the command line's own under its command word.
 std::vector<arena::FamilyTool> tools_of(const arena::GameFamily& family) {
   std::vector<arena::FamilyTool> tools = family.tools;
-  if (family.command == kStoreToolsCommand)
-    tools.insert(tools.end(), std::begin(kStoreTools), std::end(kStoreTools));
+  for (const CliFamilyTool& t : kCliFamilyTools) {
+    if (family.command == t.command) tools.push_back(t.tool);
+  }
   return tools;
 }
 
@@ -78,7 +87,7 @@ int run_family_tool(const arena::GameFamily& family, const std::vector<std::stri
     std::fprintf(out, "arena %s: unknown tool '%s'\n\n", family.command.c_str(), args[0].c_str());
   std::fprintf(out, "usage: arena %s <tool> [options]\n\ntools:\n", family.command.c_str());
   for (const arena::FamilyTool& t : tools)
-    std::fprintf(out, "  %-10s %s\n", t.name.c_str(), t.summary.c_str());
+    std::fprintf(out, "  %-14s %s\n", t.name.c_str(), t.summary.c_str());
   return help ? 0 : 2;
 }
 

@@ -1,8 +1,9 @@
-// Kuhn poker's table in the browser, drawn from the game's JSON view (the `state` field of
-// a protocol `state` message: cards by seat, hidden ones null; committed chips; pot; bets;
-// showdown): the two seats' cards (hidden ones face down), the pot, the betting so far and
-// one button per legal action. Loaded by the UI (web/js/boards.js) from
-// /games/poker/board.js; it only draws, the server checks every move. Browser main thread only.
+// Kuhn poker's and Leduc hold'em's table in the browser, drawn from the game's JSON view (the
+// `state` field of a protocol `state` message: cards by seat, hidden ones null; committed
+// chips; pot; bets; showdown; Leduc's public card and round): the two seats' cards (hidden
+// ones face down), Leduc's public card, the pot, the betting so far and one button per legal
+// action. Loaded by the UI (web/js/boards.js) from /games/poker/board.js; it only draws, the
+// server checks every move. Browser main thread only.
 
 import { h, s } from '/js/util.js';
 
@@ -17,6 +18,13 @@ function card(label, small) {
   svg.append(s('rect', { x: 1, y: 1, width: w - 2, height: hgt - 2, rx: 6, class: label ? 'card-face' : 'card-back' }));
   if (label) svg.append(s('text', { x: w / 2, y: hgt / 2 + (small ? 6 : 11), class: 'card-label', 'font-size': small ? 18 : 32 }, label));
   return svg;
+}
+
+// Leduc hold'em's public card and round (its view has `public_card`; Kuhn's has none).
+function publicCard(v) {
+  if (!('public_card' in v)) return null;
+  return h('div', { class: 'public-card', 'aria-label': 'public card' }, card(v.public_card, true),
+    h('div', { class: 'round' }, `round ${v.round ?? 1}`));
 }
 
 // ctx: { seat, legal: [notation], onMove(action), seats, small }.
@@ -37,5 +45,5 @@ export function render(v, ctx) {
   const actions = h('div', { class: 'actions' },
     (ctx.onMove ? ctx.legal : []).map((a) => h('button', { class: 'btn', 'data-action': a, onclick: () => ctx.onMove(a) }, a)));
   return h('div', { class: 'kuhn' }, seats[0], h('div', { class: 'kuhn-middle' },
-    h('div', { class: 'pot' }, `pot ${v.pot ?? 0}`), v.showdown ? h('div', { class: 'showdown' }, 'showdown') : null, bets, actions), seats[1]);
+    h('div', { class: 'pot' }, `pot ${v.pot ?? 0}`), publicCard(v), v.showdown ? h('div', { class: 'showdown' }, 'showdown') : null, bets, actions), seats[1]);
 }

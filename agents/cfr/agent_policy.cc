@@ -1,0 +1,111 @@
+#include "agents/cfr/agent_policy.h"
+
+#include <algorithm>
+#include <future>
+
+#include "agents/cfr/cfr_agent.h"
+#include "agents/random_agent.h"
+#include "agents/registry.h"
+
+namespace arena::cfr {
+namespace {
+
+// The exact distribution of an agent that can say it, over the infoset's actions; nullopt
+// for an agent that cannot.
+std::optional<Result<std::vector<double>>> ask(Agent& agent, const State& state, Player seat,
+                                               const std::vector<Action>& actions) {
+  if (auto* cfr = dynamic_cast<CfrAgent*>(&agent)) return cfr->action_probabilities(state, seat);
+  if (dynamic_cast<RandomAgent*>(&agent)) {
+    const std::vector<Action> playout = state.playout_actions();
+    std::vector<double> probs(actions.size(), 0.0);
+    for (size_t i = 0; i < actions.size(); ++i) {
+      if (std::find(playout.begin(), playout.end(), actions[i]) != playout.end())
+        probs[i] = 1.0 / static_cast<double>(playout.size());
+    }
+    return Result<std::vector<double>>(std::move(probs));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<AgentPolicy> read_agent_policy(const std::string& spec, const GameTree& tree,
+                                      const SamplingOptions& options) {
+  const Game& game = tree.game();
+  Result<std::unique_ptr<Agent>> first = make_agent(spec, game, options.seed);
+  if (!first.ok()) return first.error();
+  AgentPolicy out;
+  const std::vector<InfoSet>& infosets = tree.infosets();
+  std::unique_ptr<State> probe = tree.state_at(0);
+  if (!probe) return make_error("bad_state", "the tree's first information set does not replay");
+  out.exact = ask(**first, *probe, infosets[0].player, infosets[0].actions).has_value();
+  if (out.exact) {
+    for (size_t i = 0; i < infosets.size(); ++i) {
+      std::unique_ptr<State> state = tree.state_at(static_cast<int32_t>(i));
+      Result<std::vector<double>> probs = *ask(**first, *state, infosets[i].player, infosets[i].actions);
+      if (!probs.ok()) return probs.error();
+      out.policy.push_back(std::move(probs).value());
+    }
+    return out;
+  }
+  // Sampled: `samples` agents, one decision each per infoset, asked concurrently.
+  std::vector<std::unique_ptr<Agent>> agents;
+  agents.push_back(std::move(first).value());
+  for (int k = 1; k < options.samples; ++k) {
+    Result<std::unique_ptr<Agent>> agent = make_agent(spec, game, options.seed + static_cast<uint64_t>(k));
+    if (!agent.ok()) return agent.error();
+    agents.push_back(std::move(agent).value());
+  }
+  out.samples = options.samples;
+  for (size_t i = 0; i < infosets.size(); ++i) {
+    const InfoSet& s = infosets[i];
+    std::unique_ptr<State> state = tree.state_at(static_cast<int32_t>(i));
+    std::vector<std::future<Result<Decision>>> decisions;
+    for (auto& agent : agents) decisions.push_back(agent->choose(state->clone(), s.player, options.budget));
+    std::vector<int> counts(s.actions.size(), 0);
+    for (auto& f : decisions) {
+      Result<Decision> d = f.get();
+      if (!d.ok()) return d.error();
+      auto it =
+          d->actions.empty() ? s.actions.end() : std::find(s.actions.begin(), s.actions.end(), d->actions[0]);
+      if (it == s.actions.end())
+        return make_error("illegal_action", spec + " chose an illegal action at " + state->to_string());
+      ++counts[it - s.actions.begin()];
+    }
+    std::vector<double> probs;
+    for (int c : counts) probs.push_back(static_cast<double>(c) / options.samples);
+    out.policy.push_back(std::move(probs));
+    out.counts.push_back(std::move(counts));
+  }
+  return out;
+}
+
+std::pair<double, double> bootstrap_exploitability(const GameTree& tree, const AgentPolicy& policy,
+                                                   int resamples, double level, uint64_t seed) {
+  if (policy.exact || resamples < 1) {
+    const double e = exploitability(tree, policy.policy).exploitability;
+    return {e, e};
+  }
+  Rng rng(seed);
+  std::vector<double> values;
+  TreePolicy redrawn = policy.policy;
+  for (int b = 0; b < resamples; ++b) {
+    for (size_t i = 0; i < policy.counts.size(); ++i) {
+      const std::vector<int>& counts = policy.counts[i];
+      std::vector<double> weights(counts.begin(), counts.end());
+      std::vector<double>& probs = redrawn[i];
+      std::fill(probs.begin(), probs.end(), 0.0);
+      for (int k = 0; k < policy.samples; ++k) probs[rng.sample_index(weights)] += 1.0 / policy.samples;
+    }
+    values.push_back(exploitability(tree, redrawn).exploitability);
+  }
+  std::sort(values.begin(), values.end());
+  const double tail = (1 - level) / 2;
+  auto at = [&](double q) {
+    const size_t i = std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size())));
+    return values[i];
+  };
+  return {at(tail), at(1 - tail)};
+}
+
+}  // namespace arena::cfr
