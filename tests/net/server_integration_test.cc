@@ -468,17 +468,22 @@ TEST(ServeWithoutWebFlag, FindsTheWebUiAndTheFamiliesBoards) {
   EXPECT_NE(http_get(server.port(), "/games/go/../../README.md").status, 200u);
 }
 
+// Runs a shell command; its exit status (as pclose gives it) and its output.
+std::pair<int, std::string> run_shell(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {-1, "cannot run " + command};
+  std::string out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  return {::pclose(pipe), out};
+}
+
 // A second server on the same database file refuses to start and says why; the first
 // goes on serving.
 TEST_F(ServeTest, ASecondServerOnTheSameDatabaseRefusesToStart) {
   const std::string command = "timeout 20 " + std::string(ARENA_BINARY) + " serve --port 0 --db " +
                               server_.db_path().string() + " --web " + server_.web_dir().string() + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = ::pclose(pipe);
+  const auto [status, out] = run_shell(command);
   ASSERT_TRUE(WIFEXITED(status)) << out;
   EXPECT_EQ(WEXITSTATUS(status), 1) << out;  // 124: it served, the timeout stopped it
   EXPECT_NE(out.find("is served by another arena serve"), std::string::npos) << out;
@@ -491,12 +496,7 @@ TEST(ServeOptions, AHouseGameThatIsNoGameIsAUsageError) {
   const std::string command =
       "timeout 20 " + std::string(ARENA_BINARY) +
       " serve --port 0 --db /nonexistent/arena.db --house-games 'go(size=9);nosuchgame' 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = ::pclose(pipe);
+  const auto [status, out] = run_shell(command);
   ASSERT_TRUE(WIFEXITED(status)) << out;
   EXPECT_EQ(WEXITSTATUS(status), 2) << out;
   EXPECT_NE(out.find("--house-games"), std::string::npos) << out;
