@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <vector>
@@ -18,7 +20,7 @@ constexpr Bitboard kRank1 = 0xFFULL;
 constexpr Bitboard rank_bb(int rank) { return kRank1 << (8 * rank); }
 constexpr Bitboard file_bb(int file) { return kFileA << file; }
 
-// splitmix64: the seeded generator of the magic search and the Zobrist keys.
+// splitmix64: the seeded generator of the Zobrist keys.
 struct SplitMix {
   uint64_t state;
   uint64_t next() {
@@ -74,7 +76,50 @@ struct Tables {
   uint64_t side_key;
 };
 
-void init_magics(Magic* magics, std::vector<Bitboard>& table, const int (*directions)[2], SplitMix& rng) {
+// Magic multipliers, one per square (a1 = 0 ... h8 = 63). They were found once by a
+// seeded search (splitmix64 from 0x5EEDC4E550000001, candidates the AND of three draws,
+// kept when no two occupancies with different attacks share an index), which this file
+// ran at every start-up until it was seen to cost seconds in the sanitizer build.
+// init_magics checks each again as it fills the tables.
+constexpr uint64_t kRookMultipliers[64] = {
+    0x0080008020184002ULL, 0x00C0100020004000ULL, 0xA100282001C10050ULL, 0x0600100842002C20ULL,
+    0x0480080004000280ULL, 0x0200010200088410ULL, 0x4400008801100244ULL, 0x03800D0000204080ULL,
+    0x4000802080004000ULL, 0x0008804000200484ULL, 0x0049001048200500ULL, 0x8082000820401200ULL,
+    0x0080800400800800ULL, 0x0222800200140080ULL, 0x4206000200080401ULL, 0x0002000C00904502ULL,
+    0x2000828000400060ULL, 0x0100848020004000ULL, 0x0021010010200440ULL, 0x0806808010060800ULL,
+    0x4084008080040800ULL, 0x0844008004800200ULL, 0x0000440008904201ULL, 0x0188020001004084ULL,
+    0x0018400080208000ULL, 0x401002444002200AULL, 0x00A0200480100480ULL, 0x0400080480100081ULL,
+    0x2210080080040080ULL, 0x1800020080040080ULL, 0x4088020400414850ULL, 0x0201140200008051ULL,
+    0x0200400020800080ULL, 0x10A0100040400022ULL, 0x300020018C801000ULL, 0x0160800800801002ULL,
+    0x0000080185001100ULL, 0x081020C008010410ULL, 0x00B04108C4000210ULL, 0x420404004E002281ULL,
+    0x8810932140048000ULL, 0x0000200050004004ULL, 0x0400200100410010ULL, 0x0100100008008080ULL,
+    0x2818050008010010ULL, 0x8000020004008080ULL, 0x4000010002008080ULL, 0x0030005089020004ULL,
+    0x8200400480002280ULL, 0x0000200040100140ULL, 0x0400224481120200ULL, 0x0007811000080080ULL,
+    0x5003802400080180ULL, 0x0020020004008080ULL, 0x2020485051020400ULL, 0x0000010040940200ULL,
+    0x04610440820210A2ULL, 0x0008108020400105ULL, 0x00A24100100A2001ULL, 0x2400042110010009ULL,
+    0x800200142008102AULL, 0xA00A00040130085AULL, 0x0008028810021544ULL, 0x408231040040802AULL,
+};
+constexpr uint64_t kBishopMultipliers[64] = {
+    0x14D4200C84010040ULL, 0x0289080100420044ULL, 0x0090608204400101ULL, 0x0108204048000002ULL,
+    0x0084104442888002ULL, 0x0001012091088000ULL, 0x8150440420081200ULL, 0x0020240200A4200CULL,
+    0x5805080288084102ULL, 0x0846105001644080ULL, 0x0020100400484017ULL, 0x00040804A3020025ULL,
+    0x002004042140D040ULL, 0x0480111008440000ULL, 0x0080020090049000ULL, 0x04287606060A0200ULL,
+    0x1020834024140084ULL, 0x2804024810040048ULL, 0x2402000408001303ULL, 0x8004100804200808ULL,
+    0x2009000820080100ULL, 0x0141000080414008ULL, 0x0002000842501462ULL, 0x1830240201040208ULL,
+    0x0050408210440100ULL, 0x0884241820180098ULL, 0x030034001A080200ULL, 0x4104010000200880ULL,
+    0x0410840000802000ULL, 0x0090208001480400ULL, 0x4040808449041000ULL, 0x000A820022805412ULL,
+    0x0402090400202001ULL, 0x1004010804049080ULL, 0x8804220800010808ULL, 0x8001400808108200ULL,
+    0x1020090400110408ULL, 0x4150100080010882ULL, 0x2044880200008080ULL, 0x140204214100AA04ULL,
+    0x104E480440121400ULL, 0x8104040104402890ULL, 0x0021109290008800ULL, 0x0200004010444201ULL,
+    0x0228102012000040ULL, 0x0C20022040400602ULL, 0x0021080A10400280ULL, 0x8001122405000840ULL,
+    0x0014820882400222ULL, 0x0009010801054020ULL, 0x0100008400C82184ULL, 0x0000301042020023ULL,
+    0x0000401030504001ULL, 0x0000400801044200ULL, 0x0820440400841142ULL, 0x8030140808A22800ULL,
+    0x2103140101101080ULL, 0x0010020200A24890ULL, 0x0680322A10420800ULL, 0x0940000004840400ULL,
+    0x0001100240482201ULL, 0x00040C40B2A40106ULL, 0x0080402404040444ULL, 0x0820041000A90212ULL,
+};
+
+void init_magics(Magic* magics, std::vector<Bitboard>& table, const int (*directions)[2],
+                 const uint64_t* multipliers) {
   // Offsets first, so that the table never moves after the pointers are taken.
   size_t total = 0;
   Bitboard masks[64];
@@ -85,48 +130,35 @@ void init_magics(Magic* magics, std::vector<Bitboard>& table, const int (*direct
     total += size_t{1} << std::popcount(masks[s]);
   }
   table.assign(total, 0);
+  std::vector<bool> filled(total, false);
   size_t offset = 0;
-  std::vector<Bitboard> occupancy, reference;
-  std::vector<int> epoch;
   for (Square s = 0; s < 64; ++s) {
     Magic& m = magics[s];
     m.mask = masks[s];
+    m.multiplier = multipliers[s];
     const int bits = std::popcount(m.mask);
     m.shift = 64 - bits;
     m.attacks = table.data() + offset;
     // Every subset of the mask (Carry-Rippler) and its attacks.
-    occupancy.clear();
-    reference.clear();
     Bitboard subset = 0;
     do {
-      occupancy.push_back(subset);
-      reference.push_back(slide(s, directions, subset));
+      const size_t index = offset + ((subset * m.multiplier) >> m.shift);
+      const Bitboard attacks = slide(s, directions, subset);
+      if (filled[index] && table[index] != attacks) {
+        std::fprintf(stderr, "chess: the magic multiplier of square %d collides\n", s);
+        std::abort();
+      }
+      filled[index] = true;
+      table[index] = attacks;
       subset = (subset - m.mask) & m.mask;
     } while (subset);
-    epoch.assign(occupancy.size(), 0);
-    Bitboard* entries = table.data() + offset;
-    for (int attempt = 1;; ++attempt) {
-      m.multiplier = rng.next() & rng.next() & rng.next();  // sparse candidates work best
-      if (std::popcount((m.mask * m.multiplier) >> 56) < 6) continue;
-      bool ok = true;
-      for (size_t i = 0; i < occupancy.size() && ok; ++i) {
-        const size_t index = ((occupancy[i] & m.mask) * m.multiplier) >> m.shift;
-        if (epoch[index] < attempt) {
-          epoch[index] = attempt;
-          entries[index] = reference[i];
-        } else if (entries[index] != reference[i]) {
-          ok = false;
-        }
-      }
-      if (ok) break;
-    }
     offset += size_t{1} << bits;
   }
 }
 
 Tables build_tables() {
   Tables t{};
-  SplitMix rng{0x5EED'C4E5'5000'0001ULL};
+  SplitMix rng{0x5EED'C4E5'5000'0001ULL};  // the Zobrist keys
   for (Square s = 0; s < 64; ++s) {
     const int f = file_of(s), r = rank_of(s);
     auto add = [&](Bitboard& bb, int df, int dr) {
@@ -145,8 +177,8 @@ Tables build_tables() {
     add(t.pawn[kBlack][s], -1, -1);
     add(t.pawn[kBlack][s], 1, -1);
   }
-  init_magics(t.rook, t.rook_table, kRookDirections, rng);
-  init_magics(t.bishop, t.bishop_table, kBishopDirections, rng);
+  init_magics(t.rook, t.rook_table, kRookDirections, kRookMultipliers);
+  init_magics(t.bishop, t.bishop_table, kBishopDirections, kBishopMultipliers);
   for (Square a = 0; a < 64; ++a) {
     for (Square b = 0; b < 64; ++b) {
       if (a == b) continue;

@@ -3,7 +3,7 @@
 // rights remember the rooks' files). Knows nothing of the Game/State API (chess.h wraps it).
 //
 // Squares are 0-63, a1 = 0, b1 = 1, ..., h8 = 63. Sliding attacks use magic bitboards
-// whose multipliers are found at start-up by a seeded search (a few milliseconds).
+// (fixed multipliers; the tables are filled and checked before main()).
 //
 // Copy-make: make() returns the position after a move and leaves this one as it was;
 // a Position is a small value (about 90 bytes), so a search keeps one per ply.
