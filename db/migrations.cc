@@ -125,6 +125,22 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 CREATE INDEX players_by_name_nocase ON players (name COLLATE NOCASE);
 )sql",
+      // 4: a cache of exploitability figures (chips per hand, exact best response), one per
+      // (rating group, player name), written by `arena report generalization` and `arena poker
+      // exploitability --db`, read by the leaderboard: never computed on a request.
+      R"sql(
+CREATE TABLE exploitability (
+  rating_group TEXT NOT NULL,
+  player TEXT NOT NULL,
+  value REAL NOT NULL,
+  low REAL NOT NULL,
+  high REAL NOT NULL,
+  method TEXT NOT NULL CHECK (method IN ('exact', 'sampled')),
+  samples INTEGER NOT NULL DEFAULT 0,
+  computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (rating_group, player)
+);
+)sql",
   };
   return all;
 }

@@ -126,6 +126,19 @@ struct TrainingRunRow {
   std::string created_at, updated_at;  // filled by reads
 };
 
+// A player's exploitability in a rating group (table exploitability), a cached figure: how
+// much a best response wins from it, in chips per hand (NashConv / 2). Keyed by the player's
+// name, so a figure may exist for an agent that has not played yet.
+struct ExploitabilityRow {
+  std::string rating_group;  // "kuhn_poker", "leduc_poker"
+  std::string player;        // the player's name, e.g. "random", "nn:<run>@<step>"
+  double value = 0;
+  double low = 0, high = 0;  // 95% bootstrap interval; equal to value when exact
+  bool exact = true;         // read from the agent; false: estimated from sampled decisions
+  int samples = 0;           // decisions per information set when sampled
+  std::string computed_at;   // filled by reads
+};
+
 // The kinds a training run may have, in the report's column order.
 const std::vector<std::string>& training_run_kinds();
 

@@ -485,6 +485,30 @@ void SqliteStore::upsert_training_run(const TrainingRunRow& run, DoneId done) {
            std::move(done)});
 }
 
+void SqliteStore::upsert_exploitability(const ExploitabilityRow& row, Done done) {
+  enqueue_status(
+      [row](Connection& db) -> Status {
+        if (row.rating_group.empty() || row.player.empty())
+          return make_error("bad_request", "an exploitability figure needs a rating group and a player");
+        if (!(row.value >= 0) || !(row.low <= row.high) || row.samples < 0) {
+          return make_error("bad_request", "exploitability of '" + row.player + "' in " + row.rating_group +
+                                               ": a value at least 0 and low <= high");
+        }
+        Result<int64_t> r = exec_insert(
+            db,
+            "INSERT INTO exploitability (rating_group, player, value, low, high, method, samples) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (rating_group, player) DO UPDATE SET value = excluded.value, low = excluded.low, "
+            "high = excluded.high, method = excluded.method, samples = excluded.samples, "
+            "computed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            row.rating_group, row.player, row.value, row.low, row.high,
+            std::string(row.exact ? "exact" : "sampled"), int64_t{row.samples});
+        if (!r.ok()) return r.error();
+        return ok_status();
+      },
+      std::move(done));
+}
+
 // ---------------------------------------------------------------------------------------
 // Reads
 
@@ -752,6 +776,28 @@ Result<std::optional<TrainingRunRow>> SqliteStore::find_training_run(const std::
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return first(query_rows(**db, std::string(kTrainingRunSelect) + "WHERE name = ?", read_training_run, name));
+}
+
+Result<std::vector<ExploitabilityRow>> SqliteStore::exploitability(const std::string& rating_group) {
+  Result<Lease> db = lease();
+  if (!db.ok()) return db.error();
+  return query_rows(
+      **db,
+      "SELECT rating_group, player, value, low, high, method, samples, computed_at FROM exploitability "
+      "WHERE rating_group = ? ORDER BY player",
+      [](const Statement& s) {
+        ExploitabilityRow r;
+        r.rating_group = s.column_text(0);
+        r.player = s.column_text(1);
+        r.value = s.column_double(2);
+        r.low = s.column_double(3);
+        r.high = s.column_double(4);
+        r.exact = s.column_text(5) == "exact";
+        r.samples = static_cast<int>(s.column_int(6));
+        r.computed_at = s.column_text(7);
+        return r;
+      },
+      rating_group);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class SqliteStore final : public Store {
   void add_agent_version(int64_t player_id, const std::string& run, int64_t step, const std::string& path,
                          DoneId done) override;
   void upsert_training_run(const TrainingRunRow& run, DoneId done) override;
+  void upsert_exploitability(const ExploitabilityRow& row, Done done) override;
   void flush() override;
 
   Result<std::optional<PlayerRow>> find_player(const std::string& name) override;
@@ -56,6 +57,7 @@ class SqliteStore final : public Store {
   Result<std::vector<PuzzleRow>> puzzles(const std::string& game) override;
   Result<std::vector<TrainingRunRow>> training_runs() override;
   Result<std::optional<TrainingRunRow>> find_training_run(const std::string& name) override;
+  Result<std::vector<ExploitabilityRow>> exploitability(const std::string& rating_group) override;
 
   // Writes queued and not yet committed (for metrics).
   size_t queue_depth();

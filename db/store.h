@@ -70,6 +70,9 @@ class Store {
   // (its created_at stays); gives the run's id. An unknown kind, no name, no game or a
   // negative step count is a "bad_request" Error.
   virtual void upsert_training_run(const TrainingRunRow& run, DoneId done) = 0;
+  // Stores a player's exploitability in a rating group, replacing the one stored before.
+  // No group or player, a negative value or low > high is a "bad_request" Error.
+  virtual void upsert_exploitability(const ExploitabilityRow& row, Done done) = 0;
   // Blocks until every write queued before the call has committed (tests, shutdown).
   virtual void flush() = 0;
 
@@ -94,6 +97,8 @@ class Store {
   // Every training run, oldest first.
   virtual Result<std::vector<TrainingRunRow>> training_runs() = 0;
   virtual Result<std::optional<TrainingRunRow>> find_training_run(const std::string& name) = 0;
+  // The stored exploitability figures of a rating group, by player name.
+  virtual Result<std::vector<ExploitabilityRow>> exploitability(const std::string& rating_group) = 0;
 };
 
 // Blocking helpers over the callback API, for command-line tools and tests.

@@ -1,7 +1,9 @@
 #include "agents/cfr/agent_policy.h"
 
 #include <algorithm>
+#include <chrono>
 #include <future>
+#include <tuple>
 
 #include "agents/cfr/cfr_agent.h"
 #include "agents/random_agent.h"
@@ -35,6 +37,7 @@ Result<AgentPolicy> read_agent_policy(const std::string& spec, const GameTree& t
   Result<std::unique_ptr<Agent>> first = make_agent(spec, game, options.seed);
   if (!first.ok()) return first.error();
   AgentPolicy out;
+  out.agent_name = (*first)->name();
   const std::vector<InfoSet>& infosets = tree.infosets();
   std::unique_ptr<State> probe = tree.state_at(0);
   if (!probe) return make_error("bad_state", "the tree's first information set does not replay");
@@ -58,6 +61,10 @@ Result<AgentPolicy> read_agent_policy(const std::string& spec, const GameTree& t
   }
   out.samples = options.samples;
   for (size_t i = 0; i < infosets.size(); ++i) {
+    if (options.deadline && std::chrono::steady_clock::now() > *options.deadline) {
+      return make_error("timeout", spec + ": sampling stopped at the deadline after " + std::to_string(i) +
+                                       " of " + std::to_string(infosets.size()) + " information sets");
+    }
     const InfoSet& s = infosets[i];
     std::unique_ptr<State> state = tree.state_at(static_cast<int32_t>(i));
     std::vector<std::future<Result<Decision>>> decisions;
@@ -106,6 +113,41 @@ std::pair<double, double> bootstrap_exploitability(const GameTree& tree, const A
     return values[i];
   };
   return {at(tail), at(1 - tail)};
+}
+
+Result<ExploitabilityEstimate> exploitability_of(const std::string& spec, const GameTree& tree,
+                                                 const ExploitabilityOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<AgentPolicy> policy = read_agent_policy(spec, tree, options.sampling);
+  if (!policy.ok()) return policy.error();
+  ExploitabilityEstimate out;
+  out.game = tree.game().spec();
+  out.agent_name = policy->agent_name;
+  out.exact = policy->exact;
+  out.samples = policy->samples;
+  out.information_sets = static_cast<int>(tree.infosets().size());
+  out.value = exploitability(tree, policy->policy);
+  out.low = out.high = out.value.exploitability;
+  if (!policy->exact && options.bootstrap > 0) {
+    std::tie(out.low, out.high) =
+        bootstrap_exploitability(tree, *policy, options.bootstrap, 0.95, options.sampling.seed ^ 0x5eed);
+    // The point estimate sits inside its interval even where the resamples all land on one side.
+    out.low = std::min(out.low, out.value.exploitability);
+    out.high = std::max(out.high, out.value.exploitability);
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+Result<ExploitabilityEstimate> exploitability_of(const std::string& spec, std::shared_ptr<const Game> game,
+                                                 const ExploitabilityOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::shared_ptr<const GameTree>> tree = GameTree::build(std::move(game), options.max_nodes);
+  if (!tree.ok()) return tree.error();
+  Result<ExploitabilityEstimate> out = exploitability_of(spec, **tree, options);
+  if (out.ok())
+    out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
 }
 
 }  // namespace arena::cfr

@@ -1,10 +1,12 @@
 #include "server/arena/generalization.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <set>
 
+#include "agents/cfr/agent_policy.h"
 #include "games/registry.h"
 #include "server/arena/leaderboard.h"
 
@@ -31,15 +33,38 @@ std::optional<int64_t> checkpoint_step(const std::string& player, const std::str
   return step;
 }
 
+// CFR agents name themselves "cfr(iterations=...)".
+bool is_cfr(const std::string& name) { return name.rfind("cfr(", 0) == 0; }
+
 GeneralizationRating rating_of(const LeaderboardEntry& e) {
-  return GeneralizationRating{e.name, e.rating, e.low, e.high, e.games};
+  return GeneralizationRating{e.name, e.rating, e.low, e.high, e.games, e.exploitability};
 }
 
-// "152 [90, 210] n=20": a rating, its interval and the games behind it.
+// "152 [90, 210] n=20": a rating, its interval and the games behind it; then its
+// exploitability where known: "e=0.4583" (exact) or "e=0.801 [0.780, 0.850]/20" (sampled,
+// its bootstrap interval and decisions per information set).
 std::string format_rating(const GeneralizationRating& r) {
-  char text[96];
-  std::snprintf(text, sizeof text, "%.0f [%.0f, %.0f] n=%d", r.rating, r.low, r.high, r.games);
+  char text[192];
+  int n = std::snprintf(text, sizeof text, "%.0f [%.0f, %.0f] n=%d", r.rating, r.low, r.high, r.games);
+  if (const auto& e = r.exploitability; e && n > 0) {
+    if (e->exact) {
+      std::snprintf(text + n, sizeof text - static_cast<size_t>(n), " e=%.4g", e->value);
+    } else {
+      std::snprintf(text + n, sizeof text - static_cast<size_t>(n), " e=%.3g [%.3g, %.3g]/%d", e->value,
+                    e->low, e->high, e->samples);
+    }
+  }
   return text;
+}
+
+// Every rating of a group: anchors, then each column's cells.
+std::vector<GeneralizationRating*> ratings_of(GeneralizationGroup& g) {
+  std::vector<GeneralizationRating*> out;
+  for (GeneralizationRating& a : g.anchors) out.push_back(&a);
+  for (auto& column : g.columns) {
+    for (GeneralizationCell& c : column) out.push_back(&c.rating);
+  }
+  return out;
 }
 
 // Pads every column to its widest cell, two spaces apart, no trailing blanks.
@@ -110,6 +135,9 @@ Result<GeneralizationReport> compute_generalization(db::Store& store, int bootst
     for (const LeaderboardEntry& e : board->entries) {
       if (is_rollout_mcts(e.name)) group.anchors.push_back(rating_of(e));
     }
+    for (const LeaderboardEntry& e : board->entries) {
+      if (is_cfr(e.name) && e.kind == db::PlayerKind::kAgent) group.anchors.push_back(rating_of(e));
+    }
     for (size_t i = 0; i < report.runs.size(); ++i) {
       const db::TrainingRunRow& run = report.runs[i];
       if (!trained[i].count(group_name)) continue;
@@ -133,30 +161,79 @@ Result<GeneralizationReport> compute_generalization(db::Store& store, int bootst
   return report;
 }
 
+Status refresh_exploitability(db::Store& store, GeneralizationReport& report,
+                              const ExploitabilityRefresh& options) {
+  for (GeneralizationGroup& group : report.groups) {
+    Result<std::shared_ptr<const Game>> game = make_game(group.rating_group);
+    // Perfect-information games are left out before any tree is built: exploitability is
+    // the measure for hidden information, and their trees are far past the cap.
+    if (!game.ok() || (*game)->type().perfect_information || (*game)->num_players() != 2) continue;
+    Result<std::shared_ptr<const cfr::GameTree>> tree = cfr::GameTree::build(*game, options.max_nodes);
+    if (!tree.ok()) {
+      group.exploitability_notes.push_back("no exploitability: " + tree.error().message);
+      continue;
+    }
+    bool stored = false;
+    for (GeneralizationRating* r : ratings_of(group)) {
+      cfr::ExploitabilityOptions measure;
+      measure.sampling.samples = options.samples;
+      measure.sampling.seed = options.seed;
+      measure.sampling.deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(options.seconds_per_agent);
+      measure.bootstrap = options.bootstrap;
+      Result<cfr::ExploitabilityEstimate> e = cfr::exploitability_of(r->player, **tree, measure);
+      if (!e.ok()) {
+        group.exploitability_notes.push_back(r->player + ": " + e.error().message);
+        continue;
+      }
+      const db::ExploitabilityRow row{
+          group.rating_group, r->player, e->value.exploitability, e->low, e->high, e->exact, e->samples, ""};
+      if (Status s = db::wait_status([&](db::Store::Done d) { store.upsert_exploitability(row, d); });
+          !s.ok())
+        return s;
+      stored = true;
+    }
+    if (!stored) continue;
+    // Read back, so the report shows what the leaderboard will (with its time).
+    Result<std::vector<db::ExploitabilityRow>> rows = store.exploitability(group.rating_group);
+    if (!rows.ok()) return rows.error();
+    for (GeneralizationRating* r : ratings_of(group)) {
+      for (const db::ExploitabilityRow& row : *rows) {
+        if (row.player == r->player) r->exploitability = row;
+      }
+    }
+  }
+  return ok_status();
+}
+
 std::string render_generalization_text(const GeneralizationReport& report) {
   std::string out =
       "Cross-game generalization: Bradley-Terry Elo with 95% bootstrap intervals (" +
       std::to_string(report.bootstrap) +
-      " resamples), random = 0 in every game; n = rated games; each run's latest rated checkpoint\n";
+      " resamples), random = 0 in every game; n = rated games; each run's latest rated checkpoint;\n"
+      "e = exploitability in chips per hand where computable (exact best response; sampled agents:\n"
+      "95% bootstrap interval / decisions per information set)\n";
   if (report.runs.empty()) {
     return out + "no training runs in this database (arena train records them)\n";
   }
   const std::vector<std::string>& kinds = db::training_run_kinds();
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> head = {"game", "random", "rollout MCTS"};
+  std::vector<std::string> head = {"game", "random", "rollout MCTS", "CFR"};
   for (const std::string& k : kinds) head.push_back(column_title(k));
   rows.push_back(head);
   std::vector<std::string> notes;
   for (const GeneralizationGroup& g : report.groups) {
-    std::vector<std::string> random, mcts;
+    std::vector<std::string> random, mcts, cfr;
     for (const GeneralizationRating& a : g.anchors) {
       if (a.player == "random") {
         random.push_back(format_rating(a));
+      } else if (is_cfr(a.player)) {
+        cfr.push_back(a.player + ": " + format_rating(a));
       } else {
         mcts.push_back(a.player + ": " + format_rating(a));
       }
     }
-    std::vector<std::vector<std::string>> cells = {random, mcts};
+    std::vector<std::vector<std::string>> cells = {random, mcts, cfr};
     for (size_t k = 0; k < kinds.size(); ++k) {
       std::vector<std::string> column;
       if (k < g.columns.size()) {
@@ -175,6 +252,7 @@ std::string render_generalization_text(const GeneralizationReport& report) {
       }
       rows.push_back(row);
     }
+    for (const std::string& n : g.exploitability_notes) notes.push_back(g.rating_group + ": " + n);
     if (g.matches == 0) {
       notes.push_back(g.rating_group + ": no rated match yet");
     } else if (g.anchor != "random") {

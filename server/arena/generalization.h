@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct GeneralizationRating {
   double rating = 0;   // Elo scale, the group's anchor at 0
   double low = 0, high = 0;
   int games = 0;  // rated games in the group
+  // Its stored exploitability in the group (chips per hand), where one is known: games small
+  // enough for the exact tree (kuhn_poker, leduc_poker); see refresh_exploitability().
+  std::optional<db::ExploitabilityRow> exploitability;
 };
 
 // One run's cell in a rating group: its latest checkpoint that has rated games there.
@@ -35,10 +39,14 @@ struct GeneralizationGroup {
   std::string rating_group;  // "kuhn_poker", "go(size=9)", "game24"
   std::string anchor;        // the player at 0 ("random" when it has played; "" with no match)
   int matches = 0;           // rated matches read
-  std::vector<GeneralizationRating> anchors;  // random first, then rollout MCTS, best first
+  // random first, then rollout MCTS, best first, then CFR (poker's equilibrium anchor)
+  std::vector<GeneralizationRating> anchors;
   // One list per training run kind, in db::training_run_kinds() order (shared, specialist,
   // transfer, scratch). A run with no rated checkpoint in the group is left out.
   std::vector<std::vector<GeneralizationCell>> columns;
+  // Why a row has no exploitability where one was tried (an agent that cannot be rebuilt, a
+  // sampled estimate past its time), from refresh_exploitability().
+  std::vector<std::string> exploitability_notes;
 };
 
 // The whole report.
@@ -55,6 +63,25 @@ std::string rating_group_of(const std::string& spec);
 // matches (compute_leaderboard). Blocking (reads the store): call from a worker.
 Result<GeneralizationReport> compute_generalization(db::Store& store, int bootstrap_samples,
                                                     uint64_t seed = 1);
+
+// How refresh_exploitability() measures: exact agents (cfr, random) are read whole; any other
+// agent is asked `samples` decisions per information set, stopped after `seconds_per_agent`.
+struct ExploitabilityRefresh {
+  int samples = 10;
+  int bootstrap = 200;
+  int seconds_per_agent = 60;
+  int64_t max_nodes = 100'000;  // the largest game tree built (Leduc has about 10,000 nodes)
+  uint64_t seed = 1;
+};
+
+// Computes the exploitability of every row of `report` whose group is a two-player zero-sum
+// game with hidden information small enough for the exact tree, for the players the agent
+// registry can rebuild from their names (anchors and checkpoints), stores each figure
+// (Store::upsert_exploitability: what the leaderboard shows) and puts it in the report.
+// Rows it cannot measure keep what was stored and get a note. Blocking: the CLI's, never a
+// request's.
+Status refresh_exploitability(db::Store& store, GeneralizationReport& report,
+                              const ExploitabilityRefresh& options);
 
 // The report as plain text: a table with a row per rating group (more where a column has
 // several runs) and aligned columns, "-" where a column has no run; then the runs.

@@ -111,6 +111,15 @@ Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rat
     auto it = index.find(row.player_id);
     if (it != index.end()) entries[it->second].live = row;
   }
+  // Exploitability is looked up, never computed here: a stored figure or none.
+  Result<std::vector<db::ExploitabilityRow>> exploitability = store.exploitability(rating_group);
+  if (!exploitability.ok()) return exploitability.error();
+  for (LeaderboardEntry& e : entries) {
+    if (e.kind != db::PlayerKind::kAgent) continue;
+    for (const db::ExploitabilityRow& row : *exploitability) {
+      if (row.player == e.name) e.exploitability = row;
+    }
+  }
   std::sort(entries.begin(), entries.end(),
             [](const LeaderboardEntry& a, const LeaderboardEntry& b) { return a.rating > b.rating; });
   board.entries = std::move(entries);

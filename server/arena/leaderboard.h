@@ -21,6 +21,9 @@ struct LeaderboardEntry {
   int games = 0;
   double score = 0;                   // average pairwise score
   std::optional<db::RatingRow> live;  // Glicko-2
+  // The stored exploitability of an agent in this group (cached by `arena report
+  // generalization` or `arena poker exploitability --db`), where one is known.
+  std::optional<db::ExploitabilityRow> exploitability;
 };
 
 struct Leaderboard {

@@ -27,15 +27,22 @@ const char* kReportUsage =
 
 int run_generalization(const std::vector<std::string>& argv) {
   std::string db = "arena.db";
-  int64_t bootstrap = 200;
+  int64_t bootstrap = 200, samples = 10, seconds = 60;
   bool json = false;
   Options options(
       "report generalization",
       "Prints the cross-game generalization report: for every game a training run trained, the\n"
       "Bradley-Terry rating (95% bootstrap interval, random = 0) of each run's latest rated checkpoint,\n"
-      "in columns shared agent, specialist, transfer (frozen trunk) and scratch, beside the anchors.");
+      "in columns shared agent, specialist, transfer (frozen trunk) and scratch, beside the anchors.\n"
+      "In games small enough for the exact tree (kuhn_poker, leduc_poker) each agent's exploitability\n"
+      "(chips per hand) is computed beside its rating and stored, where the leaderboard shows it.");
   options.text("db", &db, "SQLite file")
       .integer("bootstrap", &bootstrap, "bootstrap resamples for the intervals", 0, 100000)
+      .integer("exploitability-samples", &samples,
+               "decisions per information set for agents whose policy is sampled (mcts, nn); 0: compute "
+               "nothing, show the stored figures",
+               0, 10000)
+      .integer("exploitability-seconds", &seconds, "time limit of one sampled agent's estimate", 1, 3600)
       .flag("json", &json, "print JSON instead of a table");
   if (std::optional<int> code = options.parse(argv)) return *code;
   Result<std::unique_ptr<db::SqliteStore>> store =
@@ -48,6 +55,15 @@ int run_generalization(const std::vector<std::string>& argv) {
   if (!report.ok()) {
     std::cerr << "arena report generalization: " << report.error().message << "\n";
     return 1;
+  }
+  if (samples > 0) {
+    ExploitabilityRefresh refresh;
+    refresh.samples = static_cast<int>(samples);
+    refresh.seconds_per_agent = static_cast<int>(seconds);
+    if (Status s = refresh_exploitability(**store, *report, refresh); !s.ok()) {
+      std::cerr << "arena report generalization: " << s.error().message << "\n";
+      return 1;
+    }
   }
   if (json) {
     std::cout << net::generalization_json(*report).dump(2) << "\n";

@@ -47,8 +47,18 @@ Json training_run_json(const db::TrainingRunRow& r) {
           {"updated_at", r.updated_at}};
 }
 
+// A stored exploitability figure, or null where none is known.
+Json exploitability_json(const std::optional<db::ExploitabilityRow>& e) {
+  if (!e) return nullptr;
+  return {{"value", e->value},     {"low", e->low},
+          {"high", e->high},       {"method", e->exact ? "exact" : "sampled"},
+          {"samples", e->samples}, {"computed_at", e->computed_at}};
+}
+
 Json generalization_rating_json(const GeneralizationRating& r) {
-  return {{"player", r.player}, {"elo", r.rating}, {"low", r.low}, {"high", r.high}, {"games", r.games}};
+  return {{"player", r.player}, {"elo", r.rating},
+          {"low", r.low},       {"high", r.high},
+          {"games", r.games},   {"exploitability", exploitability_json(r.exploitability)}};
 }
 
 Json generalization_cell_json(const GeneralizationCell& c) {
@@ -74,7 +84,8 @@ Json generalization_group_json(const GeneralizationGroup& g) {
           {"anchor", g.anchor},
           {"matches", g.matches},
           {"anchors", anchor_rows},
-          {"columns", cols}};
+          {"columns", cols},
+          {"exploitability_notes", g.exploitability_notes}};
 }
 
 // Whether `seat` is a remote seat of the match, with a view of its own in `state`.
@@ -261,6 +272,7 @@ Json leaderboard_json(const RatingGroupQuery& named, const Leaderboard& board,
                 {"elo", e.rating},          {"low", e.low},    {"high", e.high},
                 {"games", e.games},         {"score", e.score}};
     row["live"] = e.live ? rating_json(*e.live) : Json(nullptr);
+    row["exploitability"] = exploitability_json(e.exploitability);
     table.push_back(row);
   }
   Json live_rows = Json::array();

@@ -204,5 +204,74 @@ TEST_F(GeneralizationTest, TheTextTableHasARowPerGameWithAlignedColumns) {
   EXPECT_NE(xfer.find("yes"), std::string::npos);
 }
 
+// Exploitability beside Elo: exact for random and cfr, sampled for rollout MCTS, nothing for
+// players the registry cannot rebuild (a note says why) or perfect-information groups; the
+// figures are stored, so a report that computes nothing shows them again.
+TEST_F(GeneralizationTest, ExploitabilityIsComputedWhereTheTreeIsExactAndStored) {
+  fill_scenario(*store_, held_out_);
+  play_rated(*store_, "kuhn_poker", "cfr(iterations=300)", "random", 6, 10);
+  GeneralizationReport r = report(20);
+  ASSERT_EQ(r.groups.size(), 3u);
+  for (const GeneralizationRating& a : r.groups[0].anchors) EXPECT_FALSE(a.exploitability) << a.player;
+
+  ExploitabilityRefresh refresh;
+  refresh.samples = 3;
+  ASSERT_TRUE(refresh_exploitability(*store_, r, refresh).ok());
+  const GeneralizationGroup& kuhn = r.groups[0];
+  ASSERT_EQ(kuhn.anchors.size(), 3u);
+  EXPECT_EQ(kuhn.anchors[0].player, "random");
+  ASSERT_TRUE(kuhn.anchors[0].exploitability);
+  EXPECT_TRUE(kuhn.anchors[0].exploitability->exact);
+  EXPECT_NEAR(kuhn.anchors[0].exploitability->value, 0.4583, 1e-4);
+  EXPECT_EQ(kuhn.anchors[0].exploitability->low, kuhn.anchors[0].exploitability->value);
+  EXPECT_EQ(kuhn.anchors[1].player, kMcts);
+  ASSERT_TRUE(kuhn.anchors[1].exploitability);
+  EXPECT_FALSE(kuhn.anchors[1].exploitability->exact);
+  EXPECT_EQ(kuhn.anchors[1].exploitability->samples, 3);
+  EXPECT_LE(kuhn.anchors[1].exploitability->low, kuhn.anchors[1].exploitability->value);
+  EXPECT_GE(kuhn.anchors[1].exploitability->high, kuhn.anchors[1].exploitability->value);
+  EXPECT_EQ(kuhn.anchors[2].player, "cfr(iterations=300)");
+  ASSERT_TRUE(kuhn.anchors[2].exploitability);
+  EXPECT_LT(kuhn.anchors[2].exploitability->value, 0.01);
+  EXPECT_FALSE(kuhn.anchors[2].exploitability->computed_at.empty());
+  // The checkpoints' files do not exist here: no figure, and a note naming each.
+  EXPECT_FALSE(kuhn.columns[kShared][0].rating.exploitability);
+  ASSERT_EQ(kuhn.exploitability_notes.size(), 2u);
+  EXPECT_EQ(kuhn.exploitability_notes[0].rfind("nn:multi@100: ", 0), 0u) << kuhn.exploitability_notes[0];
+  // go(size=5) has perfect information, game24 one player: neither is tried.
+  EXPECT_TRUE(r.groups[1].exploitability_notes.empty());
+  EXPECT_TRUE(r.groups[2].exploitability_notes.empty());
+  EXPECT_FALSE(r.groups[2].anchors.empty());
+  EXPECT_FALSE(r.groups[2].anchors[0].exploitability);
+  EXPECT_NE(render_generalization_text(r).find("n=50 e=0.4583"), std::string::npos)
+      << render_generalization_text(r);
+
+  // Stored: the next report reads the figures back without computing anything.
+  GeneralizationReport again = report(20);
+  ASSERT_TRUE(again.groups[0].anchors[0].exploitability);
+  EXPECT_NEAR(again.groups[0].anchors[0].exploitability->value, 11.0 / 24, 1e-9);
+  ASSERT_TRUE(again.groups[0].anchors[2].exploitability);
+  EXPECT_TRUE(again.groups[0].exploitability_notes.empty());
+}
+
+TEST_F(GeneralizationTest, TheStoreRefusesBadExploitabilityRows) {
+  auto put = [&](db::ExploitabilityRow row) {
+    return db::wait_status([&](db::Store::Done d) { store_->upsert_exploitability(row, d); });
+  };
+  EXPECT_EQ(put({"", "random", 0.5, 0.5, 0.5, true, 0, ""}).error().code, "bad_request");
+  EXPECT_EQ(put({"kuhn_poker", "", 0.5, 0.5, 0.5, true, 0, ""}).error().code, "bad_request");
+  EXPECT_EQ(put({"kuhn_poker", "random", -0.1, -0.1, -0.1, true, 0, ""}).error().code, "bad_request");
+  EXPECT_EQ(put({"kuhn_poker", "random", 0.5, 0.6, 0.4, false, 3, ""}).error().code, "bad_request");
+  ASSERT_TRUE(put({"kuhn_poker", "random", 0.5, 0.5, 0.5, true, 0, ""}).ok());
+  ASSERT_TRUE(put({"kuhn_poker", "random", 0.4, 0.3, 0.45, false, 7, ""}).ok());  // replaces
+  Result<std::vector<db::ExploitabilityRow>> rows = store_->exploitability("kuhn_poker");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].value, 0.4);
+  EXPECT_FALSE((*rows)[0].exact);
+  EXPECT_EQ((*rows)[0].samples, 7);
+  EXPECT_TRUE(store_->exploitability("leduc_poker")->empty());
+}
+
 }  // namespace
 }  // namespace arena::testing

@@ -78,5 +78,38 @@ TEST_F(ReportRestTest, TheRouteIsDocumented) {
   EXPECT_TRUE(routed);
 }
 
+// The leaderboard shows a stored exploitability beside Elo, computes none itself, and says
+// null where none is known.
+TEST_F(ReportRestTest, TheLeaderboardCarriesStoredExploitability) {
+  fill_scenario(*store_, rating_group_of(kHeldOut));
+  const db::ExploitabilityRow row{"kuhn_poker", "random", 11.0 / 24, 11.0 / 24, 11.0 / 24, true, 0, ""};
+  ASSERT_TRUE(db::wait_status([&](db::Store::Done d) { store_->upsert_exploitability(row, d); }).ok());
+  const db::ExploitabilityRow sampled{"kuhn_poker", kMcts, 0.17, 0.16, 0.18, false, 20, ""};
+  ASSERT_TRUE(db::wait_status([&](db::Store::Done d) { store_->upsert_exploitability(sampled, d); }).ok());
+  net::HttpResponse r = get("/api/leaderboard?game=kuhn_poker");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  std::optional<Json> j = parse_json(r.body);
+  ASSERT_TRUE(j) << r.body;
+  int seen = 0;
+  for (const Json& e : (*j)["bradley_terry"]) {
+    if (e["name"] == "random") {
+      ++seen;
+      EXPECT_NEAR(e["exploitability"]["value"].get<double>(), 0.458333, 1e-6);
+      EXPECT_EQ(e["exploitability"]["method"], "exact");
+      EXPECT_FALSE(e["exploitability"]["computed_at"].get<std::string>().empty());
+    } else if (e["name"] == kMcts) {
+      ++seen;
+      EXPECT_EQ(e["exploitability"]["value"], 0.17);
+      EXPECT_EQ(e["exploitability"]["low"], 0.16);
+      EXPECT_EQ(e["exploitability"]["high"], 0.18);
+      EXPECT_EQ(e["exploitability"]["samples"], 20);
+      EXPECT_EQ(e["exploitability"]["method"], "sampled");
+    } else {
+      EXPECT_TRUE(e["exploitability"].is_null()) << e.dump();
+    }
+  }
+  EXPECT_EQ(seen, 2) << r.body;
+}
+
 }  // namespace
 }  // namespace arena::testing

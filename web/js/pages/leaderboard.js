@@ -24,6 +24,10 @@ export async function render(root, { game }) {
   root.append(h('h1', {}, 'Leaderboards'), h('label', {}, 'Game ', select));
   const lb = await api(`/api/leaderboard?game=${encodeURIComponent(current)}`);
   const bt = [...lb.bradley_terry].sort((a, b) => b.elo - a.elo);
+  // Exploitability (chips per hand), a stored figure, shown where any row of the group has one.
+  const withExpl = bt.some((r) => r.exploitability);
+  const fmtExpl = (e) => (!e ? '—' : e.method === 'exact' ? e.value.toPrecision(4)
+    : `${e.value.toPrecision(3)} (${e.low.toPrecision(3)} – ${e.high.toPrecision(3)}, ${e.samples} samples)`);
   const recentOfGame = await api(`/api/matches?game=${encodeURIComponent(current)}&limit=10`).catch(() => ({ matches: [] }));
   const ws = socket();
   await Promise.race([ws.whenOpen(), new Promise((r) => setTimeout(r, 1500))]);
@@ -36,12 +40,15 @@ export async function render(root, { game }) {
     h('div', { id: 'lb-chart' }, intervalBars(bt.map((r) => ({ label: r.name, value: r.elo, low: r.low, high: r.high, href: `#/player/${r.player_id}`,
       note: `${r.games} games`, mark: r.player_id === meId })))),
     h('table', { class: 'data', id: 'lb-table' },
-      h('thead', {}, h('tr', {}, ['#', 'player', 'kind', 'Elo (BT)', '95% interval', 'games', 'live Glicko-2', '±'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['#', 'player', 'kind', 'Elo (BT)', '95% interval', 'games', 'live Glicko-2', '±',
+        ...(withExpl ? ['exploitability (chips/hand)'] : [])].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, bt.map((r, i) => h('tr', { class: r.player_id === meId ? 'me' : null, 'data-player': r.player_id },
         h('td', {}, i + 1), h('td', {}, h('a', { href: `#/player/${r.player_id}` }, r.name)), h('td', {}, r.kind),
         h('td', { class: 'num' }, fmtElo(r.elo)), h('td', { class: 'num' }, `${fmtElo(r.low)} – ${fmtElo(r.high)}`),
         h('td', { class: 'num' }, r.games), h('td', { class: 'num' }, fmtElo(r.live?.elo)),
-        h('td', { class: 'num' }, r.live ? `${fmtElo(2 * r.live.deviation)}${r.live.provisional ? ' (provisional)' : ''}` : ''))))),
+        h('td', { class: 'num' }, r.live ? `${fmtElo(2 * r.live.deviation)}${r.live.provisional ? ' (provisional)' : ''}` : ''),
+        withExpl ? h('td', { class: 'num lb-expl', title: r.exploitability ? `computed ${r.exploitability.computed_at}` : null },
+          fmtExpl(r.exploitability)) : null)))),
     lb.live.length ? h('p', { class: 'meta' }, `Live ratings last updated ${fmtTime(lb.live.map((r) => r.updated_at).sort().at(-1))}.`) : '',
     ...(mine.matches.length ? [h('h2', {}, `Your matches (${ws.lastPlayer.name})`),
       h('ul', { class: 'match-list', id: 'lb-my-matches' }, mine.matches.map(matchItem))] : []),
