@@ -169,7 +169,7 @@ class ServeTest : public ::testing::Test {
   }
 
   static void expect_clean_exit(const ExitInfo& exit) {
-    EXPECT_FALSE(exit.killed) << "arena serve did not stop within 5 s of SIGTERM:\n" << exit.output;
+    EXPECT_FALSE(exit.killed) << "arena serve did not stop within its grace after SIGTERM:\n" << exit.output;
     EXPECT_TRUE(exit.exited) << "ended by signal " << exit.signal << "\n" << exit.output;
     EXPECT_EQ(exit.code, 0) << exit.output;
     EXPECT_NE(exit.output.find("arena: stopped"), std::string::npos) << exit.output;

@@ -175,8 +175,15 @@ class ServerProcess {
     return output_;
   }
 
-  // SIGTERM, then waits up to `grace` for the process to end (SIGKILL after that).
-  ExitInfo stop(std::chrono::milliseconds grace = 5s) {
+  // SIGTERM, then waits up to `grace` for the process to end (SIGKILL after that). Under
+  // AddressSanitizer the leak check at exit of a server that loaded LibTorch takes seconds
+  // on a loaded machine, after "arena: stopped" is printed: it gets longer.
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr std::chrono::milliseconds kStopGrace = 30s;
+#else
+  static constexpr std::chrono::milliseconds kStopGrace = 5s;
+#endif
+  ExitInfo stop(std::chrono::milliseconds grace = kStopGrace) {
     terminate();
     return wait(grace);
   }
