@@ -1,7 +1,8 @@
-// The poker family: Kuhn poker, Leduc hold'em, and `arena poker eval` (the hand evaluator,
-// eval_tool.cc).
+// The poker family: Kuhn poker, Leduc hold'em, Texas hold'em (limit and no-limit, 2-6 seats), and `arena
+// poker eval` (the hand evaluator, eval_tool.cc).
 #include "games/family.h"
 #include "games/poker/eval_tool.h"
+#include "games/poker/holdem.h"
 #include "games/poker/kuhn_poker.h"
 #include "games/poker/leduc_poker.h"
 
@@ -14,7 +15,7 @@ GameFamily arena_family_poker() {
   leduc.showcase = {{"leduc_poker", "Leduc hold'em"}};
   return {
       .name = "poker",
-      .games = {std::move(kuhn), std::move(leduc)},
+      .games = {std::move(kuhn), std::move(leduc), holdem_registration()},
       .tools = {{"eval",
                  "the category and rank of poker hands of 5-7 cards (--enumerate N: count all N-card hands)",
                  poker::run_eval_tool}},
