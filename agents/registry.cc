@@ -3,6 +3,7 @@
 #include "agents/cfr/cfr_agent.h"
 #include "agents/gtp/gtp_agent.h"
 #include "agents/random_agent.h"
+#include "agents/scripted_agents.h"
 #include "agents/search/mcts.h"
 #include "agents/solver_agent.h"
 #include "agents/uci/uci_agent.h"
@@ -21,6 +22,9 @@ std::vector<AgentRegistration>& registry() {
                  [](const GameParams&, const Game&, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
                    return std::unique_ptr<Agent>(std::make_unique<RandomAgent>(seed));
                  }});
+    r.push_back(always_call_registration());
+    r.push_back(always_raise_registration());
+    r.push_back(rules_agent_registration());
     r.push_back(mcts_agent_registration());
     r.push_back(solver_agent_registration());
     r.push_back(cfr::cfr_agent_registration());

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,16 @@ struct GameRegistration {
   std::vector<SeatLabel> seats = {};
   // Puzzles: held-out problems by difficulty; empty for games without them.
   HeldOutProblems held_out = {};
+  // A hand-written player of the game: the `rules` agent (agents/scripted_agents.h) plays
+  // it. Given a decision node of one seat (never chance, simultaneous or terminal), it
+  // returns that seat's action, reading only what the seat may see (its own cards, the
+  // public ones) although the state holds everything; `rng` is the agent's own, for rules
+  // that mix. Empty: the game has none.
+  std::function<Action(const State&, Rng&)> rules = {};
+  // The unit of poker's milli-big-blinds per hand (`arena play --duplicate` reports
+  // mbb/hand in it): the big blind of `game`, or where the game has antes and no blinds
+  // (Kuhn, Leduc) its ante. nullopt or empty: no such unit (not poker).
+  std::function<std::optional<double>(const Game&)> big_blind = {};
   // The family's folder name; set by the registry (empty for games tests add themselves).
   std::string family = {};
 };

@@ -5,14 +5,23 @@
 #include "games/poker/holdem.h"
 #include "games/poker/kuhn_poker.h"
 #include "games/poker/leduc_poker.h"
+#include "games/poker/leduc_rules.h"
 
 namespace arena {
+
+namespace {
+// Kuhn and Leduc have antes of 1 and no blinds: mbb/hand there is in thousandths of the ante.
+std::optional<double> ante_unit(const Game&) { return 1.0; }
+}  // namespace
 
 GameFamily arena_family_poker() {
   GameRegistration kuhn = kuhn_poker_registration();
   kuhn.showcase = {{"kuhn_poker", "Kuhn poker"}};
+  kuhn.big_blind = ante_unit;
   GameRegistration leduc = leduc_poker_registration();
   leduc.showcase = {{"leduc_poker", "Leduc hold'em"}};
+  leduc.rules = leduc_rules_action;
+  leduc.big_blind = ante_unit;
   return {
       .name = "poker",
       .games = {std::move(kuhn), std::move(leduc), holdem_registration()},

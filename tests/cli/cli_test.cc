@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -164,6 +165,139 @@ TEST(Cli, RecordedPlayThenRatingsAndExport) {
   r = run_arena("export --match 99999 --db " + db.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("no match 99999"), std::string::npos) << r.out;
+}
+
+// The per-match lines of `arena play` output (all but the summary), parsed.
+std::vector<Json> match_lines(const std::string& out) {
+  std::vector<Json> matches;
+  for (const std::string& line : lines(out)) {
+    std::optional<Json> j = parse_json(line);
+    EXPECT_TRUE(j) << line;
+    if (j && !j->contains("summary")) matches.push_back(*j);
+  }
+  return matches;
+}
+
+Json summary_of(const std::string& out) {
+  std::optional<Json> j = parse_json(lines(out).back());
+  EXPECT_TRUE(j && j->contains("summary")) << out;
+  return j ? (*j)["summary"] : Json();
+}
+
+TEST(Cli, DuplicatePlaysEachDealTwiceWithSeatsSwappedAndTheSameCards) {
+  // Two calling stations: the same cards give each seat the same result in both plays, so
+  // every pair cancels exactly (it would not if the second play saw other cards).
+  Output r =
+      run_arena("play --game leduc_poker --agents always_call,always_call --games 30 --seed 4 --duplicate");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::vector<Json> m = match_lines(r.out);
+  ASSERT_EQ(m.size(), 60u);
+  bool decided = false;
+  for (int i = 0; i < 60; i += 2) {
+    EXPECT_EQ(m[i]["deal"], i / 2);
+    EXPECT_EQ(m[i + 1]["deal"], i / 2);
+    EXPECT_EQ(m[i]["seed"], m[i + 1]["seed"]);
+    EXPECT_EQ(m[i]["returns"], m[i + 1]["returns"]) << i;
+    decided |= m[i]["returns"][0] != 0.0;
+  }
+  EXPECT_TRUE(decided) << "some showdowns have a winner";
+  Json summary = summary_of(r.out);
+  EXPECT_EQ(summary["matches"], 60);
+  EXPECT_EQ(summary["deals"], 30);
+  EXPECT_EQ(summary["duplicate"], true);
+  EXPECT_EQ(summary["big_blind"], 1.0);
+  for (const Json& agent : summary["agents"]) {
+    EXPECT_EQ(agent["mean_return"], 0.0);
+    EXPECT_EQ(agent["mean_return_95"], Json::array({0.0, 0.0}));
+    EXPECT_EQ(agent["mbb_per_hand"], 0.0);
+  }
+
+  // Rules against random: the interval over the pairs, and mbb/hand in thousandths of
+  // Leduc's ante. The rule player wins clearly.
+  r = run_arena("play --game leduc_poker --agents rules,random --games 300 --seed 5 --duplicate");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  m = match_lines(r.out);
+  ASSERT_EQ(m.size(), 600u);
+  double total = 0;
+  for (int i = 0; i < 600; ++i) {
+    EXPECT_EQ(m[i]["agents"][i % 2], "rules");  // seats swap within each pair
+    total += m[i]["returns"][i % 2].get<double>();
+  }
+  summary = summary_of(r.out);
+  const Json& rules = summary["agents"][0];
+  const double mean = rules["mean_return"];
+  EXPECT_NEAR(mean, total / 600, 1e-9);
+  const double low = rules["mean_return_95"][0], high = rules["mean_return_95"][1];
+  EXPECT_LT(low, mean);
+  EXPECT_GT(high, mean);
+  EXPECT_NEAR(mean - low, high - mean, 1e-9);
+  EXPECT_GT(low, 0.3) << r.out;
+  EXPECT_NEAR(rules["mbb_per_hand"].get<double>(), 1000 * mean, 1e-6);
+  EXPECT_NEAR(rules["mbb_per_hand_95"][0].get<double>(), 1000 * low, 1e-6);
+  EXPECT_NEAR(rules["mbb_per_hand_95"][1].get<double>(), 1000 * high, 1e-6);
+  EXPECT_NEAR(summary["agents"][1]["mean_return"].get<double>(), -mean, 1e-9) << "zero-sum";
+
+  // A game without a big blind has the interval but no mbb/hand.
+  r = run_arena("play --game connect_four --agents random,random --games 3 --duplicate");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  summary = summary_of(r.out);
+  EXPECT_FALSE(summary.contains("big_blind"));
+  EXPECT_TRUE(summary["agents"][0].contains("mean_return_95"));
+  EXPECT_FALSE(summary["agents"][0].contains("mbb_per_hand"));
+
+  // Without --duplicate the summary is as before.
+  r = run_arena("play --game leduc_poker --agents rules,random --games 4");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(summary_of(r.out)["agents"][0].contains("mean_return_95"));
+}
+
+TEST(Cli, DuplicateNeedsTwoSeats) {
+  // No registered game has three seats; a one-seat puzzle is refused the same way.
+  Output r = run_arena("play --game game24 --agents random --duplicate");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--duplicate plays two-player games (the seats swap); game24 has 1 seat"),
+            std::string::npos)
+      << r.out;
+  r = run_arena("play --game kuhn_poker --agents rules,random --duplicate");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("the rules agent plays games whose family provides a rule-based player"),
+            std::string::npos)
+      << r.out;
+  r = run_arena("play --game chess --agents always_call,random");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("always_call plays games whose decisions are named call or check (poker), not chess"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(Cli, DuplicateRecordsBothPlaysWithTheSameDeal) {
+  TempDb db;
+  Output r = run_arena("play --game leduc_poker --agents rules,random --games 4 --seed 9 --duplicate --db " +
+                       db.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::vector<Json> m = match_lines(r.out);
+  ASSERT_EQ(m.size(), 8u);
+  for (int i = 0; i < 8; i += 2) {
+    ASSERT_TRUE(m[i].contains("id") && m[i + 1].contains("id")) << m[i];
+    EXPECT_NE(m[i]["id"], m[i + 1]["id"]);
+    std::vector<std::vector<Json>> chance(2);
+    for (int k = 0; k < 2; ++k) {
+      Output e = run_arena("export --json --match " + std::to_string(m[i + k]["id"].get<int64_t>()) +
+                           " --db " + db.path());
+      ASSERT_EQ(e.exit_code, 0) << e.out;
+      std::optional<Json> record = parse_json(e.out);
+      ASSERT_TRUE(record) << e.out;
+      EXPECT_EQ((*record)["seed"], m[i]["seed"]);
+      for (const Json& move : (*record)["moves"]) {
+        if (move["seat"] == -1) chance[k].push_back(move["action"]);
+      }
+    }
+    // The private cards always; the public card where both plays reached it.
+    ASSERT_GE(chance[0].size(), 2u);
+    ASSERT_GE(chance[1].size(), 2u);
+    const size_t both = std::min(chance[0].size(), chance[1].size());
+    for (size_t c = 0; c < both; ++c) EXPECT_EQ(chance[0][c], chance[1][c]) << "deal " << i / 2;
+  }
 }
 
 TEST(Cli, ReadingAMissingOrBrokenDatabaseIsAnError) {
