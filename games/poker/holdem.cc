@@ -1062,8 +1062,13 @@ GameRegistration holdem_registration() {
     }
     return std::shared_ptr<const Game>(std::make_shared<Holdem>(type, params, std::move(c)));
   };
+  // Examples: limit first (the showcase's first), then no-limit at 20 big blinds and three
+  // seats of different stacks (side pots). At the default 200 big blinds every no-limit
+  // decision lists up to 19,801 sizes, which every test walking the examples pays for (the
+  // wire messages carry them all); the rules are the same at any depth, and holdem's own
+  // tests play the default.
   GameRegistration r{
-      type, create, {"holdem", "holdem(limit=true)", "holdem(players=3,stacks=600/1500/4000)"}};
+      type, create, {"holdem(limit=true)", "holdem(stack=2000)", "holdem(players=3,stacks=300/600/1200)"}};
   r.showcase = {{"holdem(limit=true)", "Limit hold'em"}, {"holdem", "No-limit hold'em"}};
   return r;
 }

@@ -6,6 +6,7 @@
 // view and export are documented in games/poker/README.md.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
