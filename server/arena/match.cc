@@ -525,6 +525,9 @@ void Match::snapshot(std::function<void(const StateChanged&, bool ended)> done) 
              [self, done = std::move(done)] { done(self->state_event(), self->phase_ == Phase::kEnded); });
 }
 
+// More than any board game's moves (Go 19x19: 362), fewer than no-limit hold'em's sizes.
+constexpr size_t kMostLegalActionsListed = 1024;
+
 StateChanged state_changed(int64_t match_id, const State& state, const std::vector<bool>& remote) {
   StateChanged e;
   e.match_id = match_id;
@@ -538,7 +541,13 @@ StateChanged state_changed(int64_t match_id, const State& state, const std::vect
     if (!remote[seat]) continue;  // an agent's seat: nobody outside reads its view
     e.seat_views[seat] = one_view ? e.spectator_view : std::make_shared<const Json>(state.view(seat));
     if (std::find(e.to_act.begin(), e.to_act.end(), seat) == e.to_act.end()) continue;
-    for (Action a : state.legal_actions(seat)) e.legal[seat].push_back(state.action_to_string(seat, a));
+    // A game with more legal actions than a message should carry (no-limit hold'em: every
+    // chip size) lists its playout actions instead, a subset the game chooses (hold'em: fold,
+    // call, fractions of the pot, all-in); every legal action is still accepted.
+    std::vector<Action> listed = state.legal_actions(seat);
+    if (listed.size() > kMostLegalActionsListed && !state.is_simultaneous_node())
+      listed = state.playout_actions();
+    for (Action a : listed) e.legal[seat].push_back(state.action_to_string(seat, a));
   }
   e.clocks_ms.assign(remote.size(), -1);
   return e;
