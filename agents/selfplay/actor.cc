@@ -18,6 +18,48 @@ Error bad_game(const Game& game, const std::string& what) {
   return make_error("bad_game", "self-play: " + game.spec() + ": " + what);
 }
 
+// The training steps of `seat` at a simultaneous node: one per order group, with the
+// search's visits over the group's actions (SearchResult lists them group after group, in
+// the group's order) as the policy and the search's order as the action.
+Result<std::vector<TrajectoryStep>> joint_steps(const State& state, Player seat, const SearchResult& r,
+                                                std::vector<float>& observation) {
+  state.observation_tensor(seat, observation);
+  const std::vector<std::vector<Action>> groups = state.order_groups(seat);
+  if (r.decision.actions.size() != groups.size()) {
+    return make_error("bad_search", "seat " + std::to_string(seat) + " gave " +
+                                        std::to_string(r.decision.actions.size()) + " orders for " +
+                                        std::to_string(groups.size()) + " groups");
+  }
+  std::vector<TrajectoryStep> steps;
+  size_t next = 0;  // the first visit entry of the group
+  for (size_t g = 0; g < groups.size(); ++g) {
+    TrajectoryStep step;
+    step.player = seat;
+    step.observation = observation;
+    step.legal = groups[g];
+    std::sort(step.legal.begin(), step.legal.end());
+    step.action = r.decision.actions[g];
+    std::vector<double> visits(step.legal.size(), 0.0);
+    double total = 0;
+    for (size_t k = 0; k < groups[g].size() && next < r.visits.size(); ++k, ++next) {
+      const auto [action, count] = r.visits[next];
+      const auto it = std::lower_bound(step.legal.begin(), step.legal.end(), action);
+      if (it == step.legal.end() || *it != action) {
+        return make_error("bad_search", "a visited order that is not in its group");
+      }
+      visits[it - step.legal.begin()] += count;
+      total += count;
+    }
+    if (total <= 0) {  // no visits (a group the search did not reach): uniform
+      std::fill(visits.begin(), visits.end(), 1.0);
+      total = static_cast<double>(visits.size());
+    }
+    for (double v : visits) step.policy.push_back(static_cast<float>(v / total));
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
 }  // namespace
 
 Status validate(const SelfPlayConfig& config) {
@@ -78,14 +120,25 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
       continue;
     }
     if (state->is_simultaneous_node()) {
+      // One training step per order group of each acting seat: the seat's observation, the
+      // group's actions, the seat's visits over them, the order it gave.
       std::vector<std::vector<Action>> orders(num_players);
+      const size_t first_step = t.steps.size();
       for (Player seat : state->players_to_act()) {
         Result<SearchResult> r = searches[seat]->search(*state, seat);
         if (!r.ok()) return r.error();
         orders[seat] = r->decision.actions;
+        Result<std::vector<TrajectoryStep>> steps = joint_steps(*state, seat, *r, observation);
+        if (!steps.ok()) return bad_game(game, steps.error().message);
+        for (TrajectoryStep& step : *steps) t.steps.push_back(std::move(step));
       }
       const Status s = state->apply_orders(orders);
       if (!s.ok()) return bad_game(game, s.error().message);
+      // The joint step's rewards once, on its last record (the rest zero), so that a
+      // trajectory's rewards still add up to its returns.
+      for (size_t k = first_step; k < t.steps.size(); ++k) t.steps[k].rewards.assign(num_players, 0.0f);
+      if (t.steps.size() > first_step) t.steps.back().rewards = to_floats(state->rewards());
+      ++decisions;
       continue;
     }
 

@@ -1,7 +1,8 @@
 // A self-play trajectory: the synthetic training data. One record per decision a seat took
-// (chance steps and joint steps are replayed, not learned from), with what the learner
-// needs: the mover's observation, the search's policy over the legal actions, the per-step
-// rewards, and the game's final returns.
+// (chance steps are replayed, not learned from; a joint step of simultaneous moves gives one
+// record per order group of each acting seat, over that group's actions), with what the
+// learner needs: the mover's observation, the search's policy over the legal actions, the
+// per-step rewards, and the game's final returns.
 #pragma once
 
 #include <cstdint>
@@ -16,10 +17,12 @@ namespace arena::selfplay {
 struct TrajectoryStep {
   Player player = 0;               // the seat that decided
   std::vector<float> observation;  // its observation (game's shape, row-major)
-  std::vector<Action> legal;       // its legal actions, ascending
+  std::vector<Action> legal;       // its legal actions (a joint step: the group's), ascending
   std::vector<float> policy;       // search visits as fractions, one per legal action
   Action action = kInvalidAction;  // what was played
-  std::vector<float> rewards;      // per-seat reward of this step (rewards() after it)
+  // Per-seat reward of this step (rewards() after it); a joint step's records carry it on
+  // the last one, zeros on the others.
+  std::vector<float> rewards;
   bool operator==(const TrajectoryStep&) const = default;
 };
 

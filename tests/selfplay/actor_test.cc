@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -16,6 +17,18 @@ namespace {
 
 using testing::game_of;
 using testing::small_config;
+
+// A step's policy is a distribution over its legal actions, and its action one of them.
+void expect_distribution_over(const TrajectoryStep& ts) {
+  ASSERT_EQ(ts.policy.size(), ts.legal.size());
+  double sum = 0;
+  for (float p : ts.policy) {
+    EXPECT_GE(p, 0.0f);
+    sum += p;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+  EXPECT_TRUE(std::binary_search(ts.legal.begin(), ts.legal.end(), ts.action));
+}
 
 // Checks everything a learner relies on, replaying the history step by step.
 void expect_well_formed(const Game& game, const Trajectory& t) {
@@ -43,7 +56,34 @@ void expect_well_formed(const Game& game, const Trajectory& t) {
       continue;
     }
     if (step.player == kSimultaneousPlayer) {
+      // One recorded step per order group of each acting seat, then the joint step's rewards
+      // on the last of them.
+      const size_t first = k;
+      for (Player seat = 0; seat < static_cast<Player>(step.orders.size()); ++seat) {
+        if (step.orders[seat].empty()) continue;
+        const std::vector<std::vector<Action>> groups = s->order_groups(seat);
+        ASSERT_EQ(groups.size(), step.orders[seat].size());
+        for (size_t g = 0; g < groups.size(); ++g) {
+          ASSERT_LT(k, t.steps.size()) << "an order of a joint step was not recorded";
+          const TrajectoryStep& ts = t.steps[k++];
+          EXPECT_EQ(ts.player, seat);
+          EXPECT_EQ(ts.action, step.orders[seat][g]);
+          EXPECT_EQ(ts.observation, s->observation_tensor(seat));
+          std::vector<Action> group = groups[g];
+          std::sort(group.begin(), group.end());
+          EXPECT_EQ(ts.legal, group);
+          expect_distribution_over(ts);
+        }
+      }
+      ASSERT_GT(k, first) << "a joint step without training steps";
       ASSERT_TRUE(s->apply_orders(step.orders).ok());
+      const std::vector<double> rewards = s->rewards();
+      for (size_t j = first; j < k; ++j) {
+        ASSERT_EQ(t.steps[j].rewards.size(), rewards.size());
+        for (size_t p = 0; p < rewards.size(); ++p) {
+          EXPECT_EQ(t.steps[j].rewards[p], j + 1 == k ? static_cast<float>(rewards[p]) : 0.0f);
+        }
+      }
       continue;
     }
     ASSERT_LT(k, t.steps.size()) << "a seat decision of the history was not recorded";
@@ -53,14 +93,7 @@ void expect_well_formed(const Game& game, const Trajectory& t) {
     EXPECT_EQ(ts.observation, s->observation_tensor(ts.player));
     EXPECT_EQ(ts.observation.size(), static_cast<size_t>(game.observation_size()));
     EXPECT_EQ(ts.legal, s->legal_actions());
-    ASSERT_EQ(ts.policy.size(), ts.legal.size());
-    double sum = 0;
-    for (float p : ts.policy) {
-      EXPECT_GE(p, 0.0f);
-      sum += p;
-    }
-    EXPECT_NEAR(sum, 1.0, 1e-5);
-    EXPECT_TRUE(std::binary_search(ts.legal.begin(), ts.legal.end(), ts.action));
+    expect_distribution_over(ts);
     ASSERT_TRUE(s->apply(step.action).ok());
     const std::vector<double> rewards = s->rewards();
     ASSERT_EQ(ts.rewards.size(), rewards.size());
@@ -86,12 +119,7 @@ TEST_P(WellFormed, TrajectoryReplaysAndMatchesTheGame) {
     const Trajectory t = play(spec, seed, small_config({{spec}}, 12));
     EXPECT_EQ(t.seed, seed);
     expect_well_formed(*game, t);
-    if (game->type().has_simultaneous) {
-      EXPECT_TRUE(t.steps.empty()) << "joint steps are not training steps";
-      EXPECT_FALSE(t.history.empty());
-    } else {
-      EXPECT_FALSE(t.steps.empty());
-    }
+    EXPECT_FALSE(t.steps.empty()) << "every game's decisions are training data, joint steps too";
   }
 }
 
