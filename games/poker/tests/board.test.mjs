@@ -271,7 +271,12 @@ test("six-seat hold'em between house agents: small on a spectator's lobby, the f
     await harness.shot(page, 'lobby-holdem6');
     // The full table of a finished house hand, in its replay as a spectator sees it.
     const id = await page.getAttribute('#live-matches .live-card:has(.holdem)', 'data-match');
-    await page.waitForFunction(async (m) => (await (await fetch(`/api/matches/${m}`)).json()).status === 'finished', id, { timeout: 20000 });
+    // Polled from here: the page-side waitForFunction with an async predicate let the replay
+    // open while the hand was still being played (seen in CI).
+    for (const until = Date.now() + 20000; (await harness.getJson(base, `/api/matches/${id}`)).status !== 'finished';) {
+      assert.ok(Date.now() < until, `match ${id} did not finish within 20 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     await page.goto(`${base}/#/replay/${id}`);
     await page.waitForSelector('#replay-board .holdem:not(.small)');
     await page.click('#replay-first');
