@@ -3,15 +3,19 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <mutex>
 
 namespace arena::cfr {
 namespace {
 
 using SolutionFuture = std::shared_future<Result<std::shared_ptr<const CfrSolution>>>;
 
+// The largest tree cfr solves: Leduc's has about 10,000 nodes; hold'em's never ends.
+constexpr int64_t kMaxTreeNodes = 100'000;
+
 Result<std::shared_ptr<const CfrSolution>> solve(const Game& game, int iterations) {
   const auto start = std::chrono::steady_clock::now();
-  Result<std::shared_ptr<const GameTree>> tree = GameTree::build(game.shared_from_this());
+  Result<std::shared_ptr<const GameTree>> tree = GameTree::build(game.shared_from_this(), kMaxTreeNodes);
   if (!tree.ok()) return tree.error();
   CfrPlusSolver solver(*tree);
   solver.run(iterations);
@@ -55,7 +59,17 @@ Status cfr_can_play(const Game& game) {
         "(kuhn_poker, leduc_poker), not " +
             game.spec());
   }
-  return ok_status();
+  // Whether the tree fits, found once per spec (a house match must not start a solve that
+  // cannot end: hold'em's tree is far past the cap, which is reached in well under a second).
+  static std::mutex mutex;
+  static std::map<std::string, Status> fits;
+  std::lock_guard lock(mutex);
+  auto [it, added] = fits.try_emplace(game.spec(), ok_status());
+  if (added) {
+    Result<std::shared_ptr<const GameTree>> tree = GameTree::build(game.shared_from_this(), kMaxTreeNodes);
+    if (!tree.ok()) it->second = make_error("unsupported", "cfr: " + tree.error().message);
+  }
+  return it->second;
 }
 
 namespace {
