@@ -86,6 +86,20 @@ export const getJson = async (base, path) => (await fetch(base + path)).json();
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Calls onState(message) for every protocol `state` message a page receives for a seat of
+// ours (not a spectator's), on any of its WebSockets.
+export function onSeatState(page, onState) {
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+    let m;
+    try {
+      m = JSON.parse(String(payload));
+    } catch {
+      return;
+    }
+    if (m.type === 'state' && m.seat !== null && m.seat !== undefined) onState(m);
+  }));
+}
+
 // One `arena serve` (HOUSE_ARGS) and one browser context for a test file, started by
 // node:test's before() and stopped by its after(): the returned object's dir, server, base
 // (the server's URL) and context are set once before() has run.

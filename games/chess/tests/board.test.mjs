@@ -34,17 +34,10 @@ const drawnPieces = (page, sel) => page.$$eval(`${sel} .chess-square [data-piece
 // Every `state` a page receives for a seat of ours, by match id (the latest one kept).
 function watchStates(page) {
   const states = new Map();
-  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
-    let m;
-    try {
-      m = JSON.parse(String(payload));
-    } catch {
-      return;
-    }
-    if (m.type !== 'state' || m.seat === null || m.seat === undefined) return;
+  harness.onSeatState(page, (m) => {
     const had = states.get(m.match_id);
     if (!had || had.ply <= m.ply) states.set(m.match_id, m);
-  }));
+  });
   return states;
 }
 

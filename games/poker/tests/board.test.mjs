@@ -21,17 +21,10 @@ const api = (path) => harness.getJson(env.base, path);
 // Every `state` a page receives for a seat of ours, by match id, in order.
 function watchStates(page) {
   const states = new Map();
-  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
-    let m;
-    try {
-      m = JSON.parse(String(payload));
-    } catch {
-      return;
-    }
-    if (m.type !== 'state' || m.seat === null || m.seat === undefined) return;
+  harness.onSeatState(page, (m) => {
     if (!states.has(m.match_id)) states.set(m.match_id, []);
     states.get(m.match_id).push(m);
-  }));
+  });
   return states;
 }
 
