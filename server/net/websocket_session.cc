@@ -49,6 +49,12 @@ void WebSocketSession::close(websocket::close_reason reason) {
 
 void WebSocketSession::on_accept(beast::error_code ec) {
   if (ec) return finish();
+  accepted_ = true;
+  if (pending_close_) {  // closed while the handshake was answered: the close goes now
+    auto reason = *pending_close_;
+    pending_close_.reset();
+    return send_close(reason);
+  }
   if (!who_.guest || who_.id != 0) return start();
   // A new guest: its row is written now that the handshake is good (a queued write; the
   // answer comes back to this strand), and the connection starts once it has its id.
@@ -364,6 +370,11 @@ void WebSocketSession::on_write(beast::error_code ec, size_t) {
 void WebSocketSession::close_with(websocket::close_reason reason) {
   if (closing_) return;
   closing_ = true;
+  if (!accepted_) {
+    // Beast allows no close while the handshake's answer is being written: on_accept sends it.
+    pending_close_ = reason;
+    return;
+  }
   if (queue_.empty()) return send_close(reason);
   stats_.outbound_queued -= static_cast<int64_t>(queue_.size() - 1);
   queue_.erase(queue_.begin() + 1, queue_.end());

@@ -127,6 +127,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   bool read_paused_ = false;
   std::set<int64_t> seeks_;
   bool spectator_only_ = true;  // until the connection sits in a match
+  bool accepted_ = false;       // the handshake's answer is written: a close may be sent
   bool closing_ = false;
   bool finished_ = false;
 };
