@@ -427,7 +427,10 @@ TEST(UciStockfish, PlaysChess960AndAtAnElo) {
         ASSERT_TRUE(d.ok()) << spec << " in " << game_spec << ": " << d.error().message;
         ASSERT_TRUE(state->apply(d->actions[0]).ok());
       }
-      EXPECT_GE(state->ply(), 20) << spec << " in " << game_spec;
+      // Twenty plies read and played, or a game that ended sooner by the rules (two weak
+      // engines on a 10 ms clock once reached a result at ply 16 under the sanitizers).
+      EXPECT_TRUE(state->ply() >= 20 || state->is_terminal())
+          << spec << " in " << game_spec << " at ply " << state->ply();
     }
   }
 }
