@@ -28,4 +28,8 @@ std::future<Result<Decision>> Agent::choose(std::unique_ptr<State> state, Player
   return future;
 }
 
+Result<std::vector<double>> Agent::action_probabilities(const State&, Player) const {
+  return make_error("unsupported", name() + " does not state the distribution of its decisions");
+}
+
 }  // namespace arena

@@ -54,6 +54,12 @@ class Agent {
   // The same, as a future.
   std::future<Result<Decision>> choose(std::unique_ptr<State> state, Player seat, Budget budget);
 
+  // For an agent whose decision is a draw from a distribution it can state (random, cfr, the
+  // shared network in hidden-information games): that distribution at `seat`'s decision in
+  // `state`, one probability per state.legal_actions(), so its exploitability can be computed
+  // exactly. Error "unsupported" from every other agent (this default).
+  virtual Result<std::vector<double>> action_probabilities(const State& state, Player seat) const;
+
  protected:
   // The decision itself; runs on the pool. Errors with code "resign" (an engine gave up)
   // and "timeout" (it let its deadline pass) end a match as a resignation and a flag.

@@ -1,5 +1,7 @@
 #include "agents/random_agent.h"
 
+#include <algorithm>
+
 namespace arena {
 
 Result<Decision> RandomAgent::decide(const State& state, Player seat, Budget) {
@@ -19,6 +21,19 @@ Result<Decision> RandomAgent::decide(const State& state, Player seat, Budget) {
   if (candidates.empty()) return make_error("no_decision", "no legal action");
   decision.actions.push_back(candidates[rng_.uniform(candidates.size())]);
   return decision;
+}
+
+Result<std::vector<double>> RandomAgent::action_probabilities(const State& state, Player seat) const {
+  if (state.current_player() != seat)
+    return make_error("not_your_turn", "seat " + std::to_string(seat) + " is not to move");
+  const std::vector<Action> legal = state.legal_actions();
+  const std::vector<Action> playout = state.playout_actions();
+  std::vector<double> probs(legal.size(), 0.0);
+  for (size_t i = 0; i < legal.size(); ++i) {
+    if (std::find(playout.begin(), playout.end(), legal[i]) != playout.end())
+      probs[i] = 1.0 / static_cast<double>(playout.size());
+  }
+  return probs;
 }
 
 }  // namespace arena

@@ -16,6 +16,8 @@ class RandomAgent final : public Agent {
   explicit RandomAgent(uint64_t seed, ThreadPool& pool = ThreadPool::shared()) : Agent(pool), rng_(seed) {}
   std::string name() const override { return "random"; }
   bool decides_inline() const override { return true; }
+  // Uniform over playout_actions(), zero for the other legal actions.
+  Result<std::vector<double>> action_probabilities(const State& state, Player seat) const override;
 
  protected:
   Result<Decision> decide(const State& state, Player seat, Budget budget) override;

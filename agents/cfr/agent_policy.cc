@@ -5,28 +5,17 @@
 #include <future>
 #include <tuple>
 
-#include "agents/cfr/cfr_agent.h"
-#include "agents/random_agent.h"
 #include "agents/registry.h"
 
 namespace arena::cfr {
 namespace {
 
-// The exact distribution of an agent that can say it, over the infoset's actions; nullopt
-// for an agent that cannot.
-std::optional<Result<std::vector<double>>> ask(Agent& agent, const State& state, Player seat,
-                                               const std::vector<Action>& actions) {
-  if (auto* cfr = dynamic_cast<CfrAgent*>(&agent)) return cfr->action_probabilities(state, seat);
-  if (dynamic_cast<RandomAgent*>(&agent)) {
-    const std::vector<Action> playout = state.playout_actions();
-    std::vector<double> probs(actions.size(), 0.0);
-    for (size_t i = 0; i < actions.size(); ++i) {
-      if (std::find(playout.begin(), playout.end(), actions[i]) != playout.end())
-        probs[i] = 1.0 / static_cast<double>(playout.size());
-    }
-    return Result<std::vector<double>>(std::move(probs));
-  }
-  return std::nullopt;
+// The exact distribution of an agent that can state it (Agent::action_probabilities), over
+// the infoset's actions; nullopt for an agent that cannot.
+std::optional<Result<std::vector<double>>> ask(Agent& agent, const State& state, Player seat) {
+  Result<std::vector<double>> probs = agent.action_probabilities(state, seat);
+  if (!probs.ok() && probs.error().code == "unsupported") return std::nullopt;
+  return probs;
 }
 
 }  // namespace
@@ -41,11 +30,11 @@ Result<AgentPolicy> read_agent_policy(const std::string& spec, const GameTree& t
   const std::vector<InfoSet>& infosets = tree.infosets();
   std::unique_ptr<State> probe = tree.state_at(0);
   if (!probe) return make_error("bad_state", "the tree's first information set does not replay");
-  out.exact = ask(**first, *probe, infosets[0].player, infosets[0].actions).has_value();
+  out.exact = ask(**first, *probe, infosets[0].player).has_value();
   if (out.exact) {
     for (size_t i = 0; i < infosets.size(); ++i) {
       std::unique_ptr<State> state = tree.state_at(static_cast<int32_t>(i));
-      Result<std::vector<double>> probs = *ask(**first, *state, infosets[i].player, infosets[i].actions);
+      Result<std::vector<double>> probs = *ask(**first, *state, infosets[i].player);
       if (!probs.ok()) return probs.error();
       out.policy.push_back(std::move(probs).value());
     }

@@ -8,14 +8,36 @@
 namespace arena::cfr {
 namespace {
 
-using SolutionFuture = std::shared_future<Result<std::shared_ptr<const CfrSolution>>>;
-
 // The largest tree cfr solves: Leduc's has about 10,000 nodes; hold'em's never ends.
 constexpr int64_t kMaxTreeNodes = 100'000;
 
+using SolutionFuture = std::shared_future<Result<std::shared_ptr<const CfrSolution>>>;
+using TreeFuture = std::shared_future<Result<std::shared_ptr<const GameTree>>>;
+
+// Memoizes f() per key; concurrent first callers of one key wait for the one call (made
+// outside the lock), later ones get its value.
+template <typename Key, typename Value, typename F>
+Value once_per_key(std::map<Key, std::shared_future<Value>>& cache, std::mutex& mutex, const Key& key,
+                   F&& f) {
+  std::promise<Value> promise;
+  std::shared_future<Value> future;
+  bool mine = false;
+  {
+    std::lock_guard lock(mutex);
+    auto [it, added] = cache.try_emplace(key);
+    if (added) {
+      it->second = promise.get_future().share();
+      mine = true;
+    }
+    future = it->second;
+  }
+  if (mine) promise.set_value(f());
+  return future.get();
+}
+
 Result<std::shared_ptr<const CfrSolution>> solve(const Game& game, int iterations) {
   const auto start = std::chrono::steady_clock::now();
-  Result<std::shared_ptr<const GameTree>> tree = GameTree::build(game.shared_from_this(), kMaxTreeNodes);
+  Result<std::shared_ptr<const GameTree>> tree = whole_tree(game);
   if (!tree.ok()) return tree.error();
   CfrPlusSolver solver(*tree);
   solver.run(iterations);
@@ -32,24 +54,11 @@ Result<std::shared_ptr<const CfrSolution>> solve(const Game& game, int iteration
 Result<std::shared_ptr<const CfrSolution>> solve_cached(const Game& game, int iterations) {
   static std::mutex mutex;
   static std::map<std::pair<std::string, int>, SolutionFuture> cache;
-  std::promise<Result<std::shared_ptr<const CfrSolution>>> promise;
-  SolutionFuture future;
-  bool mine = false;
-  {
-    std::lock_guard lock(mutex);
-    auto [it, added] = cache.try_emplace({game.spec(), iterations});
-    if (added) {
-      it->second = promise.get_future().share();
-      mine = true;
-    }
-    future = it->second;
-  }
-  // The first caller solves outside the lock; the others wait on its future.
-  if (mine) promise.set_value(solve(game, iterations));
-  return future.get();
+  return once_per_key(cache, mutex, std::pair(game.spec(), iterations),
+                      [&] { return solve(game, iterations); });
 }
 
-Status cfr_can_play(const Game& game) {
+Result<std::shared_ptr<const GameTree>> whole_tree(const Game& game) {
   const GameType& type = game.type();
   if (game.num_players() != 2 || game.utility_sum() != std::optional<double>(0.0) || type.has_simultaneous ||
       type.perfect_information) {
@@ -59,17 +68,18 @@ Status cfr_can_play(const Game& game) {
         "(kuhn_poker, leduc_poker), not " +
             game.spec());
   }
-  // Whether the tree fits, found once per spec (a house match must not start a solve that
-  // cannot end: hold'em's tree is far past the cap, which is reached in well under a second).
   static std::mutex mutex;
-  static std::map<std::string, Status> fits;
-  std::lock_guard lock(mutex);
-  auto [it, added] = fits.try_emplace(game.spec(), ok_status());
-  if (added) {
+  static std::map<std::string, TreeFuture> cache;
+  return once_per_key(cache, mutex, game.spec(), [&]() -> Result<std::shared_ptr<const GameTree>> {
     Result<std::shared_ptr<const GameTree>> tree = GameTree::build(game.shared_from_this(), kMaxTreeNodes);
-    if (!tree.ok()) it->second = make_error("unsupported", "cfr: " + tree.error().message);
-  }
-  return it->second;
+    if (!tree.ok()) return make_error("unsupported", "cfr: " + tree.error().message);
+    return tree;
+  });
+}
+
+Status cfr_can_play(const Game& game) {
+  Result<std::shared_ptr<const GameTree>> tree = whole_tree(game);
+  return tree.ok() ? ok_status() : Status(tree.error());
 }
 
 namespace {
@@ -86,19 +96,23 @@ Status check_iterations(const GameParams& params) {
 CfrAgent::CfrAgent(int iterations, uint64_t seed, ThreadPool& pool)
     : Agent(pool), iterations_(iterations), rng_(seed) {}
 
-Result<std::vector<double>> CfrAgent::action_probabilities(const State& state, Player seat) const {
+Result<std::vector<double>> policy_at(const GameTree& tree, const TreePolicy& policy, const State& state,
+                                      Player seat) {
   if (state.current_player() != seat)
     return make_error("not_your_turn", "seat " + std::to_string(seat) + " is not to move");
-  Result<std::shared_ptr<const CfrSolution>> solution = solve_cached(state.game(), iterations_);
-  if (!solution.ok()) return solution.error();
-  const GameTree& tree = *(*solution)->tree;
   const int32_t infoset = tree.find(seat, state.information_key(seat));
   if (infoset < 0)
     return make_error("no_decision",
                       "an information set the solved tree does not have: " + state.to_string());
   if (tree.infosets()[infoset].actions != state.legal_actions())
     return make_error("no_decision", "the solved tree's actions differ at " + state.to_string());
-  return (*solution)->average[infoset];
+  return policy[infoset];
+}
+
+Result<std::vector<double>> CfrAgent::action_probabilities(const State& state, Player seat) const {
+  Result<std::shared_ptr<const CfrSolution>> solution = solve_cached(state.game(), iterations_);
+  if (!solution.ok()) return solution.error();
+  return policy_at(*(*solution)->tree, (*solution)->average, state, seat);
 }
 
 Result<Decision> CfrAgent::decide(const State& state, Player seat, Budget) {

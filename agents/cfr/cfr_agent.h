@@ -31,11 +31,21 @@ struct CfrSolution {
 // (spec, iterations) and shared after that. A failure (a game CFR cannot solve) is cached too.
 Result<std::shared_ptr<const CfrSolution>> solve_cached(const Game& game, int iterations);
 
-// Whether the agent takes on `game` at all (two players, zero-sum, hidden information, no
-// simultaneous moves), answered from its facts alone; the size of its tree is found when it
-// is solved. Perfect-information games are left to search: the registered ones are far too
-// large to hold whole.
+// The whole tree of `game` (up to 100,000 nodes: Leduc's has about 10,000), built on the first
+// call for its spec and shared after that; a failure is cached too. Errors: "bad_spec" for a
+// game that is not two-player zero-sum with hidden information and no simultaneous moves
+// (perfect-information games are left to search: the registered ones are far too large to
+// hold whole), "unsupported" for a tree past the cap (hold'em's, found in well under a second).
+Result<std::shared_ptr<const GameTree>> whole_tree(const Game& game);
+
+// Whether CFR takes on `game`: whole_tree() succeeds.
 Status cfr_can_play(const Game& game);
+
+// `policy`'s distribution at `seat`'s information set in `state`, over state.legal_actions().
+// Errors: "not_your_turn"; "no_decision" for an information set `tree` lacks or whose actions
+// differ.
+Result<std::vector<double>> policy_at(const GameTree& tree, const TreePolicy& policy, const State& state,
+                                      Player seat);
 
 class CfrAgent final : public Agent {
  public:
@@ -44,7 +54,7 @@ class CfrAgent final : public Agent {
 
   // The distribution decide() draws from: the average policy at `seat`'s information set in
   // `state`, over state.legal_actions(). Solves the game first if no one has yet.
-  Result<std::vector<double>> action_probabilities(const State& state, Player seat) const;
+  Result<std::vector<double>> action_probabilities(const State& state, Player seat) const override;
 
  protected:
   Result<Decision> decide(const State& state, Player seat, Budget budget) override;

@@ -1,5 +1,6 @@
 #include "agents/nn/nn_agents.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,6 +8,8 @@
 #include <mutex>
 #include <regex>
 
+#include "agents/cfr/cfr_agent.h"
+#include "agents/cfr/cfr_search.h"
 #include "agents/nn/checkpoint.h"
 #include "agents/registry.h"
 #include "core/prometheus.h"
@@ -15,15 +18,38 @@ namespace arena::nn {
 
 namespace {
 
-// The policy head alone: the legal action with the highest prior (ties: the lowest id).
+// The policy head alone. Perfect-information games: the legal action with the highest prior
+// (ties: the lowest id). Hidden information: an action drawn with the head's probabilities,
+// which it states exactly (an equilibrium mixes; its argmax is exploitable).
 class PolicyAgent final : public Agent {
  public:
-  PolicyAgent(std::shared_ptr<InferenceService> service, std::string name)
-      : service_(std::move(service)), name_(std::move(name)) {}
+  PolicyAgent(std::shared_ptr<InferenceService> service, std::string name, uint64_t seed)
+      : service_(std::move(service)), name_(std::move(name)), rng_(seed) {}
   std::string name() const override { return name_; }
+
+  Result<std::vector<double>> action_probabilities(const State& state, Player seat) const override {
+    if (state.game().type().perfect_information)
+      return make_error("unsupported", name_ + " plays the argmax of its head in perfect-information games");
+    Result<std::vector<float>> priors = head(state, seat);
+    if (!priors.ok()) return priors.error();
+    return std::vector<double>(priors->begin(), priors->end());
+  }
 
  protected:
   Result<Decision> decide(const State& state, Player seat, Budget) override {
+    Result<std::vector<float>> priors = head(state, seat);
+    if (!priors.ok()) return priors.error();
+    const std::vector<Action> legal = state.legal_actions();
+    if (!state.game().type().perfect_information) {
+      std::lock_guard lock(mutex_);
+      return Decision{{legal[rng_.sample_index(std::vector<double>(priors->begin(), priors->end()))]}};
+    }
+    return Decision{{legal[std::max_element(priors->begin(), priors->end()) - priors->begin()]}};
+  }
+
+ private:
+  // The head's probabilities over state.legal_actions().
+  Result<std::vector<float>> head(const State& state, Player seat) const {
     if (state.current_player() != seat) return make_error("not_your_turn", "nn-policy: not this seat's turn");
     if (!service_->knows(state.game())) {
       return make_error("unsupported", "nn-policy: the network has no head for " + state.game().spec());
@@ -33,16 +59,13 @@ class PolicyAgent final : public Agent {
     EvalRequest request{&state, seat, legal};
     Evaluation evaluation;
     service_->evaluate({&request, 1}, {&evaluation, 1});
-    size_t best = 0;
-    for (size_t i = 1; i < legal.size(); ++i) {
-      if (evaluation.priors[i] > evaluation.priors[best]) best = i;
-    }
-    return Decision{{legal[best]}};
+    return std::move(evaluation.priors);
   }
 
- private:
   std::shared_ptr<InferenceService> service_;
   std::string name_;
+  std::mutex mutex_;  // guards rng_
+  Rng rng_;
 };
 
 // "nn:<run>@<step>(params)" -> "nn(checkpoint='<runs>/<run>/checkpoints/step-<step>.pt',params)".
@@ -87,14 +110,21 @@ Status checkpoint_plays(const std::string& who, const GameParams& params, const 
   return ok_status();
 }
 
-// The search settings of an `nn` agent, checked.
-Result<MctsConfig> search_config(const GameParams& params, uint64_t seed) {
-  MctsConfig config;
-  config.simulations = static_cast<int>(params.get_int("simulations"));
-  config.c_puct = params.get_double("c");
-  config.seed = seed;
-  if (config.simulations < 1) return make_error("bad_spec", "nn: simulations must be positive");
-  if (config.c_puct < 0) return make_error("bad_spec", "nn: c must not be negative");
+// The search settings of an `nn` agent, checked: PUCT's and, for the games it plays, CFR+'s.
+struct SearchConfig {
+  MctsConfig puct;
+  cfr::CfrSearchConfig cfr;
+};
+Result<SearchConfig> search_config(const GameParams& params, uint64_t seed) {
+  SearchConfig config;
+  config.puct.simulations = static_cast<int>(params.get_int("simulations"));
+  config.puct.c_puct = params.get_double("c");
+  config.puct.seed = seed;
+  config.cfr.iterations = static_cast<int>(params.get_int("cfr_iterations"));
+  if (config.puct.simulations < 1) return make_error("bad_spec", "nn: simulations must be positive");
+  if (config.puct.c_puct < 0) return make_error("bad_spec", "nn: c must not be negative");
+  if (config.cfr.iterations < 0 || config.cfr.iterations > 100'000)
+    return make_error("bad_spec", "nn: cfr_iterations must be in [0, 100000]");
   return config;
 }
 
@@ -205,12 +235,17 @@ std::string service_metrics() {
 }
 
 std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name,
-                                     MctsConfig config) {
-  return std::make_unique<MctsAgent>(std::move(name), config, std::move(service));
+                                     const Game& game, MctsConfig puct, cfr::CfrSearchConfig cfr) {
+  if (Result<std::shared_ptr<const cfr::GameTree>> tree = cfr::whole_tree(game); tree.ok()) {
+    return std::make_unique<cfr::CfrSearchAgent>(std::move(name), std::move(tree).value(), std::move(service),
+                                                 cfr, puct.seed);
+  }
+  return std::make_unique<MctsAgent>(std::move(name), puct, std::move(service));
 }
 
-std::unique_ptr<Agent> make_nn_policy_agent(std::shared_ptr<InferenceService> service, std::string name) {
-  return std::make_unique<PolicyAgent>(std::move(service), std::move(name));
+std::unique_ptr<Agent> make_nn_policy_agent(std::shared_ptr<InferenceService> service, std::string name,
+                                            uint64_t seed) {
+  return std::make_unique<PolicyAgent>(std::move(service), std::move(name), seed);
 }
 
 void register_nn_agents() {
@@ -221,15 +256,17 @@ void register_nn_agents() {
     const ParamSpec device{"device", std::string("auto"), "auto (CUDA when available), cpu or cuda"};
     add_agent_registration(
         {"nn",
-         "the shared network with PUCT search (named nn:<run>@<step> after its checkpoint)",
+         "the shared network with search (named nn:<run>@<step> after its checkpoint): PUCT, or in "
+         "Kuhn and Leduc poker CFR+ from the start of the hand warm-started by the network",
          {checkpoint,
-          {"simulations", int64_t{100}, "simulations per decision (a time budget may end it sooner)"},
+          {"simulations", int64_t{100}, "PUCT simulations per decision (a time budget may end it sooner)"},
           {"c", 1.4, "PUCT exploration constant"},
+          {"cfr_iterations", int64_t{30}, "CFR+ iterations after the network's warm start (Kuhn, Leduc)"},
           device},
          [](const GameParams& params, const Game& game, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
-           Result<MctsConfig> search = search_config(params, seed);
+           Result<SearchConfig> search = search_config(params, seed);
            if (!search.ok()) return search.error();
-           const MctsConfig& config = *search;
+           const MctsConfig& config = search->puct;
            Result<Loaded> loaded = load_for("nn", params, game);
            if (!loaded.ok()) return loaded.error();
            std::string name = loaded->meta.player_name();
@@ -237,23 +274,27 @@ void register_nn_agents() {
            if (config.simulations != 100) extra += "simulations=" + std::to_string(config.simulations);
            if (config.c_puct != 1.4)
              extra += (extra.empty() ? "" : ",") + std::string("c=") + format_double(config.c_puct);
+           if (search->cfr.iterations != 30)
+             extra += (extra.empty() ? "" : ",") + std::string("cfr_iterations=") +
+                      std::to_string(search->cfr.iterations);
            if (!extra.empty()) name += "(" + extra + ")";
-           return make_nn_agent(loaded->service, std::move(name), config);
+           return make_nn_agent(loaded->service, std::move(name), game, config, search->cfr);
          },
          [](const GameParams& params, const Game& game) -> Status {
-           if (Result<MctsConfig> search = search_config(params, 0); !search.ok()) return search.error();
+           if (Result<SearchConfig> search = search_config(params, 0); !search.ok()) return search.error();
            return checkpoint_plays("nn", params, game);
          }});
     add_agent_registration(
         {"nn-policy",
-         "the shared network's policy head alone, no search: its most likely legal action",
+         "the shared network's policy head alone, no search: its most likely legal action (hidden "
+         "information: an action drawn with the head's probabilities)",
          {checkpoint, device},
-         [](const GameParams& params, const Game& game, uint64_t) -> Result<std::unique_ptr<Agent>> {
+         [](const GameParams& params, const Game& game, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
            Result<Loaded> loaded = load_for("nn-policy", params, game);
            if (!loaded.ok()) return loaded.error();
            std::string name = loaded->meta.player_name();
            name.replace(0, 2, "nn-policy");
-           return make_nn_policy_agent(loaded->service, std::move(name));
+           return make_nn_policy_agent(loaded->service, std::move(name), seed);
          },
          [](const GameParams& params, const Game& game) {
            return checkpoint_plays("nn-policy", params, game);

@@ -1,7 +1,7 @@
-// The shared network as players: `nn` (PUCT search guided by the network) and `nn-policy`
-// (the policy head alone, no search), registered with the agent registry so that matches,
-// the command line and the server make them by spec:
-//   nn(checkpoint='runs/r/checkpoints/step-00000400.pt',simulations=100,c=1.4,device=auto)
+// The shared network as players: `nn` (search guided by the network: PUCT, or CFR+ in small
+// hidden-information games) and `nn-policy` (the policy head alone, no search), registered with the agent
+// registry so that matches, the command line and the server make them by spec:
+//   nn(checkpoint='runs/r/checkpoints/step-00000400.pt',simulations=100,c=1.4,cfr_iterations=30,device=auto)
 //   nn-policy(checkpoint='...')
 // A checkpoint's agent is named after it: "nn:<run>@<step>" ("nn-policy:<run>@<step>"),
 // with its non-default parameters in parentheses; those names are also specs (resolved in
@@ -16,6 +16,7 @@
 #include <string>
 
 #include "agents/agent.h"
+#include "agents/cfr/cfr_search.h"
 #include "agents/nn/inference_service.h"
 #include "agents/search/mcts.h"
 
@@ -42,9 +43,12 @@ std::optional<std::string> latest_shared_agent();
 // checkpoint): positions, batches, batch-size histogram, mean queue wait and forward time.
 std::string service_metrics();
 
-// Agents over a given service (the trainer's evaluation matches use its own service).
+// Agents over a given service (the trainer's evaluation matches use its own service). The
+// `nn` agent searches with CFR+ (agents/cfr/cfr_search.h) in games cfr::whole_tree() takes,
+// with PUCT in all others.
 std::unique_ptr<Agent> make_nn_agent(std::shared_ptr<InferenceService> service, std::string name,
-                                     MctsConfig config);
-std::unique_ptr<Agent> make_nn_policy_agent(std::shared_ptr<InferenceService> service, std::string name);
+                                     const Game& game, MctsConfig puct, cfr::CfrSearchConfig cfr = {});
+std::unique_ptr<Agent> make_nn_policy_agent(std::shared_ptr<InferenceService> service, std::string name,
+                                            uint64_t seed = 0);
 
 }  // namespace arena::nn

@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "agents/cfr/cfr_agent.h"
 #include "games/registry.h"
 
 namespace arena::selfplay {
@@ -73,6 +74,8 @@ Status validate(const SelfPlayConfig& config) {
   if (!(sum > 0)) return bad("the game weights must have a positive sum");
   if (config.search.simulations < 1) return bad("simulations must be positive");
   if (config.search.c_puct < 0) return bad("c_puct must not be negative");
+  if (config.cfr.iterations < 0 || config.cfr.prior_iterations < 0)
+    return bad("the CFR search's iterations must not be negative");
   if (config.threads < 1) return bad("threads must be positive");
   if (config.temperature_moves < 0) return bad("temperature_moves must not be negative");
   if (!(config.dirichlet_alpha >= 0)) return bad("dirichlet_alpha must not be negative");
@@ -97,6 +100,15 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
     searches.push_back(std::make_unique<Mcts>(c, shared));
   }
   Rng play(rng.split());  // chance outcomes and temperature draws
+  // Hidden-information games whose whole tree fits: one CFR+ search from the root.
+  std::shared_ptr<const cfr::GameTree> tree;
+  cfr::TreePolicy cfr_policy;
+  if (Result<std::shared_ptr<const cfr::GameTree>> whole = cfr::whole_tree(game); whole.ok()) {
+    tree = *whole;
+    Result<cfr::TreePolicy> searched = cfr::search_policy(*tree, evaluator, config.cfr);
+    if (!searched.ok()) return searched.error();
+    cfr_policy = std::move(searched).value();
+  }
 
   Trajectory t;
   t.game = game.spec();
@@ -153,6 +165,11 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
     if (step.legal.size() == 1) {
       step.policy[0] = 1.0f;
       step.action = step.legal[0];
+    } else if (tree) {
+      Result<std::vector<double>> probs = cfr::policy_at(*tree, cfr_policy, *state, seat);
+      if (!probs.ok()) return bad_game(game, probs.error().message);
+      for (size_t i = 0; i < probs->size(); ++i) step.policy[i] = static_cast<float>((*probs)[i]);
+      step.action = step.legal[play.sample_index(*probs)];
     } else {
       Result<SearchResult> r = searches[seat]->search(*state, seat);
       if (!r.ok()) return r.error();

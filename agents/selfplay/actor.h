@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "agents/cfr/cfr_search.h"
 #include "agents/search/evaluator.h"
 #include "agents/search/mcts.h"
 #include "agents/selfplay/trajectory.h"
@@ -40,6 +41,9 @@ struct SelfPlayConfig {
   // A time limit (search.time) makes games depend on the clock, so no longer repeatable.
   // With reuse_tree the root noise is only added where a search starts a fresh root.
   MctsConfig search;
+  // The search of two-player zero-sum hidden-information games whose whole tree fits (Kuhn,
+  // Leduc): CFR+ from the start of the hand, warm-started by the evaluator's priors.
+  cfr::CfrSearchConfig cfr;
   double dirichlet_alpha = 0.3;     // root noise; 0: none
   double dirichlet_epsilon = 0.25;  // share of the noise in the root priors
   // The first temperature_moves seat decisions of a game (all seats counted together) are
@@ -55,14 +59,15 @@ Status validate(const SelfPlayConfig& config);
 
 // Plays one game of `game` to the end. Every seat decision is searched by that seat's own
 // Mcts (imperfect information: the search determinizes by itself) and recorded as a
-// TrajectoryStep; chance outcomes are drawn by their probabilities; simultaneous steps are
-// played with each acting seat's searched orders and kept only in the history. A decision
-// with one legal action is played without a search (policy {1}) but still recorded.
-// Repeatable: the same seed and a deterministic evaluator give the same trajectory.
-// `cancel`, when given and set, ends the game early with the Error "cancelled".
-// Errors: those of Mcts::search ("unsupported"), "bad_game" (a game that outruns its
-// max_game_length() or offers an illegal step), "cancelled".
-// Thread-safety: reentrant; `evaluator` must allow whatever concurrency its callers use.
+// TrajectoryStep, except in games cfr::whole_tree() takes (Kuhn, Leduc): there one CFR+
+// search from the start of the hand (cfr_search.h) gives every decision's policy target and
+// the action is drawn from it (an equilibrium mixes, so no temperature schedule applies); chance outcomes are
+// drawn by their probabilities; simultaneous steps are played with each acting seat's searched orders and
+// kept only in the history. A decision with one legal action is played without a search (policy {1}) but
+// still recorded. Repeatable: the same seed and a deterministic evaluator give the same trajectory. `cancel`,
+// when given and set, ends the game early with the Error "cancelled". Errors: those of Mcts::search
+// ("unsupported"), "bad_game" (a game that outruns its max_game_length() or offers an illegal step),
+// "cancelled". Thread-safety: reentrant; `evaluator` must allow whatever concurrency its callers use.
 Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, const SelfPlayConfig& config,
                                       uint64_t seed, const std::atomic<bool>* cancel = nullptr);
 
