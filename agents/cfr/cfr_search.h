@@ -58,7 +58,7 @@ class CfrSearchAgent final : public Agent {
   const std::shared_ptr<const GameTree> tree_;
   const std::shared_ptr<Evaluator> evaluator_;
   const CfrSearchConfig config_;
-  mutable std::mutex mutex_;  // guards what follows
+  mutable std::mutex mutex_;                          // guards what follows
   mutable std::shared_ptr<const TreePolicy> policy_;  // the search's average policy, once run
   Rng rng_;
 };

@@ -39,7 +39,8 @@ class TablePriors final : public Evaluator {
   void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) override {
     ++calls;
     for (size_t i = 0; i < requests.size(); ++i) {
-      const int32_t infoset = tree_->find(requests[i].player, requests[i].state->information_key(requests[i].player));
+      const int32_t infoset =
+          tree_->find(requests[i].player, requests[i].state->information_key(requests[i].player));
       ASSERT_GE(infoset, 0);
       out[i].priors.assign(policy_[infoset].begin(), policy_[infoset].end());
       out[i].values.assign(2, 0.0f);
@@ -167,7 +168,8 @@ TEST(CfrSelfPlay, PolicyTargetsAreTheSearchsAveragePolicy) {
   const TreePolicy expected = *search_policy(*kuhn, priors, config.cfr);
   std::map<int32_t, std::vector<int>> chosen;  // per infoset, how often each action was played
   for (uint64_t seed = 1; seed <= 200; ++seed) {
-    Result<selfplay::Trajectory> t = selfplay::play_selfplay_game(*make_game("kuhn_poker").value(), priors, config, seed);
+    Result<selfplay::Trajectory> t =
+        selfplay::play_selfplay_game(*make_game("kuhn_poker").value(), priors, config, seed);
     ASSERT_TRUE(t.ok()) << t.error().message;
     ASSERT_FALSE(t->steps.empty());
     // Replay the history to find each decision's infoset.
