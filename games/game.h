@@ -82,6 +82,11 @@ class Game : public std::enable_shared_from_this<Game> {
   virtual int num_players() const = 0;
   // Size of the fixed action space: every action is an id in [0, num_distinct_actions()).
   virtual int num_distinct_actions() const = 0;
+  // The width of the shared network's policy head. By default one output per action id; a
+  // game whose action space is too large to learn an output per id (no-limit hold'em: a bet
+  // size per chip) names a small fixed set of policy slots instead, and its states map every
+  // legal action onto one (State::policy_slot; several actions may share a slot).
+  virtual int num_policy_slots() const { return num_distinct_actions(); }
   // Chance outcomes are ids in [0, max_chance_outcomes()).
   virtual int max_chance_outcomes() const { return 0; }
   // Shape of a player's observation tensor (e.g. {planes, height, width}).
@@ -186,6 +191,9 @@ class State {
   // A subset of legal_actions() that leaves out moves no sensible player makes (Go: filling
   // one's own eye), so that random games end and mean something. Default: legal_actions().
   virtual std::vector<Action> playout_actions() const { return legal_actions(); }
+  // The policy slot of a legal action of the player to move, in [0, Game::num_policy_slots()):
+  // the action itself unless the game names slots of its own.
+  virtual int policy_slot(Action action) const { return action; }
   // At a chance node: each possible outcome with its probability (they sum to 1).
   virtual std::vector<std::pair<Action, double>> chance_outcomes() const { return {}; }
   // At a simultaneous node: a seat's orders are one action from each group, in order

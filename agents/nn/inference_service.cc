@@ -37,28 +37,38 @@ void answer_uniform(const EvalRequest& request, Evaluation& out) {
   out.values.assign(static_cast<size_t>(players), 0.0f);
 }
 
-// Priors over `actions` only: a softmax of their logits (illegal actions are masked out).
-// Ids outside the action space get no mass; uniform when none is inside it.
-void softmax_over(std::span<const Action> actions, const float* logits, int num_actions,
+// Priors over `actions` only: a softmax over the policy slots they occupy
+// (State::policy_slot; illegal ones are masked out), each slot's share split evenly among
+// the actions in it (one action per slot unless the game names slots of its own). Slots
+// outside the head get no mass; uniform when no action has one inside it.
+void softmax_over(const State& state, std::span<const Action> actions, const float* logits, int num_slots,
                   std::vector<float>& priors) {
-  priors.assign(actions.size(), 0.0f);
+  const size_t n = actions.size();
+  priors.assign(n, 0.0f);
+  std::vector<int> slots(n);
   float top = -std::numeric_limits<float>::infinity();
-  for (Action a : actions) {
-    if (a >= 0 && a < num_actions) top = std::max(top, logits[a]);
+  for (size_t i = 0; i < n; ++i) {
+    slots[i] = state.policy_slot(actions[i]);
+    if (slots[i] >= 0 && slots[i] < num_slots) top = std::max(top, logits[slots[i]]);
   }
   if (!std::isfinite(top)) {
-    std::fill(priors.begin(), priors.end(),
-              actions.empty() ? 0.0f : 1.0f / static_cast<float>(actions.size()));
+    std::fill(priors.begin(), priors.end(), n == 0 ? 0.0f : 1.0f / static_cast<float>(n));
     return;
   }
+  std::vector<int> sorted = slots;
+  std::sort(sorted.begin(), sorted.end());
+  auto actions_in = [&](int slot) {
+    const auto [lo, hi] = std::equal_range(sorted.begin(), sorted.end(), slot);
+    return static_cast<double>(hi - lo);
+  };
   double sum = 0;
-  for (size_t i = 0; i < actions.size(); ++i) {
-    const Action a = actions[i];
-    if (a < 0 || a >= num_actions) continue;
-    priors[i] = std::exp(logits[a] - top);
-    sum += priors[i];
+  for (auto it = sorted.begin(); it != sorted.end(); it = std::upper_bound(it, sorted.end(), *it)) {
+    if (*it >= 0 && *it < num_slots) sum += std::exp(logits[*it] - top);
   }
-  for (float& p : priors) p = static_cast<float>(p / sum);
+  for (size_t i = 0; i < n; ++i) {
+    if (slots[i] < 0 || slots[i] >= num_slots) continue;
+    priors[i] = static_cast<float>(std::exp(logits[slots[i]] - top) / actions_in(slots[i]) / sum);
+  }
 }
 
 }  // namespace
@@ -278,7 +288,8 @@ struct InferenceService::Impl {
       if (p.request->actions.empty()) {
         e.priors.clear();
       } else {
-        softmax_over(p.request->actions, l + i * head.num_actions, head.num_actions, e.priors);
+        softmax_over(*p.request->state, p.request->actions, l + i * head.num_actions, head.num_actions,
+                     e.priors);
       }
       // The value head answers from the viewer's side: its output k is seat (viewer + k).
       const Player viewer = viewer_of(*p.request, head);

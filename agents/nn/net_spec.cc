@@ -64,14 +64,14 @@ GameHead game_head(const Game& game) {
     head.height = 1;
     head.width = 1;
   }
-  head.num_actions = game.num_distinct_actions();
+  head.num_actions = game.num_policy_slots();
   head.num_players = game.num_players();
   return head;
 }
 
 std::string head_key(const Game& game) {
   return game.type().name + "[" + join_dims(game.observation_shape()) + "]/" +
-         std::to_string(game.num_distinct_actions());
+         std::to_string(game.num_policy_slots());
 }
 
 int NetConfig::index_of(const Game& game) const {

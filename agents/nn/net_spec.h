@@ -16,12 +16,12 @@ namespace arena::nn {
 // of a game with the same shapes (go(size=9) and go(size=9,komi=0.5), every game24 puzzle)
 // is played by the same heads.
 struct GameHead {
-  std::string key;      // "<game type>[<observation shape>]/<actions>", e.g. "go[13x9x9]/82"
+  std::string key;      // "<game type>[<observation shape>]/<policy slots>", e.g. "go[13x9x9]/82"
   std::string spec;     // the spec the head was made from (for messages), e.g. "go(size=9)"
   int planes = 0;       // the observation on a planes x height x width canvas: a rank-3
   int height = 1;       // observation is taken as it is; any other is flattened into
   int width = 1;        // planes on a 1x1 canvas
-  int num_actions = 0;  // the game's fixed action space (the policy head's width)
+  int num_actions = 0;  // the policy head's width: Game::num_policy_slots() (most games: the action space)
   int num_players = 0;  // the value head's width: one value per seat
 
   int input_size() const { return planes * height * width; }

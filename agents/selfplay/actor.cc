@@ -1,6 +1,7 @@
 #include "agents/selfplay/actor.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -59,6 +60,26 @@ Result<std::vector<TrajectoryStep>> joint_steps(const State& state, Player seat,
     steps.push_back(std::move(step));
   }
   return steps;
+}
+
+// Rewrites a step's legal actions and policy as the network's policy slots (State::
+// policy_slot): the distinct slots, ascending, each with the summed policy of its actions.
+// Nothing changes in games whose slots are their actions.
+void to_policy_slots(const State& state, TrajectoryStep& step) {
+  std::map<Action, float> by_slot;
+  bool identity = true;
+  for (size_t i = 0; i < step.legal.size(); ++i) {
+    const int slot = state.policy_slot(step.legal[i]);
+    identity = identity && slot == step.legal[i];
+    by_slot[slot] += step.policy[i];
+  }
+  if (identity) return;
+  step.legal.clear();
+  step.policy.clear();
+  for (const auto& [slot, p] : by_slot) {
+    step.legal.push_back(slot);
+    step.policy.push_back(p);
+  }
 }
 
 }  // namespace
@@ -194,6 +215,7 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
         step.action = step.legal[std::max_element(visits.begin(), visits.end()) - visits.begin()];
       }
     }
+    to_policy_slots(*state, step);
     const Status s = state->apply(step.action);
     if (!s.ok()) return bad_game(game, s.error().message);
     step.rewards = to_floats(state->rewards());

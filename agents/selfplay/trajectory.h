@@ -17,8 +17,11 @@ namespace arena::selfplay {
 struct TrajectoryStep {
   Player player = 0;               // the seat that decided
   std::vector<float> observation;  // its observation (game's shape, row-major)
-  std::vector<Action> legal;       // its legal actions (a joint step: the group's), ascending
-  std::vector<float> policy;       // search visits as fractions, one per legal action
+  // Its legal actions (a joint step: the group's), ascending, as the network's policy-head
+  // indices: in a game with policy slots of its own (no-limit hold'em, State::policy_slot)
+  // the distinct slots of its legal actions instead, each with its actions' summed policy.
+  std::vector<Action> legal;
+  std::vector<float> policy;       // the search's policy (visit fractions), one per entry of legal
   Action action = kInvalidAction;  // what was played
   // Per-seat reward of this step (rewards() after it); a joint step's records carry it on
   // the last one, zeros on the others.

@@ -81,6 +81,8 @@ int Holdem::num_distinct_actions() const {
   return kRaiseBase + 1 + *std::max_element(config_.stacks.begin(), config_.stacks.end());
 }
 
+int Holdem::num_policy_slots() const { return config_.limit ? 3 : 7; }
+
 double Holdem::chip_scale() const {
   if (config_.limit) return limit_cap(config_);
   return *std::max_element(config_.stacks.begin(), config_.stacks.end());
@@ -305,6 +307,17 @@ bool HoldemState::is_legal(Action action) const {
   return to >= min_raise_to() && to <= max_raise_to();
 }
 
+std::array<int, 5> HoldemState::abstract_raises() const {
+  const Player p = current_player();
+  const int lo = min_raise_to(), hi = max_raise_to();
+  // A fraction f of the pot raises to the current bet plus f times the pot after a call.
+  const int pot_after_call = pot() + (current_bet_ - bet_[p]);
+  auto fraction = [&](double f) {
+    return std::clamp(current_bet_ + static_cast<int>(f * pot_after_call), lo, hi);
+  };
+  return {lo, fraction(0.5), fraction(1.0), fraction(2.0), hi};
+}
+
 std::vector<Action> HoldemState::playout_actions() const {
   const Player p = current_player();
   if (p < 0 || config_.limit) return legal_actions();
@@ -312,18 +325,24 @@ std::vector<Action> HoldemState::playout_actions() const {
   if (bet_[p] < current_bet_) out.push_back(Holdem::kFold);
   out.push_back(Holdem::kCall);
   if (can_raise()) {
-    const int lo = min_raise_to(), hi = max_raise_to();
-    // A fraction f of the pot raises to the current bet plus f times the pot after a call.
-    const int pot_after_call = pot() + (current_bet_ - bet_[p]);
-    for (double f : {0.0, 0.5, 1.0, 2.0}) {
-      const int to = current_bet_ + static_cast<int>(f * pot_after_call);
-      out.push_back(Holdem::kRaiseBase + std::clamp(to, lo, hi));
-    }
-    out.push_back(Holdem::kRaiseBase + hi);
+    for (int to : abstract_raises()) out.push_back(Holdem::kRaiseBase + to);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+int HoldemState::policy_slot(Action action) const {
+  if (config_.limit || action < Holdem::kRaiseBase || !can_raise()) return action;
+  const int to = action - Holdem::kRaiseBase;
+  const std::array<int, 5> sizes = abstract_raises();
+  if (to <= sizes[0]) return 2;
+  if (to >= sizes[4]) return 6;
+  int best = 0;  // the nearest size; sizes ascend, so a tie keeps the smaller
+  for (int k = 1; k < 5; ++k) {
+    if (std::abs(to - sizes[k]) < std::abs(to - sizes[best])) best = k;
+  }
+  return 2 + best;
 }
 
 std::vector<std::pair<Action, double>> HoldemState::chance_outcomes() const {

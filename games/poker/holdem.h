@@ -46,6 +46,9 @@ class Holdem final : public Game {
 
   int num_players() const override { return config_.players; }
   int num_distinct_actions() const override;
+  // No-limit: seven slots for the network (fold, check/call, min raise, 1/2 pot, pot, 2x
+  // pot, all-in; HoldemState::policy_slot). Limit: the three actions.
+  int num_policy_slots() const override;
   int max_chance_outcomes() const override { return 52; }
   std::vector<int> observation_shape() const override { return {kObservationSize}; }
   double min_utility() const override;
@@ -97,6 +100,10 @@ class HoldemState final : public State {
   // Fold, check/call, then the abstract sizes (min raise, 1/2 pot, pot, 2x pot, all-in),
   // each at the nearest legal size, without duplicates. Limit: the legal actions.
   std::vector<Action> playout_actions() const override;
+  // No-limit: fold and check/call are slots 0 and 1; a raise to X takes the slot of the
+  // abstract size nearest X (min raise 2, 1/2 pot 3, pot 4, 2x pot 5, all-in 6; the minimum
+  // and the all-in exactly are always theirs, ties to the smaller size). Limit: the action.
+  int policy_slot(Action action) const override;
   std::vector<std::pair<Action, double>> chance_outcomes() const override;
   std::vector<double> returns() const override;
   // A forfeit is a fold: the loser loses what it has put in, shared by the others still in.
@@ -133,6 +140,10 @@ class HoldemState final : public State {
   bool can_raise() const;
   int min_raise_to() const;
   int max_raise_to() const;
+  // No-limit, where the player to move may raise: the abstract raise totals, in the order of
+  // their policy slots 2..6 (min raise, 1/2 pot, pot, 2x pot, all-in), each clamped to the
+  // legal range (so some may coincide).
+  std::array<int, 5> abstract_raises() const;
   // The action id of a bet or raise to `to` (no-limit), or kRaise (limit).
   Action raise_action(int to) const;
   const std::vector<HoldemAction>& actions() const { return actions_; }

@@ -204,6 +204,11 @@ TEST_P(Conformance, LegalActionsAreSortedInRangeAndParseBack) {
       for (Action a : legal) {
         ASSERT_GE(a, 0);
         ASSERT_LT(a, space);
+        if (player == s.current_player() && player >= 0) {
+          const int slot = s.policy_slot(a);
+          EXPECT_GE(slot, 0) << "the network's policy slot of " << a;
+          EXPECT_LT(slot, game_->num_policy_slots()) << "the network's policy slot of " << a;
+        }
         const std::string text = s.action_to_string(player, a);
         EXPECT_TRUE(texts.insert(text).second) << "two legal actions are both written '" << text << "'";
         Result<Action> parsed = s.parse_action(player, text);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <thread>
 
@@ -156,6 +157,35 @@ TEST(InferenceService, PriorsCoverTheLegalActionsOnly) {
   EXPECT_NEAR(pair.priors[0] + pair.priors[1], 1.0f, 1e-6);
   EXPECT_NEAR(pair.priors[0] / pair.priors[1], all.priors[3] / all.priors[40], 1e-4);
   EXPECT_GT(pair.priors[0], all.priors[3]);
+}
+
+// No-limit hold'em's 20,003 bet sizes meet the network as 7 policy slots: the head is 7 wide,
+// the priors cover every legal action and sum to one, and the sizes that share a slot share
+// its mass evenly.
+TEST(InferenceService, ActionsThatShareAPolicySlotShareItsMass) {
+  std::shared_ptr<InferenceService> service = make_service({}, {"holdem"});
+  Result<NetConfig> config = net_config_for({"holdem"}, 1, 8);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->games[0].num_actions, 7);
+  auto game = *make_game("holdem");
+  std::unique_ptr<State> state = game->new_initial_state();
+  while (state->is_chance_node()) ASSERT_TRUE(state->apply(state->chance_outcomes()[0].first).ok());
+  Leaf leaf{std::move(state), {}};
+  leaf.actions = leaf.state->legal_actions();
+  ASSERT_GT(leaf.actions.size(), 10'000u);
+  const Evaluation e = evaluate_one(*service, leaf);
+  ASSERT_EQ(e.priors.size(), leaf.actions.size());
+  EXPECT_NEAR(std::accumulate(e.priors.begin(), e.priors.end(), 0.0), 1.0, 1e-4);
+  std::map<int, std::vector<float>> by_slot;
+  for (size_t i = 0; i < leaf.actions.size(); ++i)
+    by_slot[leaf.state->policy_slot(leaf.actions[i])].push_back(e.priors[i]);
+  // Preflop the half-pot raise is the minimum (to 200), so slot 3 holds no size.
+  std::vector<int> slots;
+  for (const auto& [slot, priors] : by_slot) slots.push_back(slot);
+  EXPECT_EQ(slots, (std::vector<int>{0, 1, 2, 4, 5, 6}));
+  for (const auto& [slot, priors] : by_slot) {
+    for (float p : priors) EXPECT_FLOAT_EQ(p, priors[0]) << "slot " << slot;
+  }
 }
 
 TEST(InferenceService, AnUnknownGameGetsUniformPriorsAndZeroValues) {

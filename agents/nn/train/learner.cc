@@ -80,7 +80,10 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
       const LearnerSample& s = *rows[static_cast<size_t>(r)];
       std::memcpy(in + r * input_size, s.observation->data(), input_size * sizeof(float));
       for (size_t k = 0; k < s.legal->size(); ++k) {
+        // Policy-head indices (the actor records policy slots); a sample written for another
+        // head width must never write past this one.
         const Action a = (*s.legal)[k];
+        if (a < 0 || a >= h.num_actions) continue;
         pt[r * h.num_actions + a] = (*s.policy)[k];
         lm[r * h.num_actions + a] = true;
       }

@@ -431,6 +431,40 @@ TEST(Holdem, PlayoutActionsAreTheAbstractSizes) {
   EXPECT_EQ(s->playout_actions(), (std::vector<Action>{0, 1, 2 + 200, 2 + 300, 2 + 500, 2 + 20000}));
 }
 
+TEST(Holdem, NoLimitSizesMapOntoSevenPolicySlots) {
+  auto game = holdem("holdem");
+  EXPECT_EQ(game->num_distinct_actions(), 20'003);
+  EXPECT_EQ(game->num_policy_slots(), 7);
+  auto s = game->new_initial_state();
+  deal(*s, "As Ad Ks Kd");
+  // Abstract sizes as above: 200 (min), 200 (1/2 pot, clamped), 300 (pot), 500 (2x), 20000.
+  auto slot = [&](int to) { return s->policy_slot(2 + to); };
+  EXPECT_EQ(s->policy_slot(0), 0);  // fold
+  EXPECT_EQ(s->policy_slot(1), 1);  // call
+  EXPECT_EQ(slot(200), 2) << "the minimum is always its own slot";
+  EXPECT_EQ(slot(249), 2);
+  EXPECT_EQ(slot(250), 2) << "halfway between min and pot: the smaller";
+  EXPECT_EQ(slot(251), 4);
+  EXPECT_EQ(slot(300), 4);
+  EXPECT_EQ(slot(450), 5);
+  EXPECT_EQ(slot(5000), 5);
+  EXPECT_EQ(slot(19'999), 6);
+  EXPECT_EQ(slot(20'000), 6) << "all-in";
+  // Every legal size has a slot, and the slots ascend with the size.
+  int last = -1;
+  for (Action a : s->legal_actions()) {
+    const int k = s->policy_slot(a);
+    ASSERT_GE(k, last);
+    ASSERT_LT(k, 7);
+    last = k;
+  }
+  auto limit = holdem("holdem(limit=true)");
+  EXPECT_EQ(limit->num_policy_slots(), limit->num_distinct_actions());
+  auto l = limit->new_initial_state();
+  deal(*l, "As Ad Ks Kd");
+  for (Action a : l->legal_actions()) EXPECT_EQ(l->policy_slot(a), a);
+}
+
 TEST(Holdem, ViewShowsSeatsPotsAndTheLegalSizes) {
   auto s = holdem("holdem")->new_initial_state();
   deal(*s, "As Ad Ks Kd");
