@@ -47,6 +47,11 @@ class GameTree {
   static Result<std::shared_ptr<const GameTree>> build(std::shared_ptr<const Game> game,
                                                        int64_t max_nodes = 1'000'000);
 
+  // Knuth's estimate of the number of nodes of `game`'s tree (the mean over `probes` random
+  // paths of the sums of the branching products along them; seeded, so repeatable). build()
+  // refuses a game estimated past ten times its cap before building anything.
+  static double estimated_size(const Game& game, int probes = 16);
+
   const Game& game() const { return *game_; }
   const std::vector<TreeNode>& nodes() const { return nodes_; }
   const std::vector<InfoSet>& infosets() const { return infosets_; }

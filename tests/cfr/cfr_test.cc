@@ -45,6 +45,24 @@ TEST(GameTree, RefusesGamesCfrDoesNotSolve) {
   EXPECT_EQ(tree.error().code, "unsupported");
 }
 
+// The size estimate that refuses huge trees before building them: near the true size for
+// Kuhn and Leduc, astronomically large for hold'em, which is refused at once.
+TEST(GameTree, EstimatesItsSizeAndRefusesHugeTreesUnbuilt) {
+  for (const auto& [spec, nodes] :
+       {std::pair<std::string, double>{"kuhn_poker", 58}, {"leduc_poker", 9457}}) {
+    const double estimate = GameTree::estimated_size(**make_game(spec));
+    EXPECT_GT(estimate, nodes / 3) << spec;
+    EXPECT_LT(estimate, nodes * 3) << spec;
+  }
+  Result<std::shared_ptr<const Game>> holdem = make_game("holdem(limit=true)");
+  ASSERT_TRUE(holdem.ok());
+  EXPECT_GT(GameTree::estimated_size(**holdem), 1e12);
+  Result<std::shared_ptr<const GameTree>> tree = GameTree::build(*holdem, 100'000);
+  ASSERT_FALSE(tree.ok());
+  EXPECT_EQ(tree.error().code, "unsupported");
+  EXPECT_NE(tree.error().message.find("estimated"), std::string::npos) << tree.error().message;
+}
+
 TEST(BestResponse, UniformPolicyNashConv) {
   auto kuhn = tree_of("kuhn_poker");
   Exploitability k = exploitability(*kuhn, uniform_policy(*kuhn));
