@@ -220,6 +220,10 @@ void SqliteStore::write_loop() {
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch[i].done) batch[i].done(std::move(results[i]));
     }
+    // The jobs go before flush() may return: a callback can hold the last reference to an
+    // object with I/O objects (a match and its timer), which must not outlive the
+    // io_context its owner destroys once the store is flushed.
+    batch.clear();
     {
       std::lock_guard lock(mutex_);
       in_flight_ = 0;
