@@ -1,8 +1,9 @@
 // An agent's policy as a table over a GameTree's information sets, so that its
 // exploitability can be computed exactly (`arena poker exploitability`):
-// - agents whose decisions are a distribution that can be asked for are read exactly: cfr
-//   (its average policy) and random (uniform over playout_actions());
-// - any other agent (mcts, nn) is asked for `samples` decisions at each information set, by
+// - agents that state the distribution of their decisions (Agent::action_probabilities) are
+//   read exactly: cfr (its average policy), random (uniform over playout_actions()), and in
+//   these games nn (its CFR+ search's average) and nn-policy (its head);
+// - any other agent (mcts) is asked for `samples` decisions at each information set, by
 //   `samples` agents made with different seeds, and the policy is the decisions'
 //   frequencies; bootstrap_exploitability() puts an interval on that estimate.
 //
