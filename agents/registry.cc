@@ -25,6 +25,7 @@ std::vector<AgentRegistration>& registry() {
     r.push_back(always_call_registration());
     r.push_back(always_raise_registration());
     r.push_back(rules_agent_registration());
+    for (AgentRegistration& h : house_player_registrations()) r.push_back(std::move(h));
     r.push_back(mcts_agent_registration());
     r.push_back(solver_agent_registration());
     r.push_back(cfr::cfr_agent_registration());

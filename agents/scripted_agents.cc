@@ -72,6 +72,45 @@ class ScriptedAgent final : public Agent {
   Rng rng_;
 };
 
+// Plays a family's named house player (GameRegistration::players) at every decision,
+// simultaneous ones included; its answer is checked like any agent's.
+class HousePlayerAgent final : public Agent {
+ public:
+  HousePlayerAgent(HousePlayer player, uint64_t seed) : player_(std::move(player)), rng_(seed) {}
+  std::string name() const override { return player_.name; }
+  bool decides_inline() const override { return true; }
+
+ protected:
+  Result<Decision> decide(const State& state, Player seat, Budget) override {
+    const std::vector<Player> to_act = state.players_to_act();
+    if (std::find(to_act.begin(), to_act.end(), seat) == to_act.end())
+      return make_error("not_your_turn", "seat " + std::to_string(seat) + " is not to act");
+    std::lock_guard lock(mutex_);
+    Decision d{player_.decide(state, seat, rng_)};
+    if (state.is_simultaneous_node()) {
+      if (Status s = state.check_orders(seat, d.actions); !s.ok()) return s.error();
+    } else if (d.actions.size() != 1 || !state.is_legal(d.actions[0])) {
+      return make_error("illegal_action", player_.name + " chose no legal action of " + state.game().spec());
+    }
+    return d;
+  }
+
+ private:
+  const HousePlayer player_;
+  std::mutex mutex_;  // guards rng_
+  Rng rng_;
+};
+
+// The house player `name` of `game`, or nullptr.
+const HousePlayer* house_player(const Game& game, const std::string& name) {
+  const GameRegistration* registration = GameRegistry::instance().find(game.type().name);
+  if (registration == nullptr) return nullptr;
+  for (const HousePlayer& p : registration->players) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
 // The state at `game`'s first decision, every chance node taking its first outcome; an
 // Error where the game ends first.
 Result<std::unique_ptr<State>> first_decision(const Game& game) {
@@ -153,6 +192,38 @@ AgentRegistration always_raise_registration() {
       "bets or raises (the smallest size) whenever it may, else checks or calls (poker's "
       "maniac; games whose actions are named call or check)",
       always_raise_action);
+}
+
+std::vector<AgentRegistration> house_player_registrations() {
+  std::vector<AgentRegistration> out;
+  for (const GameRegistration& game : GameRegistry::instance().registrations()) {
+    for (const HousePlayer& player : game.players) {
+      const bool known = std::any_of(out.begin(), out.end(),
+                                     [&](const AgentRegistration& r) { return r.name == player.name; });
+      if (known) continue;
+      auto plays = [name = player.name](const Game& game) -> Status {
+        if (house_player(game, name) != nullptr) return ok_status();
+        std::string with;
+        for (const GameRegistration& r : GameRegistry::instance().registrations()) {
+          if (std::any_of(r.players.begin(), r.players.end(),
+                          [&](const HousePlayer& p) { return p.name == name; }))
+            with += (with.empty() ? "" : ", ") + r.type.name;
+        }
+        return make_error("unsupported", name + " plays " + with + ", not " + game.spec());
+      };
+      out.push_back({player.name,
+                     player.description,
+                     {},
+                     [plays, name = player.name](const GameParams&, const Game& game,
+                                                 uint64_t seed) -> Result<std::unique_ptr<Agent>> {
+                       if (Status s = plays(game); !s.ok()) return s.error();
+                       return std::unique_ptr<Agent>(
+                           std::make_unique<HousePlayerAgent>(*house_player(game, name), seed));
+                     },
+                     [plays](const GameParams&, const Game& game) { return plays(game); }});
+    }
+  }
+  return out;
 }
 
 AgentRegistration rules_agent_registration() {

@@ -10,11 +10,15 @@
 // or "fold"/"call"). They play a game when its first decision (every chance node taking its
 // first outcome) offers a call or a check: poker, whatever its family, and no other game.
 //
+// A family's named house players (GameRegistration::players, e.g. Diplomacy's `greedy`)
+// are agents by their names, at sequential and simultaneous decisions alike.
+//
 // `rules` plays the hand-written player a game's family provides (GameRegistration::rules,
 // e.g. Leduc's in games/poker/leduc_rules.h); a game without one is "unsupported".
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "agents/registry.h"
 
@@ -35,5 +39,8 @@ Status game_has_rules(const Game& game);
 AgentRegistration always_call_registration();
 AgentRegistration always_raise_registration();
 AgentRegistration rules_agent_registration();
+// One agent per house player name the families declare (GameRegistration::players):
+// Diplomacy's `greedy`.
+std::vector<AgentRegistration> house_player_registrations();
 
 }  // namespace arena

@@ -7,4 +7,5 @@ set(ARENA_GAME_FAMILIES
   poker
   connect_four
   chess
+  diplomacy
 )

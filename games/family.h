@@ -49,6 +49,17 @@ struct ProblemSet {
 using HeldOutProblems =
     std::function<Result<std::vector<ProblemSet>>(const RawSpec& spec, int problems, Rng& rng)>;
 
+// A hand-written player a family provides under a name of its own (Diplomacy's "greedy"),
+// made by that name as an agent (agents/scripted_agents.h) for the games that list it.
+struct HousePlayer {
+  std::string name;
+  std::string description;
+  // `seat`'s decision at `state`, where `seat` is to act: one action at a seat's decision, or
+  // at a simultaneous node one order per order group, in order. Reads only what the seat may
+  // see; `rng` is the agent's own.
+  std::function<std::vector<Action>(const State& state, Player seat, Rng& rng)> decide;
+};
+
 struct GameRegistration {
   GameType type;
   GameFactory create;
@@ -67,6 +78,8 @@ struct GameRegistration {
   // public ones) although the state holds everything; `rng` is the agent's own, for rules
   // that mix. Empty: the game has none.
   std::function<Action(const State&, Rng&)> rules = {};
+  // Other hand-written players of the game, each an agent by its name.
+  std::vector<HousePlayer> players = {};
   // The unit of poker's milli-big-blinds per hand (`arena play --duplicate` reports
   // mbb/hand in it): the big blind of `game`, or where the game has antes and no blinds
   // (Kuhn, Leduc) its ante. nullopt or empty: no such unit (not poker).
