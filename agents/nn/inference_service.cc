@@ -28,34 +28,36 @@ using Clock = std::chrono::steady_clock;
 
 double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
 
-// Uniform priors over the requested actions and zero values: the answer for a leaf the
-// network cannot judge.
+// Uniform priors over the requested actions (and over each order group when joint priors
+// were asked) and zero values: the answer for a leaf the network cannot judge.
 void answer_uniform(const EvalRequest& request, Evaluation& out) {
   const size_t n = request.actions.size();
   out.priors.assign(n, n == 0 ? 0.0f : 1.0f / static_cast<float>(n));
+  if (request.joint_priors && request.state != nullptr) {
+    uniform_joint_priors(*request.state, out.joint_priors);
+  } else {
+    out.joint_priors.clear();
+  }
   const int players = request.state != nullptr ? request.state->game().num_players() : 0;
   out.values.assign(static_cast<size_t>(players), 0.0f);
 }
 
-// Priors over `actions` only: a softmax over the policy slots they occupy
-// (State::policy_slot; illegal ones are masked out), each slot's share split evenly among
-// the actions in it (one action per slot unless the game names slots of its own). Slots
-// outside the head get no mass; uniform when no action has one inside it.
-void softmax_over(const State& state, std::span<const Action> actions, const float* logits, int num_slots,
-                  std::vector<float>& priors) {
-  const size_t n = actions.size();
-  priors.assign(n, 0.0f);
-  std::vector<int> slots(n);
+// Priors over actions whose policy slots are `slots`, written to priors[0, slots.size()): a
+// softmax over the distinct slots (illegal ones are masked out), each slot's share split
+// evenly among the actions in it (one action per slot unless the game names slots of its
+// own). Slots outside the head get no mass; uniform when no action has one inside it.
+void softmax_slots(std::span<const int> slots, const float* logits, int num_slots, float* priors) {
+  const size_t n = slots.size();
+  std::fill(priors, priors + n, 0.0f);
   float top = -std::numeric_limits<float>::infinity();
   for (size_t i = 0; i < n; ++i) {
-    slots[i] = state.policy_slot(actions[i]);
     if (slots[i] >= 0 && slots[i] < num_slots) top = std::max(top, logits[slots[i]]);
   }
   if (!std::isfinite(top)) {
-    std::fill(priors.begin(), priors.end(), n == 0 ? 0.0f : 1.0f / static_cast<float>(n));
+    std::fill(priors, priors + n, n == 0 ? 0.0f : 1.0f / static_cast<float>(n));
     return;
   }
-  std::vector<int> sorted = slots;
+  std::vector<int> sorted(slots.begin(), slots.end());
   std::sort(sorted.begin(), sorted.end());
   auto actions_in = [&](int slot) {
     const auto [lo, hi] = std::equal_range(sorted.begin(), sorted.end(), slot);
@@ -71,6 +73,56 @@ void softmax_over(const State& state, std::span<const Action> actions, const flo
   }
 }
 
+// Priors over the mover's `actions` only (State::policy_slot gives their slots).
+void softmax_over(const State& state, std::span<const Action> actions, const float* logits, int num_slots,
+                  std::vector<float>& priors) {
+  std::vector<int> slots(actions.size());
+  for (size_t i = 0; i < actions.size(); ++i) slots[i] = state.policy_slot(actions[i]);
+  priors.resize(actions.size());
+  softmax_slots(slots, logits, num_slots, priors.data());
+}
+
+// A simultaneous leaf that asked for joint priors becomes one row per acting seat, each seen
+// through that seat's observation. Built by the caller's thread before the rows are queued,
+// so that the forward thread never reads the state (the packer may be reading it for
+// another row at the same time): where each seat's groups lie in the joint layout
+// (EvalRequest::joint_priors) and the policy slot of every entry.
+struct JointPlan {
+  std::vector<Player> seats;            // State::players_to_act(), ascending
+  std::vector<uint32_t> seat_groups;    // seat s's groups are [seat_groups[s], seat_groups[s + 1])
+  std::vector<uint32_t> group_entries;  // group g's entries are [group_entries[g], group_entries[g + 1])
+  std::vector<int> slots;               // per entry of the layout
+
+  void build(const State& state) {
+    seats = state.players_to_act();
+    seat_groups.assign(1, 0);
+    group_entries.assign(1, 0);
+    slots.clear();
+    for (Player seat : seats) {
+      for (const std::vector<Action>& group : state.order_groups(seat)) {
+        for (Action a : group) slots.push_back(state.policy_slot(a));
+        group_entries.push_back(static_cast<uint32_t>(slots.size()));
+      }
+      seat_groups.push_back(static_cast<uint32_t>(group_entries.size() - 1));
+    }
+  }
+  // Seat `row`'s priors: a softmax over each of its groups' slots, one group at a time.
+  void softmax_row(size_t row, const float* logits, int num_slots, std::vector<float>& out) const {
+    for (uint32_t g = seat_groups[row]; g < seat_groups[row + 1]; ++g) {
+      const uint32_t begin = group_entries[g], end = group_entries[g + 1];
+      softmax_slots(std::span<const int>(slots.data() + begin, end - begin), logits, num_slots,
+                    out.data() + begin);
+    }
+  }
+  // Seat `row`'s groups uniform (a row the network could not judge).
+  void uniform_row(size_t row, std::vector<float>& out) const {
+    for (uint32_t g = seat_groups[row]; g < seat_groups[row + 1]; ++g) {
+      const uint32_t begin = group_entries[g], end = group_entries[g + 1];
+      std::fill(out.begin() + begin, out.begin() + end, 1.0f / static_cast<float>(end - begin));
+    }
+  }
+};
+
 }  // namespace
 
 // The service's state: request queues per head, two batch buffers, the packer and forward
@@ -83,12 +135,15 @@ struct InferenceService::Impl {
     std::condition_variable done;
     size_t remaining = 0;
   };
-  // One leaf waiting for the network.
+  // One row waiting for the network: a leaf, or one acting seat's view of a simultaneous
+  // leaf that asked for joint priors (`joint`, seat joint->seats[row]).
   struct Pending {
     const EvalRequest* request;
     Evaluation* out;
     Call* call;
     Clock::time_point submitted;
+    const JointPlan* joint = nullptr;
+    size_t row = 0;
   };
   // A batch buffer. While not `free` the packer owns it until it is queued in `ready`, then
   // the forward thread until it is free again.
@@ -192,10 +247,25 @@ struct InferenceService::Impl {
     forward_wake.notify_one();
   }
 
-  // Whose observation a leaf is seen through: the mover's; at chance, simultaneous and
-  // terminal nodes (only values are asked) seat 0's.
-  static Player viewer_of(const EvalRequest& r, const GameHead& head) {
+  // Whose observation a row is seen through: the mover's; one acting seat's for each row of
+  // a joint leaf; at chance, terminal and other simultaneous nodes (only values are asked)
+  // seat 0's.
+  static Player viewer_of(const Pending& p, const GameHead& head) {
+    if (p.joint != nullptr) {
+      const Player seat = p.joint->seats[p.row];
+      return seat >= 0 && seat < head.num_players ? seat : 0;
+    }
+    const EvalRequest& r = *p.request;
     return r.player >= 0 && r.player < head.num_players ? r.player : 0;
+  }
+
+  // The answer for a row nobody can judge: uniform priors, nothing added to the values.
+  static void answer_row_uniform(const Pending& p) {
+    if (p.joint != nullptr) {
+      p.joint->uniform_row(p.row, p.out->joint_priors);
+    } else {
+      answer_uniform(*p.request, *p.out);
+    }
   }
 
   // Writes each leaf's observation into its row of the slot's buffer (plain writes).
@@ -204,8 +274,8 @@ struct InferenceService::Impl {
     const size_t row = static_cast<size_t>(head.input_size());
     float* data = slot.host.data_ptr<float>();
     for (size_t i = 0; i < slot.items.size(); ++i) {
-      const EvalRequest& r = *slot.items[i].request;
-      r.state->observation_tensor(viewer_of(r, head), std::span<float>(data + i * row, row));
+      const Pending& p = slot.items[i];
+      p.request->state->observation_tensor(viewer_of(p, head), std::span<float>(data + i * row, row));
     }
     if (options.on_batch) {
       std::vector<const State*> states;
@@ -255,7 +325,7 @@ struct InferenceService::Impl {
                    static_cast<long long>(n), head.key.c_str(), e.what());
       count_errors(static_cast<uint64_t>(n));
       for (const Pending& p : slot.items) {
-        answer_uniform(*p.request, *p.out);
+        answer_row_uniform(p);
         complete(*p.call, 1);
       }
       return;
@@ -285,6 +355,21 @@ struct InferenceService::Impl {
     for (int64_t i = 0; i < n; ++i) {
       const Pending& p = slot.items[static_cast<size_t>(i)];
       Evaluation& e = *p.out;
+      const Player viewer = viewer_of(p, head);
+      if (p.joint != nullptr) {
+        // One acting seat's row: its groups' priors, and its view of the values, averaged
+        // over the leaf's rows (evaluate() sized both and zeroed the values; the rows of one
+        // leaf are answered one after another by this thread).
+        p.joint->softmax_row(p.row, l + i * head.num_actions, head.num_actions, e.joint_priors);
+        const float share = 1.0f / static_cast<float>(p.joint->seats.size());
+        for (int k = 0; k < head.num_players; ++k) {
+          e.values[static_cast<size_t>((viewer + k) % head.num_players)] +=
+              share * v[i * head.num_players + k];
+        }
+        complete(*p.call, 1);
+        continue;
+      }
+      e.joint_priors.clear();
       if (p.request->actions.empty()) {
         e.priors.clear();
       } else {
@@ -292,7 +377,6 @@ struct InferenceService::Impl {
                      e.priors);
       }
       // The value head answers from the viewer's side: its output k is seat (viewer + k).
-      const Player viewer = viewer_of(*p.request, head);
       e.values.resize(static_cast<size_t>(head.num_players));
       for (int k = 0; k < head.num_players; ++k) {
         e.values[static_cast<size_t>((viewer + k) % head.num_players)] = v[i * head.num_players + k];
@@ -332,25 +416,59 @@ struct InferenceService::Impl {
       }
     }
     count_errors(unknown);
-    const size_t wanted = requests.size() - unknown;
-    if (wanted == 0) return;
+    if (unknown == requests.size()) return;
+    // Simultaneous leaves that ask for joint priors: one row per acting seat, their answers
+    // sized here (the rows fill them in).
+    auto wants_joint = [&](size_t i) {
+      return heads[i] >= 0 && requests[i].joint_priors && requests[i].state->is_simultaneous_node();
+    };
+    size_t joint_leaves = 0;
+    for (size_t i = 0; i < requests.size(); ++i) joint_leaves += wants_joint(i) ? 1 : 0;
+    std::vector<JointPlan> plans(joint_leaves);
+    std::vector<const JointPlan*> plan_of(joint_leaves > 0 ? requests.size() : 0, nullptr);
+    size_t rows = 0;
+    for (size_t i = 0, next = 0; i < requests.size(); ++i) {
+      if (heads[i] < 0) continue;
+      if (!wants_joint(i)) {
+        ++rows;
+        continue;
+      }
+      JointPlan& plan = plans[next++];
+      plan.build(*requests[i].state);
+      if (plan.seats.empty()) {  // nobody to act: values only
+        ++rows;
+        continue;
+      }
+      plan_of[i] = &plan;
+      rows += plan.seats.size();
+      out[i].priors.clear();
+      out[i].joint_priors.assign(plan.slots.size(), 0.0f);
+      out[i].values.assign(static_cast<size_t>(requests[i].state->game().num_players()), 0.0f);
+    }
     Call call;
-    call.remaining = wanted;
+    call.remaining = rows;
     {
       std::lock_guard lock(mutex);
       if (stopping) {
         for (size_t i = 0; i < requests.size(); ++i) {
           if (heads[i] >= 0) answer_uniform(requests[i], out[i]);
         }
-        count_errors(wanted);
+        count_errors(rows);
         return;
       }
       const Clock::time_point now = Clock::now();
       for (size_t i = 0; i < requests.size(); ++i) {
-        if (heads[i] >= 0)
-          queues[static_cast<size_t>(heads[i])].push_back(Pending{&requests[i], &out[i], &call, now});
+        if (heads[i] < 0) continue;
+        std::deque<Pending>& queue = queues[static_cast<size_t>(heads[i])];
+        const JointPlan* plan = plan_of.empty() ? nullptr : plan_of[i];
+        if (plan == nullptr) {
+          queue.push_back(Pending{&requests[i], &out[i], &call, now});
+        } else {
+          for (size_t row = 0; row < plan->seats.size(); ++row)
+            queue.push_back(Pending{&requests[i], &out[i], &call, now, plan, row});
+        }
       }
-      queued += wanted;
+      queued += rows;
     }
     packer_wake.notify_one();
     std::unique_lock lock(call.mutex);
@@ -373,7 +491,7 @@ struct InferenceService::Impl {
     count_errors(queued);  // before the callers are released (see run())
     for (std::deque<Pending>& queue : queues) {
       for (const Pending& p : queue) {
-        answer_uniform(*p.request, *p.out);
+        answer_row_uniform(p);
         complete(*p.call, 1);
       }
       queue.clear();

@@ -41,7 +41,7 @@ struct ServiceOptions {
 
 // Counters since start; histogram buckets are batch sizes 1, 2-3, 4-7, ... (powers of two).
 struct ServiceStats {
-  uint64_t positions = 0;
+  uint64_t positions = 0;  // rows of the network's input (a joint leaf gives one per acting seat)
   uint64_t batches = 0;
   std::vector<uint64_t> batch_histogram;
   double mean_batch = 0;
@@ -64,7 +64,10 @@ class InferenceService final : public Evaluator {
                                                         const ServiceOptions& options);
   ~InferenceService() override;
 
-  // Blocks until every request is answered. A game the network has no head for, or a
+  // Blocks until every request is answered. A simultaneous leaf that asks for joint priors
+  // becomes one row of the batch per acting seat, seen through that seat's observation: its
+  // groups' priors (a softmax over each group's policy slots) and its view of the values
+  // (rotated to seats and averaged over the rows). A game the network has no head for, or a
   // service that was shut down, answers uniform priors and zero values and counts an error
   // in stats (the search goes on; the caller checks knows() first to report it).
   void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) override;

@@ -18,6 +18,25 @@ std::vector<float> scaled_returns(const State& state) {
   return out;
 }
 
+size_t joint_layout_size(const State& state) {
+  if (!state.is_simultaneous_node()) return 0;
+  size_t n = 0;
+  for (Player seat : state.players_to_act()) {
+    for (const std::vector<Action>& group : state.order_groups(seat)) n += group.size();
+  }
+  return n;
+}
+
+void uniform_joint_priors(const State& state, std::vector<float>& out) {
+  out.clear();
+  if (!state.is_simultaneous_node()) return;
+  for (Player seat : state.players_to_act()) {
+    for (const std::vector<Action>& group : state.order_groups(seat)) {
+      out.insert(out.end(), group.size(), 1.0f / static_cast<float>(group.size()));
+    }
+  }
+}
+
 void random_playout(State& state, Rng& rng) {
   while (!state.is_terminal()) {
     Status s;
@@ -47,6 +66,11 @@ void RolloutEvaluator::evaluate(std::span<const EvalRequest> requests, std::span
     Evaluation& e = out[i];
     e.priors.assign(req.actions.size(),
                     req.actions.empty() ? 0.0f : 1.0f / static_cast<float>(req.actions.size()));
+    if (req.joint_priors) {
+      uniform_joint_priors(*req.state, e.joint_priors);
+    } else {
+      e.joint_priors.clear();
+    }
     const Game& game = req.state->game();
     std::vector<double> sum(game.num_players(), 0.0);
     for (int k = 0; k < rollouts_; ++k) {

@@ -4,8 +4,13 @@
 // - Decision nodes: PUCT with the mover's value; every seat has its own value statistic, so
 //   one-player puzzles, two-player zero-sum and N-player games search alike.
 // - Chance nodes: an outcome sampled by its probability each time through.
-// - Simultaneous nodes: decoupled selection: each acting seat picks one action per order
-//   group by its own statistics (uniform priors), and the joint step leads to a child.
+// - Simultaneous nodes: decoupled regret matching+: each (acting seat, order group) keeps
+//   regrets over the group's actions; every simulation draws each group's order from its
+//   current strategy (regret matching, the evaluator's factorised prior while no regret is
+//   positive, an exploration floor mixed in) and the backup updates the group's regrets with
+//   an importance-weighted estimate of the seat's value. The average strategy converges to
+//   mixed strategies where the game needs them (decoupled UCT/PUCT by argmax does not), and
+//   the root's orders are drawn from it (see README.md).
 // - Imperfect information: each simulation starts from a determinization drawn with
 //   State::resample_from_infostate(searcher); chance steps below the root are keyed by the
 //   searcher's information key, so the tree has one node per thing the searcher can tell
@@ -49,14 +54,22 @@ struct MctsConfig {
   double dirichlet_alpha = 0;  // 0: no noise
   double dirichlet_epsilon = 0.25;
   double temperature = 0;
+  // Simultaneous nodes: the share of each draw spread uniformly over the group's actions
+  // (exploration; it also bounds the importance weights of the regret estimates).
+  double simultaneous_exploration = 0.05;
 };
 
 // What one search found.
 struct SearchResult {
   Decision decision;
   // Sequential root: visits per root action (the policy target for training). Simultaneous
-  // root: the searcher's visits per action of each order group, groups one after another.
+  // root: the searcher's visits per action of each order group, groups one after another
+  // (how often each order was drawn).
   std::vector<std::pair<Action, int>> visits;
+  // Simultaneous root only: the searcher's average strategy, one probability per entry of
+  // `visits`, each group summing to 1 (the policy target for training; the decision's orders
+  // are drawn from it). Empty at a sequential root.
+  std::vector<float> strategy;
   std::vector<float> root_value;  // per seat, in [-1, 1]
   int simulations = 0;            // simulations run by this search
   int reused_visits = 0;          // root visits kept from the previous search
@@ -95,22 +108,32 @@ class Mcts {
     Kind kind = Kind::kLeaf;
     bool pending = false;  // selected for evaluation, not yet back
   };
-  // A seat's statistics for one action of one order group at a simultaneous node.
+  // A seat's statistics for one action of one order group at a simultaneous node. A node's
+  // entries are in the evaluator's joint layout (seats ascending, groups, actions).
   struct SimEntry {
     Player seat;
     int32_t group;
     Action action;
-    int32_t visits = 0;
-    int32_t virtual_loss = 0;
-    float value_sum = 0;
+    int32_t visits = 0;      // times drawn and backed up
+    float prior = 0;         // the group's strategy while no regret is positive
+    float regret = 0;        // cumulative (estimated) regret of not always playing it, >= 0
+    float strategy_sum = 0;  // the regret-matching strategies summed: the average strategy
+  };
+  // An order drawn at a simultaneous node: the entry, its group's entries, the draw's
+  // probability (for the importance-weighted regret update).
+  struct SimChoice {
+    int32_t entry;
+    int32_t group_first;
+    int32_t group_count;
+    float probability;
   };
   // One simulation in flight.
   struct Sim {
     std::unique_ptr<State> state;
-    std::vector<int32_t> path;     // node indices, root first
-    std::vector<int32_t> entries;  // simultaneous entries chosen on the way
-    std::vector<Action> actions;   // the leaf mover's legal actions (the evaluator's request)
-    bool expand = false;           // whether the leaf is expanded after evaluation
+    std::vector<int32_t> path;       // node indices, root first
+    std::vector<SimChoice> choices;  // simultaneous orders drawn on the way
+    std::vector<Action> actions;     // the leaf mover's legal actions (the evaluator's request)
+    bool expand = false;             // whether the leaf is expanded after evaluation
   };
   enum class Selected { kLeaf, kTerminal, kCollision };
 
@@ -129,6 +152,11 @@ class Mcts {
   int32_t find_reuse_root(const State& state, Player seat) const;
   void compact(int32_t new_root);
   void add_dirichlet_noise(int32_t node);
+  // The regret-matching strategy of the group entries [first, first + count): positive
+  // regrets normalised, or the priors while none is positive.
+  void current_strategy(int32_t first, int32_t count, std::vector<double>& out) const;
+  // The average strategy of a group (strategy sums normalised; the priors if none yet).
+  void average_strategy(int32_t first, int32_t count, std::vector<double>& out) const;
   SearchResult result(const State& state, Player seat);
 
   MctsConfig config_;
@@ -148,6 +176,7 @@ class Mcts {
   std::vector<Sim> sims_;
   std::vector<EvalRequest> requests_;
   std::vector<Evaluation> evaluations_;
+  std::vector<double> strategy_;
 };
 
 // The registered agent "mcts": rollout MCTS (PUCT over random playouts). Decisions run on

@@ -21,8 +21,9 @@ Error bad_game(const Game& game, const std::string& what) {
 }
 
 // The training steps of `seat` at a simultaneous node: one per order group, with the
-// search's visits over the group's actions (SearchResult lists them group after group, in
-// the group's order) as the policy and the search's order as the action.
+// search's average strategy over the group's actions (SearchResult lists them group after
+// group, in the group's order; the visit fractions if a search gave no strategy) as the
+// policy and the search's order as the action.
 Result<std::vector<TrajectoryStep>> joint_steps(const State& state, Player seat, const SearchResult& r,
                                                 std::vector<float>& observation) {
   state.observation_tensor(seat, observation);
@@ -33,6 +34,7 @@ Result<std::vector<TrajectoryStep>> joint_steps(const State& state, Player seat,
                                         std::to_string(groups.size()) + " groups");
   }
   std::vector<TrajectoryStep> steps;
+  const bool has_strategy = r.strategy.size() == r.visits.size();
   size_t next = 0;  // the first visit entry of the group
   for (size_t g = 0; g < groups.size(); ++g) {
     TrajectoryStep step;
@@ -49,8 +51,9 @@ Result<std::vector<TrajectoryStep>> joint_steps(const State& state, Player seat,
       if (it == step.legal.end() || *it != action) {
         return make_error("bad_search", "a visited order that is not in its group");
       }
-      visits[it - step.legal.begin()] += count;
-      total += count;
+      const double weight = has_strategy ? std::max(0.0, static_cast<double>(r.strategy[next])) : count;
+      visits[it - step.legal.begin()] += weight;
+      total += weight;
     }
     if (total <= 0) {  // no visits (a group the search did not reach): uniform
       std::fill(visits.begin(), visits.end(), 1.0);

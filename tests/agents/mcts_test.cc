@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 
 #include "agents/local_match.h"
@@ -183,6 +184,132 @@ TEST(Mcts, PlaysSimultaneousBlotto) {
   ASSERT_EQ(r->decision.actions.size(), 2u);
   EXPECT_TRUE(s->check_orders(1, r->decision.actions).ok());
   EXPECT_EQ(r->visits.size(), 6u);  // two groups of three
+  ASSERT_EQ(r->strategy.size(), 6u);
+  for (size_t g = 0; g < 2; ++g) {
+    EXPECT_NEAR(r->strategy[3 * g] + r->strategy[3 * g + 1] + r->strategy[3 * g + 2], 1.0f, 1e-4f);
+  }
+}
+
+// The searcher's average strategy at a simultaneous root, one map per order group.
+std::vector<std::map<Action, float>> strategy_by_group(const SearchResult& r, const State& s, Player seat) {
+  std::vector<std::map<Action, float>> out;
+  size_t next = 0;
+  for (const std::vector<Action>& group : s.order_groups(seat)) {
+    out.emplace_back();
+    for (size_t k = 0; k < group.size() && next < r.strategy.size(); ++k, ++next) {
+      out.back()[r.visits[next].first] = r.strategy[next];
+    }
+  }
+  return out;
+}
+
+TEST(Mcts, MixesAtSimultaneousNodesLikeRockPaperScissors) {
+  // Rock-paper-scissors: the only equilibrium is uniform. The average strategy of regret
+  // matching gets close to it, and the orders are drawn from it: no pure strategy (the old
+  // argmax of decoupled PUCT played the same order whatever the seed).
+  for (const char* spec : {"test_rps", "test_rps(units=2)"}) {
+    auto game = game_of(spec);
+    std::unique_ptr<State> s = game->new_initial_state();
+    for (uint64_t seed : {1, 2, 3}) {
+      Mcts mcts = rollout_mcts({.simulations = 3000, .seed = seed});
+      Result<SearchResult> r = mcts.search(*s, 1);
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      for (const auto& group : strategy_by_group(*r, *s, 1)) {
+        ASSERT_EQ(group.size(), 3u);
+        for (const auto& [action, p] : group) EXPECT_NEAR(p, 1.0 / 3, 0.1) << spec << " seed " << seed;
+      }
+    }
+  }
+  auto game = game_of("test_rps");
+  std::map<Action, int> chosen;
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    Mcts mcts = rollout_mcts({.simulations = 300, .seed = seed});
+    Result<SearchResult> r = mcts.search(*game->new_initial_state(), 0);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->decision.actions.size(), 1u);
+    ++chosen[r->decision.actions[0]];
+  }
+  ASSERT_EQ(chosen.size(), 3u) << "every order is played over seeds";
+  for (const auto& [action, n] : chosen) EXPECT_GE(n, 4) << "action " << action;
+}
+
+TEST(Mcts, DropsADominatedSimultaneousOrder) {
+  // Forfeit loses to everything: its share of the average strategy goes to almost nothing,
+  // for two and for three seats, for each unit.
+  for (const char* spec : {"test_rps(forfeit=true)", "test_rps(players=3,units=2,forfeit=true)"}) {
+    auto game = game_of(spec);
+    std::unique_ptr<State> s = game->new_initial_state();
+    const Player seat = game->num_players() - 1;
+    Mcts mcts = rollout_mcts({.simulations = 3000, .seed = 4});
+    Result<SearchResult> r = mcts.search(*s, seat);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->root_value.size(), static_cast<size_t>(game->num_players()));
+    EXPECT_TRUE(s->check_orders(seat, r->decision.actions).ok());
+    for (const auto& group : strategy_by_group(*r, *s, seat)) {
+      ASSERT_EQ(group.size(), 4u);
+      const float forfeit = std::prev(group.end())->second;  // the last choice of the unit
+      EXPECT_LT(forfeit, 0.03f) << spec;
+      for (auto it = group.begin(); it != std::prev(group.end()); ++it) EXPECT_GT(it->second, 0.15f) << spec;
+    }
+    // Visits (how often each order was drawn) shun it too, up to the exploration floor.
+    int forfeit_visits = 0, total = 0;
+    for (size_t i = 0; i < r->visits.size(); ++i) {
+      total += r->visits[i].second;
+      if (i % 4 == 3) forfeit_visits += r->visits[i].second;
+    }
+    EXPECT_LT(forfeit_visits, total / 20) << spec;
+  }
+}
+
+// Factorised priors for test_rps: everything on paper, per group, for every acting seat.
+class PaperPriors final : public Evaluator {
+ public:
+  void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) override {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const State& s = *requests[i].state;
+      out[i].priors.assign(requests[i].actions.size(),
+                           1.0f / std::max<size_t>(1, requests[i].actions.size()));
+      out[i].values.assign(s.game().num_players(), 0.0f);
+      if (!requests[i].joint_priors) continue;
+      ++joint_requests;
+      for (Player seat : s.players_to_act()) {
+        for (const std::vector<Action>& group : s.order_groups(seat)) {
+          for (Action a : group) out[i].joint_priors.push_back(a % 3 == 1 ? 1.0f : 0.0f);
+        }
+      }
+    }
+  }
+  int joint_requests = 0;
+};
+
+TEST(Mcts, SimultaneousNodesStartFromTheEvaluatorsGroupPriors) {
+  auto game = game_of("test_rps(units=2)");
+  auto evaluator = std::make_shared<PaperPriors>();
+  // One simulation expands the root, the second draws from the priors: the average
+  // strategy is the priors.
+  Mcts mcts({.simulations = 2, .seed = 1}, evaluator);
+  std::unique_ptr<State> s = game->new_initial_state();
+  Result<SearchResult> r = mcts.search(*s, 0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(evaluator->joint_requests, 1);
+  for (const auto& group : strategy_by_group(*r, *s, 0)) {
+    for (const auto& [action, p] : group) EXPECT_FLOAT_EQ(p, action % 3 == 1 ? 1.0f : 0.0f);
+  }
+  EXPECT_EQ(r->decision.actions, (std::vector<Action>{1, 4}));
+  // Priors that do not fit the node (wrong length) are replaced by uniform ones.
+  class Broken final : public Evaluator {
+   public:
+    void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) override {
+      for (size_t i = 0; i < requests.size(); ++i) {
+        out[i].values.assign(2, 0.0f);
+        out[i].joint_priors.assign(5, std::numeric_limits<float>::quiet_NaN());
+      }
+    }
+  };
+  Mcts broken({.simulations = 2, .seed = 1}, std::make_shared<Broken>());
+  Result<SearchResult> b = broken.search(*s, 0);
+  ASSERT_TRUE(b.ok());
+  for (float p : b->strategy) EXPECT_NEAR(p, 1.0f / 3, 1e-5f);
 }
 
 TEST(Mcts, SameSeedSameSearch) {

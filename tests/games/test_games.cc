@@ -109,6 +109,109 @@ std::unique_ptr<State> Blotto::new_initial_state() const {
   return std::make_unique<BlottoState>(shared_from_this());
 }
 
+// test_rps: rock-paper-scissors as one simultaneous step, for `players` seats (2 to 7), each
+// giving one order per unit (`units` independent games played at once). Seat i scores, per
+// unit and per other seat, +1 for a win and -1 for a loss; its return is the mean over units
+// and other seats, in [-1, 1], zero-sum. With `forfeit` each unit may also forfeit: it loses
+// to rock, paper and scissors and ties another forfeit, a dominated order. Uniform over
+// rock, paper and scissors is an equilibrium; no pure strategy is.
+class Rps final : public Game {
+ public:
+  using Game::Game;
+  int players() const { return static_cast<int>(params().get_int("players")); }
+  int units() const { return static_cast<int>(params().get_int("units")); }
+  int choices() const { return params().get_bool("forfeit") ? 4 : 3; }  // rock, paper, scissors[, forfeit]
+  int num_players() const override { return players(); }
+  int num_distinct_actions() const override { return units() * choices(); }  // unit * choices + choice
+  std::vector<int> observation_shape() const override { return {players()}; }
+  double min_utility() const override { return -1; }
+  double max_utility() const override { return 1; }
+  std::optional<double> utility_sum() const override { return 0.0; }
+  int max_game_length() const override { return 1; }
+  std::unique_ptr<State> new_initial_state() const override;
+};
+
+class RpsState final : public State {
+ public:
+  using State::State;
+  const Rps& rps() const { return static_cast<const Rps&>(game()); }
+
+  Player current_player() const override { return orders_.empty() ? kSimultaneousPlayer : kTerminalPlayer; }
+  std::vector<Action> legal_actions(Player player) const override {
+    if (current_player() != kSimultaneousPlayer || player < 0 || player >= rps().players()) return {};
+    std::vector<Action> all(static_cast<size_t>(rps().num_distinct_actions()));
+    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<Action>(i);
+    return all;
+  }
+  std::vector<std::vector<Action>> order_groups(Player player) const override {
+    if (legal_actions(player).empty()) return {};
+    std::vector<std::vector<Action>> groups(static_cast<size_t>(rps().units()));
+    for (int u = 0; u < rps().units(); ++u) {
+      for (int c = 0; c < rps().choices(); ++c) groups[u].push_back(u * rps().choices() + c);
+    }
+    return groups;
+  }
+  std::vector<double> returns() const override {
+    const int n = rps().players();
+    std::vector<double> r(static_cast<size_t>(n), 0.0);
+    if (!is_terminal()) return r;
+    // +1 when choice a beats b: paper > rock > scissors > paper, any of them > forfeit.
+    auto score = [](int a, int b) {
+      if (a == b) return 0;
+      if (a == 3 || b == 3) return a == 3 ? -1 : 1;
+      return (a - b + 3) % 3 == 1 ? 1 : -1;
+    };
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) {
+        if (i == j) continue;
+        for (int u = 0; u < rps().units(); ++u) {
+          r[i] += score(orders_[i][u] % rps().choices(), orders_[j][u] % rps().choices());
+        }
+      }
+      r[i] /= static_cast<double>(rps().units() * (n - 1));
+    }
+    return r;
+  }
+  void observation_tensor(Player player, std::span<float> out) const override {
+    std::fill(out.begin(), out.end(), 0.0f);
+    if (player >= 0 && player < rps().players()) out[player] = 1.0f;  // who is looking
+  }
+  std::string information_key(Player) const override { return to_string(); }
+  std::string action_to_string(Player, Action action) const override {
+    static const char* const names[] = {"rock", "paper", "scissors", "forfeit"};
+    return "u" + std::to_string(action / rps().choices() + 1) + ":" + names[action % rps().choices()];
+  }
+  std::string to_string() const override {
+    std::string s;
+    for (const std::vector<Action>& seat : orders_) {
+      s += "[";
+      for (Action a : seat) s += action_to_string(0, a) + " ";
+      s += "]";
+    }
+    return s;
+  }
+  std::unique_ptr<State> clone() const override { return std::make_unique<RpsState>(*this); }
+
+ protected:
+  void do_apply(Action) override { assert(false && "rps has only simultaneous steps"); }
+  void do_apply_orders(const std::vector<std::vector<Action>>& orders) override { orders_ = orders; }
+  Json do_view(Player) const override { return {{"orders", to_string()}}; }
+  Result<Action> do_parse_action(Player, std::string_view text) const override {
+    for (Action a = 0; a < rps().num_distinct_actions(); ++a) {
+      if (action_to_string(0, a) == text) return a;
+    }
+    return make_error("parse_error",
+                      "'" + std::string(text) + "': expected uU:rock, uU:paper or uU:scissors");
+  }
+
+ private:
+  std::vector<std::vector<Action>> orders_;  // per seat, one per unit, once played
+};
+
+std::unique_ptr<State> Rps::new_initial_state() const {
+  return std::make_unique<RpsState>(shared_from_this());
+}
+
 // test_nim: one heap of `heap` stones; the seats take 1 to 3 stones in turn and whoever
 // takes the last stone wins (+1, the other -1). Action k takes k + 1 stones. A position
 // is lost for the mover exactly when the heap is a multiple of 4.
@@ -193,6 +296,22 @@ void register_test_games() {
                                         std::make_shared<Blotto>(type, params));
                                   },
                                   {"test_blotto", "test_blotto(rounds=1)"}});
+    GameType rps;
+    rps.name = "test_rps";
+    rps.description = "test-only rock-paper-scissors for 2 to 7 seats, as one simultaneous step";
+    rps.has_simultaneous = true;
+    rps.params = {{"players", int64_t{2}, "seats (2 to 7)"},
+                  {"units", int64_t{1}, "independent games, one order each"},
+                  {"forfeit", false, "each unit may also forfeit (a dominated order)"}};
+    GameRegistry::instance().add({rps,
+                                  [rps](const GameParams& params) -> Result<std::shared_ptr<const Game>> {
+                                    if (params.get_int("players") < 2 || params.get_int("players") > 7)
+                                      return make_error("bad_spec", "test_rps: players must be in [2, 7]");
+                                    if (params.get_int("units") < 1 || params.get_int("units") > 8)
+                                      return make_error("bad_spec", "test_rps: units must be in [1, 8]");
+                                    return std::shared_ptr<const Game>(std::make_shared<Rps>(rps, params));
+                                  },
+                                  {"test_rps", "test_rps(players=3,units=2,forfeit=true)"}});
     GameType nim;
     nim.name = "test_nim";
     nim.description = "test-only Nim: one heap, take 1 to 3, the last stone wins";

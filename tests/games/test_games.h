@@ -4,7 +4,7 @@
 
 namespace arena::testing {
 
-// Registers "test_blotto" and "test_nim" (see test_games.cc) once; safe to call many times.
+// Registers "test_blotto", "test_rps" and "test_nim" (see test_games.cc) once; safe to call many times.
 void register_test_games();
 
 }  // namespace arena::testing

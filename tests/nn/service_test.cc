@@ -9,8 +9,10 @@
 #include <numeric>
 #include <thread>
 
+#include "agents/search/mcts.h"
 #include "core/rng.h"
 #include "games/registry.h"
+#include "tests/games/test_games.h"
 
 namespace arena::nn {
 namespace {
@@ -253,6 +255,100 @@ TEST(InferenceService, ShutdownWithRequestsInFlightReleasesEveryCaller) {
   ASSERT_EQ(e.priors.size(), 82u);
   EXPECT_FLOAT_EQ(e.priors[0], 1.0f / 82);
   EXPECT_EQ(e.values, (std::vector<float>{0, 0}));
+}
+
+TEST(InferenceService, SimultaneousLeafGetsEachActingSeatsGroupPriors) {
+  arena::testing::register_test_games();
+  const std::vector<std::string> specs = {"test_rps(players=3,units=2)", "test_rps(players=7,forfeit=true)"};
+  std::atomic<int> rows{0};
+  ServiceOptions options;
+  options.max_batch = 4;  // a leaf's rows span several batches
+  options.on_batch = [&](int, std::span<const State* const> states) {
+    rows += static_cast<int>(states.size());
+  };
+  std::shared_ptr<InferenceService> service = make_service(options, specs);
+  for (const std::string& spec : specs) {
+    auto game = *make_game(spec);
+    std::unique_ptr<State> s = game->new_initial_state();
+    const int n = game->num_players();
+    // The same position twice with joint priors, once for values only.
+    const std::vector<EvalRequest> requests = {{s.get(), kSimultaneousPlayer, {}, true},
+                                               {s.get(), kSimultaneousPlayer, {}, true},
+                                               {s.get(), kSimultaneousPlayer, {}, false}};
+    std::vector<Evaluation> out(3);
+    rows = 0;
+    service->evaluate(requests, out);
+    EXPECT_EQ(rows.load(), 2 * n + 1) << "one row per acting seat, one for values only";
+    EXPECT_TRUE(out[2].joint_priors.empty());
+    EXPECT_EQ(out[2].values.size(), static_cast<size_t>(n));
+
+    // The reference: each group asked as if its seat were to move (that seat's observation,
+    // a softmax over the group's actions); values averaged over the seats' views.
+    std::vector<float> want_priors;
+    std::vector<double> want_values(static_cast<size_t>(n), 0.0);
+    std::vector<std::vector<float>> first_group_of(static_cast<size_t>(n));
+    for (Player seat = 0; seat < n; ++seat) {
+      const std::vector<std::vector<Action>> groups = s->order_groups(seat);
+      for (const std::vector<Action>& group : groups) {
+        const EvalRequest r{s.get(), seat, group};
+        Evaluation e;
+        service->evaluate({&r, 1}, {&e, 1});
+        ASSERT_EQ(e.priors.size(), group.size());
+        if (first_group_of[seat].empty()) first_group_of[seat] = e.priors;
+        want_priors.insert(want_priors.end(), e.priors.begin(), e.priors.end());
+        for (int p = 0; p < n; ++p) want_values[p] += e.values[p] / static_cast<double>(n * groups.size());
+      }
+    }
+    for (int k = 0; k < 2; ++k) {
+      const Evaluation& e = out[static_cast<size_t>(k)];
+      EXPECT_TRUE(e.priors.empty());
+      ASSERT_EQ(e.joint_priors.size(), joint_layout_size(*s));
+      ASSERT_EQ(e.joint_priors.size(), want_priors.size());
+      size_t at = 0;
+      for (Player seat = 0; seat < n; ++seat) {
+        for (const std::vector<Action>& group : s->order_groups(seat)) {
+          double sum = 0;
+          for (size_t j = 0; j < group.size(); ++j, ++at) {
+            EXPECT_GE(e.joint_priors[at], 0.0f);
+            EXPECT_NEAR(e.joint_priors[at], want_priors[at], 1e-4) << spec << " seat " << seat;
+            sum += e.joint_priors[at];
+          }
+          EXPECT_NEAR(sum, 1.0, 1e-5) << spec << ": each group's priors sum to 1";
+        }
+      }
+      ASSERT_EQ(e.values.size(), static_cast<size_t>(n));
+      for (int p = 0; p < n; ++p) {
+        EXPECT_NEAR(e.values[p], want_values[p], 1e-4) << spec << " seat " << p;
+        EXPECT_LE(std::abs(e.values[p]), 1.0f);
+      }
+    }
+    EXPECT_NE(first_group_of[0], first_group_of[1]) << "each seat is seen through its own observation";
+  }
+  EXPECT_EQ(service->stats().errors, 0u);
+
+  // A search at a simultaneous root with the network as its evaluator.
+  auto game = *make_game(specs[0]);
+  std::unique_ptr<State> s = game->new_initial_state();
+  Mcts mcts({.simulations = 60, .seed = 3}, service);
+  Result<SearchResult> r = mcts.search(*s, 2);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(s->check_orders(2, r->decision.actions).ok());
+  ASSERT_EQ(r->strategy.size(), 6u);
+  EXPECT_NEAR(r->strategy[0] + r->strategy[1] + r->strategy[2], 1.0f, 1e-4f);
+}
+
+TEST(InferenceService, AJointRequestOfAnUnknownGameGetsUniformGroupPriors) {
+  arena::testing::register_test_games();
+  std::shared_ptr<InferenceService> service = make_service({});
+  auto game = *make_game("test_rps(units=2,forfeit=true)");
+  std::unique_ptr<State> s = game->new_initial_state();
+  const EvalRequest r{s.get(), kSimultaneousPlayer, {}, true};
+  Evaluation e;
+  service->evaluate({&r, 1}, {&e, 1});
+  ASSERT_EQ(e.joint_priors.size(), 16u);
+  for (float p : e.joint_priors) EXPECT_FLOAT_EQ(p, 0.25f);
+  EXPECT_EQ(e.values, std::vector<float>(2, 0.0f));
+  EXPECT_EQ(service->stats().errors, 1u);
 }
 
 TEST(InferenceService, BadOptionsAreErrors) {

@@ -74,6 +74,13 @@ void expect_well_formed(const Game& game, const Trajectory& t) {
           std::sort(group.begin(), group.end());
           EXPECT_EQ(ts.legal, group);
           expect_distribution_over(ts, ts.action);
+          // The policy target is the search's average strategy over the group, and the order
+          // was drawn from it.
+          const size_t played =
+              std::lower_bound(ts.legal.begin(), ts.legal.end(), ts.action) - ts.legal.begin();
+          if (played < ts.policy.size()) {
+            EXPECT_GT(ts.policy[played], 0.0f);
+          }
         }
       }
       ASSERT_GT(k, first) << "a joint step without training steps";
@@ -130,13 +137,30 @@ TEST_P(WellFormed, TrajectoryReplaysAndMatchesTheGame) {
 
 INSTANTIATE_TEST_SUITE_P(Games, WellFormed,
                          ::testing::Values("kuhn_poker", "game24", "go(size=5)", "test_nim(heap=9)",
-                                           "test_blotto(rounds=2)", "holdem(stack=300)"),
+                                           "test_blotto(rounds=2)",
+                                           "test_rps(players=3,units=2,forfeit=true)", "holdem(stack=300)"),
                          [](const auto& info) {
                            std::string name;
                            for (char c : info.param)
                              name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
+
+TEST(SelfPlayGame, SimultaneousPolicyTargetsAreTheSearchesAverageStrategy) {
+  // Three seats, one order each; forfeit loses to everything: the targets, one per seat,
+  // are distributions over the seat's four orders that all but drop it.
+  const std::string spec = "test_rps(players=3,forfeit=true)";
+  auto game = game_of(spec);
+  for (uint64_t seed : {1, 2}) {
+    const Trajectory t = play(spec, seed, small_config({{spec}}, 2000));
+    expect_well_formed(*game, t);
+    ASSERT_EQ(t.steps.size(), 3u);
+    for (const TrajectoryStep& ts : t.steps) {
+      ASSERT_EQ(ts.legal, (std::vector<Action>{0, 1, 2, 3}));
+      EXPECT_LT(ts.policy[3], 0.05f) << "seat " << ts.player;
+    }
+  }
+}
 
 TEST(SelfPlayGame, PuzzleRewardsAddUpToTheReturn) {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
