@@ -166,7 +166,10 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
         orders[seat] = r->decision.actions;
         Result<std::vector<TrajectoryStep>> steps = joint_steps(*state, seat, *r, observation);
         if (!steps.ok()) return bad_game(game, steps.error().message);
-        for (TrajectoryStep& step : *steps) t.steps.push_back(std::move(step));
+        for (TrajectoryStep& step : *steps) {
+          to_policy_slots(*state, step);
+          t.steps.push_back(std::move(step));
+        }
       }
       const Status s = state->apply_orders(orders);
       if (!s.ok()) return bad_game(game, s.error().message);

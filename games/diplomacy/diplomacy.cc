@@ -211,6 +211,18 @@ std::vector<bool> fleets_at_sea(const Map& map, const std::vector<Unit>& units) 
   return at;
 }
 
+// A resolved phase as the view and the records show it.
+Json record_json(const PhaseRecord& r) {
+  Json orders = Json::object();
+  for (const PlayedOrder& o : r.orders) {
+    orders[std::string(kPowerCodes[static_cast<size_t>(o.power)])].push_back({o.text, o.succeeded});
+  }
+  return {{"phase", r.phase.name()},
+          {"orders", orders},
+          {"dislodged", r.dislodged},
+          {"civil_disorder", r.civil_disorder}};
+}
+
 }  // namespace
 
 // What every unit could do this movement phase, worked out once for all of them: each army's
@@ -266,6 +278,14 @@ DiplomacyState::DiplomacyState(std::shared_ptr<const Game> game) : State(std::mo
     for (Province h : map.home_centres(power)) owner_[static_cast<size_t>(h)] = power;
   }
   phase_ = {1901, Season::kSpring, PhaseType::kMovement};
+  sort_units();
+  compute_groups();
+}
+
+// Units in a stable order (by location id): a power's order groups, and the view's list of
+// units, follow it.
+void DiplomacyState::sort_units() {
+  std::sort(units_.begin(), units_.end(), [](const Unit& a, const Unit& b) { return a.at < b.at; });
 }
 
 int DiplomacyState::power_of(Player seat) const {
@@ -444,25 +464,33 @@ std::vector<std::vector<Order>> DiplomacyState::power_orders(int power) const {
   return groups;
 }
 
-std::vector<std::vector<Action>> DiplomacyState::order_groups(Player player) const {
-  std::vector<std::vector<Action>> groups;
-  for (const std::vector<Order>& orders : power_orders(power_of(player))) {
-    std::vector<Action> g;
-    g.reserve(orders.size());
-    for (const Order& o : orders) g.push_back(diplomacy::encode_order(o));
-    std::sort(g.begin(), g.end());
-    g.erase(std::unique(g.begin(), g.end()), g.end());
-    groups.push_back(std::move(g));
+void DiplomacyState::compute_groups() {
+  const std::vector<int>& powers = diplomacy().powers();
+  groups_.assign(powers.size(), {});
+  legal_.assign(powers.size(), {});
+  for (size_t seat = 0; seat < powers.size(); ++seat) {
+    for (const std::vector<Order>& orders : power_orders(powers[seat])) {
+      std::vector<Action> g;
+      g.reserve(orders.size());
+      for (const Order& o : orders) g.push_back(diplomacy::encode_order(o));
+      std::sort(g.begin(), g.end());
+      g.erase(std::unique(g.begin(), g.end()), g.end());
+      legal_[seat].insert(legal_[seat].end(), g.begin(), g.end());
+      groups_[seat].push_back(std::move(g));
+    }
+    std::sort(legal_[seat].begin(), legal_[seat].end());
+    legal_[seat].erase(std::unique(legal_[seat].begin(), legal_[seat].end()), legal_[seat].end());
   }
-  return groups;
+}
+
+std::vector<std::vector<Action>> DiplomacyState::order_groups(Player player) const {
+  if (player < 0 || player >= static_cast<Player>(groups_.size())) return {};
+  return groups_[static_cast<size_t>(player)];
 }
 
 std::vector<Action> DiplomacyState::legal_actions(Player player) const {
-  std::vector<Action> all;
-  for (const std::vector<Action>& g : order_groups(player)) all.insert(all.end(), g.begin(), g.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  return all;
+  if (player < 0 || player >= static_cast<Player>(legal_.size())) return {};
+  return legal_[static_cast<size_t>(player)];
 }
 
 int DiplomacyState::policy_slot(Action action) const {
@@ -552,8 +580,8 @@ void DiplomacyState::do_apply_orders(const std::vector<std::vector<Action>>& ord
       break;
     }
   }
-  // Units in a stable order (by location), so that order groups follow the board.
-  std::sort(units_.begin(), units_.end(), [](const Unit& a, const Unit& b) { return a.at < b.at; });
+  sort_units();
+  compute_groups();
 }
 
 void DiplomacyState::next_phase_after_retreats() {
@@ -664,7 +692,8 @@ void DiplomacyState::observation_tensor(Player player, std::span<float> out) con
 // Everything is public once a phase resolves: the position, the ply and the last phase's
 // orders (what the view shows).
 std::string DiplomacyState::information_key(Player) const {
-  return std::to_string(ply()) + "\n" + to_string() + (records_.empty() ? "" : records_json().back().dump());
+  return std::to_string(ply()) + "\n" + to_string() +
+         (records_.empty() ? "" : record_json(records_.back()).dump());
 }
 
 void DiplomacyState::complete(Order& o) const {
@@ -755,16 +784,7 @@ Result<Action> DiplomacyState::do_parse_action(Player player, std::string_view t
 
 Json DiplomacyState::records_json() const {
   Json out = Json::array();
-  for (const PhaseRecord& r : records_) {
-    Json orders = Json::object();
-    for (const PlayedOrder& o : r.orders) {
-      orders[std::string(kPowerCodes[static_cast<size_t>(o.power)])].push_back({o.text, o.succeeded});
-    }
-    out.push_back({{"phase", r.phase.name()},
-                   {"orders", orders},
-                   {"dislodged", r.dislodged},
-                   {"civil_disorder", r.civil_disorder}});
-  }
+  for (const PhaseRecord& r : records_) out.push_back(record_json(r));
   return out;
 }
 
@@ -774,17 +794,27 @@ Json DiplomacyState::do_view(Player) const {
   Json powers = Json::array();
   for (size_t s = 0; s < g.powers().size(); ++s) {
     const int p = g.powers()[s];
-    const int units = static_cast<int>(
-        std::count_if(units_.begin(), units_.end(), [&](const Unit& u) { return u.power == p; }));
-    powers.push_back(
-        {{"seat", s},
-         {"power", kPowerCodes[static_cast<size_t>(p)]},
-         {"name", kPowerNames[static_cast<size_t>(p)]},
-         {"centres", centres(p)},
-         {"units", units},
-         {"adjustment",
-          phase_.type == PhaseType::kAdjustment ? diplomacy::adjustment_count(units_, owner_, p) : 0},
-         {"to_order", static_cast<int>(power_orders(p).size())}});
+    auto own = [&](const Unit& u) { return u.power == p; };
+    const int units = static_cast<int>(std::count_if(units_.begin(), units_.end(), own));
+    const int adjustment =
+        phase_.type == PhaseType::kAdjustment ? diplomacy::adjustment_count(units_, owner_, p) : 0;
+    // How many orders the power gives this phase: one per order group.
+    int to_order = 0;
+    if (!terminal_) {
+      if (phase_.type == PhaseType::kMovement) to_order = units;
+      if (phase_.type == PhaseType::kAdjustment) to_order = std::abs(adjustment);
+      if (phase_.type == PhaseType::kRetreat) {
+        to_order = static_cast<int>(std::count_if(dislodged_.begin(), dislodged_.end(),
+                                                  [&](const DislodgedUnit& d) { return own(d.unit); }));
+      }
+    }
+    powers.push_back({{"seat", s},
+                      {"power", kPowerCodes[static_cast<size_t>(p)]},
+                      {"name", kPowerNames[static_cast<size_t>(p)]},
+                      {"centres", centres(p)},
+                      {"units", units},
+                      {"adjustment", adjustment},
+                      {"to_order", to_order}});
   }
   Json units = Json::array();
   for (const Unit& u : units_) {
@@ -807,8 +837,7 @@ Json DiplomacyState::do_view(Player) const {
   }
   Json contested = Json::array();
   for (Province p : contested_) contested.push_back(map.name(p));
-  Json last = nullptr;
-  if (!records_.empty()) last = records_json().back();
+  const Json last = records_.empty() ? Json(nullptr) : record_json(records_.back());
   return {{"map", g.params().get_string("map")},
           {"phase", phase_.name()},
           {"year", phase_.year},
@@ -917,8 +946,7 @@ GameRegistration diplomacy_registration() {
     }
     return std::shared_ptr<const Game>(std::make_shared<DiplomacyGame>(type, params));
   };
-  return {
-      type, create, {"diplomacy(map=france_austria,max_year=1905)", "diplomacy(max_year=1903)", "diplomacy"}};
+  return {type, create, {"diplomacy(map=france_austria,max_year=1905)", "diplomacy"}};
 }
 
 }  // namespace arena

@@ -150,6 +150,10 @@ class DiplomacyState final : public State {
   void end_of_autumn();
   void next_phase_after_retreats();
   void start_year(int year);
+  void sort_units();
+  // Works out every seat's order groups for the phase that begins (they are asked for
+  // often: who is to act, checking orders, listing them).
+  void compute_groups();
   bool power_alive(int power) const;
 
   diplomacy::Phase phase_;
@@ -158,6 +162,8 @@ class DiplomacyState final : public State {
   std::vector<diplomacy::Province> contested_;
   std::vector<int> owner_;  // by province
   std::vector<diplomacy::PhaseRecord> records_;
+  std::vector<std::vector<std::vector<Action>>> groups_;  // by seat: this phase's order groups
+  std::vector<std::vector<Action>> legal_;                // by seat: their union, ascending
   bool terminal_ = false;
   int winner_ = -1;  // a power that won alone
 };

@@ -311,6 +311,7 @@ Status Match::accept_move(int seat, const std::vector<Action>& actions, Done ack
   }
   Status s = state_->apply_orders(orders);
   assert(s.ok());
+  for (auto& given : pending_orders_) given.reset();  // resolved: the next phase's seats are all to act
   std::vector<Done> acks;
   for (auto& a : pending_acks_) {
     if (a) acks.push_back(std::move(a));
@@ -515,6 +516,13 @@ StateChanged Match::state_event() const {
   std::vector<bool> remote;
   for (const SeatInfo& seat : setup_.seats) remote.push_back(seat.remote);
   StateChanged e = state_changed(id(), *state_, remote);
+  // A seat that has given its orders in a simultaneous phase is no longer to act: a client
+  // that reconnects is not offered orders the match would refuse.
+  for (size_t seat = 0; seat < pending_orders_.size(); ++seat) {
+    if (!pending_orders_[seat]) continue;
+    std::erase(e.to_act, static_cast<Player>(seat));
+    if (seat < e.legal.size()) e.legal[seat].clear();
+  }
   e.clocks_ms = clock_readings();
   return e;
 }

@@ -274,6 +274,14 @@ TEST_F(ArenaTest, SimultaneousOrdersStaySecretUntilEverySeatHasGivenThem) {
     m->submit_orders(0, 0, {"unit1->field2", "unit2->field2"}, d);
   });
   EXPECT_EQ(again.error().code, "not_your_turn") << "orders once per phase";
+  // A client that reconnects now is not offered orders again: the seat that gave its own is
+  // no longer to act, and its list of legal orders is empty.
+  std::promise<StateChanged> snapshot;
+  m->snapshot([&](const StateChanged& e, bool) { snapshot.set_value(e); });
+  const StateChanged now = snapshot.get_future().get();
+  EXPECT_EQ(now.to_act, std::vector<int>{1});
+  EXPECT_TRUE(now.legal[0].empty());
+  EXPECT_FALSE(now.legal[1].empty());
   ASSERT_TRUE(call_match([&](Match::Done d) {
                 m->submit_orders(1, 0, {"unit1->field2", "unit2->field3"}, d);
               }).ok());

@@ -70,14 +70,18 @@ void expect_well_formed(const Game& game, const Trajectory& t) {
           EXPECT_EQ(ts.player, seat);
           EXPECT_EQ(ts.action, step.orders[seat][g]);
           EXPECT_EQ(ts.observation, s->observation_tensor(seat));
-          std::vector<Action> group = groups[g];
+          // The group's orders as the network's policy slots (the same ids but in games with
+          // slots of their own, such as Diplomacy: one per unit, kind and target).
+          std::vector<Action> group;
+          for (Action a : groups[g]) group.push_back(s->policy_slot(a));
           std::sort(group.begin(), group.end());
+          group.erase(std::unique(group.begin(), group.end()), group.end());
           EXPECT_EQ(ts.legal, group);
-          expect_distribution_over(ts, ts.action);
+          const Action slot = s->policy_slot(ts.action);
+          expect_distribution_over(ts, slot);
           // The policy target is the search's average strategy over the group, and the order
           // was drawn from it.
-          const size_t played =
-              std::lower_bound(ts.legal.begin(), ts.legal.end(), ts.action) - ts.legal.begin();
+          const size_t played = std::lower_bound(ts.legal.begin(), ts.legal.end(), slot) - ts.legal.begin();
           if (played < ts.policy.size()) {
             EXPECT_GT(ts.policy[played], 0.0f);
           }
@@ -138,7 +142,8 @@ TEST_P(WellFormed, TrajectoryReplaysAndMatchesTheGame) {
 INSTANTIATE_TEST_SUITE_P(Games, WellFormed,
                          ::testing::Values("kuhn_poker", "game24", "go(size=5)", "test_nim(heap=9)",
                                            "test_blotto(rounds=2)",
-                                           "test_rps(players=3,units=2,forfeit=true)", "holdem(stack=300)"),
+                                           "test_rps(players=3,units=2,forfeit=true)", "holdem(stack=300)",
+                                           "diplomacy(map=france_austria,max_year=1902)"),
                          [](const auto& info) {
                            std::string name;
                            for (char c : info.param)

@@ -6,10 +6,13 @@
 //   export const stylesheet = new URL('./board.css', import.meta.url).href;   // optional
 //
 // `view` is the game's JSON view (the `state` field of a protocol `state` message) and
-//   ctx = { seat, legal: [notation], onMove(action), seats, small, pick }
+//   ctx = { seat, legal: [notation], onMove(action), onOrders([notation]), seats, small, pick }
 // (`small`: the lobby's live cards; `pick`: an object kept across redraws of one state for
 // boards that build a move in several clicks). Clicking a legal target, or Enter / Space on
-// it, calls onMove with the action's notation. Boards import `h` / `s` from '/js/util.js'.
+// it, calls onMove with the action's notation. In a simultaneous phase `legal` is the union
+// of the seat's order groups and the board sends one order per group, in group order, with
+// onOrders (the game's view tells the board its groups). Boards import `h` / `s` from
+// '/js/util.js'.
 //
 // Modules are imported on demand with import() and cached, with their stylesheet added to
 // the page once (the module resolves after the stylesheet has loaded, so nothing is drawn

@@ -98,6 +98,24 @@ export function displayName(name) {
   return /^guest-[0-9a-f]{64}$/.test(name) ? `${name.slice(0, 14)}…` : name;
 }
 
+// The seat of a stored step in which every acting seat moved at once; its action is their
+// moves as a JSON array by seat.
+export const SIMULTANEOUS = -2;
+
+// Such a step's moves as text, "alice: x, y · carol: z" (seats that did not act left out);
+// the action itself when it is not that array.
+export function fmtSimultaneous(seats, action) {
+  let bySeat = null;
+  try {
+    bySeat = JSON.parse(action);
+  } catch {
+    // not JSON: shown as it is
+  }
+  if (!Array.isArray(bySeat)) return String(action ?? '');
+  return bySeat.map((moves, i) => (Array.isArray(moves) && moves.length
+    ? `${displayName(seats?.[i]?.name) ?? `seat ${i + 1}`}: ${moves.join(', ')}` : null)).filter(Boolean).join(' · ');
+}
+
 // The result of a finished match as text, by seat: "random 1 – guest −1".
 export function fmtResult(seats, result) {
   if (!result || result.length === 0) return '';

@@ -2,7 +2,7 @@
 // public view only): board, clocks counting down, last move, resign/draw/abort, the result.
 // Every `state` is complete, so a reconnect just asks for a `resync` (or spectates again).
 
-import { h, api, toast, fmtClock, fmtResult, displayName } from '../util.js';
+import { h, api, toast, fmtClock, fmtResult, fmtSimultaneous, displayName, SIMULTANEOUS } from '../util.js';
 import { socket } from '../socket.js';
 import { renderBoard, loadBoard, games as gameList, gameInfo } from '../boards.js';
 
@@ -55,13 +55,18 @@ export async function render(root, { id }) {
     }
   }
 
-  async function move(action) {
+  // One action, or in a simultaneous phase the seat's orders (one per order group, in group
+  // order, as the board lists them): the server acks orders once every seat has given its
+  // own, so waiting past the request's timeout is no refusal.
+  async function move(action, orders = null) {
     if (!last || sentPly === last.ply) return;
     sentPly = last.ply;
-    statusEl.textContent = `Sending ${action}…`;
+    if (orders) draw();  // the board shows the orders as sent while the others order
+    statusEl.textContent = orders ? `Sending ${orders.length} orders…` : `Sending ${action}…`;
     try {
-      await ws.request({ type: 'move', match_id: id, ply: last.ply, action });
+      await ws.request({ type: 'move', match_id: id, ply: last.ply, ...(orders ? { orders } : { action }) });
     } catch (e) {
+      if (orders && e.code === 'timeout') return;
       sentPly = null;
       toast(`${e.code}: ${e.message}`);
       statusEl.textContent = `Move refused: ${e.message}`;
@@ -82,7 +87,8 @@ export async function render(root, { id }) {
     const focusKey = focusWasHere ? active.dataset?.action ?? null : null;
     boardEl.dataset.ply = last.ply;  // which state is drawn (for tests and styling)
     boardEl.replaceChildren(renderBoard(info.game, last.state?.state, {
-      seat: last.seat, seats, legal: mine ? last.legal : [], onMove: mine ? move : null, pick,
+      seat: last.seat, seats, legal: mine ? last.legal : [], onMove: mine ? (a) => move(a) : null,
+      onOrders: mine ? (list) => move(null, list) : null, pick,
     }));
     if (mine && (focusWasHere || focusLost)) {
       const same = focusKey ? [...boardEl.querySelectorAll('[data-action]')].find((el) => el.dataset.action === focusKey) : null;
@@ -95,7 +101,9 @@ export async function render(root, { id }) {
       el.classList.toggle('me', mode === 'player' && last.seat === i);
     });
     const lm = last.last_move;
-    lastEl.textContent = lm ? `Last move: ${lm.seat >= 0 ? displayName(seats[lm.seat]?.name) ?? `seat ${lm.seat + 1}` : 'chance'} ${lm.action ?? '(hidden chance outcome)'}${lm.think_ms ? ` in ${(lm.think_ms / 1000).toFixed(1)} s` : ''}` : 'No move yet.';
+    const what = !lm ? '' : lm.seat === SIMULTANEOUS ? `orders (${fmtSimultaneous(seats, lm.action)})`
+      : `${lm.seat >= 0 ? displayName(seats[lm.seat]?.name) ?? `seat ${lm.seat + 1}` : 'chance'} ${lm.action ?? '(hidden chance outcome)'}`;
+    lastEl.textContent = lm ? `Last move: ${what}${lm.think_ms ? ` in ${(lm.think_ms / 1000).toFixed(1)} s` : ''}` : 'No move yet.';
     if (ended) {
       statusEl.textContent = `Match over (${ended.reason}).`;
     } else if (mode === 'spectator') {

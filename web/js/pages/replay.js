@@ -3,7 +3,7 @@
 // (GET /api/matches/<id>/views): views[k] after k stored steps, chance steps (deals)
 // included, as the spectator or one seat sees them ("seen by").
 
-import { h, api, fmtResult, fmtTime, displayName } from '../util.js';
+import { h, api, fmtResult, fmtSimultaneous, fmtTime, displayName, SIMULTANEOUS } from '../util.js';
 import { socket } from '../socket.js';
 import { renderBoard, loadBoard } from '../boards.js';
 
@@ -38,7 +38,8 @@ export async function render(root, { id, viewer: asked }) {
   const pos = h('span', { class: 'pos', id: 'replay-pos', role: 'status' });
   const list = h('ol', { class: 'move-list', id: 'replay-moves', start: 1 });
   m.moves.forEach((mv, k) => list.append(h('li', {}, h('button', { class: 'link', onclick: () => show(k + 1) },
-    `${mv.seat >= 0 ? displayName(m.seats[mv.seat]?.name) ?? `seat ${mv.seat + 1}` : 'chance'}: ${mv.action ?? '?'}`))));
+    mv.seat === SIMULTANEOUS ? `orders: ${fmtSimultaneous(m.seats, mv.action)}`
+      : `${mv.seat >= 0 ? displayName(m.seats[mv.seat]?.name) ?? `seat ${mv.seat + 1}` : 'chance'}: ${mv.action ?? '?'}`))));
   const show = (k) => {
     at = Math.max(0, Math.min(last(), k));
     pos.textContent = `ply ${at} of ${last()}`;
