@@ -632,42 +632,6 @@ int adjustment_count(const std::vector<Unit>& units, const std::vector<int>& own
   return centres - count;
 }
 
-namespace {
-
-// Steps from each province to the nearest of `targets`, any adjacency counting (armies
-// through seas, fleets over land, as the 2023 rules count for civil disorder).
-std::vector<int> distances_to(const Map& map, const std::vector<Province>& targets) {
-  std::vector<int> dist(static_cast<size_t>(map.num_provinces()), 1 << 20);
-  std::deque<Province> queue;
-  for (Province t : targets) {
-    dist[static_cast<size_t>(t)] = 0;
-    queue.push_back(t);
-  }
-  while (!queue.empty()) {
-    const Province p = queue.front();
-    queue.pop_front();
-    std::vector<Location> next = map.army_neighbours(p);
-    const std::vector<Location> locations = [&] {
-      std::vector<Location> l{p};
-      for (Location c : map.province(p).coasts) l.push_back(c);
-      return l;
-    }();
-    for (Location l : locations) {
-      for (Location f : map.fleet_neighbours(l)) next.push_back(f);
-    }
-    for (Location l : next) {
-      const Province q = map.province_of(l);
-      if (dist[static_cast<size_t>(q)] > dist[static_cast<size_t>(p)] + 1) {
-        dist[static_cast<size_t>(q)] = dist[static_cast<size_t>(p)] + 1;
-        queue.push_back(q);
-      }
-    }
-  }
-  return dist;
-}
-
-}  // namespace
-
 AdjustmentResult adjudicate_adjustments(const Map& map, const std::vector<Unit>& units,
                                         const std::vector<int>& owner, const std::vector<Order>& orders) {
   AdjustmentResult r;
@@ -757,7 +721,7 @@ AdjustmentResult adjudicate_adjustments(const Map& map, const std::vector<Unit>&
     for (Province h : map.home_centres(p)) {
       if (owner[static_cast<size_t>(h)] == p) homes.push_back(h);
     }
-    const std::vector<int> dist = distances_to(map, homes);
+    const std::vector<int> dist = map.distances(homes);
     std::vector<size_t> candidates;
     for (size_t i = 0; i < units.size(); ++i) {
       if (units[i].power == p && !removed[i]) candidates.push_back(i);

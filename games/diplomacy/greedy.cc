@@ -1,42 +1,12 @@
 #include "games/diplomacy/greedy.h"
 
 #include <algorithm>
-#include <deque>
 #include <set>
 
 #include "games/diplomacy/diplomacy.h"
 
 namespace arena::diplomacy {
 namespace {
-
-// Steps from each province to the nearest centre `power` does not own (any adjacency).
-std::vector<int> distance_to_targets(const Map& map, const std::vector<int>& owner, int power) {
-  std::vector<int> dist(static_cast<size_t>(map.num_provinces()), 1 << 20);
-  std::deque<Province> queue;
-  for (Province p : map.supply_centres()) {
-    if (owner[static_cast<size_t>(p)] != power) {
-      dist[static_cast<size_t>(p)] = 0;
-      queue.push_back(p);
-    }
-  }
-  while (!queue.empty()) {
-    const Province p = queue.front();
-    queue.pop_front();
-    std::vector<Location> next = map.army_neighbours(p);
-    for (Location f : map.fleet_neighbours(p)) next.push_back(f);
-    for (Location c : map.province(p).coasts) {
-      for (Location f : map.fleet_neighbours(c)) next.push_back(f);
-    }
-    for (Location l : next) {
-      const Province q = map.province_of(l);
-      if (dist[static_cast<size_t>(q)] > dist[static_cast<size_t>(p)] + 1) {
-        dist[static_cast<size_t>(q)] = dist[static_cast<size_t>(p)] + 1;
-        queue.push_back(q);
-      }
-    }
-  }
-  return dist;
-}
 
 int pick(const std::vector<int>& scores, Rng& rng) {
   int best = *std::max_element(scores.begin(), scores.end());
@@ -69,7 +39,11 @@ std::vector<Action> greedy_orders(const State& base, Player seat, Rng& rng) {
     }
     return false;
   };
-  const std::vector<int> dist = distance_to_targets(map, owner, power);
+  std::vector<Province> targets;  // the centres it does not own
+  for (Province p : map.supply_centres()) {
+    if (owner[static_cast<size_t>(p)] != power) targets.push_back(p);
+  }
+  const std::vector<int> dist = map.distances(targets);
   auto wanted = [&](Province p) {
     return map.province(p).supply_centre && owner[static_cast<size_t>(p)] != power;
   };

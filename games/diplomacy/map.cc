@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <sstream>
 #include <stdexcept>
 
@@ -201,6 +202,32 @@ bool Map::can_reach(UnitType type, Location from, Province to) const {
     if (fleet_adjacent(from, c)) return true;
   }
   return false;
+}
+
+std::vector<int> Map::distances(const std::vector<Province>& targets) const {
+  std::vector<int> dist(provinces_.size(), 1 << 20);
+  std::deque<Province> queue;
+  for (Province t : targets) {
+    dist[static_cast<size_t>(t)] = 0;
+    queue.push_back(t);
+  }
+  while (!queue.empty()) {
+    const Province p = queue.front();
+    queue.pop_front();
+    std::vector<Location> next = army_[static_cast<size_t>(p)];
+    for (Location f : fleet_[static_cast<size_t>(p)]) next.push_back(f);
+    for (Location c : provinces_[static_cast<size_t>(p)].coasts) {
+      for (Location f : fleet_[static_cast<size_t>(c)]) next.push_back(f);
+    }
+    for (Location l : next) {
+      const Province q = province_of(l);
+      if (dist[static_cast<size_t>(q)] > dist[static_cast<size_t>(p)] + 1) {
+        dist[static_cast<size_t>(q)] = dist[static_cast<size_t>(p)] + 1;
+        queue.push_back(q);
+      }
+    }
+  }
+  return dist;
 }
 
 const std::vector<Location>& Map::army_neighbours(Province from) const {

@@ -88,6 +88,11 @@ class Map {
   const std::vector<Location>& army_neighbours(Province from) const;
   const std::vector<Location>& fleet_neighbours(Location from) const;
 
+  // Steps from each province to the nearest of `targets`, any adjacency counting (armies
+  // through seas, fleets over land, a coast as its province): the distance of civil
+  // disorder and of the greedy player. Unreachable: 1 << 20.
+  std::vector<int> distances(const std::vector<Province>& targets) const;
+
   const std::vector<Province>& home_centres(int power) const { return homes_[static_cast<size_t>(power)]; }
   const std::vector<Province>& supply_centres() const { return centres_; }
   const std::vector<StartingUnit>& starting_units() const { return starting_units_; }
