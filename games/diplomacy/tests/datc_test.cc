@@ -158,20 +158,20 @@ TEST(DatcIgnored, SupportAndConvoyInARetreatAreRefused) {
 TEST(DatcTool, AdjudicatesACaseFromStandardInput) {
   const std::string input =
       R"({"phase": "Main", "orders": {"GER: A ber -> sil": null, "GER: A mun Supports A ber -> sil": null, "RUS: A war -> sil": null}})";
-  std::ofstream("datc_tool_case.json") << input;
-  testing::Output r =
-      testing::run_command(std::string(ARENA_BINARY) + " diplomacy adjudicate < datc_tool_case.json");
+  const std::string file = ::testing::TempDir() + "datc_tool_case.json";
+  std::ofstream(file) << input;
+  testing::Output r = testing::run_command(std::string(ARENA_BINARY) + " diplomacy adjudicate < " + file);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const Json out = Json::parse(r.out);
   EXPECT_EQ(out["orders"]["GER: A ber -> sil"], "Succeeds");
   EXPECT_EQ(out["orders"]["RUS: A war -> sil"], "Fails");
   EXPECT_EQ(out["units"], Json({"GER: A sil", "GER: A mun", "RUS: A war"}));
-  std::ofstream("datc_tool_case.json") << R"({"phase": "Main", "orders": {"ENG: A xyz -> lon": null}})";
-  r = testing::run_command(std::string(ARENA_BINARY) + " diplomacy adjudicate < datc_tool_case.json 2>&1");
+  std::ofstream(file) << R"({"phase": "Main", "orders": {"ENG: A xyz -> lon": null}})";
+  r = testing::run_command(std::string(ARENA_BINARY) + " diplomacy adjudicate < " + file + " 2>&1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("unknown province 'xyz'"), std::string::npos) << r.out;
-  std::ofstream("datc_tool_case.json") << "not json";
-  r = testing::run_command(std::string(ARENA_BINARY) + " diplomacy adjudicate < datc_tool_case.json 2>&1");
+  std::ofstream(file) << "not json";
+  r = testing::run_command(std::string(ARENA_BINARY) + " diplomacy adjudicate < " + file + " 2>&1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("not valid JSON"), std::string::npos) << r.out;
 }
