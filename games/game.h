@@ -257,6 +257,11 @@ class State {
   // solution (the `solver` agent plays it). nullopt where the game has no solver, and at
   // chance and terminal nodes.
   virtual std::optional<Action> solver_action() const { return std::nullopt; }
+  // Whether `action` is a pass the mover should not make now: in Go, a pass while the board
+  // as it stands (every stone alive, as area scoring counts it) does not win for the mover.
+  // A search skips such an action at its root while another legal one remains (the
+  // conservative pass of Leela Zero and KataGo). Default: no action is guarded.
+  virtual bool pass_guarded(Action /*action*/) const { return false; }
 
   // --- Identity -----------------------------------------------------------------------
   const std::vector<Step>& history() const { return history_; }

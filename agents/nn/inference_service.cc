@@ -179,6 +179,7 @@ struct InferenceService::Impl {
   mutable std::mutex stats_mutex;
   Clock::time_point started = Clock::now();
   uint64_t positions = 0, batches = 0, errors = 0;
+  std::string last_error;
   std::vector<uint64_t> histogram;
   double queue_wait_us = 0, forward_us = 0;
 
@@ -323,7 +324,8 @@ struct InferenceService::Impl {
       // strand its callers: they get the answer for a leaf nobody can judge.
       std::fprintf(stderr, "inference: forward pass of %lld %s leaves failed: %s\n",
                    static_cast<long long>(n), head.key.c_str(), e.what());
-      count_errors(static_cast<uint64_t>(n));
+      count_errors(static_cast<uint64_t>(n),
+                   "forward pass of " + std::to_string(n) + " " + head.key + " leaves failed: " + e.what());
       for (const Pending& p : slot.items) {
         answer_row_uniform(p);
         complete(*p.call, 1);
@@ -392,10 +394,11 @@ struct InferenceService::Impl {
     if (call.remaining == 0) call.done.notify_one();
   }
 
-  void count_errors(uint64_t n) {
+  void count_errors(uint64_t n, const std::string& what) {
     if (n == 0) return;
     std::lock_guard lock(stats_mutex);
     errors += n;
+    last_error = what;
   }
 
   void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) {
@@ -415,7 +418,7 @@ struct InferenceService::Impl {
         ++unknown;
       }
     }
-    count_errors(unknown);
+    count_errors(unknown, "a game the network has no head for");
     if (unknown == requests.size()) return;
     // Simultaneous leaves that ask for joint priors: one row per acting seat, their answers
     // sized here (the rows fill them in).
@@ -453,7 +456,7 @@ struct InferenceService::Impl {
         for (size_t i = 0; i < requests.size(); ++i) {
           if (heads[i] >= 0) answer_uniform(requests[i], out[i]);
         }
-        count_errors(rows);
+        count_errors(rows, "evaluated after shutdown");
         return;
       }
       const Clock::time_point now = Clock::now();
@@ -488,7 +491,7 @@ struct InferenceService::Impl {
     if (forwarder.joinable()) forwarder.join();
     // Batches already packed have run; what still waits is answered uniform.
     std::lock_guard lock(mutex);
-    count_errors(queued);  // before the callers are released (see run())
+    count_errors(queued, "still queued at shutdown");  // before the callers are released (see run())
     for (std::deque<Pending>& queue : queues) {
       for (const Pending& p : queue) {
         answer_row_uniform(p);
@@ -507,6 +510,7 @@ struct InferenceService::Impl {
     s.batches = batches;
     s.batch_histogram = histogram;
     s.errors = errors;
+    s.last_error = last_error;
     s.mean_batch = batches > 0 ? static_cast<double>(positions) / static_cast<double>(batches) : 0;
     s.mean_queue_wait_us = positions > 0 ? queue_wait_us / static_cast<double>(positions) : 0;
     s.mean_forward_us = batches > 0 ? forward_us / static_cast<double>(batches) : 0;

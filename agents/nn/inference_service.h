@@ -51,6 +51,7 @@ struct ServiceStats {
   // Leaves answered with uniform priors and zero values instead (a game the network does
   // not know, or a request after shutdown()).
   uint64_t errors = 0;
+  std::string last_error;  // what the last of them was
   Json to_json() const;
 };
 

@@ -70,8 +70,12 @@ GameHead game_head(const Game& game) {
 }
 
 std::string head_key(const Game& game) {
-  return game.type().name + "[" + join_dims(game.observation_shape()) + "]/" +
-         std::to_string(game.num_policy_slots());
+  std::string key = game.type().name + "[" + join_dims(game.observation_shape()) + "]/" +
+                    std::to_string(game.num_policy_slots());
+  // The value head has a row per seat: the seven powers and France-Austria, or hold'em for
+  // two and for six, are different heads.
+  if (game.num_players() > 2) key += "/" + std::to_string(game.num_players()) + "p";
+  return key;
 }
 
 int NetConfig::index_of(const Game& game) const {

@@ -96,15 +96,21 @@ int32_t Mcts::select_child(int32_t node, const State& d) {
   const Player mover = n.mover;
   const int parent_visits = n.visits + n.virtual_loss;
   const double sqrt_n = std::sqrt(static_cast<double>(std::max(parent_visits, 1)));
-  // Unvisited children start at the parent's value for the mover.
-  const double fpu =
-      n.visits > 0 ? value_sums_[static_cast<size_t>(node) * num_players_ + mover] / n.visits : 0.0;
+  // Unvisited children start at the parent's value for the mover, less the reduction.
+  double fpu = n.visits > 0 ? value_sums_[static_cast<size_t>(node) * num_players_ + mover] / n.visits : 0.0;
+  if (config_.fpu_reduction > 0) {
+    double visited_prior = 0;
+    for (int32_t c = n.first_child; c < n.first_child + n.num_children; ++c)
+      if (nodes_[c].visits + nodes_[c].virtual_loss > 0) visited_prior += nodes_[c].prior;
+    fpu -= config_.fpu_reduction * std::sqrt(visited_prior);
+  }
   int32_t best = -1;
   double best_score = -std::numeric_limits<double>::infinity();
   for (int32_t c = n.first_child; c < n.first_child + n.num_children; ++c) {
     const Node& child = nodes_[c];
     // Under imperfect information a determinization may not allow every action of the node.
     if (!perfect_information_ && !d.is_legal(child.action)) continue;
+    if (node == 0 && !root_guarded_.empty() && guarded_at_root(child.action)) continue;
     const int nc = child.visits + child.virtual_loss;
     const double q =
         nc > 0 ? (value_sums_[static_cast<size_t>(c) * num_players_ + mover] - child.virtual_loss) / nc : fpu;
@@ -273,7 +279,7 @@ void Mcts::expand(Sim& sim, const Evaluation& eval) {
       }
       i = j;
     }
-    if (node == 0 && config_.dirichlet_alpha > 0) add_dirichlet_noise(node);
+    if (node == 0 && noise_on()) add_dirichlet_noise(node);
   } else {
     const int count = static_cast<int>(sim.actions.size());
     const int32_t first = add_nodes(count);
@@ -287,8 +293,17 @@ void Mcts::expand(Sim& sim, const Evaluation& eval) {
       nodes_[first + i].action = sim.actions[i];
       nodes_[first + i].prior = priors_ok ? eval.priors[i] : 1.0f / count;
     }
-    if (node == 0 && config_.dirichlet_alpha > 0) add_dirichlet_noise(node);
+    if (node == 0 && noise_on()) add_dirichlet_noise(node);
   }
+}
+
+double Mcts::noise_alpha(int32_t actions) const {
+  if (config_.dirichlet_scale <= 0) return config_.dirichlet_alpha;
+  return std::clamp(config_.dirichlet_scale / std::max(actions, 1), 0.01, 1.0);
+}
+
+bool Mcts::guarded_at_root(Action action) const {
+  return std::find(root_guarded_.begin(), root_guarded_.end(), action) != root_guarded_.end();
 }
 
 void Mcts::add_dirichlet_noise(int32_t node) {
@@ -302,7 +317,8 @@ void Mcts::add_dirichlet_noise(int32_t node) {
       while (j < end && entries_[j].seat == entries_[i].seat && entries_[j].group == entries_[i].group) ++j;
       noise.assign(static_cast<size_t>(j - i), 0.0);
       double sum = 0;
-      for (double& x : noise) sum += x = sample_gamma(config_.dirichlet_alpha, rng_);
+      const double alpha = noise_alpha(j - i);
+      for (double& x : noise) sum += x = sample_gamma(alpha, rng_);
       if (sum > 0) {
         for (int32_t k = i; k < j; ++k) {
           entries_[k].prior = static_cast<float>((1.0 - eps) * entries_[k].prior + eps * noise[k - i] / sum);
@@ -315,7 +331,8 @@ void Mcts::add_dirichlet_noise(int32_t node) {
   if (n.num_children == 0) return;
   std::vector<double> noise(n.num_children);
   double sum = 0;
-  for (double& x : noise) sum += x = sample_gamma(config_.dirichlet_alpha, rng_);
+  const double alpha = noise_alpha(n.num_children);
+  for (double& x : noise) sum += x = sample_gamma(alpha, rng_);
   if (sum <= 0) return;
   const double eps = config_.dirichlet_epsilon;
   for (int i = 0; i < n.num_children; ++i) {
@@ -475,7 +492,7 @@ Result<SearchResult> Mcts::search(const State& state, Player seat, Budget budget
   if (reuse > 0) {
     compact(reuse);
     // A kept root was expanded as an inner node, without the self-play noise a fresh root gets.
-    if (config_.dirichlet_alpha > 0) add_dirichlet_noise(0);
+    if (noise_on()) add_dirichlet_noise(0);
   } else if (reuse < 0) {
     reset();
   }
@@ -483,6 +500,13 @@ Result<SearchResult> Mcts::search(const State& state, Player seat, Budget budget
   game_ = state.game_ptr();
   root_history_ = perfect_information_ ? state.history() : std::vector<Step>{};
   root_ply_ = state.ply();
+  root_guarded_.clear();
+  if (!state.is_simultaneous_node() && !state.is_chance_node()) {
+    const std::vector<Action> legal = state.legal_actions();
+    for (Action a : legal)
+      if (state.pass_guarded(a)) root_guarded_.push_back(a);
+    if (root_guarded_.size() == legal.size()) root_guarded_.clear();  // nothing else to play
+  }
   if (nodes_.empty()) add_nodes(1);
   nodes_[0].key = 0;
   if (!perfect_information_) nodes_[0].info = info_hash(state);
@@ -501,17 +525,18 @@ Result<SearchResult> Mcts::search(const State& state, Player seat, Budget budget
     // Gather up to `batch` leaves; terminal ones are backed up at once.
     int gathered = 0;
     const int want = std::min(batch, config_.simulations - done);
-    int attempts = 0;
-    while (gathered < want && attempts < want) {
+    int attempts = 0, finished = 0;
+    while (gathered + finished < want && attempts < 2 * want) {
       ++attempts;
       Sim& sim = sims_[gathered];
       const Selected s = select(sim, state);
       if (s == Selected::kTerminal) {
         backup(sim, scaled_returns(*sim.state));
         ++done;
+        ++finished;
       } else if (s == Selected::kCollision) {
+        // Another path may still be free: the virtual losses steer the next try elsewhere.
         revert(sim);
-        break;
       } else {
         ++gathered;
       }
@@ -582,7 +607,7 @@ SearchResult Mcts::result(const State& state, Player seat) {
   for (int32_t c = root.first_child; c < root.first_child + root.num_children; ++c) {
     // Only actions legal in the real state (under imperfect information the root's children
     // came from a determinization; the searcher's own actions are known to it).
-    if (!state.is_legal(nodes_[c].action)) continue;
+    if (!state.is_legal(nodes_[c].action) || guarded_at_root(nodes_[c].action)) continue;
     counts.push_back(nodes_[c].visits);
     actions.push_back(nodes_[c].action);
     r.visits.emplace_back(nodes_[c].action, nodes_[c].visits);

@@ -51,9 +51,17 @@ struct MctsConfig {
   bool reuse_tree = true;
   // Self-play options, off by default: Dirichlet noise on the root priors, and the move
   // drawn with probability proportional to visits^(1/temperature) instead of the most visited.
-  double dirichlet_alpha = 0;  // 0: no noise
+  double dirichlet_alpha = 0;  // 0: no noise (unless dirichlet_scale is set)
+  // When positive, the noise's alpha is dirichlet_scale / (the number of root actions), kept
+  // within [0.01, 1] (KataGo's 10.83 / n: the noise weighs alike in 9x9 Go and in poker);
+  // dirichlet_alpha is then unused.
+  double dirichlet_scale = 0;
   double dirichlet_epsilon = 0.25;
   double temperature = 0;
+  // First-play urgency: an unvisited child starts at its parent's value for the mover less
+  // fpu_reduction x sqrt(the prior mass of the parent's visited children) (Leela Zero);
+  // 0: the parent's value.
+  double fpu_reduction = 0;
   // Simultaneous nodes: the share of each draw spread uniformly over the group's actions
   // (exploration; it also bounds the importance weights of the regret estimates).
   double simultaneous_exploration = 0.05;
@@ -152,6 +160,9 @@ class Mcts {
   int32_t find_reuse_root(const State& state, Player seat) const;
   void compact(int32_t new_root);
   void add_dirichlet_noise(int32_t node);
+  bool noise_on() const { return config_.dirichlet_alpha > 0 || config_.dirichlet_scale > 0; }
+  double noise_alpha(int32_t actions) const;
+  bool guarded_at_root(Action action) const;
   // The regret-matching strategy of the group entries [first, first + count): positive
   // regrets normalised, or the priors while none is positive.
   void current_strategy(int32_t first, int32_t count, std::vector<double>& out) const;
@@ -172,6 +183,8 @@ class Mcts {
   std::shared_ptr<const Game> game_;
   std::vector<Step> root_history_;
   int root_ply_ = 0;
+  // Root actions the state guards (State::pass_guarded), skipped while another remains.
+  std::vector<Action> root_guarded_;
   // Buffers kept between passes (allocation-light).
   std::vector<Sim> sims_;
   std::vector<EvalRequest> requests_;

@@ -1,6 +1,7 @@
 #include "agents/selfplay/actor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <utility>
@@ -102,7 +103,8 @@ Status validate(const SelfPlayConfig& config) {
     return bad("the CFR search's iterations must not be negative");
   if (config.threads < 1) return bad("threads must be positive");
   if (config.temperature_moves < 0) return bad("temperature_moves must not be negative");
-  if (!(config.dirichlet_alpha >= 0)) return bad("dirichlet_alpha must not be negative");
+  if (!(config.dirichlet_alpha >= 0) || !(config.dirichlet_scale >= 0))
+    return bad("dirichlet_alpha and dirichlet_scale must not be negative");
   if (!(config.dirichlet_epsilon >= 0 && config.dirichlet_epsilon <= 1))
     return bad("dirichlet_epsilon must be in [0, 1]");
   return ok_status();
@@ -120,10 +122,15 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
     c.seed = rng.split();
     c.temperature = 0;  // the move is picked here, with the game's own temperature schedule
     c.dirichlet_alpha = config.dirichlet_alpha;
+    c.dirichlet_scale = config.dirichlet_scale;
     c.dirichlet_epsilon = config.dirichlet_epsilon;
     searches.push_back(std::make_unique<Mcts>(c, shared));
   }
   Rng play(rng.split());  // chance outcomes and temperature draws
+  int temperature_moves = config.temperature_moves;
+  for (const GameChoice& choice : config.games)
+    if (choice.spec == game.spec() && choice.temperature_moves >= 0)
+      temperature_moves = choice.temperature_moves;
   // Hidden-information games whose whole tree fits: one CFR+ search from the root.
   std::shared_ptr<const cfr::GameTree> tree;
   cfr::TreePolicy cfr_policy;
@@ -213,7 +220,7 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
         total = static_cast<double>(visits.size());
       }
       for (size_t i = 0; i < visits.size(); ++i) step.policy[i] = static_cast<float>(visits[i] / total);
-      if (decisions < config.temperature_moves) {
+      if (decisions < temperature_moves) {
         step.action = step.legal[play.sample_index(visits)];
       } else if (!r->decision.actions.empty()) {
         step.action = r->decision.actions[0];  // the most visited (ties: the first)
@@ -262,6 +269,17 @@ const Game& SelfPlayActors::game_for_index(uint64_t index) const {
   if (games_.size() == 1) return *games_[0];
   Rng draw((config_.seed + index) ^ kDrawSalt);
   return *games_[draw.sample_index(weights_)];
+}
+
+Status SelfPlayActors::set_weights(std::vector<double> weights) {
+  double sum = 0;
+  for (double w : weights) sum += w >= 0 ? w : std::nan("");
+  if (weights.size() != games_.size() || !(sum > 0))
+    return make_error("bad_config", "self-play: one non-negative weight per game, with a positive sum");
+  std::lock_guard lock(mutex_);
+  if (mode_ != Mode::kIdle) return make_error("busy", "self-play: games are being played");
+  weights_ = std::move(weights);
+  return ok_status();
 }
 
 void SelfPlayActors::record_error(const Error& error) {

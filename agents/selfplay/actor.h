@@ -29,8 +29,9 @@ namespace arena::selfplay {
 
 // A game self-play draws, with its sampling weight.
 struct GameChoice {
-  std::string spec;     // e.g. "go(size=9)"
-  double weight = 1.0;  // relative; non-negative
+  std::string spec;            // e.g. "go(size=9)"
+  double weight = 1.0;         // relative; non-negative
+  int temperature_moves = -1;  // this game's temperature schedule; -1: the config's
 };
 
 // Everything that decides how self-play games are played.
@@ -44,7 +45,8 @@ struct SelfPlayConfig {
   // The search of two-player zero-sum hidden-information games whose whole tree fits (Kuhn,
   // Leduc): CFR+ from the start of the hand, warm-started by the evaluator's priors.
   cfr::CfrSearchConfig cfr;
-  double dirichlet_alpha = 0.3;     // root noise; 0: none
+  double dirichlet_alpha = 0.3;     // root noise; 0: none (unless dirichlet_scale is set)
+  double dirichlet_scale = 0;       // when positive: alpha = scale / legal actions (MctsConfig)
   double dirichlet_epsilon = 0.25;  // share of the noise in the root priors
   // The first temperature_moves seat decisions of a game (all seats counted together) are
   // drawn with probability proportional to visits; later ones take the most visited.
@@ -137,6 +139,9 @@ class SelfPlayActors {
   const SelfPlayConfig& config() const { return config_; }
   // The game that game `index` plays (drawn by weight from its seed).
   const Game& game_for_index(uint64_t index) const;
+  // New draw weights, one per config game (a trainer balancing its games' data between
+  // batches). Errors: "busy" (while running or playing a batch), "bad_config".
+  Status set_weights(std::vector<double> weights);
 
  private:
   SelfPlayActors(SelfPlayConfig config, EvaluatorFactory factory,

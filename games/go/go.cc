@@ -221,6 +221,12 @@ std::vector<Action> GoState::playout_actions() const {
   return actions;
 }
 
+bool GoState::pass_guarded(Action action) const {
+  if (action != go_game().pass_action() || is_terminal()) return false;
+  const double score = area_score(*this);  // Black's margin
+  return to_play_ == go::kBlack ? score <= 0 : score >= 0;
+}
+
 GoState::Snapshot GoState::snapshot() const {
   Snapshot s{};
   const GoGame& g = go_game();

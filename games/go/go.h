@@ -102,6 +102,7 @@ class GoState final : public State {
   // Legal moves that do not fill the mover's own single-point eye (go::Board::is_own_eye);
   // pass only when there is no such move.
   std::vector<Action> playout_actions() const override;
+  bool pass_guarded(Action action) const override;
   std::vector<double> returns() const override;
   std::optional<ExportText> export_text(const ExportInfo& info) const override;
   void observation_tensor(Player player, std::span<float> out) const override;

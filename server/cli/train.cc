@@ -154,6 +154,10 @@ void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
   line += "  games " + std::to_string(p.games) + " (" + fixed(p.games_per_s, 1) + "/s)";
   line += "  positions " + std::to_string(p.positions) + " (" + fixed(p.positions_per_s, 0) + "/s)";
   line += "  batch " + fixed(p.mean_batch, 1);
+  char lr[32];
+  std::snprintf(lr, sizeof lr, "%.2e", p.learning_rate);
+  line += "  lr " + std::string(lr);
+  if (p.eta_s >= 0) line += "  eta " + fixed(p.eta_s / 60, 1) + " min";
   for (const auto& [game, losses] : p.losses) {
     line += "  | " + game + " policy " + fixed(losses.first, 3) + " value " + fixed(losses.second, 3);
   }
@@ -166,7 +170,9 @@ void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
 int run_train(const std::vector<std::string>& argv) {
   nn::TrainConfig config;
   std::string games, weights, db = "arena.db", kind;
+  std::string selfplay_weights, reuse, temperature_moves, replay_windows;
   int64_t seed = 1, eval_games = 4, eval_simulations = 100, games_per_phase = 0;
+  int64_t replay_capacity = static_cast<int64_t>(config.replay_capacity);
   Options options(
       "train",
       "Trains the shared network by self-play on one or more games: self-play phases (PUCT search with the\n"
@@ -178,8 +184,10 @@ int run_train(const std::vector<std::string>& argv) {
       .required()
       .text("out", &config.out_dir, "run folder, e.g. runs/shared-1; the run is named after its last part")
       .required()
-      .text("weights", &weights, "sampling weight per game, ';'-separated")
+      .text("weights", &weights, "the learner's mix: each batch's share per game, ';'-separated")
       .default_text("equal")
+      .text("selfplay-weights", &selfplay_weights, "how often self-play plays each game, ';'-separated")
+      .default_text("balanced so that every game's positions are reused --reuse times")
       .text("db", &db, "SQLite file for the checkpoints' players and evaluation matches")
       .text("device", &config.device, "auto, cpu or cuda")
       .integer("actors", &config.actors, "self-play threads, all searching at once", 1)
@@ -191,7 +199,34 @@ int run_train(const std::vector<std::string>& argv) {
       .integer("channels", &config.channels, "channels of the trunk", 4)
       .integer("simulations", &config.simulations, "self-play simulations per move", 1)
       .integer("batch", &config.batch_size, "learner batch size", 1)
-      .number("lr", &config.learning_rate, "learning rate", 0)
+      .number("lr", &config.learning_rate, "peak learning rate", 0)
+      .number("weight-decay", &config.weight_decay,
+              "AdamW weight decay (convolution and linear weights only)", 0)
+      .integer("warmup-steps", &config.warmup_steps, "learner steps of linear learning-rate warm-up", 0)
+      .integer("lr-decay-steps", &config.lr_decay_steps,
+               "cosine decay of the learning rate over this many steps (after the warm-up)", 0)
+      .default_text("the step budget; none without one")
+      .number("final-lr", &config.final_lr_fraction,
+              "the learning rate at the decay's end, as a fraction of --lr", 0, 1)
+      .text("reuse", &reuse,
+            "learner samples per new self-play position: one number, or one per game separated by ';'")
+      .default_text("4")
+      .integer("replay-capacity", &replay_capacity,
+               "replay positions over all games; each game keeps its share of the learner mix", 1)
+      .text("replay-windows", &replay_windows, "replay positions kept per game, ';'-separated")
+      .default_text("--replay-capacity x the game's share, at least 20 batches")
+      .text("temperature-moves", &temperature_moves,
+            "self-play moves drawn by visit counts before the most visited is played: one number, or one per "
+            "game separated by ';'")
+      .default_text("8")
+      .number("c-puct", &config.c_puct, "PUCT exploration constant", 0)
+      .number("fpu-reduction", &config.fpu_reduction, "first-play urgency reduction of the self-play search",
+              0)
+      .number("dirichlet-alpha", &config.dirichlet_alpha,
+              "root noise alpha; 0: --dirichlet-scale / legal moves", 0)
+      .number("dirichlet-scale", &config.dirichlet_scale, "root noise alpha x legal moves (when alpha is 0)",
+              0)
+      .integer("search-batch", &config.search_batch, "leaves a search gathers per evaluation", 1)
       .integer("games-per-phase", &games_per_phase, "self-play games per phase", 0)
       .default_text("2 x actors")
       .integer("steps-per-phase", &config.steps_per_phase,
@@ -236,6 +271,35 @@ int run_train(const std::vector<std::string>& argv) {
   if (!config.weights.empty() && config.weights.size() != config.games.size()) {
     return usage("--weights needs one weight per game");
   }
+  // A ';'-separated list of numbers: one for every game, or one per game.
+  const size_t n_games = config.games.size();
+  auto per_game = [&](const std::string& flag, const std::string& text, bool one_for_all,
+                      std::vector<double>& out) -> std::optional<std::string> {
+    out.clear();
+    for (const std::string& item : split_specs(text, ';')) {
+      try {
+        size_t used = 0;
+        const double v = std::stod(item, &used);
+        if (used != item.size() || !(v >= 0)) throw std::invalid_argument(item);
+        out.push_back(v);
+      } catch (const std::exception&) {
+        return "--" + flag + ": bad number '" + item + "'";
+      }
+    }
+    if (out.empty()) return std::nullopt;
+    if (one_for_all && out.size() == 1) out.assign(n_games, out[0]);
+    if (out.size() != n_games) return "--" + flag + " needs one number per game";
+    return std::nullopt;
+  };
+  std::vector<double> list;
+  if (auto e = per_game("selfplay-weights", selfplay_weights, false, config.selfplay_weights))
+    return usage(*e);
+  if (auto e = per_game("reuse", reuse, true, config.game_reuse)) return usage(*e);
+  if (auto e = per_game("temperature-moves", temperature_moves, true, list)) return usage(*e);
+  for (double v : list) config.game_temperature_moves.push_back(static_cast<int>(v));
+  if (auto e = per_game("replay-windows", replay_windows, false, list)) return usage(*e);
+  for (double v : list) config.replay_windows.push_back(static_cast<size_t>(v));
+  config.replay_capacity = static_cast<size_t>(replay_capacity);
   while (config.out_dir.size() > 1 && config.out_dir.back() == '/') config.out_dir.pop_back();
   config.run = std::filesystem::path(config.out_dir).lexically_normal().filename().string();
   if (config.run.empty() || config.run == "." || config.run == "..")
@@ -315,6 +379,27 @@ int run_train(const std::vector<std::string>& argv) {
             << summary->shards.size() << " shards; mean batch " << fixed(summary->service.mean_batch, 1)
             << ", " << fixed(summary->service.positions_per_second, 0) << " positions/s through the service"
             << std::endl;
+  return 0;
+}
+
+int run_ship(const std::vector<std::string>& argv) {
+  std::string checkpoint, models = "models";
+  Options options(
+      "ship",
+      "Writes a checkpoint into the models folder the repository ships (models/<run>/checkpoints/),\n"
+      "in half precision and without the optimizer's state. `arena serve` plays it as the shared\n"
+      "agent while --runs holds no run of several games.");
+  options.text("checkpoint", &checkpoint, "the checkpoint file (runs/<run>/checkpoints/step-<N>.pt)")
+      .required()
+      .text("models", &models, "the models folder");
+  if (std::optional<int> code = options.parse(argv)) return *code;
+  Result<std::string> written = nn::ship_checkpoint(checkpoint, models);
+  if (!written.ok()) {
+    std::cerr << "arena ship: " << written.error().message << "\n";
+    return 1;
+  }
+  std::error_code ec;
+  std::cout << *written << " (" << std::filesystem::file_size(*written, ec) / 1024 << " KiB)" << std::endl;
   return 0;
 }
 

@@ -312,6 +312,42 @@ TEST(Mcts, SimultaneousNodesStartFromTheEvaluatorsGroupPriors) {
   for (float p : b->strategy) EXPECT_NEAR(p, 1.0f / 3, 1e-5f);
 }
 
+// An evaluator that puts every prior on the last legal action (Go's pass) and calls every
+// position even.
+class PassLover final : public Evaluator {
+ public:
+  void evaluate(std::span<const EvalRequest> requests, std::span<Evaluation> out) override {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      out[i].values.assign(2, 0.0f);
+      out[i].priors.assign(requests[i].actions.size(), 0.0f);
+      if (!out[i].priors.empty()) out[i].priors.back() = 1.0f;
+    }
+  }
+};
+
+TEST(Mcts, PassesAtTheRootOnlyWhenTheBoardAsItStandsWins) {
+  auto game = game_of("go(size=5)");
+  const Action pass = 25;
+  // Empty board, Black to move: komi wins it for White, so Black's pass is guarded.
+  std::unique_ptr<State> s = game->new_initial_state();
+  ASSERT_TRUE(s->pass_guarded(pass));
+  ASSERT_FALSE(s->pass_guarded(12));
+  Mcts black({.simulations = 50, .seed = 1}, std::make_shared<PassLover>());
+  Result<SearchResult> r = black.search(*s, 0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->decision.actions[0], pass);
+  for (const auto& [action, visits] : r->visits) {
+    if (action == pass) EXPECT_EQ(visits, 0);
+  }
+  // Black passed: White, winning on komi, may pass (and the search wants to).
+  ASSERT_TRUE(s->apply(pass).ok());
+  ASSERT_FALSE(s->pass_guarded(pass));
+  Mcts white({.simulations = 50, .seed = 1}, std::make_shared<PassLover>());
+  r = white.search(*s, 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->decision.actions[0], pass);
+}
+
 TEST(Mcts, SameSeedSameSearch) {
   for (const char* spec : {"go(size=9)", "kuhn_poker", "test_blotto", "game24(puzzle=3)"}) {
     auto game = game_of(spec);

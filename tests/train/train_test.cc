@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "agents/local_match.h"
@@ -94,6 +95,61 @@ TEST(Train, WritesShardsAndCheckpointsAndReportsProgress) {
   EXPECT_EQ(meta->player_name(), "nn:shapes@30");
   EXPECT_EQ(meta->games, small_config(out).games);
   EXPECT_EQ(meta->net.games.size(), 3u);
+}
+
+TEST(Train, TheLearningRateWarmsUpThenDecays) {
+  TrainConfig c;
+  c.learning_rate = 1e-3;
+  c.warmup_steps = 10;
+  c.steps = 110;
+  c.final_lr_fraction = 0.1;
+  EXPECT_DOUBLE_EQ(learning_rate_at(c, 0), 1e-4);
+  EXPECT_DOUBLE_EQ(learning_rate_at(c, 9), 1e-3);
+  EXPECT_DOUBLE_EQ(learning_rate_at(c, 10), 1e-3);
+  EXPECT_NEAR(learning_rate_at(c, 60), 0.55e-3, 1e-12);  // half way down the cosine
+  EXPECT_NEAR(learning_rate_at(c, 110), 1e-4, 1e-12);
+  EXPECT_NEAR(learning_rate_at(c, 500), 1e-4, 1e-12);  // stays at the floor
+  c.steps = 0;                                         // a time budget alone: constant after the warm-up
+  EXPECT_DOUBLE_EQ(learning_rate_at(c, 5000), 1e-3);
+  c.lr_decay_steps = 1010;
+  EXPECT_NEAR(learning_rate_at(c, 510), 0.55e-3, 1e-12);
+}
+
+TEST(Train, SelfPlayIsBalancedSoThatEveryGamesPositionsAreReusedAlike) {
+  // Kuhn poker has 2-3 decisions a game, 5x5 Go dozens: with the learner's mix equal,
+  // self-play must play Kuhn far more often, and each game's reuse comes out near the target.
+  const std::string out = temp_dir("balance");
+  TrainConfig c = small_config(out);
+  c.games = {"kuhn_poker", "go(size=5,komi=0.5)"};
+  c.steps = 120;
+  c.games_per_phase = 12;
+  c.sample_reuse = 2;
+  Result<TrainSummary> s = train(c, {});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const auto& kuhn = s->final.per_game.at("kuhn_poker");
+  const auto& go = s->final.per_game.at("go(size=5,komi=0.5)");
+  EXPECT_GT(kuhn.games, 3 * go.games);
+  EXPECT_GT(go.mean_length(), 5 * kuhn.mean_length());
+  // The first phase is drawn by the mix alone (lengths unknown), so the reuse is only near 2.
+  for (const auto* d : {&kuhn, &go}) {
+    EXPECT_GT(d->reuse(), 0.8);
+    EXPECT_LT(d->reuse(), 5.0);
+  }
+  EXPECT_LT(std::max(kuhn.reuse(), go.reuse()) / std::min(kuhn.reuse(), go.reuse()), 4.0);
+  // Every progress report is a JSON line of metrics.
+  std::ifstream metrics(out + "/metrics.jsonl");
+  std::string line, last;
+  int lines = 0;
+  while (std::getline(metrics, line)) {
+    ++lines;
+    last = line;
+  }
+  ASSERT_GT(lines, 0);
+  const Json j = Json::parse(last);
+  EXPECT_EQ(j.at("step"), 120);
+  EXPECT_EQ(j.at("per_game").at("kuhn_poker").at("games"), kuhn.games);
+  EXPECT_TRUE(j.at("per_game").at("go(size=5,komi=0.5)").contains("policy_loss"));
+  EXPECT_GT(j.at("learning_rate").get<double>(), 0);
 }
 
 TEST(Train, TheSameSeedGivesTheSameRun) {

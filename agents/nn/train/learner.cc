@@ -18,8 +18,25 @@ void Learner::make_optimizer() {
   } else {
     for (const torch::Tensor& p : net_->trunk_parameters()) params.push_back(p);
   }
+  // Two groups: the weights of convolutions and linear layers decay; norms' scales and
+  // shifts and biases (the one-dimensional tensors) do not.
+  std::vector<torch::Tensor> decayed, kept;
+  for (const torch::Tensor& p : params) (p.dim() >= 2 ? decayed : kept).push_back(p);
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(
+      decayed, std::make_unique<torch::optim::AdamWOptions>(
+                   torch::optim::AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay)));
+  groups.emplace_back(kept, std::make_unique<torch::optim::AdamWOptions>(
+                                torch::optim::AdamWOptions(options_.learning_rate).weight_decay(0)));
   optimizer_ = std::make_unique<torch::optim::AdamW>(
-      params, torch::optim::AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay));
+      std::move(groups),
+      torch::optim::AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay));
+}
+
+void Learner::set_learning_rate(double rate) {
+  for (torch::optim::OptimizerParamGroup& group : optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(rate);
+  }
 }
 
 Status Learner::init_from(const std::string& path) {

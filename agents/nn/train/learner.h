@@ -26,7 +26,9 @@ struct LearnerSample {
 
 struct LearnerOptions {
   double learning_rate = 1e-3;
-  double weight_decay = 1e-4;
+  // AdamW's decoupled decay, applied to the convolution and linear weights only (norms and
+  // biases are not decayed): each step shrinks them by learning_rate x weight_decay.
+  double weight_decay = 0.05;
   bool freeze_trunk = false;
 };
 
@@ -52,6 +54,8 @@ class Learner {
   // pass, the losses weighted by their share of the batch). Heads with fewer than two
   // samples are skipped (BatchNorm needs two).
   std::map<int, HeadLoss> step(const std::vector<LearnerSample>& batch);
+  // The learning rate of the next steps (the trainer's schedule sets it before each step).
+  void set_learning_rate(double rate);
 
   Status save(const std::string& path, const CheckpointMeta& meta);
   SharedNet& net() { return net_; }

@@ -3,12 +3,14 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "agents/nn/network.h"
 #include "agents/nn/train/learner.h"
 #include "agents/selfplay/actor.h"
 #include "agents/selfplay/replay_buffer.h"
 #include "agents/selfplay/shard.h"
+#include "core/json.h"
 #include "core/rng.h"
 #include "games/registry.h"
 
@@ -37,7 +39,54 @@ Status validate(const TrainConfig& c) {
     return make_error("bad_config", "steps and games per phase must not be negative");
   if (c.freeze_trunk && c.init_from.empty())
     return make_error("bad_config", "a frozen trunk needs init_from");
+  const size_t n = c.games.size();
+  if ((!c.selfplay_weights.empty() && c.selfplay_weights.size() != n) ||
+      (!c.game_reuse.empty() && c.game_reuse.size() != n) ||
+      (!c.game_temperature_moves.empty() && c.game_temperature_moves.size() != n) ||
+      (!c.replay_windows.empty() && c.replay_windows.size() != n)) {
+    return make_error("bad_config",
+                      "self-play weights, reuse, temperature moves and replay windows: one per game");
+  }
+  for (double r : c.game_reuse)
+    if (!(r > 0)) return make_error("bad_config", "sample reuse must be positive");
+  if (!(c.sample_reuse > 0)) return make_error("bad_config", "sample reuse must be positive");
+  if (!(c.learning_rate > 0) || !(c.weight_decay >= 0) || c.warmup_steps < 0 || c.lr_decay_steps < 0 ||
+      !(c.final_lr_fraction >= 0 && c.final_lr_fraction <= 1)) {
+    return make_error("bad_config",
+                      "the learning rate must be positive, weight decay and schedule steps not negative, "
+                      "the final fraction in [0, 1]");
+  }
   return {};
+}
+
+// Appends one JSON line to the run's metrics file.
+void write_metrics(const std::string& path, const TrainProgress& p) {
+  Json line = {{"elapsed_s", p.elapsed_s},
+               {"step", p.step},
+               {"games", p.games},
+               {"positions", p.positions},
+               {"games_per_s", p.games_per_s},
+               {"positions_per_s", p.positions_per_s},
+               {"mean_batch", p.mean_batch},
+               {"learning_rate", p.learning_rate},
+               {"service_errors", p.service_errors}};
+  if (p.eta_s >= 0) line["eta_s"] = p.eta_s;
+  Json games = Json::object();
+  for (const auto& [spec, d] : p.per_game) {
+    Json g = {{"games", d.games},
+              {"positions", d.positions},
+              {"mean_length", d.mean_length()},
+              {"samples", d.samples},
+              {"reuse", d.reuse()}};
+    if (auto it = p.losses.find(spec); it != p.losses.end()) {
+      g["policy_loss"] = it->second.first;
+      g["value_loss"] = it->second.second;
+    }
+    games[spec] = std::move(g);
+  }
+  line["per_game"] = std::move(games);
+  std::ofstream out(path, std::ios::app);
+  out << line.dump() << "\n";
 }
 
 // Exponential means of the recent losses, per head.
@@ -56,6 +105,17 @@ struct LossMeans {
 
 }  // namespace
 
+double learning_rate_at(const TrainConfig& c, int64_t step) {
+  const double base = c.learning_rate;
+  if (c.warmup_steps > 0 && step < c.warmup_steps)
+    return base * static_cast<double>(step + 1) / c.warmup_steps;
+  const int64_t end = c.lr_decay_steps > 0 ? c.lr_decay_steps : c.steps;
+  if (end <= c.warmup_steps) return base;
+  const double t = std::min(1.0, static_cast<double>(step - c.warmup_steps) / (end - c.warmup_steps));
+  const double floor = base * c.final_lr_fraction;
+  return floor + (base - floor) * 0.5 * (1 + std::cos(std::acos(-1.0) * t));
+}
+
 Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks) {
   if (Status s = validate(config); !s.ok()) return s.error();
   Result<NetConfig> net_config = net_config_for(config.games, config.blocks, config.channels);
@@ -67,8 +127,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
                               : config.run;
 
   // The learner's network, and the service's copy that self-play searches with.
-  Learner learner(*net_config, *device, {config.learning_rate, config.weight_decay, config.freeze_trunk},
-                  config.seed);
+  Learner learner(*net_config, *device,
+                  {learning_rate_at(config, 0), config.weight_decay, config.freeze_trunk}, config.seed);
   if (!config.init_from.empty()) {
     if (Status s = learner.init_from(config.init_from); !s.ok()) return s.error();
   }
@@ -86,22 +146,45 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   // (every 24-game puzzle) shares a window.
   std::map<std::string, std::string> key_of_spec;
   std::map<std::string, int> head_of_key;
-  std::map<std::string, double> weight_of_key;
+  std::map<std::string, double> weight_of_key;     // the learner's mix
+  std::map<std::string, double> reuse_of_key;      // the mix-weighted mean of its games' reuse
+  std::map<std::string, std::string> name_of_key;  // its first spec, for reports
+  std::vector<std::string> key_of_game;            // by config game
   selfplay::SelfPlayConfig sp;
+  double weight_sum = 0;
+  for (size_t i = 0; i < config.games.size(); ++i)
+    weight_sum += config.weights.empty() ? 1.0 : config.weights[i];
+  if (!(weight_sum > 0)) return make_error("bad_config", "the weights must have a positive sum");
+  selfplay::ReplayBufferOptions replay_options;
   for (size_t i = 0; i < config.games.size(); ++i) {
     Result<std::shared_ptr<const Game>> game = make_game(config.games[i]);
     if (!game.ok()) return make_error("bad_config", game.error().message);
     const std::string key = head_key(**game);
     const double weight = config.weights.empty() ? 1.0 : config.weights[i];
+    const double reuse = config.game_reuse.empty() ? config.sample_reuse : config.game_reuse[i];
     key_of_spec[(*game)->spec()] = key;
+    key_of_game.push_back(key);
+    name_of_key.try_emplace(key, (*game)->spec());
     head_of_key[key] = net_config->index_of_key(key);
     weight_of_key[key] += weight;
-    sp.games.push_back({(*game)->spec(), weight});
+    reuse_of_key[key] += weight * reuse;
+    const size_t window =
+        config.replay_windows.empty()
+            ? std::max<size_t>(20 * static_cast<size_t>(config.batch_size),
+                               static_cast<size_t>(config.replay_capacity * weight / weight_sum))
+            : config.replay_windows[i];
+    replay_options.capacity[key] += window;
+    sp.games.push_back({(*game)->spec(),
+                        config.selfplay_weights.empty() ? weight : config.selfplay_weights[i],
+                        config.game_temperature_moves.empty() ? -1 : config.game_temperature_moves[i]});
   }
+  for (auto& [key, reuse] : reuse_of_key) reuse = weight_of_key[key] > 0 ? reuse / weight_of_key[key] : 1.0;
   sp.search.simulations = config.simulations;
   sp.search.c_puct = config.c_puct;
   sp.search.batch_size = config.search_batch;
+  sp.search.fpu_reduction = config.fpu_reduction;
   sp.dirichlet_alpha = config.dirichlet_alpha;
+  sp.dirichlet_scale = config.dirichlet_alpha > 0 ? 0 : config.dirichlet_scale;
   sp.temperature_moves = config.temperature_moves;
   sp.threads = config.actors;
   sp.seed = config.seed;
@@ -109,11 +192,26 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   Result<std::unique_ptr<selfplay::SelfPlayActors>> actors =
       selfplay::SelfPlayActors::create(sp, [evaluator](int, uint64_t) { return evaluator; });
   if (!actors.ok()) return make_error("bad_config", actors.error().message);
+  // Balanced self-play: game i is drawn in proportion to the positions its learner share
+  // needs (mix / reuse), divided by its mean length so far (1 before its first game).
+  auto balance_selfplay = [&]() -> Status {
+    if (!config.selfplay_weights.empty() || config.games.size() < 2) return {};
+    const selfplay::ActorStats stats = (*actors)->stats();
+    std::vector<double> w;
+    for (size_t i = 0; i < config.games.size(); ++i) {
+      const double mix = config.weights.empty() ? 1.0 : config.weights[i];
+      const double reuse = config.game_reuse.empty() ? config.sample_reuse : config.game_reuse[i];
+      double length = 1;
+      if (auto it = stats.per_game.find(sp.games[i].spec); it != stats.per_game.end() && it->second.games > 0)
+        length = std::max(1.0, static_cast<double>(it->second.positions) / it->second.games);
+      w.push_back(mix / reuse / length);
+    }
+    return (*actors)->set_weights(std::move(w));
+  };
   selfplay::ShardWriterOptions shard_options;
   shard_options.dir = config.out_dir + "/shards";
   Result<std::unique_ptr<selfplay::ShardWriter>> shards = selfplay::ShardWriter::open(shard_options);
   if (!shards.ok()) return shards.error();
-  selfplay::ReplayBufferOptions replay_options;
   replay_options.capacity_per_group = config.replay_capacity;
   replay_options.group_key = [key_of_spec](const selfplay::Trajectory& t) { return key_of_spec.at(t.game); };
   selfplay::ReplayBuffer replay(replay_options);
@@ -131,10 +229,20 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     progress.games_per_s = progress.games / std::max(progress.elapsed_s, 1e-9);
     progress.positions_per_s = progress.positions / std::max(progress.elapsed_s, 1e-9);
     progress.mean_batch = (*service)->stats().mean_batch;
+    progress.service_errors = (*service)->stats().errors;
+    progress.learning_rate = learning_rate_at(config, progress.step);
     progress.losses.clear();
     for (const auto& [head, means] : loss_means.means) {
       progress.losses[net_config->games[static_cast<size_t>(head)].spec] = means;
     }
+    progress.eta_s = -1;
+    if (config.steps > 0 && progress.step > 0)
+      progress.eta_s = progress.elapsed_s * (config.steps - progress.step) / progress.step;
+    if (config.minutes > 0) {
+      const double left = std::max(0.0, config.minutes * 60 - progress.elapsed_s);
+      progress.eta_s = progress.eta_s < 0 ? left : std::min(progress.eta_s, left);
+    }
+    write_metrics(config.out_dir + "/metrics.jsonl", progress);
     if (callbacks.progress) callbacks.progress(progress);
     last_print = Clock::now();
   };
@@ -158,30 +266,44 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   const int games_per_phase = config.games_per_phase > 0 ? config.games_per_phase : 2 * config.actors;
   while (!done()) {
     // Self-play phase.
+    if (Status s = balance_selfplay(); !s.ok()) return s.error();
+    const uint64_t errors_before = (*service)->stats().errors;
     Result<std::vector<selfplay::Trajectory>> games = (*actors)->play_batch(games_per_phase);
     if (!games.ok()) return games.error();
-    uint64_t new_positions = 0;
+    if (const ServiceStats stats = (*service)->stats(); stats.errors > errors_before) {
+      return make_error("inference_error",
+                        std::to_string(stats.errors - errors_before) +
+                            " forward passes of self-play failed (their leaves got uniform priors and zero "
+                            "values); stopping rather than training on them" +
+                            (stats.last_error.empty() ? "" : ": " + stats.last_error));
+    }
+    double wanted_samples = 0;  // the phase's positions x their games' reuse
     for (selfplay::Trajectory& t : *games) {
       if (Status s = (*shards)->write(t); !s.ok()) return s.error();
-      new_positions += t.steps.size();
+      const std::string& key = key_of_spec.at(t.game);
+      TrainProgress::GameData& d = progress.per_game[name_of_key.at(key)];
+      ++d.games;
+      d.positions += t.steps.size();
+      progress.positions += t.steps.size();
+      wanted_samples += t.steps.size() * reuse_of_key.at(key);
       replay.add(std::move(t));
     }
     progress.games += games->size();
-    progress.positions += new_positions;
 
     // Learner phase.
     const int64_t phase_steps =
         config.steps_per_phase > 0
             ? config.steps_per_phase
-            : std::max<int64_t>(1, static_cast<int64_t>(
-                                       std::ceil(new_positions * config.sample_reuse / config.batch_size)));
+            : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wanted_samples / config.batch_size)));
     for (int64_t i = 0; i < phase_steps && !done(); ++i) {
+      learner.set_learning_rate(learning_rate_at(config, progress.step));
       Result<std::vector<selfplay::Sample>> batch =
           replay.sample_mixed(weight_of_key, config.batch_size, rng);
       if (!batch.ok()) break;  // nothing recorded yet (games of single forced moves)
       std::vector<LearnerSample> rows;
       rows.reserve(batch->size());
       for (const selfplay::Sample& s : *batch) {
+        ++progress.per_game[name_of_key.at(s.group)].samples;
         rows.push_back({head_of_key.at(s.group), s.player, &s.observation, &s.legal, &s.policy, &s.value});
       }
       loss_means.add(learner.step(rows));

@@ -31,9 +31,16 @@
 namespace arena::nn {
 
 struct TrainConfig {
-  std::vector<std::string> games;  // specs; weights default to equal
+  std::vector<std::string> games;  // specs
+  // The learner's mix: each batch is split across the games by these weights (default
+  // equal).
   std::vector<double> weights;
-  std::string out_dir;  // runs/<name>: checkpoints/, shards/
+  // How often self-play plays each game. Empty: balanced after every phase so that each
+  // game's new positions are sampled `reuse` times on average (the games' mean lengths
+  // measured so far): a short game (Kuhn poker, a puzzle) is played more often rather than
+  // its few positions reused forty times more than Go's.
+  std::vector<double> selfplay_weights;
+  std::string out_dir;  // runs/<name>: checkpoints/, shards/, metrics.jsonl
   std::string run;      // default: the last component of out_dir
   std::string device = "auto";
   int blocks = 4;
@@ -46,19 +53,34 @@ struct TrainConfig {
   int games_per_phase = 0;  // 0: 2 x actors
   int simulations = 64;
   double c_puct = 1.4;
-  double dirichlet_alpha = 0.3;
-  int temperature_moves = 8;
-  int search_batch = 8;  // leaves per search pass
+  double fpu_reduction = 0.25;  // MctsConfig::fpu_reduction
+  // Root noise: a fixed alpha, or (0) dirichlet_scale / the number of legal actions.
+  double dirichlet_alpha = 0;
+  double dirichlet_scale = 10;
+  int temperature_moves = 8;                // moves drawn by visit counts, then the most visited
+  std::vector<int> game_temperature_moves;  // per game, overriding temperature_moves
+  int search_batch = 8;                     // leaves per search pass
   // Learner.
   int batch_size = 128;
   double learning_rate = 1e-3;
-  double weight_decay = 1e-4;
-  double sample_reuse = 4;  // learner samples per new position
+  double weight_decay = 0.05;  // AdamW, on convolution and linear weights only
+  // Schedule: a linear warm-up over warmup_steps, then a cosine decay to
+  // learning_rate x final_lr_fraction at lr_decay_steps (0: the step budget; with no step
+  // budget, the rate stays constant after the warm-up).
+  int64_t warmup_steps = 100;
+  int64_t lr_decay_steps = 0;
+  double final_lr_fraction = 0.1;
+  double sample_reuse = 4;         // learner samples per new position
+  std::vector<double> game_reuse;  // per game, overriding sample_reuse
   // Learner steps per phase, when positive, in place of sample_reuse: two runs that differ
   // in their games' lengths (one reward signal against another) then spend the same budget,
   // the same self-play games and learner steps per phase.
   int64_t steps_per_phase = 0;
-  size_t replay_capacity = 100000;  // positions kept per game
+  // Replay windows, in positions per game (a head shared by several specs takes their sum):
+  // by default replay_capacity x the game's share of the learner mix, at least 20 batches,
+  // so that every game's window turns over at the same pace.
+  size_t replay_capacity = 100000;
+  std::vector<size_t> replay_windows;  // per game, overriding the default
   int64_t checkpoint_every = 100;
   // Transfer: start from this checkpoint's weights (its trunk, and the heads of the games it
   // knows); with freeze_trunk only the stems and heads learn.
@@ -67,6 +89,9 @@ struct TrainConfig {
   uint64_t seed = 1;
   double progress_seconds = 10;
 };
+
+// The learning rate at a learner step under the config's schedule.
+double learning_rate_at(const TrainConfig& config, int64_t step);
 
 // What one progress line shows.
 struct TrainProgress {
@@ -79,6 +104,17 @@ struct TrainProgress {
   double mean_batch = 0;                                    // the service's mean forward batch
   std::map<std::string, std::pair<double, double>> losses;  // per game: (policy, value), recent mean
   std::string last_evaluation;                              // what the checkpoint callback last said
+  double learning_rate = 0;
+  uint64_t service_errors = 0;
+  double eta_s = -1;  // seconds to the end of the budget, from the pace so far; -1: unknown
+  struct GameData {
+    uint64_t games = 0;
+    uint64_t positions = 0;
+    uint64_t samples = 0;  // learner samples drawn
+    double mean_length() const { return games > 0 ? static_cast<double>(positions) / games : 0; }
+    double reuse() const { return positions > 0 ? static_cast<double>(samples) / positions : 0; }
+  };
+  std::map<std::string, GameData> per_game;  // by spec
 };
 
 struct CheckpointEvent {
@@ -100,8 +136,10 @@ struct TrainSummary {
   ServiceStats service;
 };
 
+// Each progress report is also a JSON line in <out>/metrics.jsonl.
 // Errors: "bad_config" (no games, no budget, a game the network cannot play), "io",
-// "bad_checkpoint" (init_from).
+// "bad_checkpoint" (init_from), "inference_error" (a forward pass of self-play failed: its
+// leaves got uniform priors and zero values, which must not become training targets).
 Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks);
 
 }  // namespace arena::nn
