@@ -27,6 +27,33 @@ std::string describe_shape(const GameHead& h) {
 }
 
 // Opens the archive at `path`; LibTorch's errors become "io" (no file) or "bad_checkpoint".
+// Module::load, except that each stored tensor is copied into the module's (so converted to
+// its type: a shipped checkpoint stores half precision; Module::load would alias the stored
+// tensor instead, and a half tensor aliased into a float parameter reads past its storage).
+Status read_module(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                   const std::string& path) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.named_parameters(/*recurse=*/false)) {
+    torch::Tensor stored;
+    if (!archive.try_read(p.key(), stored) || stored.sizes() != p.value().sizes())
+      return bad_checkpoint(path, "parameter " + p.key() + " missing or of another shape");
+    p.value().copy_(stored);
+  }
+  for (auto& b : module.named_buffers(/*recurse=*/false)) {
+    torch::Tensor stored;
+    if (!archive.try_read(b.key(), stored, /*is_buffer=*/true) || stored.sizes() != b.value().sizes())
+      return bad_checkpoint(path, "buffer " + b.key() + " missing or of another shape");
+    b.value().copy_(stored);
+  }
+  for (auto& child : module.named_children()) {
+    torch::serialize::InputArchive sub;
+    if (!archive.try_read(child.key(), sub))
+      return bad_checkpoint(path, "module " + child.key() + " missing");
+    if (Status s = read_module(*child.value(), sub, path); !s.ok()) return s;
+  }
+  return ok_status();
+}
+
 Result<torch::serialize::InputArchive> open_archive(const std::string& path, torch::Device device) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -190,7 +217,7 @@ Result<CheckpointMeta> load_checkpoint(const std::string& path, SharedNet& net,
     SharedNet scratch(meta->net);
     torch::serialize::InputArchive model;
     if (!archive->try_read(kModelKey, model)) return bad_checkpoint(path, "no weights");
-    scratch->load(model);
+    if (Status s = read_module(*scratch, model, path); !s.ok()) return s.error();
     if (Status s = copy_weights(scratch, net); !s.ok()) return s.error();
     if (optimizer != nullptr) {
       torch::serialize::InputArchive opt;
@@ -217,6 +244,20 @@ Result<LoadedNet> load_network(const std::string& path, torch::Device device) {
   loaded.meta = std::move(*read);
   loaded.net->eval();
   return loaded;
+}
+
+Result<std::string> ship_checkpoint(const std::string& from, const std::string& models_dir) {
+  Result<LoadedNet> loaded = load_network(from, torch::Device(torch::kCPU));
+  if (!loaded.ok()) return loaded.error();
+  const std::string to = checkpoint_path(models_dir + "/" + loaded->meta.run, loaded->meta.step);
+  try {
+    loaded->net->to(torch::kHalf);
+  } catch (const std::exception& e) {
+    return make_error("io",
+                      "checkpoint " + from + ": cannot convert it to half precision (" + e.what() + ")");
+  }
+  if (Status s = save_checkpoint(to, loaded->meta, loaded->net, nullptr); !s.ok()) return s.error();
+  return to;
 }
 
 }  // namespace arena::nn

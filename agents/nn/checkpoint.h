@@ -35,4 +35,11 @@ Status check_against_registry(const CheckpointMeta& meta);
 // Where a run keeps its checkpoints: "<run_dir>/checkpoints/step-<step, 8 digits>.pt".
 std::string checkpoint_path(const std::string& run_dir, int64_t step);
 
+// Writes the checkpoint `from` into a models folder (laid out as a runs folder:
+// <models_dir>/<run>/checkpoints/step-<step>.pt) for the repository to ship: its weights in
+// half precision and without the optimizer's state (about a sixth of the training file),
+// read back as single precision by every loader. Returns the path written. Errors: those of
+// loading and saving a checkpoint.
+Result<std::string> ship_checkpoint(const std::string& from, const std::string& models_dir);
+
 }  // namespace arena::nn

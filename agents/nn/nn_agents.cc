@@ -68,12 +68,24 @@ class PolicyAgent final : public Agent {
   Rng rng_;
 };
 
-// "nn:<run>@<step>(params)" -> "nn(checkpoint='<runs>/<run>/checkpoints/step-<step>.pt',params)".
+// "nn:<run>@<step>(params)" -> "nn(checkpoint='<runs>/<run>/checkpoints/step-<step>.pt',params)"
+// (the shipped models' folder when the runs folder has no such file); "shared" -> the
+// shared agent's.
 std::optional<std::string> resolve_name(std::string_view name) {
   static const std::regex pattern(R"((nn|nn-policy):([A-Za-z0-9_.-]+)@([0-9]+)(?:\((.*)\))?)");
   std::match_results<std::string_view::const_iterator> m;
+  if (name == "shared") {
+    const std::optional<std::string> shared = latest_shared_agent();
+    return shared ? resolve_name(*shared) : std::nullopt;
+  }
   if (!std::regex_match(name.begin(), name.end(), m, pattern)) return std::nullopt;
-  const std::string path = checkpoint_path(runs_dir() + "/" + m[2].str(), std::stoll(m[3].str()));
+  // The runs folder first, then the shipped models.
+  std::string path = checkpoint_path(runs_dir() + "/" + m[2].str(), std::stoll(m[3].str()));
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && !models_dir().empty()) {
+    const std::string shipped = checkpoint_path(models_dir() + "/" + m[2].str(), std::stoll(m[3].str()));
+    if (std::filesystem::exists(shipped, ec)) path = shipped;
+  }
   std::string spec = m[1].str() + "(checkpoint='" + path + "'";
   if (m[4].matched && m[4].length() > 0) spec += "," + m[4].str();
   return spec + ")";
@@ -119,10 +131,12 @@ Result<SearchConfig> search_config(const GameParams& params, uint64_t seed) {
   SearchConfig config;
   config.puct.simulations = static_cast<int>(params.get_int("simulations"));
   config.puct.c_puct = params.get_double("c");
+  config.puct.fpu_reduction = params.get_double("fpu");
   config.puct.seed = seed;
   config.cfr.iterations = static_cast<int>(params.get_int("cfr_iterations"));
   if (config.puct.simulations < 1) return make_error("bad_spec", "nn: simulations must be positive");
   if (config.puct.c_puct < 0) return make_error("bad_spec", "nn: c must not be negative");
+  if (!(config.puct.fpu_reduction >= 0)) return make_error("bad_spec", "nn: fpu must not be negative");
   if (config.cfr.iterations < 0 || config.cfr.iterations > 100'000)
     return make_error("bad_spec", "nn: cfr_iterations must be in [0, 100000]");
   return config;
@@ -141,27 +155,50 @@ std::string runs_dir() {
   return env && *env ? env : "runs";
 }
 
+std::string models_dir() {
+  if (const char* env = std::getenv("ARENA_MODELS")) return env;  // set but empty: none
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "arena" / "models";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  const fs::path source = fs::path(ARENA_SOURCE_DIR) / "models";
+  return fs::is_directory(source, ec) ? source.string() : "";
+}
+
 std::optional<std::string> latest_shared_agent() {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::optional<std::string> best;
   fs::file_time_type best_time;
-  for (const fs::directory_entry& run : fs::directory_iterator(runs_dir(), ec)) {
-    // The run's last checkpoint: the largest step (the names sort by step).
-    std::optional<fs::path> last;
-    for (const fs::directory_entry& file : fs::directory_iterator(run.path() / "checkpoints", ec)) {
-      const std::string name = file.path().filename().string();
-      if (name.rfind("step-", 0) != 0 || file.path().extension() != ".pt") continue;
-      if (!last || name > last->filename().string()) last = file.path();
-    }
-    if (!last) continue;
-    Result<CheckpointMeta> meta = read_checkpoint_meta(last->string());
-    if (!meta.ok() || meta->games.size() < 2 || !meta->init_from.empty()) continue;
-    const fs::file_time_type time = fs::last_write_time(*last, ec);
-    if (ec) continue;
-    if (!best || time > best_time) {
-      best = meta->player_name();
-      best_time = time;
+  bool best_shipped = false;
+  for (const std::string& root : {runs_dir(), models_dir()}) {
+    if (root.empty()) continue;
+    const bool shipped = root == models_dir() && root != runs_dir();
+    for (const fs::directory_entry& run : fs::directory_iterator(root, ec)) {
+      // The run's last checkpoint: the largest step (the names sort by step).
+      std::optional<fs::path> last;
+      for (const fs::directory_entry& file : fs::directory_iterator(run.path() / "checkpoints", ec)) {
+        const std::string name = file.path().filename().string();
+        if (name.rfind("step-", 0) != 0 || file.path().extension() != ".pt") continue;
+        if (!last || name > last->filename().string()) last = file.path();
+      }
+      if (!last) continue;
+      Result<CheckpointMeta> meta = read_checkpoint_meta(last->string());
+      if (!meta.ok() || meta->games.size() < 2 || !meta->init_from.empty()) continue;
+      const fs::file_time_type time = fs::last_write_time(*last, ec);
+      if (ec) continue;
+      // A run of the runs folder takes over from the shipped model whatever the file times
+      // (a fresh clone dates the shipped file now); among runs, the newest.
+      const bool better =
+          !best || (best_shipped && !shipped) || (best_shipped == shipped && time > best_time);
+      if (better) {
+        best = meta->player_name();
+        best_time = time;
+        best_shipped = shipped;
+      }
     }
   }
   return best;
@@ -261,6 +298,7 @@ void register_nn_agents() {
          {checkpoint,
           {"simulations", int64_t{100}, "PUCT simulations per decision (a time budget may end it sooner)"},
           {"c", 1.4, "PUCT exploration constant"},
+          {"fpu", 0.25, "first-play urgency reduction (as in self-play)"},
           {"cfr_iterations", int64_t{30}, "CFR+ iterations after the network's warm start (Kuhn, Leduc)"},
           device},
          [](const GameParams& params, const Game& game, uint64_t seed) -> Result<std::unique_ptr<Agent>> {
@@ -274,6 +312,8 @@ void register_nn_agents() {
            if (config.simulations != 100) extra += "simulations=" + std::to_string(config.simulations);
            if (config.c_puct != 1.4)
              extra += (extra.empty() ? "" : ",") + std::string("c=") + format_double(config.c_puct);
+           if (config.fpu_reduction != 0.25)
+             extra += (extra.empty() ? "" : ",") + std::string("fpu=") + format_double(config.fpu_reduction);
            if (search->cfr.iterations != 30)
              extra += (extra.empty() ? "" : ",") + std::string("cfr_iterations=") +
                       std::to_string(search->cfr.iterations);

@@ -34,9 +34,15 @@ Result<std::shared_ptr<InferenceService>> shared_service(const std::string& chec
 // The runs folder checkpoint names are resolved in: $ARENA_RUNS, else ./runs.
 std::string runs_dir();
 
-// The shared agent's latest checkpoint as a spec ("nn:<run>@<step>"): the newest (by file
-// time) last checkpoint of the runs in runs_dir() that train on several games from nothing.
-// nullopt when there is none; unreadable files are skipped.
+// The folder of the shipped models (models/ of the source tree, laid out as a runs folder):
+// $ARENA_MODELS (set but empty: none), else the installed share/arena/models, else the
+// source tree's models/. Checkpoint names not found in runs_dir() are looked for there.
+std::string models_dir();
+
+// The shared agent's checkpoint as a spec ("nn:<run>@<step>"): the newest (by file time)
+// last checkpoint of the runs in runs_dir() that train on several games from nothing, else
+// the shipped model's (models_dir()). nullopt when there is none; unreadable files are
+// skipped. The agent spec "shared" resolves to it.
 std::optional<std::string> latest_shared_agent();
 
 // Prometheus text with the counters of every service alive in the process (one series per

@@ -27,8 +27,8 @@ std::string showcase(const GameRegistration& r) {
 }
 
 HouseConfig house_config(const ArenaConfig& config) {
-  HouseConfig house{config.house_matches, config.house_games, config.house_agents,
-                    config.house_move_interval};
+  HouseConfig house{config.house_matches, config.house_games, config.house_agents, config.house_move_interval,
+                    config.house_featured};
   if (house.games.empty()) {
     for (const GameRegistration& r : GameRegistry::instance().registrations()) {
       if (r.type.name.rfind("test_", 0) != 0) house.games.push_back(showcase(r));

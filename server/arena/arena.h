@@ -35,6 +35,9 @@ struct ArenaConfig {
   // Agent specs that play house matches; each game gets the ones that can play it (GNU Go
   // plays Go only, and only where it is installed). They are the games' rating anchors.
   std::vector<std::string> house_agents = {"random"};
+  // An agent seated in every house match of a game it can play (serve: the shared agent),
+  // at a random seat, the other seats drawn from house_agents; empty: none.
+  std::string house_featured;
   Millis house_move_interval{500};  // pacing, so people can watch
   // Agents that accept challenges (spec -> accepted), for people and bots to play against.
   std::vector<std::string> challengeable_agents = {"random"};

@@ -15,6 +15,8 @@ HouseMatches::HouseMatches(asio::io_context& io, HouseConfig config, uint64_t se
     for (const std::string& agent : config_.agents) {
       if (can_play(agent, **game).ok()) lineup.agents.push_back(agent);
     }
+    lineup.featured = !config_.featured.empty() && can_play(config_.featured, **game).ok();
+    if (lineup.featured && lineup.agents.empty()) lineup.agents.push_back(config_.featured);
     if (!lineup.agents.empty()) lineups_.push_back(std::move(lineup));
   }
 }
@@ -53,8 +55,10 @@ void HouseMatches::top_up() {
       ++starting_;
       const Lineup& lineup = lineups_[picks_.uniform(lineups_.size())];
       game = lineup.game;
+      const int featured_seat = lineup.featured ? static_cast<int>(picks_.uniform(game->num_players())) : -1;
       for (int i = 0; i < game->num_players(); ++i) {
-        request.seats.push_back(SeatRequest::agent_seat(lineup.agents[picks_.uniform(lineup.agents.size())]));
+        request.seats.push_back(SeatRequest::agent_seat(
+            i == featured_seat ? config_.featured : lineup.agents[picks_.uniform(lineup.agents.size())]));
       }
     }
     request.game = game->spec();

@@ -24,6 +24,7 @@ struct HouseConfig {
   std::vector<std::string> games;   // specs
   std::vector<std::string> agents;  // agent specs; each game gets the ones that can play it
   Millis move_interval{500};        // pacing
+  std::string featured;  // seated in every match of a game it can play (ArenaConfig::house_featured)
 };
 
 class HouseMatches {
@@ -45,6 +46,7 @@ class HouseMatches {
   struct Lineup {
     std::shared_ptr<const Game> game;
     std::vector<std::string> agents;  // the house agents that can play it
+    bool featured = false;            // whether config.featured can play it
   };
   void top_up();
 

@@ -16,6 +16,7 @@ int run_serve(const std::vector<std::string>& args);
 int run_gtp(const std::vector<std::string>& args);
 int run_uci(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
+int run_ship(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 // `arena report steps` (report_steps.cc), dispatched by run_report.
 int run_report_steps(const std::vector<std::string>& args);

@@ -96,7 +96,7 @@ std::vector<std::string> agent_list(const std::string& text) {
 }  // namespace
 
 int run_serve(const std::vector<std::string>& argv) {
-  std::string bind = "127.0.0.1", db = "arena.db", web, runs;
+  std::string bind = "127.0.0.1", db = "arena.db", web, runs, models;
   std::string house_games;  // empty: every game's showcase
   std::string house_agents = "random;anchors;shared",
               opponents = "random;mcts(simulations=200);anchors;shared";
@@ -130,15 +130,17 @@ int run_serve(const std::vector<std::string>& argv) {
       .text("house-agents", &house_agents,
             "agents that play house matches for people to watch, separated by ';'; 'anchors' is every game "
             "family's anchor agents (GNU Go for Go, the exact solver for puzzles), 'shared' the shared "
-            "agent's latest checkpoint in --runs (left out while there is none); each game gets the ones "
-            "that can play it")
+            "agent (the latest run of several games in --runs, else the shipped model; left out while there "
+            "is none); each game gets the ones that can play it")
       .text("opponents", &opponents,
-            "agents that accept challenges from people and bots, separated by ';'; 'anchors' as for "
-            "--house-agents, 'shared' is the shared agent's latest checkpoint in --runs, left out while "
-            "there is "
-            "none")
+            "agents that accept challenges from people and bots, separated by ';'; 'anchors' and 'shared' "
+            "as for --house-agents")
       .text("runs", &runs, "folder of training runs, where nn:<run>@<step> names are found")
       .default_text("$ARENA_RUNS or ./runs")
+      .text("models", &models,
+            "folder of shipped models (laid out as a runs folder): the shared agent when --runs has no "
+            "run of several games; 'none': no shipped model")
+      .default_text("$ARENA_MODELS, else the installed share/arena/models, else the source tree's models/")
       .integer("max-connections", &max_connections, "connections open at once; 0: no cap", 0)
       .integer("max-connections-per-address", &max_connections_per_address,
                "connections open at once from one address; 0: no cap", 0)
@@ -195,6 +197,7 @@ int run_serve(const std::vector<std::string>& argv) {
   arena_config.house_move_interval = Millis(interval);
   arena_config.house_games = std::move(house_game_specs);
   if (!runs.empty()) setenv("ARENA_RUNS", runs.c_str(), 1);  // before any thread starts
+  if (!models.empty()) setenv("ARENA_MODELS", models == "none" ? "" : models.c_str(), 1);
   // 'shared' in a list is the shared agent's latest checkpoint, left out while there is none.
   const std::optional<std::string> shared = nn::latest_shared_agent();
   if (shared) std::cout << "arena: the shared agent is " << *shared << std::endl;
@@ -210,6 +213,11 @@ int run_serve(const std::vector<std::string>& argv) {
     return out;
   };
   arena_config.house_agents = with_shared(house_agents);
+  // The shared agent sits in every house match of a game it plays (the others: the list).
+  if (shared && std::find(arena_config.house_agents.begin(), arena_config.house_agents.end(), *shared) !=
+                    arena_config.house_agents.end()) {
+    arena_config.house_featured = *shared;
+  }
   arena_config.challengeable_agents = with_shared(opponents);
   Arena arena(io, **store, arena_config);
   if (Status s = arena.recover(); !s.ok()) {

@@ -53,11 +53,11 @@ class MatchClient {
  public:
   explicit MatchClient(WsClient& ws, int64_t match_id = 0) : ws_(ws), match_id_(match_id) {}
 
-  // Challenges the house agent and waits for the match to start: its match_start and the
+  // Challenges a house agent and waits for the match to start: its match_start and the
   // challenge's ack, which must name the same match.
-  void challenge(const std::string& game) {
+  void challenge(const std::string& game, const std::string& agent = "random") {
     const std::string ref = "challenge-" + std::to_string(++refs_);
-    ws_.send_json({{"type", "challenge"}, {"to", "random"}, {"game", game}, {"ref", ref}});
+    ws_.send_json({{"type", "challenge"}, {"to", agent}, {"game", game}, {"ref", ref}});
     while (!replies_.count(ref) || start_.is_null()) {
       next();
       if (replies_.count(ref) && !is_type(replies_[ref], "ack"))
@@ -162,6 +162,7 @@ class MatchClient {
 
 class ServeTest : public ::testing::Test {
  protected:
+  explicit ServeTest(ServerOptions options = {}) : server_(ARENA_BINARY, options) {}
   void SetUp() override { server_.start(); }
 
   void TearDown() override {
@@ -230,7 +231,7 @@ class ServeTest : public ::testing::Test {
     return match.end();
   }
 
-  ServerProcess server_{ARENA_BINARY};
+  ServerProcess server_;
 };
 
 // Every state the spectator got shows no hole card before the showdown, and both at it.
@@ -434,6 +435,69 @@ TEST_F(ServeTest, BotRegistersPlaysSeveralKuhnMatchesAndIsOnTheLeaderboard) {
   }
   EXPECT_TRUE(ranked) << table;
   EXPECT_TRUE(live) << table;
+}
+
+// With the repository's models/ (and no training runs), the shipped shared agent is the
+// arena's: offered as an opponent in every game, seated in the house matches, rated with
+// intervals, and it accepts a bot's challenge.
+class ServeShippedModelTest : public ServeTest {
+ protected:
+  static ServerOptions options() {
+    ServerOptions o;
+    o.shipped_models = true;
+    o.house_matches = 2;
+    o.extra_args = {"--house-games", "connect_four;kuhn_poker"};
+    return o;
+  }
+  ServeShippedModelTest() : ServeTest(options()) {}
+};
+
+TEST_F(ServeShippedModelTest, TheSharedAgentPlaysHouseMatchesAndAcceptsAChallenge) {
+  const std::string out = server_.output();
+  const size_t at = out.find("the shared agent is ");
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string shared = out.substr(at + 20, out.find('\n', at) - at - 20);
+  ASSERT_EQ(shared.rfind("nn:", 0), 0u) << shared;
+
+  std::optional<Json> games = parse_json(http_get(port(), "/api/games").body);
+  ASSERT_TRUE(games && games->is_array());
+  for (const Json& g : *games) {
+    bool offered = false;
+    for (const Json& o : g["opponents"]) offered = offered || o == shared;
+    EXPECT_TRUE(offered) << g["name"] << " does not offer " << shared << ": " << g["opponents"];
+  }
+
+  // A bot challenges it in Kuhn poker and plays to the end.
+  const Bot bot = register_bot("shipped-bot");
+  std::unique_ptr<WsClient> ws = connect(bot);
+  std::mt19937 rng(3);
+  MatchClient match(*ws);
+  match.challenge("kuhn_poker", shared);
+  Json start = match.start();
+  EXPECT_EQ(start["seats"][1 - match.seat()]["name"], shared) << start;
+  Json end = match.play_out([&rng](Json state) {
+    const Json legal = state["legal"];
+    return legal[std::uniform_int_distribution<size_t>(0, legal.size() - 1)(rng)].get<std::string>();
+  });
+  EXPECT_EQ(end["status"], "finished") << end;
+
+  // House matches seat it: within a while, it has rated games in both house games, each
+  // row with an interval.
+  for (const std::string game : {"connect_four", "kuhn_poker"}) {
+    SCOPED_TRACE(game);
+    bool rated = false;
+    Json table;
+    for (int tries = 0; tries < 600 && !rated; ++tries) {
+      table = http_get(port(), "/api/leaderboard?game=" + game).json();
+      for (const Json& row : table["bradley_terry"]) {
+        if (row["name"] != shared || row["games"].get<int>() < (game == "kuhn_poker" ? 2 : 1)) continue;
+        rated = true;
+        EXPECT_TRUE(row.contains("low") && row.contains("high")) << row;
+      }
+      if (!rated) std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_TRUE(rated) << table;
+  }
 }
 
 // Started from a folder without web/ and no --web, the server finds the web UI of the tree

@@ -38,6 +38,9 @@ struct ServerOptions {
   // false: no --web, and the server runs in its temporary folder (which has no web/), so
   // it must find the web UI itself.
   bool web_flag = true;
+  // Whether the server finds the shipped shared agent (models/); off, house matches and
+  // challenges are the plain agents' (the tests of the server's mechanics stay light).
+  bool shipped_models = false;
   std::vector<std::string> extra_args;  // more `arena serve` options
   int max_open_files = 0;               // nonzero: the server's RLIMIT_NOFILE
 };
@@ -111,6 +114,10 @@ class ServerProcess {
     if (options_.web_flag) {
       args.push_back("--web");
       args.push_back(web_dir().string());
+    }
+    if (!options_.shipped_models) {
+      args.push_back("--models");
+      args.push_back("none");
     }
     args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
     const rlimit files{static_cast<rlim_t>(options_.max_open_files),
