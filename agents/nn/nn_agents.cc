@@ -228,6 +228,17 @@ Result<std::shared_ptr<InferenceService>> shared_service(const std::string& chec
   return *service;
 }
 
+void shutdown_services() {
+  std::vector<std::shared_ptr<InferenceService>> live;
+  {
+    Services& all = services();
+    std::lock_guard lock(all.mutex);
+    for (auto& [key, slot] : all.by_key)
+      if (std::shared_ptr<InferenceService> service = slot.lock()) live.push_back(std::move(service));
+  }
+  for (const std::shared_ptr<InferenceService>& service : live) service->shutdown();
+}
+
 std::string service_metrics() {
   std::vector<std::pair<std::string, ServiceStats>> live;
   {

@@ -45,6 +45,12 @@ std::string models_dir();
 // skipped. The agent spec "shared" resolves to it.
 std::optional<std::string> latest_shared_agent();
 
+// Shuts down every service shared_service() made that is still alive: what waits is
+// answered (uniform priors, zero values) and their threads are joined, so that no forward
+// pass runs while the process exits (a search still running on a pool thread then ends at
+// once). For a server's last moments; later evaluations are answered the same way.
+void shutdown_services();
+
 // Prometheus text with the counters of every service alive in the process (one series per
 // checkpoint): positions, batches, batch-size histogram, mean queue wait and forward time.
 std::string service_metrics();

@@ -103,6 +103,9 @@ Status validate(const SelfPlayConfig& config) {
     return bad("the CFR search's iterations must not be negative");
   if (config.threads < 1) return bad("threads must be positive");
   if (config.temperature_moves < 0) return bad("temperature_moves must not be negative");
+  if (!(config.noisy_games >= 0 && config.noisy_games <= 1) ||
+      !(config.noisy_moves >= 0 && config.noisy_moves <= 1))
+    return bad("noisy_games and noisy_moves must be in [0, 1]");
   if (!(config.dirichlet_alpha >= 0) || !(config.dirichlet_scale >= 0))
     return bad("dirichlet_alpha and dirichlet_scale must not be negative");
   if (!(config.dirichlet_epsilon >= 0 && config.dirichlet_epsilon <= 1))
@@ -131,6 +134,11 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
   for (const GameChoice& choice : config.games)
     if (choice.spec == game.spec() && choice.temperature_moves >= 0)
       temperature_moves = choice.temperature_moves;
+  // A noisy game (against an opponent; a puzzle has none): its noisy seat, drawn only when
+  // the share is set, so that other runs draw as before.
+  Player noisy_seat = kSpectator;  // none
+  if (config.noisy_games > 0 && num_players >= 2 && play.uniform_double() < config.noisy_games)
+    noisy_seat = static_cast<Player>(play.uniform(static_cast<uint64_t>(num_players)));
   // Hidden-information games whose whole tree fits: one CFR+ search from the root.
   std::shared_ptr<const cfr::GameTree> tree;
   cfr::TreePolicy cfr_policy;
@@ -227,6 +235,8 @@ Result<Trajectory> play_selfplay_game(const Game& game, Evaluator& evaluator, co
       } else {
         step.action = step.legal[std::max_element(visits.begin(), visits.end()) - visits.begin()];
       }
+      if (seat == noisy_seat && play.uniform_double() < config.noisy_moves)
+        step.action = step.legal[play.uniform(step.legal.size())];
     }
     to_policy_slots(*state, step);
     const Status s = state->apply(step.action);

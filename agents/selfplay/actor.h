@@ -51,6 +51,13 @@ struct SelfPlayConfig {
   // The first temperature_moves seat decisions of a game (all seats counted together) are
   // drawn with probability proportional to visits; later ones take the most visited.
   int temperature_moves = 30;
+  // A share of games of two or more seats with a noisy seat (a weaker opponent): in such a
+  // game one seat, drawn at random, plays a uniformly random legal move instead of its
+  // searched one with probability noisy_moves (its search's visits are still the recorded
+  // target). The other seat meets moves self-play never makes, such as a stone played into
+  // its territory after it passed. Searched (PUCT) decisions only.
+  double noisy_games = 0;
+  double noisy_moves = 0.25;
   int threads = 1;    // games played concurrently by SelfPlayActors
   uint64_t seed = 0;  // game i of SelfPlayActors is played with seed + i
 };

@@ -302,6 +302,9 @@ int run_serve(const std::vector<std::string>& argv) {
   for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  // Agents still deciding on the shared thread pool may hold a network service: stop them
+  // before the process's static objects (LibTorch's among them) are destroyed.
+  nn::shutdown_services();
   (*store)->flush();
   std::cout << "arena: stopped; the store is closed" << std::endl;
   return 0;

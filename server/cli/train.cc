@@ -227,6 +227,9 @@ int run_train(const std::vector<std::string>& argv) {
       .number("dirichlet-scale", &config.dirichlet_scale, "root noise alpha x legal moves (when alpha is 0)",
               0)
       .integer("search-batch", &config.search_batch, "leaves a search gathers per evaluation", 1)
+      .number("noisy-games", &config.noisy_games,
+              "share of self-play games in which one seat is noisy (a weaker opponent)", 0, 1)
+      .number("noisy-moves", &config.noisy_moves, "a noisy seat's share of uniformly random moves", 0, 1)
       .integer("games-per-phase", &games_per_phase, "self-play games per phase", 0)
       .default_text("2 x actors")
       .integer("steps-per-phase", &config.steps_per_phase,

@@ -208,6 +208,32 @@ TEST(SelfPlayGame, AfterTheTemperatureMovesTheMostVisitedIsPlayed) {
   }
 }
 
+TEST(SelfPlayGame, ANoisyGameHasOneSeatPlayingRandomMovesOverItsSearch) {
+  SelfPlayConfig config = small_config({{"go(size=5)"}}, 24);
+  config.temperature_moves = 0;
+  config.noisy_games = 1;
+  config.noisy_moves = 1;
+  const Trajectory t = play("go(size=5)", 5, config);
+  ASSERT_GT(t.steps.size(), 10u);
+  // Off the most visited, by seat: one seat never (it plays its search), the other often
+  // (a uniform move over a couple dozen points rarely is the most visited).
+  int off[2] = {0, 0}, moves[2] = {0, 0};
+  for (const TrajectoryStep& s : t.steps) {
+    if (s.legal.size() < 2) continue;
+    const size_t chosen = std::lower_bound(s.legal.begin(), s.legal.end(), s.action) - s.legal.begin();
+    ++moves[s.player];
+    if (s.policy[chosen] < *std::max_element(s.policy.begin(), s.policy.end())) ++off[s.player];
+  }
+  EXPECT_TRUE(off[0] == 0 || off[1] == 0) << off[0] << " " << off[1];
+  EXPECT_GT(off[0] + off[1], (moves[0] + moves[1]) / 4) << off[0] << " " << off[1];
+  // Without the share, both seats play their searches.
+  config.noisy_games = 0;
+  for (const TrajectoryStep& s : play("go(size=5)", 5, config).steps) {
+    const size_t chosen = std::lower_bound(s.legal.begin(), s.legal.end(), s.action) - s.legal.begin();
+    EXPECT_EQ(s.policy[chosen], *std::max_element(s.policy.begin(), s.policy.end()));
+  }
+}
+
 TEST(SelfPlayGame, TemperatureDrawsByVisits) {
   // With temperature on every move, a move other than the most visited is sometimes played,
   // but never one without visits.

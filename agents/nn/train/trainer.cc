@@ -186,6 +186,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   sp.dirichlet_alpha = config.dirichlet_alpha;
   sp.dirichlet_scale = config.dirichlet_alpha > 0 ? 0 : config.dirichlet_scale;
   sp.temperature_moves = config.temperature_moves;
+  sp.noisy_games = config.noisy_games;
+  sp.noisy_moves = config.noisy_moves;
   sp.threads = config.actors;
   sp.seed = config.seed;
   std::shared_ptr<Evaluator> evaluator = *service;

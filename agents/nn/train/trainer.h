@@ -60,6 +60,9 @@ struct TrainConfig {
   int temperature_moves = 8;                // moves drawn by visit counts, then the most visited
   std::vector<int> game_temperature_moves;  // per game, overriding temperature_moves
   int search_batch = 8;                     // leaves per search pass
+  // Games against a weaker opponent (SelfPlayConfig::noisy_games / noisy_moves).
+  double noisy_games = 0.1;
+  double noisy_moves = 0.25;
   // Learner.
   int batch_size = 128;
   double learning_rate = 1e-3;
