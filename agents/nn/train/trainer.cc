@@ -149,7 +149,6 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   std::map<std::string, double> weight_of_key;     // the learner's mix
   std::map<std::string, double> reuse_of_key;      // the mix-weighted mean of its games' reuse
   std::map<std::string, std::string> name_of_key;  // its first spec, for reports
-  std::vector<std::string> key_of_game;            // by config game
   selfplay::SelfPlayConfig sp;
   double weight_sum = 0;
   for (size_t i = 0; i < config.games.size(); ++i)
@@ -163,7 +162,6 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     const double weight = config.weights.empty() ? 1.0 : config.weights[i];
     const double reuse = config.game_reuse.empty() ? config.sample_reuse : config.game_reuse[i];
     key_of_spec[(*game)->spec()] = key;
-    key_of_game.push_back(key);
     name_of_key.try_emplace(key, (*game)->spec());
     head_of_key[key] = net_config->index_of_key(key);
     weight_of_key[key] += weight;
