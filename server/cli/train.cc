@@ -264,16 +264,6 @@ int run_train(const std::vector<std::string>& argv) {
     if (Result<std::shared_ptr<const Game>> game = make_game(spec); !game.ok())
       return usage(game.error().message);
   }
-  for (const std::string& w : split_specs(weights, ';')) {
-    try {
-      config.weights.push_back(std::stod(w));
-    } catch (const std::exception&) {
-      return usage("bad weight '" + w + "'");
-    }
-  }
-  if (!config.weights.empty() && config.weights.size() != config.games.size()) {
-    return usage("--weights needs one weight per game");
-  }
   // A ';'-separated list of numbers: one for every game, or one per game.
   const size_t n_games = config.games.size();
   auto per_game = [&](const std::string& flag, const std::string& text, bool one_for_all,
@@ -294,6 +284,7 @@ int run_train(const std::vector<std::string>& argv) {
     if (out.size() != n_games) return "--" + flag + " needs one number per game";
     return std::nullopt;
   };
+  if (auto e = per_game("weights", weights, false, config.weights)) return usage(*e);
   std::vector<double> list;
   if (auto e = per_game("selfplay-weights", selfplay_weights, false, config.selfplay_weights))
     return usage(*e);

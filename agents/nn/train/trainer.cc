@@ -150,17 +150,22 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   std::map<std::string, double> reuse_of_key;      // the mix-weighted mean of its games' reuse
   std::map<std::string, std::string> name_of_key;  // its first spec, for reports
   selfplay::SelfPlayConfig sp;
+  // Per config game: its share of the learner mix and its target reuse.
+  std::vector<double> mix_of_game, reuse_of_game;
   double weight_sum = 0;
-  for (size_t i = 0; i < config.games.size(); ++i)
-    weight_sum += config.weights.empty() ? 1.0 : config.weights[i];
+  for (size_t i = 0; i < config.games.size(); ++i) {
+    mix_of_game.push_back(config.weights.empty() ? 1.0 : config.weights[i]);
+    reuse_of_game.push_back(config.game_reuse.empty() ? config.sample_reuse : config.game_reuse[i]);
+    weight_sum += mix_of_game.back();
+  }
   if (!(weight_sum > 0)) return make_error("bad_config", "the weights must have a positive sum");
   selfplay::ReplayBufferOptions replay_options;
   for (size_t i = 0; i < config.games.size(); ++i) {
     Result<std::shared_ptr<const Game>> game = make_game(config.games[i]);
     if (!game.ok()) return make_error("bad_config", game.error().message);
     const std::string key = head_key(**game);
-    const double weight = config.weights.empty() ? 1.0 : config.weights[i];
-    const double reuse = config.game_reuse.empty() ? config.sample_reuse : config.game_reuse[i];
+    const double weight = mix_of_game[i];
+    const double reuse = reuse_of_game[i];
     key_of_spec[(*game)->spec()] = key;
     name_of_key.try_emplace(key, (*game)->spec());
     head_of_key[key] = net_config->index_of_key(key);
@@ -199,12 +204,10 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     const selfplay::ActorStats stats = (*actors)->stats();
     std::vector<double> w;
     for (size_t i = 0; i < config.games.size(); ++i) {
-      const double mix = config.weights.empty() ? 1.0 : config.weights[i];
-      const double reuse = config.game_reuse.empty() ? config.sample_reuse : config.game_reuse[i];
       double length = 1;
       if (auto it = stats.per_game.find(sp.games[i].spec); it != stats.per_game.end() && it->second.games > 0)
         length = std::max(1.0, static_cast<double>(it->second.positions) / it->second.games);
-      w.push_back(mix / reuse / length);
+      w.push_back(mix_of_game[i] / reuse_of_game[i] / length);
     }
     return (*actors)->set_weights(std::move(w));
   };
