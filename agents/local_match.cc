@@ -11,11 +11,15 @@ Error agent_error(const Agent& agent, Player seat, const Error& error) {
 
 Result<MatchOutcome> play_local_match(const Game& game, const std::vector<Agent*>& seats, Rng& chance,
                                       Budget budget) {
+  return play_local_match_from(game, game.new_initial_state(), seats, chance, budget);
+}
+
+Result<MatchOutcome> play_local_match_from(const Game& game, std::unique_ptr<State> state,
+                                           const std::vector<Agent*>& seats, Rng& chance, Budget budget) {
   if (static_cast<int>(seats.size()) != game.num_players()) {
     return make_error("bad_request", game.spec() + " needs " + std::to_string(game.num_players()) +
                                          " agents, got " + std::to_string(seats.size()));
   }
-  std::unique_ptr<State> state = game.new_initial_state();
   while (!state->is_terminal()) {
     if (state->is_chance_node()) {
       Status s = state->apply(sample_chance(*state, chance));

@@ -3,6 +3,7 @@
 // are the arena's, in server/arena.)
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "agents/agent.h"
@@ -20,6 +21,10 @@ struct MatchOutcome {
 // illegal decision ends the match with that Error.
 Result<MatchOutcome> play_local_match(const Game& game, const std::vector<Agent*>& seats, Rng& chance,
                                       Budget budget = {});
+// The same from a given state of `game` (an opening already played): the outcome's history
+// is the whole game's.
+Result<MatchOutcome> play_local_match_from(const Game& game, std::unique_ptr<State> state,
+                                           const std::vector<Agent*>& seats, Rng& chance, Budget budget = {});
 
 // The seats whose return is highest, when it is one seat alone; -1 for a shared top
 // (a draw) and for one-player games.

@@ -158,6 +158,21 @@ Status check_against_registry(const CheckpointMeta& meta) {
   return ok_status();
 }
 
+Status check_held_out(const CheckpointMeta& start, const std::vector<std::string>& games) {
+  for (const std::string& spec : games) {
+    Result<std::shared_ptr<const Game>> game = make_game(spec);
+    if (!game.ok()) return make_error("bad_config", game.error().message);
+    const std::string key = head_key(**game);
+    for (const GameHead& trained : start.net.games) {
+      if (trained.key == key) {
+        return make_error("not_held_out", "the starting checkpoint (run " + start.run + ") trained on " +
+                                              trained.spec + ", the same game as " + spec);
+      }
+    }
+  }
+  return ok_status();
+}
+
 std::string checkpoint_path(const std::string& run_dir, int64_t step) {
   char name[64];
   std::snprintf(name, sizeof name, "step-%08lld.pt", static_cast<long long>(step));

@@ -32,6 +32,11 @@ Result<CheckpointMeta> read_checkpoint_meta(const std::string& path);
 // Checks that every game of `meta` still has the shape it records in this registry.
 Status check_against_registry(const CheckpointMeta& meta);
 
+// Checks that a transfer run's starting checkpoint never trained on any of `games` (it has
+// no head of the same key): a held-out result must be held out. Errors: "not_held_out",
+// naming the game; "bad_config" for a game that is not registered.
+Status check_held_out(const CheckpointMeta& start, const std::vector<std::string>& games);
+
 // Where a run keeps its checkpoints: "<run_dir>/checkpoints/step-<step, 8 digits>.pt".
 std::string checkpoint_path(const std::string& run_dir, int64_t step);
 

@@ -18,6 +18,7 @@ int run_uci(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_ship(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
+int run_experiment(const std::vector<std::string>& args);
 // `arena report steps` (report_steps.cc), dispatched by run_report.
 int run_report_steps(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);

@@ -34,6 +34,8 @@ const Command kCommands[] = {
     {"ship", "write a checkpoint into models/ (half precision, no optimizer state): the shipped shared agent",
      arena::cli::run_ship},
     {"report", "reports from the database: 'arena report generalization'", arena::cli::run_report},
+    {"experiment", "train and rate the arms of an experiment: 'arena experiment generalization'",
+     arena::cli::run_experiment},
     {"bench", "the shared network's benchmarks: 'arena bench inference', 'arena bench selfplay'",
      arena::cli::run_bench},
 };

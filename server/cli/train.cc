@@ -303,6 +303,16 @@ int run_train(const std::vector<std::string>& argv) {
   if (kind != "shared" && kind != "specialist" && kind != "transfer" && kind != "scratch") {
     return usage("--kind is shared, specialist, transfer or scratch");
   }
+  if (kind == "transfer") {
+    if (config.init_from.empty()) return usage("--kind transfer needs --init-from");
+    Result<nn::CheckpointMeta> start = nn::read_checkpoint_meta(config.init_from);
+    if (!start.ok()) {
+      std::cerr << "arena train: --init-from: " << start.error().message << "\n";
+      return 1;
+    }
+    if (Status s = nn::check_held_out(*start, config.games); !s.ok())
+      return usage("--kind transfer: " + s.error().message);
+  }
   // Another run's checkpoints there would be overwritten by a network of another shape,
   // under the same player names: refuse (resuming a run is not implemented).
   std::error_code ec;

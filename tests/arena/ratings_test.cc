@@ -104,15 +104,27 @@ std::vector<MatchResults> simulate(const std::vector<double>& truth, int games, 
 
 MatchResults one_game(int a, int b, double score_a) { return MatchResults{{PairwiseResult{a, b, score_a}}}; }
 
-TEST(BradleyTerry, TwoPlayersMatchTheClosedForm) {
-  // With two players the MLE gives P(1 beats 0) = wins / games; the prior adds one drawn
-  // game, so 3 wins and 1 loss become 3.5 of 5.
+// The log-posterior's derivative for player `i` of a two-player tally (i won `wins` of
+// `games`), at the fitted difference `d` (Elo, i minus the other): zero at the maximum. With two
+// players and one prior each, the fit puts them at +-d/2 around the prior's mean.
+double two_player_gradient(double wins, double games, double d) {
+  const double to_nats = std::log(10.0) / 400.0;
+  const double sigma = kBradleyTerryPriorElo * to_nats;
+  const double p = 1.0 / (1.0 + std::pow(10.0, -d / 400.0));
+  return wins - games * p - (d / 2 * to_nats) / (sigma * sigma);
+}
+
+TEST(BradleyTerry, TwoPlayersSolveThePosteriorsEquation) {
+  // 3 wins and 1 loss: the likelihood alone gives 3:1 odds (191 Elo); the Gaussian prior
+  // pulls the difference a little toward 0, where the log-posterior's derivative vanishes.
   const std::vector<MatchResults> matches = {one_game(1, 0, 1), one_game(0, 1, 0), one_game(1, 0, 1),
                                              one_game(1, 0, 0)};
   const std::vector<double> ratings = fit_bradley_terry(2, matches, 0);
   ASSERT_EQ(ratings.size(), 2u);
   EXPECT_EQ(ratings[0], 0.0);
-  EXPECT_NEAR(ratings[1], 400.0 * std::log10(3.5 / 1.5), 1e-6);
+  EXPECT_NEAR(two_player_gradient(3, 4, ratings[1]), 0.0, 1e-6);
+  EXPECT_LT(ratings[1], 400.0 * std::log10(3.0));
+  EXPECT_GT(ratings[1], 0.95 * 400.0 * std::log10(3.0));
 }
 
 TEST(BradleyTerry, AnchorIsExactlyZero) {
@@ -134,9 +146,14 @@ TEST(BradleyTerry, AllWinsOrAllLossesStaysFinite) {
   const std::vector<double> ratings = fit_bradley_terry(3, matches, 0);
   ASSERT_TRUE(std::isfinite(ratings[1]));
   ASSERT_TRUE(std::isfinite(ratings[2]));
-  // Each is a separate two-player problem with the prior's one draw: 20.5 of 21.
-  EXPECT_NEAR(ratings[1], 400.0 * std::log10(20.5 / 0.5), 1e-6);
+  // The anchor sits between two opposite problems: by symmetry it stays at the prior's
+  // mean, and each of the others is a two-player problem against it with one prior.
   EXPECT_NEAR(ratings[2], -ratings[1], 1e-6);
+  const double to_nats = std::log(10.0) / 400.0;
+  const double sigma = kBradleyTerryPriorElo * to_nats;
+  const double p = 1.0 / (1.0 + std::pow(10.0, -ratings[1] / 400.0));
+  EXPECT_NEAR(20 - 20 * p - ratings[1] * to_nats / (sigma * sigma), 0.0, 1e-6);
+  EXPECT_GT(ratings[1], 600.0);
 }
 
 TEST(BradleyTerry, PlayersWithoutGamesAreReportedAsUnrated) {
@@ -251,10 +268,8 @@ TEST(BradleyTerry, MultiplayerMatchesCountOnceAsGames) {
   }
   const BradleyTerryTable table = bradley_terry_with_intervals(3, matches, 0, 50, 1);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(table.players[i].games, 30);
-  // Player 1 only drew with the anchor; it lands near 0 but not exactly, since the
-  // prior's virtual draw between the anchor and player 2 lifts the anchor a little.
-  EXPECT_NEAR(table.players[1].rating, 0.0, 20.0);
-  EXPECT_LT(table.players[1].rating, 0.0);
+  // Player 1 only drew with the anchor and lost to player 2 as often: the two are alike.
+  EXPECT_NEAR(table.players[1].rating, 0.0, 1e-6);
   EXPECT_GT(table.players[2].rating, 400.0);
   EXPECT_TRUE(std::isfinite(table.players[2].rating));
   EXPECT_DOUBLE_EQ(table.players[2].score, 1.0);

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <utility>
 
 #include "core/rng.h"
@@ -13,12 +14,13 @@ namespace {
 
 // Elo points per factor of 10 in the odds of winning.
 constexpr double kEloPerDecade = 400.0;
-// Weight of the prior: each player with games gets this many virtual games against the
-// anchor, all drawn. One draw is enough to keep an all-wins or all-losses player finite
-// (and to tie every player to the anchor) while thousands of real games outweigh it.
-constexpr double kPriorDraws = 1.0;
-// The MM iteration stops when no rating moved by more than this many Elo points in a sweep.
-constexpr double kToleranceElo = 1e-9;
+// The prior's standard deviation in natural-log units of strength (the header's Elo figure).
+const double kPriorSigma = kBradleyTerryPriorElo * std::log(10.0) / kEloPerDecade;
+// The iteration stops when no rating moved by more than this many Elo points in a sweep.
+constexpr double kToleranceElo = 1e-7;
+// The largest step of one coordinate Newton update, in natural-log units (about 170 Elo):
+// far from the optimum the logistic's curvature is small and an undamped step overshoots.
+constexpr double kMaxStep = 1.0;
 // A bound on sweeps, far above what well-posed data needs, so bad input cannot hang.
 constexpr int kMaxSweeps = 100000;
 // The bootstrap interval's tails: 2.5% on each side for 95%.
@@ -58,60 +60,61 @@ std::vector<bool> players_with_games(const Tally& tally) {
   return has;
 }
 
-// The MM fit of a tally. `start` (Elo, one per player) seeds the iteration: the bootstrap
-// passes the full-data fit, which is close to every resample's answer.
-std::vector<double> fit_tally(Tally tally, int anchor, const std::vector<double>& start) {
+// The maximum a posteriori fit of a tally: the Bradley-Terry likelihood times an independent
+// Gaussian prior N(0, kPriorSigma^2) on every player's log-strength, maximised by
+// coordinate-wise Newton steps (the log-posterior is strictly concave, so this converges to
+// its one maximum), then shifted so that the anchor is 0. `start` (Elo, anchor at 0) seeds
+// the iteration: the bootstrap passes the full-data fit, close to every resample's answer.
+std::vector<double> fit_tally(const Tally& tally, int anchor, const std::vector<double>& start) {
   const int n = tally.n;
   const std::vector<bool> active = players_with_games(tally);
-
-  // The prior: one virtual draw (kPriorDraws games, half won by each side) between the
-  // anchor and every other player who has games.
-  bool anyone_active = false;
-  for (int i = 0; i < n; ++i) {
-    if (!active[i] || i == anchor) continue;
-    anyone_active = true;
-    tally.wins[i] += kPriorDraws / 2;
-    tally.wins[anchor] += kPriorDraws / 2;
-    tally.between(i, anchor) += kPriorDraws;
-    tally.between(anchor, i) += kPriorDraws;
-  }
   std::vector<double> ratings(n, 0.0);
-  if (!anyone_active) return ratings;
+  if (std::none_of(active.begin(), active.end(), [](bool a) { return a; })) return ratings;
 
-  // Strengths gamma = 10^(rating / 400); the model says P(i beats j) = gi / (gi + gj).
-  std::vector<double> gamma(n, 1.0);
+  const double precision = 1.0 / (kPriorSigma * kPriorSigma);
+  const double to_nats = std::log(10.0) / kEloPerDecade;
+  std::vector<double> theta(n, 0.0);  // log-strengths; P(i beats j) = 1 / (1 + exp(theta_j - theta_i))
   for (int i = 0; i < n; ++i) {
-    if (active[i]) gamma[i] = std::pow(10.0, start[i] / kEloPerDecade);
+    if (active[i]) theta[i] = start[i] * to_nats;
   }
-  std::vector<bool> fitted = active;
-  fitted[anchor] = true;  // the anchor always has its virtual draws here
-
-  // Hunter's MM update, applied player by player (each step cannot lower the likelihood):
-  // gi <- Wi / sum_j n_ij / (gi + gj).
   for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
     double largest_move = 0;
     for (int i = 0; i < n; ++i) {
-      if (!fitted[i]) continue;
-      double denominator = 0;
+      if (!active[i]) continue;
+      // d/d theta_i of the log-posterior, and its (negative) second derivative.
+      double gradient = tally.wins[i] - precision * theta[i];
+      double curvature = precision;
       for (int j = 0; j < n; ++j) {
         const double nij = tally.between(i, j);
-        if (nij > 0) denominator += nij / (gamma[i] + gamma[j]);
+        if (nij <= 0) continue;
+        const double p = 1.0 / (1.0 + std::exp(theta[j] - theta[i]));
+        gradient -= nij * p;
+        curvature += nij * p * (1 - p);
       }
-      const double updated = tally.wins[i] / denominator;
-      largest_move = std::max(largest_move, std::abs(std::log10(updated / gamma[i])));
-      gamma[i] = updated;
+      const double step = std::clamp(gradient / curvature, -kMaxStep, kMaxStep);
+      theta[i] += step;
+      largest_move = std::max(largest_move, std::abs(step));
     }
-    // The likelihood only sees ratios, so rescale to keep the anchor at 1 (and away from
-    // overflow) before judging convergence.
-    const double anchor_gamma = gamma[anchor];
+    // The likelihood sees only differences, so a shift of everyone changes the prior alone,
+    // whose best shift centres the players at 0. Taken exactly here, since coordinate steps
+    // creep along that direction (its curvature is the prior's, far below the data's).
+    double mean = 0;
+    int active_players = 0;
     for (int i = 0; i < n; ++i) {
-      if (fitted[i]) gamma[i] /= anchor_gamma;
+      if (active[i]) {
+        mean += theta[i];
+        ++active_players;
+      }
     }
-    if (largest_move * kEloPerDecade < kToleranceElo) break;
+    mean /= active_players;
+    for (int i = 0; i < n; ++i) {
+      if (active[i]) theta[i] -= mean;
+    }
+    largest_move = std::max(largest_move, std::abs(mean));
+    if (largest_move / to_nats < kToleranceElo) break;
   }
-
   for (int i = 0; i < n; ++i) {
-    if (active[i] && i != anchor) ratings[i] = kEloPerDecade * std::log10(gamma[i]);
+    if (active[i] && i != anchor) ratings[i] = (theta[i] - theta[anchor]) / to_nats;
   }
   return ratings;
 }
@@ -132,7 +135,7 @@ std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchRe
   assert(num_players > 0 && anchor >= 0 && anchor < num_players);
   Tally tally(num_players);
   for (const MatchResults& m : matches) add_match(m, tally);
-  return fit_tally(std::move(tally), anchor, std::vector<double>(num_players, 0.0));
+  return fit_tally(tally, anchor, std::vector<double>(num_players, 0.0));
 }
 
 BradleyTerryTable bradley_terry_with_intervals(int num_players, const std::vector<MatchResults>& matches,
@@ -164,48 +167,82 @@ BradleyTerryTable bradley_terry_with_intervals(int num_players, const std::vecto
   }
   if (bootstrap_samples <= 0 || matches.empty()) return table;
 
-  // Percentile bootstrap over whole matches. A player absent from a resample has no
-  // rating there (not 0), so that resample says nothing about it and is skipped for it.
-  Rng rng(seed);
-  std::vector<std::vector<double>> draws(num_players);
-  for (int s = 0; s < bootstrap_samples; ++s) {
-    Tally tally(num_players);
-    for (size_t k = 0; k < matches.size(); ++k) add_match(matches[rng.uniform(matches.size())], tally);
-    const std::vector<bool> present = players_with_games(tally);
-    const std::vector<double> resampled = fit_tally(std::move(tally), anchor, ratings);
-    for (int i = 0; i < num_players; ++i) {
-      if (present[i] && i != anchor) draws[i].push_back(resampled[i]);
-    }
-  }
+  // Percentile bootstrap over whole matches.
+  const std::vector<std::vector<double>> resamples =
+      bootstrap_bradley_terry(num_players, matches, anchor, ratings, bootstrap_samples, seed);
   for (int i = 0; i < num_players; ++i) {
-    if (draws[i].empty()) continue;
-    std::sort(draws[i].begin(), draws[i].end());
-    table.players[i].low = quantile(draws[i], kLowQuantile);
-    table.players[i].high = quantile(draws[i], kHighQuantile);
+    std::vector<double> draws;
+    for (const std::vector<double>& r : resamples) {
+      if (!std::isnan(r[i])) draws.push_back(r[i]);
+    }
+    if (draws.empty() || i == anchor) continue;
+    std::sort(draws.begin(), draws.end());
+    table.players[i].low = quantile(draws, kLowQuantile);
+    table.players[i].high = quantile(draws, kHighQuantile);
   }
 
   // The bootstrap cannot see the uncertainty of few matches: one match, or matches that all
   // ended alike, resample to themselves and give an interval of width 0. So each interval
-  // also spans the normal approximation of the likelihood (with the prior) around the fit:
-  // rating +- z / sqrt(I), I = sum_j n_ij p_ij (1 - p_ij) in natural-log units, the others'
-  // ratings held fixed. With many matches the bootstrap is the wider of the two.
+  // also spans the player's likelihood-ratio interval: the ratings around the fit where its
+  // log-posterior (the others' ratings held fixed) is within z^2 / 2 of the maximum. Unlike
+  // a normal approximation it is lopsided where the evidence is (ten wins in ten are far
+  // from a draw, not from a higher rating). With many matches the bootstrap is the wider.
   Tally full(num_players);
   for (const MatchResults& m : matches) add_match(m, full);
   const std::vector<bool> active = players_with_games(full);
+  const double to_nats = std::log(10.0) / kEloPerDecade;
   for (int i = 0; i < num_players; ++i) {
     if (!active[i] || i == anchor) continue;
-    double information = 0;
-    for (int j = 0; j < num_players; ++j) {
-      const double games = full.between(i, j) + (j == anchor ? kPriorDraws : 0.0);
-      const double p = 1.0 / (1.0 + std::pow(10.0, (ratings[j] - ratings[i]) / kEloPerDecade));
-      information += games * p * (1 - p);
-    }
-    const double half_width = kNormalQuantile975 * kEloPerDecade / std::log(10.0) / std::sqrt(information);
+    // log-posterior(t) = -sum_j n_ij log(1 + e^(theta_j - t)) - t (N_i - W_i) - t^2 / 2 sigma^2
+    // + constant, in natural-log units relative to the anchor.
+    double losses = -full.wins[i];
+    for (int j = 0; j < num_players; ++j) losses += full.between(i, j);
+    auto log_posterior = [&](double t) {
+      double f = -t * losses - t * t / (2 * kPriorSigma * kPriorSigma);
+      for (int j = 0; j < num_players; ++j) {
+        const double nij = full.between(i, j);
+        if (nij > 0) f -= nij * std::log1p(std::exp(ratings[j] * to_nats - t));
+      }
+      return f;
+    };
+    const double best = ratings[i] * to_nats;
+    const double drop = log_posterior(best) - kNormalQuantile975 * kNormalQuantile975 / 2;
+    // The bound on one side: bisection between the fit and a point far enough out.
+    auto bound = [&](double direction) {
+      double inside = best, outside = best + direction;
+      while (log_posterior(outside) > drop) outside = best + 2 * (outside - best);
+      for (int k = 0; k < 60; ++k) {
+        const double middle = (inside + outside) / 2;
+        (log_posterior(middle) > drop ? inside : outside) = middle;
+      }
+      return (inside + outside) / 2 / to_nats;
+    };
     BradleyTerryPlayer& row = table.players[i];
-    row.low = std::min(row.low, row.rating - half_width);
-    row.high = std::max(row.high, row.rating + half_width);
+    row.low = std::min(row.low, bound(-1.0));
+    row.high = std::max(row.high, bound(+1.0));
   }
   return table;
+}
+
+std::vector<std::vector<double>> bootstrap_bradley_terry(int num_players,
+                                                         const std::vector<MatchResults>& matches, int anchor,
+                                                         const std::vector<double>& start, int samples,
+                                                         uint64_t seed) {
+  assert(num_players > 0 && anchor >= 0 && anchor < num_players);
+  std::vector<std::vector<double>> resamples;
+  if (matches.empty()) return resamples;
+  Rng rng(seed);
+  for (int s = 0; s < samples; ++s) {
+    Tally tally(num_players);
+    for (size_t k = 0; k < matches.size(); ++k) add_match(matches[rng.uniform(matches.size())], tally);
+    const std::vector<bool> present = players_with_games(tally);
+    std::vector<double> fit = fit_tally(tally, anchor, start);
+    for (int i = 0; i < num_players; ++i) {
+      if (!present[i]) fit[i] = std::numeric_limits<double>::quiet_NaN();
+    }
+    resamples.push_back(std::move(fit));
+  }
+  return resamples;
 }
 
 std::vector<PairwiseResult> pairs_from_returns(const std::vector<int>& players,

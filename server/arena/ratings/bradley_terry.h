@@ -1,6 +1,9 @@
-// Bradley-Terry: the reported rating, a batch maximum-likelihood fit over all stored
-// matches of one game, on the Elo scale (400 points = 10:1 odds), with one player (the
-// anchor, e.g. the random agent) pinned at 0 and percentile-bootstrap 95% intervals.
+// Bradley-Terry: the reported rating, a batch fit over all stored matches of one game, on
+// the Elo scale (400 points = 10:1 odds), with one player (the anchor, e.g. the random
+// agent) reported at 0 and percentile-bootstrap 95% intervals. The fit is the maximum a
+// posteriori under a Gaussian prior on every player's strength (mean 0, standard deviation
+// kBradleyTerryPriorElo): it keeps a player who won or lost every game finite, and it is
+// the same for every player rather than a virtual game against one of them.
 //
 // Pure functions over values: safe to call from any thread.
 #pragma once
@@ -9,6 +12,10 @@
 #include <vector>
 
 namespace arena {
+
+// The prior's standard deviation, in Elo: wide enough that a few hundred games decide every
+// rating the arena sees (random to a strong engine is 1,000 to 2,000 points).
+inline constexpr double kBradleyTerryPriorElo = 1000.0;
 
 // One comparison between players a and b (indices 0..n-1): score_a is 1 if a finished
 // ahead, 0.5 if level, 0 if behind. A draw counts as half a win for each.
@@ -38,9 +45,8 @@ struct BradleyTerryTable {
   std::vector<BradleyTerryPlayer> players;
 };
 
-// Maximum-likelihood Elo ratings (MM algorithm, Hunter 2004), with `anchor` exactly 0.
-// A weak prior keeps every rating finite: each player with games gets one virtual draw
-// against the anchor. Players with no games get 0.
+// Maximum a posteriori Elo ratings (the Gaussian prior above), relative to `anchor` (exactly
+// 0). Players with no games get 0.
 std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchResults>& matches, int anchor);
 
 // The fit above plus games, average score and 95% intervals from `bootstrap_samples`
@@ -49,6 +55,14 @@ std::vector<double> fit_bradley_terry(int num_players, const std::vector<MatchRe
 // won, does not get an interval of width 0); the same seed gives the same table.
 BradleyTerryTable bradley_terry_with_intervals(int num_players, const std::vector<MatchResults>& matches,
                                                int anchor, int bootstrap_samples, uint64_t seed);
+
+// The fit of `samples` resamples of whole matches with replacement, one row per resample
+// (Elo, anchor at 0), NaN for a player with no match in that resample; `start` (a full fit)
+// seeds each. For intervals on functions of the ratings: differences, means over seeds.
+std::vector<std::vector<double>> bootstrap_bradley_terry(int num_players,
+                                                         const std::vector<MatchResults>& matches, int anchor,
+                                                         const std::vector<double>& start, int samples,
+                                                         uint64_t seed);
 
 // One match's final returns as pairwise results: every pair (i < j, in input order), a
 // higher return winning and equal returns drawing. `players` and `returns` are parallel.
