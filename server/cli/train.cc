@@ -238,6 +238,9 @@ int run_train(const std::vector<std::string>& argv) {
                0)
       .default_text("until each new position is sampled 4 times")
       .integer("checkpoint-every", &config.checkpoint_every, "learner steps between checkpoints", 1)
+      .flag("resume", &config.resume,
+            "continue the run in --out from its last checkpoint (weights, optimizer, step, replay from its "
+            "shards); give the same games and network, and --steps for the whole run")
       .text("init-from", &config.init_from, "start from this checkpoint's weights (transfer)")
       .flag("freeze-trunk", &config.freeze_trunk,
             "train only stems and heads (with --init-from: a transfer run)")
@@ -317,9 +320,15 @@ int run_train(const std::vector<std::string>& argv) {
   // under the same player names: refuse (resuming a run is not implemented).
   std::error_code ec;
   const std::filesystem::path checkpoints = std::filesystem::path(config.out_dir) / "checkpoints";
-  if (std::filesystem::is_directory(checkpoints, ec) && !std::filesystem::is_empty(checkpoints, ec)) {
+  const bool has_run =
+      std::filesystem::is_directory(checkpoints, ec) && !std::filesystem::is_empty(checkpoints, ec);
+  if (has_run && !config.resume) {
     std::cerr << "arena train: " << config.out_dir
-              << " already holds a run (its checkpoints); choose another --out (resuming is not supported)\n";
+              << " already holds a run (its checkpoints); choose another --out, or --resume it\n";
+    return 1;
+  }
+  if (!has_run && config.resume) {
+    std::cerr << "arena train: --resume: " << config.out_dir << " holds no checkpoint\n";
     return 1;
   }
 
@@ -354,7 +363,7 @@ int run_train(const std::vector<std::string>& argv) {
     if (!id.ok()) std::cerr << "arena train: recording the run: " << id.error().message << "\n";
     return id.ok();
   };
-  if (!save_run(0)) return 1;
+  if (!config.resume && !save_run(0)) return 1;  // a resumed run keeps its row until its next checkpoint
 
   nn::TrainCallbacks callbacks;
   callbacks.progress = [&](const nn::TrainProgress& p) { print_progress(p, config.steps); };

@@ -115,6 +115,14 @@ TEST(NnCli, GtpFollowsBoardsizeAndARunFolderIsNotReused) {
   Output again = run_arena(train);
   EXPECT_EQ(again.exit_code, 1) << again.out;
   EXPECT_NE(again.out.find("already holds a run"), std::string::npos) << again.out;
+  // --resume continues it to a larger budget; a folder without a run has nothing to resume.
+  Output resumed = run_arena(std::regex_replace(train, std::regex("--steps 2"), "--steps 4") + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
+  EXPECT_NE(resumed.out.find("done: 4 learner steps"), std::string::npos) << resumed.out;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/runs/go5/checkpoints/step-00000004.pt"));
+  Output nothing = run_arena(std::regex_replace(train, std::regex("runs/go5"), "runs/none") + " --resume");
+  EXPECT_EQ(nothing.exit_code, 1) << nothing.out;
+  EXPECT_NE(nothing.out.find("holds no checkpoint"), std::string::npos) << nothing.out;
 
   const std::string agent = "nn-policy(checkpoint='" + dir + "/runs/go5/checkpoints/step-00000002.pt')";
   Output gtp = run_command("printf 'boardsize 5\\nclear_board\\ngenmove b\\nquit\\n' | " +

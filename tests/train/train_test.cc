@@ -186,6 +186,50 @@ TEST(Train, TheSameSeedGivesTheSameRun) {
   EXPECT_EQ(ga->history, gb->history);
 }
 
+TEST(Train, AResumedRunContinuesFromItsLastCheckpointWithItsReplayAndNewGames) {
+  const std::string out = temp_dir("resume");
+  TrainConfig config = small_config(out);
+  config.steps = 10;
+  Result<TrainSummary> first = train(config, {});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  Result<std::vector<std::string>> shards_before = selfplay::list_shards(out + "/shards");
+  ASSERT_TRUE(shards_before.ok());
+
+  config.steps = 20;
+  config.resume = true;
+  std::vector<int64_t> steps_seen;
+  TrainCallbacks callbacks;
+  callbacks.checkpoint = [&](const CheckpointEvent& e) {
+    steps_seen.push_back(e.meta.step);
+    return std::string();
+  };
+  Result<TrainSummary> second = train(config, callbacks);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  // It took 10 more steps and wrote only the new checkpoints; the counters went on.
+  EXPECT_EQ(second->final.step, 20);
+  EXPECT_EQ(steps_seen, (std::vector<int64_t>{20}));
+  EXPECT_GT(second->final.games, first->final.games);
+  for (const auto& [spec, d] : first->final.per_game)
+    EXPECT_GE(second->final.per_game.at(spec).games, d.games);
+  // Its shards were added after the first run's, and its games are new ones.
+  Result<std::vector<std::string>> shards_after = selfplay::list_shards(out + "/shards");
+  ASSERT_TRUE(shards_after.ok());
+  ASSERT_GT(shards_after->size(), shards_before->size());
+  EXPECT_NE(*selfplay::read_shard((*shards_after)[shards_before->size()]),
+            *selfplay::read_shard(shards_before->front()));
+  Result<CheckpointMeta> meta = read_checkpoint_meta(checkpoint_path(out, 20));
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->step, 20);
+
+  // Resuming with other games, or a folder with no run, is an error.
+  TrainConfig other = config;
+  other.games = {"kuhn_poker"};
+  EXPECT_EQ(train(other, {}).error().code, "bad_config");
+  TrainConfig empty = small_config(temp_dir("resume-none"));
+  empty.resume = true;
+  EXPECT_EQ(train(empty, {}).error().code, "not_found");
+}
+
 // Two runs that differ only in the reward signal spend the same budget: with fixed games and
 // learner steps per phase, the same number of each, and the same problems in the same order,
 // however long their games are.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "agents/nn/network.h"
 #include "agents/nn/train/learner.h"
@@ -37,7 +38,9 @@ Status validate(const TrainConfig& c) {
   }
   if (c.steps_per_phase < 0 || c.games_per_phase < 0)
     return make_error("bad_config", "steps and games per phase must not be negative");
-  if (c.freeze_trunk && c.init_from.empty())
+  if (c.resume && !c.init_from.empty())
+    return make_error("bad_config", "a resumed run starts from its own checkpoint, not init_from");
+  if (c.freeze_trunk && c.init_from.empty() && !c.resume)
     return make_error("bad_config", "a frozen trunk needs init_from");
   const size_t n = c.games.size();
   if ((!c.selfplay_weights.empty() && c.selfplay_weights.size() != n) ||
@@ -89,6 +92,67 @@ void write_metrics(const std::string& path, const TrainProgress& p) {
   out << line.dump() << "\n";
 }
 
+// The run's newest checkpoint: "<out>/checkpoints/step-<N>.pt" with the largest N.
+Result<std::string> last_checkpoint(const std::string& out_dir) {
+  std::error_code ec;
+  std::string best;
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir + "/checkpoints", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("step-", 0) == 0 && entry.path().extension() == ".pt" && name > best) best = name;
+  }
+  if (best.empty()) return make_error("not_found", out_dir + " holds no checkpoint to resume from");
+  return out_dir + "/checkpoints/" + best;
+}
+
+// Refills a resumed run's replay windows from its newest shards: read from the newest back
+// until every group's window is full (or the shards run out), then added oldest first.
+Status refill_replay(selfplay::ReplayBuffer& replay, const std::string& shard_dir,
+                     const std::map<std::string, size_t>& windows,
+                     const std::function<std::string(const selfplay::Trajectory&)>& group_of) {
+  Result<std::vector<std::string>> paths = selfplay::list_shards(shard_dir);
+  if (!paths.ok()) return paths.error().code == "not_found" ? Status{} : Status{paths.error()};
+  std::map<std::string, size_t> held;
+  auto full = [&] {
+    for (const auto& [group, window] : windows) {
+      if (held[group] < window) return false;
+    }
+    return true;
+  };
+  std::vector<std::vector<selfplay::Trajectory>> newest_first;
+  for (auto it = paths->rbegin(); it != paths->rend() && !full(); ++it) {
+    Result<std::vector<selfplay::Trajectory>> shard = selfplay::read_shard(*it);
+    if (!shard.ok()) return shard.error();
+    for (const selfplay::Trajectory& t : *shard) held[group_of(t)] += t.steps.size();
+    newest_first.push_back(std::move(*shard));
+  }
+  for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
+    for (selfplay::Trajectory& t : *it) replay.add(std::move(t));
+  }
+  return {};
+}
+
+// A resumed run's counters, from the last line of its metrics.
+void restore_progress(const std::string& metrics_path, TrainProgress& progress) {
+  std::ifstream in(metrics_path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  try {
+    const Json j = Json::parse(last);
+    progress.games = j.at("games").get<uint64_t>();
+    progress.positions = j.at("positions").get<uint64_t>();
+    for (const auto& [spec, g] : j.at("per_game").items()) {
+      TrainProgress::GameData& d = progress.per_game[spec];
+      d.games = g.at("games").get<uint64_t>();
+      d.positions = g.at("positions").get<uint64_t>();
+      d.samples = g.at("samples").get<uint64_t>();
+    }
+  } catch (const Json::exception&) {
+    // No metrics (or a line cut short): the counters start again; the step does not.
+  }
+}
+
 // Exponential means of the recent losses, per head.
 struct LossMeans {
   std::map<int, std::pair<double, double>> means;
@@ -132,6 +196,18 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   if (!config.init_from.empty()) {
     if (Status s = learner.init_from(config.init_from); !s.ok()) return s.error();
   }
+  int64_t start_step = 0;
+  if (config.resume) {
+    Result<std::string> last = last_checkpoint(config.out_dir);
+    if (!last.ok()) return last.error();
+    Result<CheckpointMeta> meta = learner.resume(*last);
+    if (!meta.ok()) return meta.error();
+    if (meta->games != config.games)
+      return make_error("bad_config", "resuming " + *last + ": it trains other games than these");
+    start_step = meta->step;
+  }
+  // Seeds of what comes after the start: a resumed run draws new games and batches.
+  const uint64_t phase_seed = config.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(start_step));
   ServiceOptions service_options;
   service_options.device = config.device;
   service_options.search_batch = config.search_batch;
@@ -192,7 +268,7 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   sp.noisy_games = config.noisy_games;
   sp.noisy_moves = config.noisy_moves;
   sp.threads = config.actors;
-  sp.seed = config.seed;
+  sp.seed = phase_seed;
   std::shared_ptr<Evaluator> evaluator = *service;
   Result<std::unique_ptr<selfplay::SelfPlayActors>> actors =
       selfplay::SelfPlayActors::create(sp, [evaluator](int, uint64_t) { return evaluator; });
@@ -218,9 +294,18 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   replay_options.capacity_per_group = config.replay_capacity;
   replay_options.group_key = [key_of_spec](const selfplay::Trajectory& t) { return key_of_spec.at(t.game); };
   selfplay::ReplayBuffer replay(replay_options);
+  if (config.resume) {
+    if (Status s =
+            refill_replay(replay, shard_options.dir, replay_options.capacity, replay_options.group_key);
+        !s.ok())
+      return s.error();
+  }
 
   TrainSummary summary;
   TrainProgress progress;
+  progress.step = start_step;
+  if (config.resume) restore_progress(config.out_dir + "/metrics.jsonl", progress);
+  const uint64_t games_at_start = progress.games, positions_at_start = progress.positions;
   LossMeans loss_means;
   const Clock::time_point start = Clock::now();
   Clock::time_point last_print = start;
@@ -229,8 +314,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   auto done = [&] { return (config.steps > 0 && progress.step >= config.steps) || out_of_time(); };
   auto report = [&] {
     progress.elapsed_s = elapsed();
-    progress.games_per_s = progress.games / std::max(progress.elapsed_s, 1e-9);
-    progress.positions_per_s = progress.positions / std::max(progress.elapsed_s, 1e-9);
+    progress.games_per_s = (progress.games - games_at_start) / std::max(progress.elapsed_s, 1e-9);
+    progress.positions_per_s = (progress.positions - positions_at_start) / std::max(progress.elapsed_s, 1e-9);
     progress.mean_batch = (*service)->stats().mean_batch;
     progress.service_errors = (*service)->stats().errors;
     progress.learning_rate = learning_rate_at(config, progress.step);
@@ -239,8 +324,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
       progress.losses[net_config->games[static_cast<size_t>(head)].spec] = means;
     }
     progress.eta_s = -1;
-    if (config.steps > 0 && progress.step > 0)
-      progress.eta_s = progress.elapsed_s * (config.steps - progress.step) / progress.step;
+    if (config.steps > 0 && progress.step > start_step)
+      progress.eta_s = progress.elapsed_s * (config.steps - progress.step) / (progress.step - start_step);
     if (config.minutes > 0) {
       const double left = std::max(0.0, config.minutes * 60 - progress.elapsed_s);
       progress.eta_s = progress.eta_s < 0 ? left : std::min(progress.eta_s, left);
@@ -264,8 +349,10 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     return {};
   };
 
-  if (Status s = checkpoint(); !s.ok()) return s.error();
-  Rng rng(config.seed ^ 0x1ea4e5);
+  if (!config.resume) {
+    if (Status s = checkpoint(); !s.ok()) return s.error();
+  }
+  Rng rng(phase_seed ^ 0x1ea4e5);
   const int games_per_phase = config.games_per_phase > 0 ? config.games_per_phase : 2 * config.actors;
   while (!done()) {
     // Self-play phase.

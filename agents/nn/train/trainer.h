@@ -89,6 +89,12 @@ struct TrainConfig {
   // knows); with freeze_trunk only the stems and heads learn.
   std::string init_from;
   bool freeze_trunk = false;
+  // Continue the run in out_dir from its last checkpoint: the learner's weights and optimizer
+  // state, the step (the budget counts from the run's start), the replay windows refilled
+  // from its newest shards, and the counters of its metrics. The self-play and sampling
+  // seeds move on with the step (a resumed run plays new games, not its first ones again).
+  // The games and network must be the checkpoint's.
+  bool resume = false;
   uint64_t seed = 1;
   double progress_seconds = 10;
 };
@@ -102,7 +108,7 @@ struct TrainProgress {
   int64_t step = 0;
   uint64_t games = 0;
   uint64_t positions = 0;  // self-play decisions recorded
-  double games_per_s = 0;  // over the run so far
+  double games_per_s = 0;  // over this invocation (a resumed run counts from its resumption)
   double positions_per_s = 0;
   double mean_batch = 0;                                    // the service's mean forward batch
   std::map<std::string, std::pair<double, double>> losses;  // per game: (policy, value), recent mean
@@ -140,8 +146,9 @@ struct TrainSummary {
 };
 
 // Each progress report is also a JSON line in <out>/metrics.jsonl.
-// Errors: "bad_config" (no games, no budget, a game the network cannot play), "io",
-// "bad_checkpoint" (init_from), "inference_error" (a forward pass of self-play failed: its
+// Errors: "bad_config" (no games, no budget, a game the network cannot play; resuming with
+// other games or another network), "not_found" (resuming a run with no checkpoint), "io",
+// "bad_checkpoint" (init_from, resume), "inference_error" (a forward pass of self-play failed: its
 // leaves got uniform priors and zero values, which must not become training targets).
 Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks);
 
