@@ -44,6 +44,7 @@ Arena::Arena(asio::io_context& io, db::Store& store, ArenaConfig config)
       store_(store),
       config_(std::move(config)),
       seeds_(config_.seed),
+      ratings_(config_.rating_periods),
       matchmaker_(store, config_.challengeable_agents, config_.matchmaking,
                   {[this](std::shared_ptr<const Game> game, MatchRequest request, MatchDone done) {
                      start_match(std::move(game), std::move(request), std::move(done));

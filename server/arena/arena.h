@@ -49,6 +49,8 @@ struct ArenaConfig {
   // each match's seed comes from the operating system's cryptographic generator, so a
   // finished match's published seed tells nothing about any other match's deal.
   uint64_t seed = 0;
+  // The live Glicko-2 ratings' periods (see LiveRatings).
+  RatingPeriods rating_periods;
 };
 
 class Arena {
@@ -62,6 +64,8 @@ class Arena {
   // agent-only matches resume from their stored moves; the others end as aborted
   // ("server_restart"). Blocking: call before serving.
   Status recover();
+  // The live ratings' periods (what a leaderboard shows a rating as of now with).
+  const RatingPeriods& rating_periods() const { return config_.rating_periods; }
 
   // Creates and starts a match: its game spec is resolved here, once, and the agents'
   // specs are checked against it (can_play) without making them; `done` gets its id once

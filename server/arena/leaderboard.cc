@@ -1,6 +1,7 @@
 #include "server/arena/leaderboard.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "games/registry.h"
@@ -36,7 +37,7 @@ Result<RatingGroupQuery> resolve_rating_group(db::Store& store, const std::strin
 }
 
 Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group,
-                                        int bootstrap_samples, uint64_t seed) {
+                                        int bootstrap_samples, uint64_t seed, const RatingPeriods& periods) {
   Result<std::vector<db::MatchRecord>> records = store.rated_results(rating_group);
   if (!records.ok()) return records.error();
 
@@ -107,9 +108,10 @@ Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rat
   }
   Result<std::vector<db::RatingRow>> live = store.ratings(rating_group);
   if (!live.ok()) return live.error();
+  const auto now = std::chrono::system_clock::now();
   for (const db::RatingRow& row : *live) {
     auto it = index.find(row.player_id);
-    if (it != index.end()) entries[it->second].live = row;
+    if (it != index.end()) entries[it->second].live = rating_as_of(row, periods, now);
   }
   // Exploitability is looked up, never computed here: a stored figure or none.
   Result<std::vector<db::ExploitabilityRow>> exploitability = store.exploitability(rating_group);

@@ -9,6 +9,7 @@
 
 #include "core/result.h"
 #include "db/store.h"
+#include "server/arena/live_ratings.h"
 
 namespace arena {
 
@@ -44,8 +45,11 @@ struct RatingGroupQuery {
 };
 Result<RatingGroupQuery> resolve_rating_group(db::Store& store, const std::string& text);
 
-// Reads the group's rated matches and fits them. Blocking (reads the store): call from a worker.
+// Reads the group's rated matches and fits them; the live ratings are shown as of now
+// under `periods` (rating_as_of: an idle person's or bot's deviation has grown). Blocking
+// (reads the store): call from a worker.
 Result<Leaderboard> compute_leaderboard(db::Store& store, const std::string& rating_group,
-                                        int bootstrap_samples, uint64_t seed = 1);
+                                        int bootstrap_samples, uint64_t seed = 1,
+                                        const RatingPeriods& periods = {});
 
 }  // namespace arena

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cmath>
 #include <cstring>
 
 #include <filesystem>
@@ -101,6 +103,7 @@ int run_serve(const std::vector<std::string>& argv) {
   std::string house_agents = "random;anchors;shared",
               opponents = "random;mcts(simulations=200);anchors;shared";
   int port = 8080, house = 2, interval = 500;
+  double rating_period_hours = 24;
   std::string metrics = "on";
   const net::ServerConfig defaults;
   int max_connections = static_cast<int>(defaults.max_connections);
@@ -125,6 +128,10 @@ int run_serve(const std::vector<std::string>& argv) {
       .default_text("the installed one, else the source tree's, else ./web; printed at start")
       .integer("house-matches", &house, "agent-vs-agent matches kept running for people to watch", 0)
       .integer("house-interval-ms", &interval, "pause before each house agent move, so people can follow", 0)
+      .number("rating-period", &rating_period_hours,
+              "hours of a Glicko-2 rating period (each game rated against the opponents' ratings at its "
+              "start; idle people and bots grow less certain each period); 0: every match its own period",
+              0)
       .text("house-games", &house_games, "games of the house matches, specs separated by ';'")
       .default_text("every game's showcase")
       .text("house-agents", &house_agents,
@@ -195,6 +202,8 @@ int run_serve(const std::vector<std::string>& argv) {
   ArenaConfig arena_config;
   arena_config.house_matches = house;
   arena_config.house_move_interval = Millis(interval);
+  arena_config.rating_periods.length =
+      std::chrono::seconds(static_cast<int64_t>(std::llround(rating_period_hours * 3600)));
   arena_config.house_games = std::move(house_game_specs);
   if (!runs.empty()) setenv("ARENA_RUNS", runs.c_str(), 1);  // before any thread starts
   if (!models.empty()) setenv("ARENA_MODELS", models == "none" ? "" : models.c_str(), 1);

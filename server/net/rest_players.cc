@@ -1,6 +1,8 @@
 // REST: players: a player's page, registering bots and people (each with a token shown
 // once), signing in and out (a browser session in the session cookie), revoking a token,
 // and who a request is.
+#include <chrono>
+
 #include "server/arena/reserved_names.h"
 #include "server/net/auth.h"
 #include "server/net/rest.h"
@@ -23,6 +25,8 @@ HttpResponse RestApi::player(const Call& call) {
   Result<std::vector<db::RatingRow>> ratings = store_.player_ratings(call.id);
   Result<std::vector<db::RatingHistoryRow>> history = store_.rating_history(call.id, "");
   if (!ratings.ok() || !history.ok()) return error_response(500, "db_error", "cannot read ratings");
+  const auto now = std::chrono::system_clock::now();
+  for (db::RatingRow& row : *ratings) row = rating_as_of(row, arena_.rating_periods(), now);  // idle growth
   return rest::json_response(200, player_json(**p, *ratings, *history));
 }
 

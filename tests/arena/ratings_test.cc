@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -64,6 +65,49 @@ TEST(Glicko2, SurprisingResultsRaiseVolatilityMoreWithLargerTau) {
   EXPECT_GT(calm.volatility, player.volatility);
   EXPECT_GT(loose.volatility, calm.volatility);
   EXPECT_GT(loose.rating, calm.rating);
+}
+
+// A checkpoint of true strength 1700 plays 15 games a period against opponents from 1500
+// to 1900, results drawn from the true strengths. Rated as a fixed strength, period by
+// period, its deviation only falls and its rating settles near the truth; the same games
+// rated one per period as a player who may change keep a wide deviation and wander.
+TEST(Glicko2, AFixedStrengthSettlesWhereAPerGameRatingWanders) {
+  constexpr double kTruth = 1700;
+  Rng rng(7);
+  Glicko2Rating fixed, per_game;
+  double fixed_low = 1e9, fixed_high = -1e9, game_low = 1e9, game_high = -1e9;
+  constexpr int kPeriods = 60;
+  for (int period = 0; period < kPeriods; ++period) {
+    std::vector<Glicko2Result> games;
+    for (int g = 0; g < 15; ++g) {
+      const Glicko2Rating opponent{1500 + 100.0 * static_cast<double>(rng.uniform(5)), 50, 0.06};
+      const double expected = 1 / (1 + std::pow(10, (opponent.rating - kTruth) / 400));
+      games.push_back({opponent, rng.uniform_double() < expected ? 1.0 : 0.0});
+      per_game = glicko2_update(per_game, {games.back()});
+      if (period >= kPeriods / 2) {
+        game_low = std::min(game_low, per_game.rating);
+        game_high = std::max(game_high, per_game.rating);
+      }
+    }
+    const Glicko2Rating next = glicko2_update(fixed, games, 0.5, true);
+    EXPECT_LT(next.deviation, fixed.deviation) << "period " << period;
+    EXPECT_EQ(next.volatility, fixed.volatility);
+    fixed = next;
+    if (period >= kPeriods / 2) {
+      fixed_low = std::min(fixed_low, fixed.rating);
+      fixed_high = std::max(fixed_high, fixed.rating);
+    }
+  }
+  EXPECT_LT(fixed.deviation, 25);
+  EXPECT_NEAR(fixed.rating, kTruth, 3 * fixed.deviation);
+  EXPECT_LT(fixed_high - fixed_low, 40) << "a fixed strength's rating over the last 30 periods";
+  EXPECT_GT(per_game.deviation, 2 * fixed.deviation);
+  EXPECT_GT(game_high - game_low, 2 * (fixed_high - fixed_low)) << "per-game ratings wander more";
+  // Idle periods: a changing player grows less certain (up to 350), a fixed one does not.
+  EXPECT_GT(glicko2_idle_deviation(per_game, 10), per_game.deviation);
+  EXPECT_DOUBLE_EQ(glicko2_idle_deviation(per_game, 0), per_game.deviation);
+  EXPECT_DOUBLE_EQ(glicko2_idle_deviation({1500, 300, 0.06}, 1'000'000), 350);
+  EXPECT_EQ(glicko2_update(fixed, {}, 0.5, true).deviation, fixed.deviation);
 }
 
 TEST(Glicko2, ProvisionalUntilDeviationFallsTo110) {

@@ -321,14 +321,18 @@ void expect_matches_replay(Db& db) {
 
 // The live ratings recomputed from the stored results: every finished rated match, in the
 // order its end was committed (its rating_history rows), one Glicko-2 rating period per
-// match as the arena rates it. Each step must equal its history rows, and the last step of
-// each (player, group) the ratings table.
+// match as the arena rates it under --rating-period 0 (agents and puzzles of fixed
+// strength). Each step must equal its history rows, and the last step of each (player,
+// group) the ratings table.
 void expect_ratings_recompute(Db& db) {
   struct Rating {
     Glicko2Rating g;
     int games = 0;
   };
   std::map<std::pair<int64_t, std::string>, Rating> computed;
+  std::map<int64_t, bool> fixed_strength;
+  for (auto& r : db.rows("SELECT id, kind FROM players"))
+    fixed_strength[std::stoll(r[0])] = r[1] == "agent" || r[1] == "engine" || r[1] == "puzzle";
   std::map<int64_t, std::vector<int64_t>> seats;
   for (auto& r : db.rows("SELECT match_id, player_id FROM seats ORDER BY match_id, seat"))
     seats[std::stoll(r[0])].push_back(std::stoll(r[1]));
@@ -378,7 +382,8 @@ void expect_ratings_recompute(Db& db) {
         period.push_back({before[j].g, a > b ? 1.0 : a < b ? 0.0 : 0.5});
       }
       if (period.empty()) continue;
-      after[players[i]] = Rating{glicko2_update(before[i].g, period), before[i].games + 1};
+      after[players[i]] =
+          Rating{glicko2_update(before[i].g, period, 0.5, fixed_strength[players[i]]), before[i].games + 1};
     }
     auto history = db.rows(
         "SELECT player_id, rating, deviation, volatility FROM rating_history WHERE match_id = " + order[0] +
@@ -426,6 +431,7 @@ TEST(ServerFaultTest, SigkillAtRandomMomentsLosesNoAcknowledgedMoveAndRecoversEv
   options.house_matches = 2;  // agent-only matches: the ones a restart resumes
   options.house_interval_ms = 20;
   options.threads = 2;
+  options.extra_args = {"--rating-period", "0"};  // every match a period: recomputed below match by match
   ServerProcess server(ARENA_BINARY, options);
   server.start();
   Shared shared;

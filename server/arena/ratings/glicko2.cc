@@ -1,5 +1,6 @@
 #include "server/arena/ratings/glicko2.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <numbers>
@@ -11,6 +12,8 @@ namespace {
 constexpr double kScale = 173.7178;
 // The display rating that maps to 0 on the internal scale.
 constexpr double kCenter = 1500.0;
+// A new player's deviation: no idle time makes anyone less known than that.
+constexpr double kInitialDeviation = 350.0;
 // Stops the volatility search once its bracket on ln(sigma^2) is this narrow.
 constexpr double kVolatilityEpsilon = 1e-6;
 
@@ -69,7 +72,7 @@ double new_volatility(double sigma, double phi, double v, double delta, double t
 }  // namespace
 
 Glicko2Rating glicko2_update(const Glicko2Rating& player, const std::vector<Glicko2Result>& results,
-                             double tau) {
+                             double tau, bool fixed_strength) {
   assert(tau > 0);
   // Step 2: to the internal scale.
   const double mu = (player.rating - kCenter) / kScale;
@@ -79,7 +82,7 @@ Glicko2Rating glicko2_update(const Glicko2Rating& player, const std::vector<Glic
   // A player who did not compete keeps rating and volatility; only the deviation grows.
   if (results.empty()) {
     Glicko2Rating out = player;
-    out.deviation = std::sqrt(phi * phi + sigma * sigma) * kScale;
+    if (!fixed_strength) out.deviation = std::sqrt(phi * phi + sigma * sigma) * kScale;
     return out;
   }
 
@@ -99,13 +102,21 @@ Glicko2Rating glicko2_update(const Glicko2Rating& player, const std::vector<Glic
   const double delta = v * surprise;
 
   // Steps 5 to 7: new volatility, pre-period deviation, then the new deviation and rating.
-  const double sigma_new = new_volatility(sigma, phi, v, delta, tau);
-  const double phi_star = std::sqrt(phi * phi + sigma_new * sigma_new);
+  const double sigma_new = fixed_strength ? sigma : new_volatility(sigma, phi, v, delta, tau);
+  const double phi_star = fixed_strength ? phi : std::sqrt(phi * phi + sigma_new * sigma_new);
   const double phi_new = 1.0 / std::sqrt(1.0 / (phi_star * phi_star) + 1.0 / v);
   const double mu_new = mu + phi_new * phi_new * surprise;
 
   // Step 8: back to the display scale.
   return Glicko2Rating{mu_new * kScale + kCenter, phi_new * kScale, sigma_new};
+}
+
+double glicko2_idle_deviation(const Glicko2Rating& player, int64_t periods) {
+  const double phi = player.deviation / kScale;
+  const double grown = std::sqrt(phi * phi + static_cast<double>(std::max<int64_t>(periods, 0)) *
+                                                 player.volatility * player.volatility) *
+                       kScale;
+  return std::min(grown, std::max(player.deviation, kInitialDeviation));
 }
 
 bool is_provisional(const Glicko2Rating& rating) { return rating.deviation > kProvisionalDeviation; }
