@@ -24,6 +24,10 @@ std::string join_actions(const State& state, Player player, const std::vector<Ac
 
 std::string Game::spec() const { return params_.canonical_spec(type_.name, type_.params); }
 
+void Game::symmetric_observation(int, std::span<const float> observation, std::span<float> out) const {
+  std::copy(observation.begin(), observation.end(), out.begin());
+}
+
 int Game::observation_size() const {
   const std::vector<int> shape = observation_shape();
   return std::accumulate(shape.begin(), shape.end(), 1, std::multiplies<>());

@@ -108,6 +108,16 @@ class Game : public std::enable_shared_from_this<Game> {
   // only pick a starting position (which puzzle). Default: spec().
   virtual std::string rating_group() const { return spec(); }
 
+  // Symmetries of the board that leave the rules unchanged (Go's rotations and reflections,
+  // Connect Four's mirror image), so that the network may learn from transformed copies of
+  // a position: symmetry k in [0, num_symmetries()) maps an observation (as
+  // observation_tensor writes it; `out` is as large) and a policy slot to the transformed
+  // position's. 0 is the identity. Exact: playing the transformed moves reaches a position
+  // whose observations and legal slots are the transformed ones.
+  virtual int num_symmetries() const { return 1; }
+  virtual void symmetric_observation(int k, std::span<const float> observation, std::span<float> out) const;
+  virtual int symmetric_policy_slot(int /*k*/, int slot) const { return slot; }
+
   // The facts above as JSON (what `arena games` and GET /api/games list).
   Json describe() const;
 

@@ -170,6 +170,7 @@ struct InferenceService::Impl {
   std::deque<int> ready;  // slots packed, in order
   bool stopping = false;
   bool packer_done = false;
+  bool forwarding = false;  // the forward thread is running a batch
   double last_forward_us = 0;
   std::thread packer, forwarder;
 
@@ -218,6 +219,23 @@ struct InferenceService::Impl {
     return largest;
   }
 
+  // When group `head` may be packed: now (Clock::time_point::min()) once it holds min_batch
+  // leaves; else, while a pass runs or waits, when the forward thread is idle again
+  // (time_point::max(): until woken); else once its oldest leaf has waited max_wait_us.
+  Clock::time_point pack_due(int head) const {
+    const std::deque<Pending>& queue = queues[static_cast<size_t>(head)];
+    // Automatic: half of max_batch on a GPU; at once on the CPU, where a pass costs about the
+    // same per position at any batch past a few dozen, so waiting would buy nothing.
+    const int automatic = device.is_cuda() ? std::max(1, options.max_batch / 2) : 1;
+    const size_t min_batch = static_cast<size_t>(options.min_batch > 0 ? options.min_batch : automatic);
+    if (queue.size() >= std::min(min_batch, static_cast<size_t>(options.max_batch)))
+      return Clock::time_point::min();
+    if (forwarding || !ready.empty()) return Clock::time_point::max();
+    const double max_wait_us = options.max_wait_us > 0 ? options.max_wait_us : last_forward_us / 4;
+    return queue.front().submitted + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double, std::micro>(max_wait_us));
+  }
+
   int free_slot() const {
     for (size_t i = 0; i < slots.size(); ++i) {
       if (slots[i].free) return static_cast<int>(i);
@@ -230,9 +248,19 @@ struct InferenceService::Impl {
     for (;;) {
       packer_wake.wait(lock, [&] { return stopping || (queued > 0 && free_slot() >= 0); });
       if (stopping) break;
+      const Clock::time_point now = Clock::now();
+      const int head = pick_group(now);
+      // Not yet: woken sooner by more leaves, the forward thread going idle, or stopping.
+      if (const Clock::time_point due = pack_due(head); due == Clock::time_point::max()) {
+        packer_wake.wait(lock);
+        continue;
+      } else if (due > now) {
+        packer_wake.wait_until(lock, due);
+        continue;
+      }
       Slot& slot = slots[static_cast<size_t>(free_slot())];
       slot.free = false;
-      slot.head = pick_group(Clock::now());
+      slot.head = head;
       std::deque<Pending>& queue = queues[static_cast<size_t>(slot.head)];
       const size_t n = std::min(queue.size(), static_cast<size_t>(options.max_batch));
       slot.items.assign(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
@@ -293,9 +321,12 @@ struct InferenceService::Impl {
       if (ready.empty()) break;  // the packer has stopped and nothing is left to run
       Slot& slot = slots[static_cast<size_t>(ready.front())];
       ready.pop_front();
+      forwarding = true;
       lock.unlock();
+      if (options.on_forward) options.on_forward(slot.head, static_cast<int>(slot.items.size()));
       run(slot);
       lock.lock();
+      forwarding = false;
       slot.items.clear();
       slot.free = true;
       packer_wake.notify_one();
@@ -531,6 +562,9 @@ Status check_options(const NetConfig& config, const ServiceOptions& options) {
   if (options.search_batch < 1) {
     return make_error("bad_options",
                       "search_batch must be at least 1, got " + std::to_string(options.search_batch));
+  }
+  if (options.min_batch < 0 || !(options.max_wait_us >= 0)) {
+    return make_error("bad_options", "min_batch and max_wait_us must not be negative (0: automatic)");
   }
   return ok_status();
 }

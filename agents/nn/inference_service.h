@@ -1,14 +1,20 @@
 // InferenceService: the one place a process runs the shared network. Every search in the
 // process (self-play actors, live matches, evaluation) hands it leaves through the Evaluator
 // interface; it groups them by game head (never pads one board to another's size), runs one
-// forward pass per group the moment the device is free (whatever is queued, up to
-// max_batch: no fixed sleep), and completes each caller with its own priors and values.
+// forward pass per group, and completes each caller with its own priors and values.
 //
 // Pipeline: a packer thread takes the largest waiting group and writes each leaf's
 // observation straight into a pinned host buffer (State::observation_tensor into the
 // buffer's row); a forward thread, the only thread that touches the module, copies the
 // buffer to the device, runs the network and completes the requests. Two buffers, so one
 // batch is packed while the other runs.
+//
+// When to pack: once the group holds min_batch leaves; short of that, while a pass runs,
+// not before the forward thread is free again (the device is busy anyway: the group grows),
+// and while it is idle, once the oldest leaf has waited max_wait_us (a short wait for the
+// other searches' leaves; a lone live match pays at most that). Packing whatever had
+// arrived the moment a pass began would leave the leaves that came just after to run alone
+// next: small and large batches alternating, the device's time spent on the small ones.
 //
 // Torch-free header (pimpl): the command line, tests and searches include it without
 // LibTorch. Thread-safety: every public member may be called from any thread.
@@ -31,12 +37,19 @@ namespace arena::nn {
 struct ServiceOptions {
   std::string device = "auto";  // "auto" (CUDA when available), "cpu" or "cuda"
   int max_batch = 256;          // positions per forward pass (per group)
+  // A batch is packed once it has min_batch leaves (0: half of max_batch on a GPU, 1 on the
+  // CPU); with fewer, once the forward thread is idle and its oldest leaf has waited
+  // max_wait_us (0: a quarter of the last pass's time).
+  int min_batch = 0;
+  double max_wait_us = 0;
   // Leaves a search should gather per evaluate() call (Evaluator::preferred_batch_size()).
   int search_batch = 8;
   bool half = true;  // CUDA only: run the forward pass in fp16
   // Test hook: called by the packer thread with each batch's head and its leaves' states,
   // before the batch runs. Must not call back into the service.
   std::function<void(int head, std::span<const State* const> states)> on_batch = nullptr;
+  // Test hook: called by the forward thread with each batch's head and size, before its pass.
+  std::function<void(int head, int rows)> on_forward = nullptr;
 };
 
 // Counters since start; histogram buckets are batch sizes 1, 2-3, 4-7, ... (powers of two).

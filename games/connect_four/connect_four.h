@@ -11,6 +11,7 @@
 
 #include <cstdint>
 
+#include "games/board_symmetry.h"
 #include "games/family.h"
 #include "games/game.h"
 
@@ -26,6 +27,12 @@ class ConnectFour final : public Game {
   int num_distinct_actions() const override { return kColumns; }
   // From the player's side: its discs, the opponent's discs, empty cells.
   std::vector<int> observation_shape() const override { return {3, kRows, kColumns}; }
+  // The mirror image: column c is column 6 - c.
+  int num_symmetries() const override { return 2; }
+  void symmetric_observation(int k, std::span<const float> observation, std::span<float> out) const override {
+    BoardSymmetry{kRows, kColumns}.map_planes(k, observation, out);
+  }
+  int symmetric_policy_slot(int k, int slot) const override { return k == 1 ? kColumns - 1 - slot : slot; }
   double min_utility() const override { return -1; }
   double max_utility() const override { return 1; }
   std::optional<double> utility_sum() const override { return 0.0; }

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "games/board_symmetry.h"
 #include "games/family.h"
 #include "games/game.h"
 #include "games/go/board.h"
@@ -63,6 +64,14 @@ class GoGame final : public Game {
   int num_players() const override { return 2; }
   int num_distinct_actions() const override { return size_ * size_ + 1; }
   std::vector<int> observation_shape() const override { return {kPlanes, size_, size_}; }
+  // The board's rotations and reflections (every plane is board-shaped; a pass stays one).
+  int num_symmetries() const override { return 8; }
+  void symmetric_observation(int k, std::span<const float> observation, std::span<float> out) const override {
+    BoardSymmetry{size_, size_}.map_planes(k, observation, out);
+  }
+  int symmetric_policy_slot(int k, int slot) const override {
+    return slot == pass_action() ? slot : BoardSymmetry{size_, size_}.map_cell(k, slot);
+  }
   double min_utility() const override { return -1; }
   double max_utility() const override { return 1; }
   std::optional<double> utility_sum() const override { return 0.0; }

@@ -10,6 +10,7 @@
 #include "agents/nn/train/selfplay_bench.h"
 #include "core/args.h"
 #include "server/cli/commands.h"
+#include "server/cli/packing_options.h"
 
 namespace arena::cli {
 namespace {
@@ -93,6 +94,7 @@ int bench_selfplay_command(const std::vector<std::string>& argv) {
       .integer("search-batch", &config.search_batch, "leaves per search pass", 1)
       .number("seconds", &config.seconds, "measured seconds", 0)
       .flag("json", &json, "print JSON");
+  packing_options(options, config);
   if (std::optional<int> code = options.parse(argv)) return *code;
   Result<nn::SelfPlayBenchResult> r = nn::bench_selfplay(config);
   if (!r.ok()) {

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -14,13 +16,54 @@
 #include "agents/nn/nn_agents.h"
 #include "agents/nn/train/trainer.h"
 #include "core/args.h"
+#include "core/json.h"
+#include "core/result.h"
 #include "core/rng.h"
 #include "games/registry.h"
 #include "server/cli/commands.h"
+#include "server/cli/packing_options.h"
 #include "server/cli/recorded_play.h"
 
 namespace arena::cli {
 namespace {
+
+// The value of `--name value` or `--name=value` in `argv` (the last, as parse() keeps).
+std::optional<std::string> option_value(const std::vector<std::string>& argv, const std::string& name) {
+  std::optional<std::string> value;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == "--" + name && i + 1 < argv.size()) value = argv[i + 1];
+    if (argv[i].rfind("--" + name + "=", 0) == 0) value = argv[i].substr(name.size() + 3);
+  }
+  return value;
+}
+
+// A run's command line, kept in <out>/command.json so that --resume continues with the
+// settings it was started with.
+std::string command_file(const std::string& out_dir) { return out_dir + "/command.json"; }
+
+Result<std::vector<std::string>> read_command(const std::string& out_dir) {
+  std::ifstream in(command_file(out_dir));
+  if (!in) return std::vector<std::string>{};  // a run from before command.json: the flags as given
+  try {
+    return Json::parse(in).at("argv").get<std::vector<std::string>>();
+  } catch (const std::exception& e) {
+    return make_error("bad_run", command_file(out_dir) + ": " + e.what());
+  }
+}
+
+Status write_command(const std::string& out_dir, const std::vector<std::string>& argv) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  const std::string path = command_file(out_dir), temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << Json{{"command", "train"}, {"argv", argv}}.dump(2) << "\n";
+    if (!out.flush()) return make_error("io", "cannot write " + temporary);
+  }
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return make_error("io", "cannot write " + path + ": " + ec.message());
+  return ok_status();
+}
 
 std::string fixed(double v, int digits) {
   char buffer[64];
@@ -159,7 +202,8 @@ void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
   line += "  lr " + std::string(lr);
   if (p.eta_s >= 0) line += "  eta " + fixed(p.eta_s / 60, 1) + " min";
   for (const auto& [game, losses] : p.losses) {
-    line += "  | " + game + " policy " + fixed(losses.first, 3) + " value " + fixed(losses.second, 3);
+    line += "  | " + game + " policy " + fixed(losses.policy, 3) + " (kl " + fixed(losses.kl, 3) +
+            ") value " + fixed(losses.value, 3);
   }
   if (!p.last_evaluation.empty()) line += "  | eval: " + p.last_evaluation;
   std::cout << line << std::endl;
@@ -167,10 +211,26 @@ void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
 
 }  // namespace
 
-int run_train(const std::vector<std::string>& argv) {
+int run_train(const std::vector<std::string>& given_argv) {
+  // A resumed run's command line is the one it was started with, then what is given now
+  // (later values win: --steps 4000 extends the budget).
+  std::vector<std::string> argv;
+  const bool resuming = std::find(given_argv.begin(), given_argv.end(), "--resume") != given_argv.end();
+  if (std::optional<std::string> out = option_value(given_argv, "out"); resuming && out) {
+    Result<std::vector<std::string>> stored = read_command(*out);
+    if (!stored.ok()) {
+      std::cerr << "arena train: --resume: " << stored.error().message << "\n";
+      return 1;
+    }
+    argv = *stored;
+  }
+  for (const std::string& word : given_argv) {
+    if (word != "--resume") argv.push_back(word);
+  }
   nn::TrainConfig config;
   std::string games, weights, db = "arena.db", kind;
   std::string selfplay_weights, reuse, temperature_moves, replay_windows;
+  bool no_symmetries = false;
   int64_t seed = 1, eval_games = 4, eval_simulations = 100, games_per_phase = 0;
   int64_t replay_capacity = static_cast<int64_t>(config.replay_capacity);
   Options options(
@@ -200,6 +260,9 @@ int run_train(const std::vector<std::string>& argv) {
       .integer("simulations", &config.simulations, "self-play simulations per move", 1)
       .integer("batch", &config.batch_size, "learner batch size", 1)
       .number("lr", &config.learning_rate, "peak learning rate", 0)
+      .flag("no-symmetries", &no_symmetries,
+            "train on positions as played only, not through their game's symmetries (Go's rotations and "
+            "reflections, Connect Four's mirror)")
       .number("weight-decay", &config.weight_decay,
               "AdamW weight decay (convolution and linear weights only)", 0)
       .integer("warmup-steps", &config.warmup_steps, "learner steps of linear learning-rate warm-up", 0)
@@ -240,7 +303,8 @@ int run_train(const std::vector<std::string>& argv) {
       .integer("checkpoint-every", &config.checkpoint_every, "learner steps between checkpoints", 1)
       .flag("resume", &config.resume,
             "continue the run in --out from its last checkpoint (weights, optimizer, step, replay from its "
-            "shards); give the same games and network, and --steps for the whole run")
+            "shards) with the options it was started with (<out>/command.json); options given now win, "
+            "e.g. --steps for the whole run")
       .text("init-from", &config.init_from, "start from this checkpoint's weights (transfer)")
       .flag("freeze-trunk", &config.freeze_trunk,
             "train only stems and heads (with --init-from: a transfer run)")
@@ -252,10 +316,13 @@ int run_train(const std::vector<std::string>& argv) {
       .integer("eval-simulations", &eval_simulations,
                "simulations of the checkpoint and of rollout MCTS in evaluation", 1)
       .integer("seed", &seed, "seed", 0);
+  packing_options(options, config);
   if (std::optional<int> code = options.parse(argv)) return *code;
+  config.resume = resuming;
   auto usage = [&options](const std::string& message) { return options.usage_error(message); };
 
   config.seed = static_cast<uint64_t>(seed);
+  config.symmetries = !no_symmetries;
   config.games_per_phase = static_cast<int>(games_per_phase);
   // A time budget alone means what it says: no step limit unless --steps is given too.
   if (options.given("minutes") && !options.given("steps")) config.steps = 0;
@@ -329,6 +396,10 @@ int run_train(const std::vector<std::string>& argv) {
   }
   if (!has_run && config.resume) {
     std::cerr << "arena train: --resume: " << config.out_dir << " holds no checkpoint\n";
+    return 1;
+  }
+  if (Status s = write_command(config.out_dir, argv); !s.ok()) {
+    std::cerr << "arena train: " << s.error().message << "\n";
     return 1;
   }
 

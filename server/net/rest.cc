@@ -163,6 +163,7 @@ const std::vector<RestApi::Endpoint>& RestApi::table() {
       {"DELETE", "/api/token", &RestApi::revoke_token},
       {"GET", "/api/reports/steps", &RestApi::steps_report},
       {"GET", "/api/reports/figures", &RestApi::figures_report},
+      {"GET", "/api/reports/training", &RestApi::training_report},
   };
   return all;
 }

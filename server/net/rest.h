@@ -112,6 +112,7 @@ class RestApi {
   HttpResponse generalization_report(const Call&);
   HttpResponse steps_report(const Call&);
   HttpResponse figures_report(const Call&);
+  HttpResponse training_report(const Call&);
   // rest_matches.cc: stored matches.
   HttpResponse matches(const Call&);
   HttpResponse match(const Call&);

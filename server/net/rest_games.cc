@@ -2,6 +2,7 @@
 // step-scorer report of the newest run that has one, and the runs' figures.
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -54,14 +55,17 @@ HttpResponse RestApi::leaderboard(const Call& call) {
     if (!kind) return error_response(400, "bad_request", "kind is one of human, bot, agent, engine, puzzle");
   }
   // A family's name names no group: it answers with its games' groups only.
-  Result<Leaderboard> board = group.empty() ? Result<Leaderboard>(Leaderboard{})
-                                            : compute_leaderboard(store_, group, kLeaderboardBootstrap);
+  Result<Leaderboard> board =
+      group.empty() ? Result<Leaderboard>(Leaderboard{})
+                    : compute_leaderboard(store_, group, kLeaderboardBootstrap, 1, arena_.rating_periods());
   if (!board.ok()) return error_response(500, board.error());
   std::vector<db::RatingRow> live;
   if (!group.empty()) {
     Result<std::vector<db::RatingRow>> all = store_.ratings(group);
     if (!all.ok()) return error_response(500, all.error());
     live = std::move(all).value();
+    const auto now = std::chrono::system_clock::now();
+    for (db::RatingRow& row : live) row = rating_as_of(row, arena_.rating_periods(), now);
   }
   if (kind) {
     std::erase_if(board->entries, [&](const LeaderboardEntry& e) { return e.kind != *kind; });
@@ -173,6 +177,57 @@ HttpResponse RestApi::figures_report(const Call&) {
                        {"svg", svg ? Json(*svg) : Json(nullptr)}});
   }
   return rest::json_response(200, {{"figures", figures}});
+}
+
+// GET /api/reports/training: what `arena train` wrote to <run>/metrics.jsonl at each progress
+// interval, for the newest kMaxRuns runs (newest first), each thinned evenly to at most
+// kMaxPoints lines (the last always kept): the step, elapsed seconds, positions/s, the
+// learning rate and, per game, the losses, the policy's entropy and KL and the mean game
+// length. A line that does not parse (one cut short by a crash) is passed over.
+HttpResponse RestApi::training_report(const Call&) {
+  constexpr size_t kMaxRuns = 4;
+  constexpr size_t kMaxPoints = 200;
+  std::vector<RunFile> files =
+      run_files(runs_root_, [](const std::string& name) { return name == "metrics.jsonl"; });
+  if (files.size() > kMaxRuns) files.resize(kMaxRuns);
+  Json runs = Json::array();
+  for (const RunFile& f : files) {
+    std::vector<Json> lines;
+    std::ifstream in(f.path);
+    for (std::string text; std::getline(in, text);) {
+      std::optional<Json> line = parse_json(text);
+      if (line && line->is_object() && line->contains("step")) lines.push_back(std::move(*line));
+    }
+    Json points = Json::array();
+    // Every stride-th line and the last: at most kMaxPoints.
+    const size_t stride =
+        lines.size() <= kMaxPoints ? 1 : (lines.size() - 1 + kMaxPoints - 2) / (kMaxPoints - 1);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i % stride != 0 && i + 1 != lines.size()) continue;
+      const Json& line = lines[i];
+      Json point = Json::object();
+      for (const char* key : {"step", "elapsed_s", "positions_per_s", "learning_rate"}) {
+        if (line.contains(key)) point[key] = line[key];
+      }
+      Json games = Json::object();
+      if (line.contains("per_game") && line["per_game"].is_object()) {
+        for (const auto& [game, g] : line["per_game"].items()) {
+          Json kept = Json::object();
+          for (const char* key :
+               {"policy_loss", "value_loss", "policy_entropy", "policy_kl", "mean_length"}) {
+            if (g.is_object() && g.contains(key)) kept[key] = g[key];
+          }
+          games[game] = std::move(kept);
+        }
+      }
+      point["per_game"] = std::move(games);
+      points.push_back(std::move(point));
+    }
+    runs.push_back({{"run", f.path.parent_path().filename().string()},
+                    {"lines", lines.size()},
+                    {"points", std::move(points)}});
+  }
+  return rest::json_response(200, {{"runs", runs}});
 }
 
 }  // namespace arena::net

@@ -115,8 +115,10 @@ TEST(NnCli, GtpFollowsBoardsizeAndARunFolderIsNotReused) {
   Output again = run_arena(train);
   EXPECT_EQ(again.exit_code, 1) << again.out;
   EXPECT_NE(again.out.find("already holds a run"), std::string::npos) << again.out;
-  // --resume continues it to a larger budget; a folder without a run has nothing to resume.
-  Output resumed = run_arena(std::regex_replace(train, std::regex("--steps 2"), "--steps 4") + " --resume");
+  // --resume continues it to a larger budget with the options it was started with (the game
+  // and the network here: another would be refused); a folder without a run has nothing to
+  // resume.
+  Output resumed = run_arena("train --out " + dir + "/runs/go5 --db " + dir + "/arena.db --steps 4 --resume");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
   EXPECT_NE(resumed.out.find("done: 4 learner steps"), std::string::npos) << resumed.out;
   EXPECT_TRUE(std::filesystem::exists(dir + "/runs/go5/checkpoints/step-00000004.pt"));

@@ -172,6 +172,63 @@ TEST_P(Conformance, ObservationsHaveTheDeclaredShapeAndAreFinite) {
   });
 }
 
+// Symmetry 0 is the identity; each other symmetry maps a position to the position reached
+// by the transformed moves: its observations and legal policy slots are the transformed
+// ones (what training on transformed copies relies on).
+TEST_P(Conformance, SymmetriesMapEveryPositionToThePositionOfTheTransformedMoves) {
+  const int symmetries = game_->num_symmetries();
+  ASSERT_GE(symmetries, 1);
+  const size_t size = static_cast<size_t>(game_->observation_size());
+  std::vector<float> mapped(size);
+  for_each_state([&](const State& s) {
+    for (Player p = 0; p < game_->num_players(); ++p) {
+      const std::vector<float> obs = s.observation_tensor(p);
+      game_->symmetric_observation(0, obs, mapped);
+      ASSERT_EQ(mapped, obs);
+    }
+    if (!s.is_terminal() && !s.is_chance_node() && !s.is_simultaneous_node()) {
+      for (Action a : s.legal_actions())
+        ASSERT_EQ(game_->symmetric_policy_slot(0, s.policy_slot(a)), s.policy_slot(a));
+    }
+  });
+  // The slots of the legal actions of the player to move, mapped by symmetry k.
+  auto slots = [](const State& s, int k) {
+    std::vector<int> out;
+    for (Action a : s.legal_actions()) out.push_back(s.game().symmetric_policy_slot(k, s.policy_slot(a)));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (int k = 1; k < symmetries; ++k) {
+    Rng rng(static_cast<uint64_t>(k));
+    for (int i = 0; i < std::max(1, std::min(playouts_, 3)); ++i) {
+      std::unique_ptr<State> state = game_->new_initial_state();
+      std::unique_ptr<State> image = game_->new_initial_state();
+      for (;;) {
+        for (Player p = 0; p < game_->num_players(); ++p) {
+          game_->symmetric_observation(k, state->observation_tensor(p), mapped);
+          ASSERT_EQ(mapped, image->observation_tensor(p)) << "symmetry " << k << " at " << state->to_string();
+        }
+        ASSERT_EQ(state->is_terminal(), image->is_terminal());
+        if (state->is_terminal()) break;
+        ASSERT_FALSE(state->is_chance_node() || state->is_simultaneous_node())
+            << "symmetries are declared for sequential games without chance only";
+        ASSERT_EQ(slots(*state, k), slots(*image, 0)) << "symmetry " << k << " at " << state->to_string();
+        const std::vector<Action> legal = state->legal_actions();
+        const Action a = legal[rng.uniform(legal.size())];
+        const int slot = game_->symmetric_policy_slot(k, state->policy_slot(a));
+        Action mirrored = -1;
+        for (Action b : image->legal_actions()) {
+          if (image->policy_slot(b) == slot) mirrored = b;
+        }
+        ASSERT_GE(mirrored, 0);
+        ASSERT_TRUE(state->apply(a).ok());
+        ASSERT_TRUE(image->apply(mirrored).ok());
+      }
+      EXPECT_EQ(state->returns(), image->returns());
+    }
+  }
+}
+
 TEST_P(Conformance, LegalActionsAreSortedInRangeAndParseBack) {
   for_each_state([&](const State& s) {
     if (s.is_terminal()) {

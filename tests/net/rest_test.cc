@@ -764,5 +764,60 @@ TEST_F(RestTest, TheRunsFiguresAreListedNewestFirstWithTheirSvg) {
   fs::remove_all(runs);
 }
 
+TEST_F(RestTest, TheRunsTrainingMetricsAreThinnedNewestFirst) {
+  namespace fs = std::filesystem;
+  const fs::path runs = fs::temp_directory_path() / ("arena-rest-training-" + std::to_string(::getpid()));
+  fs::remove_all(runs);
+  fs::create_directories(runs / "old");
+  fs::create_directories(runs / "long");
+  api_ = std::make_unique<RestApi>(
+      *arena_, *store_, stats_, [] { return size_t{0}; }, std::function<std::string()>(), fs::path(),
+      net::BrowserPolicy{}, nullptr, runs);
+  EXPECT_EQ(body(call("GET", "/api/reports/training"))["runs"], Json::array());
+
+  auto line = [](int step) {
+    return Json{
+        {"step", step},
+        {"elapsed_s", step / 10.0},
+        {"positions_per_s", 100},
+        {"learning_rate", 1e-3},
+        {"games", 7},
+        {"per_game",
+         {{"kuhn_poker",
+           {{"policy_loss", 1.0 / (step + 1)}, {"value_loss", 0.5}, {"policy_kl", 0.1}, {"reuse", 4}}}}}}
+        .dump();
+  };
+  {
+    std::ofstream old(runs / "old" / "metrics.jsonl");
+    old << line(10) << "\n" << line(20) << "\n{\"step\": 3";  // the last line cut short
+  }
+  fs::last_write_time(runs / "old" / "metrics.jsonl",
+                      fs::file_time_type::clock::now() - std::chrono::hours(1));
+  {
+    std::ofstream long_run(runs / "long" / "metrics.jsonl");
+    for (int step = 1; step <= 1000; ++step) long_run << line(step) << "\n";
+  }
+  HttpResponse r = call("GET", "/api/reports/training");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const Json listing = body(r);
+  ASSERT_EQ(listing["runs"].size(), 2u) << r.body;
+  const Json& first = listing["runs"][0];
+  EXPECT_EQ(first["run"], "long");
+  EXPECT_EQ(first["lines"], 1000);
+  const Json& points = first["points"];
+  ASSERT_LE(points.size(), 200u);
+  ASSERT_GE(points.size(), 100u);
+  EXPECT_EQ(points.front()["step"], 1);
+  EXPECT_EQ(points.back()["step"], 1000) << "the last line is always kept";
+  EXPECT_DOUBLE_EQ(points.back()["per_game"]["kuhn_poker"]["policy_loss"].get<double>(), 1.0 / 1001);
+  EXPECT_FALSE(points.back()["per_game"]["kuhn_poker"].contains("reuse")) << "only the plotted fields";
+  EXPECT_FALSE(points.back().contains("games"));
+  const Json& second = listing["runs"][1];
+  EXPECT_EQ(second["run"], "old");
+  EXPECT_EQ(second["lines"], 2) << "a line cut short is passed over";
+  EXPECT_EQ(second["points"][1]["step"], 20);
+  fs::remove_all(runs);
+}
+
 }  // namespace
 }  // namespace arena::testing

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -130,6 +132,130 @@ TEST(InferenceService, ConcurrentBatchedAnswersMatchOneAtATime) {
   EXPECT_GT(after.positions_per_second, 0);
   EXPECT_GE(after.mean_queue_wait_us, 0);
   EXPECT_GT(after.mean_forward_us, 0);
+}
+
+// A forward thread held in its first pass (on_forward) until release(), and the sizes of
+// the batches packed meanwhile (on_batch).
+struct HeldForward {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool held = false, released = false;
+  std::vector<int> packed;
+
+  void install(ServiceOptions& options) {
+    options.on_batch = [this](int, std::span<const State* const> states) {
+      std::lock_guard lock(mutex);
+      packed.push_back(static_cast<int>(states.size()));
+      changed.notify_all();
+    };
+    options.on_forward = [this](int, int) {
+      std::unique_lock lock(mutex);
+      if (held) return;  // only the first pass is held
+      held = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return released; });
+    };
+  }
+  // Waits (up to 10 s) until `n` batches were packed and the first pass is held.
+  bool wait_packed(size_t n) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(10), [&] { return held && packed.size() >= n; });
+  }
+  size_t packed_count() {
+    std::lock_guard lock(mutex);
+    return packed.size();
+  }
+  void release() {
+    std::lock_guard lock(mutex);
+    released = true;
+    changed.notify_all();
+  }
+};
+
+std::vector<EvalRequest> requests_of(const std::vector<Leaf>& leaves, size_t from, size_t n) {
+  std::vector<EvalRequest> requests;
+  for (size_t i = from; i < from + n; ++i) requests.push_back(leaves[i].request());
+  return requests;
+}
+
+std::vector<Leaf> go_leaves(size_t n) {
+  auto game = *make_game("go(size=5)");
+  std::vector<Leaf> leaves;
+  for (size_t i = 0; i < n; ++i) {
+    Leaf leaf{game->new_initial_state(), {}};
+    leaf.actions = leaf.state->legal_actions();
+    leaves.push_back(std::move(leaf));
+  }
+  return leaves;
+}
+
+TEST(InferenceService, WhileAPassRunsFewerThanMinBatchLeavesWaitForItsEnd) {
+  HeldForward held;
+  ServiceOptions options;
+  options.max_batch = 32;
+  options.min_batch = 4;
+  options.max_wait_us = 1'000;  // past long before the pass ends: no reason to pack while it runs
+  held.install(options);
+  std::shared_ptr<InferenceService> service = make_service(options);
+  const std::vector<Leaf> leaves = go_leaves(8);
+  std::vector<Evaluation> out(8);
+  auto evaluate = [&](size_t from, size_t n) {
+    const std::vector<EvalRequest> r = requests_of(leaves, from, n);
+    service->evaluate(r, std::span(out).subspan(from, n));
+  };
+
+  // The forward thread is idle: one leaf is packed at its deadline, and its pass is held.
+  std::thread first(evaluate, 0, 1);
+  ASSERT_TRUE(held.wait_packed(1));
+  // Three more while it runs: fewer than min_batch, they wait for a fourth or its end.
+  std::thread three(evaluate, 1, 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(held.packed_count(), 1u) << "three leaves were packed while a pass ran";
+  std::thread fourth(evaluate, 4, 1);
+  ASSERT_TRUE(held.wait_packed(2));
+  // Three again, both buffers taken: packed once the passes before them have run.
+  std::thread again(evaluate, 5, 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(held.packed_count(), 2u);
+  held.release();
+  for (std::thread* t : {&first, &three, &fourth, &again}) t->join();
+  EXPECT_EQ(held.packed, (std::vector<int>{1, 4, 3}));
+  const ServiceStats stats = service->stats();
+  EXPECT_EQ(stats.positions, 8u);
+  EXPECT_EQ(stats.batches, 3u);
+  EXPECT_EQ(stats.errors, 0u);
+  for (const Evaluation& e : out) EXPECT_EQ(e.priors.size(), leaves[0].actions.size());
+}
+
+TEST(InferenceService, WhileIdleAFewLeavesWaitForCompanyUntilTheirDeadline) {
+  HeldForward held;
+  ServiceOptions options;
+  options.max_batch = 32;
+  options.min_batch = 8;
+  options.max_wait_us = 30'000;
+  held.install(options);
+  std::shared_ptr<InferenceService> service = make_service(options);
+  const std::vector<Leaf> leaves = go_leaves(10);
+  std::vector<Evaluation> out(10);
+  const auto submitted = std::chrono::steady_clock::now();
+  std::thread two([&] {
+    const std::vector<EvalRequest> r = requests_of(leaves, 0, 2);
+    service->evaluate(r, std::span(out).subspan(0, 2));
+  });
+  ASSERT_TRUE(held.wait_packed(1)) << "two leaves below min_batch were never packed";
+  EXPECT_GE(std::chrono::steady_clock::now() - submitted, std::chrono::milliseconds(30))
+      << "packed before their deadline";
+  // Eight at once make min_batch: packed with no wait, even while the first pass is held.
+  std::thread eight([&] {
+    const std::vector<EvalRequest> r = requests_of(leaves, 2, 8);
+    service->evaluate(r, std::span(out).subspan(2, 8));
+  });
+  ASSERT_TRUE(held.wait_packed(2));
+  held.release();
+  two.join();
+  eight.join();
+  EXPECT_EQ(held.packed, (std::vector<int>{2, 8}));
+  EXPECT_EQ(service->stats().errors, 0u);
 }
 
 TEST(InferenceService, PriorsCoverTheLegalActionsOnly) {
@@ -364,6 +490,9 @@ TEST(InferenceService, BadOptionsAreErrors) {
   options.device = "quantum";
   EXPECT_EQ(InferenceService::create(*config, options, 1).error().code, "bad_device");
   options.device = "cpu";
+  options.min_batch = -1;
+  EXPECT_EQ(InferenceService::create(*config, options, 1).error().code, "bad_options");
+  options.min_batch = 0;
   options.search_batch = 5;
   Result<std::shared_ptr<InferenceService>> ok = InferenceService::create(*config, options, 1);
   ASSERT_TRUE(ok.ok());

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <span>
+
 #include "core/rng.h"
 #include "games/registry.h"
 
@@ -53,7 +56,7 @@ NetConfig config_for(const std::vector<std::string>& specs) { return *net_config
 
 TEST(Learner, FitsAFixedBatch) {
   const NetConfig config = config_for({"go(size=5,komi=0.5)"});
-  Learner learner(config, torch::kCPU, {3e-3, 0, false}, 1);
+  Learner learner(config, torch::kCPU, {3e-3, 0, false, /*symmetries=*/false}, 1);
   const Rows rows = go_rows(32, 2);
   const std::vector<LearnerSample> batch = rows.samples(0);
   const HeadLoss first = learner.step(batch).at(0);
@@ -62,6 +65,12 @@ TEST(Learner, FitsAFixedBatch) {
   EXPECT_LT(last.policy, first.policy * 0.3) << first.policy << " -> " << last.policy;
   EXPECT_LT(last.value, first.value * 0.3) << first.value << " -> " << last.value;
   EXPECT_EQ(last.samples, 32);
+  // The targets are one action each (no entropy of their own): the KL is the policy loss,
+  // and the network's policy sharpens towards them.
+  EXPECT_NEAR(first.kl, first.policy, 1e-4);
+  EXPECT_NEAR(last.kl, last.policy, 1e-4);
+  EXPECT_GT(first.entropy, 1.0) << "a fresh network's policy is spread over the legal moves";
+  EXPECT_LT(last.entropy, first.entropy * 0.5) << first.entropy << " -> " << last.entropy;
 
   // What it learned, read through the network: the target action's probability among the
   // legal ones, and Black's value, from either side's observation.
@@ -83,6 +92,60 @@ TEST(Learner, FitsAFixedBatch) {
         rows.players[i] == 0 ? out.values[i][0].item<float>() : out.values[i][1].item<float>();
     EXPECT_GT(black, 0.5f) << i;
   }
+}
+
+// Trained through Go's symmetries on a few positions, the network answers every rotation and
+// reflection of them with the transformed target move.
+TEST(Learner, SymmetriesTeachEveryTransformedCopyOfAPosition) {
+  const NetConfig config = config_for({"go(size=5,komi=0.5)"});
+  Learner learner(config, torch::kCPU, {3e-3, 0, false, /*symmetries=*/true}, 1);
+  auto game = *make_game("go(size=5,komi=0.5)");
+  ASSERT_EQ(game->num_symmetries(), 8);
+  // Four positions none of whose eight images coincide (on a symmetric board, such as the
+  // empty one, the transformed targets would contradict each other).
+  const Rows all = go_rows(40, 11);
+  Rows rows;
+  for (size_t i = 0; i < all.observations.size() && rows.observations.size() < 4; ++i) {
+    std::set<std::vector<float>> images;
+    for (int k = 0; k < 8; ++k) {
+      std::vector<float> image(all.observations[i].size());
+      game->symmetric_observation(k, all.observations[i], image);
+      images.insert(image);
+    }
+    if (images.size() < 8) continue;
+    rows.observations.push_back(all.observations[i]);
+    rows.policies.push_back(all.policies[i]);
+    rows.values.push_back(all.values[i]);
+    rows.legal.push_back(all.legal[i]);
+    rows.players.push_back(all.players[i]);
+  }
+  ASSERT_EQ(rows.observations.size(), 4u);
+  const std::vector<LearnerSample> batch = rows.samples(0);
+  for (int i = 0; i < 400; ++i) learner.step(batch);
+
+  SharedNet& net = learner.net();
+  net->eval();
+  torch::NoGradGuard no_grad;
+  const GameHead& head = config.games[0];
+  int right = 0, total = 0;
+  for (int k = 0; k < 8; ++k) {
+    torch::Tensor x = torch::empty({4, head.planes, head.height, head.width});
+    for (int i = 0; i < 4; ++i) {
+      game->symmetric_observation(
+          k, rows.observations[i],
+          std::span<float>(x[i].data_ptr<float>(), static_cast<size_t>(head.input_size())));
+    }
+    NetOutput out = net->forward(0, x);
+    for (int i = 0; i < 4; ++i) {
+      torch::Tensor mask = torch::full({head.num_actions}, -1e9);
+      for (Action a : rows.legal[i]) mask[game->symmetric_policy_slot(k, a)] = 0;
+      const int64_t best = torch::argmax(out.policy_logits[i] + mask).item<int64_t>();
+      right += best == game->symmetric_policy_slot(k, rows.legal[i][0]);
+      ++total;
+    }
+  }
+  EXPECT_GE(right, total - 2) << right << " of " << total
+                              << " transformed positions answered with the transformed move";
 }
 
 TEST(Learner, HeadsWithOneSampleAreSkipped) {

@@ -148,7 +148,10 @@ TEST(Train, SelfPlayIsBalancedSoThatEveryGamesPositionsAreReusedAlike) {
   const Json j = Json::parse(last);
   EXPECT_EQ(j.at("step"), 120);
   EXPECT_EQ(j.at("per_game").at("kuhn_poker").at("games"), kuhn.games);
-  EXPECT_TRUE(j.at("per_game").at("go(size=5,komi=0.5)").contains("policy_loss"));
+  const Json& go_metrics = j.at("per_game").at("go(size=5,komi=0.5)");
+  EXPECT_TRUE(go_metrics.contains("policy_loss"));
+  EXPECT_GT(go_metrics.at("policy_entropy").get<double>(), 0);
+  EXPECT_GE(go_metrics.at("policy_kl").get<double>(), -1e-6) << "a KL divergence is not negative";
   EXPECT_GT(j.at("learning_rate").get<double>(), 0);
 }
 
@@ -282,7 +285,7 @@ TEST(Train, ATinyRunLearnsEnoughToBeatRandom) {
   config.batch_size = 64;
   config.search_batch = 8;
   config.weights = {1, 1, 4};
-  std::map<std::string, std::pair<double, double>> first_losses;
+  std::map<std::string, TrainProgress::Losses> first_losses;
   TrainCallbacks callbacks;
   callbacks.progress = [&](const TrainProgress& p) {
     if (first_losses.empty()) first_losses = p.losses;
@@ -292,7 +295,7 @@ TEST(Train, ATinyRunLearnsEnoughToBeatRandom) {
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(first_losses.size(), 3u);
   for (const auto& [game, losses] : s->final.losses) {
-    EXPECT_LT(losses.first + losses.second, first_losses.at(game).first + first_losses.at(game).second)
+    EXPECT_LT(losses.policy + losses.value, first_losses.at(game).policy + first_losses.at(game).value)
         << game << ": policy + value loss did not fall";
   }
 

@@ -38,6 +38,11 @@ before(async () => {
   dir = harness.makeTempDir();
   mkdirSync(join(dir, 'runs', 'demo'), { recursive: true });
   writeFileSync(join(dir, 'runs', 'demo', 'step_auc.json'), JSON.stringify(stepReport));
+  // Three progress lines of arena train's metrics (two games), then a line cut short.
+  const metric = (step, loss) => JSON.stringify({ step, elapsed_s: step, positions_per_s: 50, learning_rate: 1e-3, per_game: {
+    kuhn_poker: { policy_loss: loss, value_loss: loss / 2, policy_entropy: 0.6, policy_kl: loss / 4 },
+    game24: { policy_loss: 2 * loss, value_loss: loss, policy_entropy: 1.5, policy_kl: loss / 3 } } });
+  writeFileSync(join(dir, 'runs', 'demo', 'metrics.jsonl'), [metric(10, 1.2), metric(20, 0.9), metric(30, 0.7), '{"step": 4'].join('\n'));
   writeFileSync(join(dir, 'runs', 'demo', 'curve.svg'),
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#cde"/></svg>');
   // House matches in the three games the pages below look for (a random chess game would
@@ -391,6 +396,15 @@ test('the matches, player, generalization and bots pages load; a bot registers f
   assert.equal(await page.locator('#steps-report svg').count(), 2);
   assert.equal(await page.locator('#steps-report svg .prob-bar').count(), 3 + 4);
   assert.equal(await page.locator('#steps-report .legend li').first().textContent(), 'nn:demo@100');
+  // The training metrics: per run a chart of losses and one of KL and entropy, a line per
+  // game and metric, a point per progress line.
+  await page.waitForSelector('#training svg.chart');
+  assert.equal(await page.locator('#training h2').first().textContent(), 'demo');
+  assert.match(await page.textContent('#training .meta'), /^3 progress lines; step 30/);
+  assert.equal(await page.locator('#training svg.chart').count(), 2);
+  assert.equal(await page.locator('#training svg.chart').first().locator('polyline').count(), 4);
+  assert.equal(await page.locator('#training svg.chart').first().locator('circle').count(), 12);
+  assert.equal(await page.locator('#training .legend').first().locator('li').first().textContent(), 'game24: policy loss');
   // The runs' figures, as images that load.
   await page.waitForSelector('#figures figure img');
   assert.equal(await page.textContent('#figures figcaption'), 'demo / curve.svg');

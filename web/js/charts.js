@@ -1,6 +1,6 @@
 // Charts drawn in SVG for the project (no library): horizontal interval bars (ratings with
-// confidence intervals), a line chart over time (rating history) and grouped bars of
-// probabilities with interval whiskers (AUCs). Browser main thread only.
+// confidence intervals), line charts (rating history over time, training metrics by step)
+// and grouped bars of probabilities with interval whiskers (AUCs). Browser main thread only.
 
 import { s, h } from './util.js';
 
@@ -49,49 +49,58 @@ export function intervalBars(rows, { unit = 'Elo', width = 640 } = {}) {
   return svg;
 }
 
-// Series of {name, points: [{t: Date, y, lo?, hi?}]}: lines over time with a shaded band
-// from lo to hi where given.
-export function timeChart(series, { width = 640, height = 260, unit = 'rating' } = {}) {
+// Series of {name, points: [{x, y, lo?, hi?}]} on numeric axes: lines with a shaded band
+// from lo to hi where given. `xText` and `yText` write a value (axis ends, ticks, each
+// point's title); an axis spanning less than `minSpan` (y) or nothing (x) is widened by
+// `yPad` or `xPad` on each side.
+export function lineChart(series, { width = 640, height = 260, label = 'values', xText = String,
+  yText = (v) => String(Math.round(v)), minSpan = 1, yPad = 50, xPad = 1 } = {}) {
   const pts = series.flatMap((se) => se.points);
   if (pts.length === 0) return h('p', { class: 'empty' }, 'No history yet.');
   const left = 50;
   const bottom = 28;
   const top = 14;
   const right = 14;
-  const ts = pts.map((p) => p.t.getTime());
-  let t0 = Math.min(...ts);
-  let t1 = Math.max(...ts);
-  if (t1 === t0) { t0 -= 60000; t1 += 60000; }
+  const xs = pts.map((p) => p.x);
+  let x0 = Math.min(...xs);
+  let x1 = Math.max(...xs);
+  if (x1 === x0) { x0 -= xPad; x1 += xPad; }
   const ys = pts.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]);
   let y0 = Math.min(...ys);
   let y1 = Math.max(...ys);
-  if (y1 - y0 < 1) { y0 -= 50; y1 += 50; }
-  const X = (t) => left + ((t - t0) / (t1 - t0)) * (width - left - right);
+  if (y1 - y0 < minSpan) { y0 -= yPad; y1 += yPad; }
+  const X = (v) => left + ((v - x0) / (x1 - x0)) * (width - left - right);
   const Y = (v) => top + (1 - (v - y0) / (y1 - y0)) * (height - top - bottom);
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart line', role: 'img', 'aria-label': `${unit} over time` });
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart line', role: 'img', 'aria-label': label });
   for (const v of ticks(y0, y1, 5)) {
     svg.append(s('line', { x1: left, y1: Y(v), x2: width - right, y2: Y(v), class: 'axis' }));
     svg.append(s('text', { x: left - 6, y: Y(v) + 4, class: 'tick y' }, String(v)));
   }
-  svg.append(s('text', { x: left, y: height - 8, class: 'tick x start' }, new Date(t0).toLocaleString()));
-  svg.append(s('text', { x: width - right, y: height - 8, class: 'tick x end' }, new Date(t1).toLocaleString()));
+  svg.append(s('text', { x: left, y: height - 8, class: 'tick x start' }, xText(x0)));
+  svg.append(s('text', { x: width - right, y: height - 8, class: 'tick x end' }, xText(x1)));
   series.forEach((se, k) => {
-    const sorted = [...se.points].sort((a, b) => a.t - b.t);
+    const sorted = [...se.points].sort((a, b) => a.x - b.x);
     const cls = `series s${k % 6}`;
     if (sorted.some((p) => p.lo !== undefined)) {
-      const upper = sorted.map((p) => `${X(p.t.getTime())},${Y(p.hi)}`);
-      const lower = sorted.map((p) => `${X(p.t.getTime())},${Y(p.lo)}`).reverse();
+      const upper = sorted.map((p) => `${X(p.x)},${Y(p.hi)}`);
+      const lower = sorted.map((p) => `${X(p.x)},${Y(p.lo)}`).reverse();
       svg.append(s('polygon', { points: [...upper, ...lower].join(' '), class: `${cls} band` }));
     }
-    svg.append(s('polyline', { points: sorted.map((p) => `${X(p.t.getTime())},${Y(p.y)}`).join(' '), class: `${cls} path` }));
+    svg.append(s('polyline', { points: sorted.map((p) => `${X(p.x)},${Y(p.y)}`).join(' '), class: `${cls} path` }));
     for (const p of sorted) {
-      if (p.lo !== undefined) svg.append(s('line', { x1: X(p.t.getTime()), y1: Y(p.lo), x2: X(p.t.getTime()), y2: Y(p.hi), class: `${cls} whisker` }));
-      svg.append(s('circle', { cx: X(p.t.getTime()), cy: Y(p.y), r: 3, class: `${cls} dot` },
-        s('title', {}, `${se.name}: ${Math.round(p.y)} at ${p.t.toLocaleString()}`)));
+      if (p.lo !== undefined) svg.append(s('line', { x1: X(p.x), y1: Y(p.lo), x2: X(p.x), y2: Y(p.hi), class: `${cls} whisker` }));
+      svg.append(s('circle', { cx: X(p.x), cy: Y(p.y), r: 3, class: `${cls} dot` },
+        s('title', {}, `${se.name}: ${yText(p.y)} at ${xText(p.x)}`)));
     }
   });
   const legend = h('ul', { class: 'legend' }, series.map((se, k) => h('li', { class: `s${k % 6}` }, se.name)));
   return h('figure', { class: 'chart-wrap' }, svg, legend);
+}
+
+// Series of {name, points: [{t: Date, y, lo?, hi?}]}: lineChart over time.
+export function timeChart(series, { width = 640, height = 260, unit = 'rating' } = {}) {
+  const timed = series.map((se) => ({ ...se, points: se.points.map((p) => ({ ...p, x: p.t.getTime() })) }));
+  return lineChart(timed, { width, height, label: `${unit} over time`, xText: (x) => new Date(x).toLocaleString(), xPad: 60000 });
 }
 
 // Grouped vertical bars on a fixed [0, 1] scale with 95% whiskers: groups of {label, bars:
@@ -141,6 +150,7 @@ function ticks(lo, hi, n) {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
   const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(Math.round(v));
+  const digits = Math.max(0, -Math.floor(Math.log10(step)));  // a step of 0.05 keeps two
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(Number(v.toFixed(digits)));
   return out;
 }

@@ -1,11 +1,22 @@
 #include "agents/nn/train/learner.h"
 
 #include <cstring>
+#include <span>
+
+#include "games/registry.h"
 
 namespace arena::nn {
 
 Learner::Learner(const NetConfig& config, torch::Device device, LearnerOptions options, uint64_t seed)
-    : config_(config), device_(device), options_(options), net_(make_shared_net(config, seed)) {
+    : config_(config),
+      device_(device),
+      options_(options),
+      rng_(seed ^ 0x5133e7),
+      net_(make_shared_net(config, seed)) {
+  for (const GameHead& head : config_.games) {
+    Result<std::shared_ptr<const Game>> game = make_game(head.spec);
+    games_.push_back(game.ok() ? *game : nullptr);
+  }
   net_->to(device_);
   net_->train();
   make_optimizer();
@@ -93,13 +104,20 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
     bool* lm = legal_mask.data_ptr<bool>();
     float* vt = value_target.data_ptr<float>();
     const size_t input_size = static_cast<size_t>(h.input_size());
+    const Game* game = games_[static_cast<size_t>(head)].get();
+    const int symmetries = options_.symmetries && game != nullptr ? game->num_symmetries() : 1;
     for (int64_t r = 0; r < n; ++r) {
       const LearnerSample& s = *rows[static_cast<size_t>(r)];
-      std::memcpy(in + r * input_size, s.observation->data(), input_size * sizeof(float));
+      const int sym = symmetries > 1 ? static_cast<int>(rng_.uniform(static_cast<uint64_t>(symmetries))) : 0;
+      if (sym == 0) {
+        std::memcpy(in + r * input_size, s.observation->data(), input_size * sizeof(float));
+      } else {
+        game->symmetric_observation(sym, *s.observation, std::span<float>(in + r * input_size, input_size));
+      }
       for (size_t k = 0; k < s.legal->size(); ++k) {
         // Policy-head indices (the actor records policy slots); a sample written for another
         // head width must never write past this one.
-        const Action a = (*s.legal)[k];
+        const Action a = sym == 0 ? (*s.legal)[k] : game->symmetric_policy_slot(sym, (*s.legal)[k]);
         if (a < 0 || a >= h.num_actions) continue;
         pt[r * h.num_actions + a] = (*s.policy)[k];
         lm[r * h.num_actions + a] = true;
@@ -115,10 +133,22 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
     NetOutput out = net_->forward(head, input);
     // Illegal actions are masked at the logits; a large negative (not -inf) keeps 0 * log p finite.
     const torch::Tensor logits = out.policy_logits.masked_fill(legal_mask.logical_not(), -1e9);
-    const torch::Tensor policy_loss = -(policy_target * torch::log_softmax(logits, 1)).sum(1).mean();
+    const torch::Tensor log_p = torch::log_softmax(logits, 1);
+    const torch::Tensor policy_loss = -(policy_target * log_p).sum(1).mean();
     const torch::Tensor value_loss = (out.values - value_target).pow(2).mean();
     total = total + (policy_loss + value_loss) * (static_cast<double>(n) / used);
-    losses[head] = {policy_loss.item<double>(), value_loss.item<double>(), static_cast<int>(n)};
+    HeadLoss& loss = losses[head];
+    loss.policy = policy_loss.item<double>();
+    loss.value = value_loss.item<double>();
+    loss.samples = static_cast<int>(n);
+    {
+      torch::NoGradGuard no_grad;
+      // Illegal actions have probability exp(-1e9) = 0: they add nothing to either sum.
+      const torch::Tensor p = log_p.exp();
+      loss.entropy = -(p * log_p).sum(1).mean().item<double>();
+      const double target_entropy = -torch::xlogy(policy_target, policy_target).sum(1).mean().item<double>();
+      loss.kl = loss.policy - target_entropy;
+    }
   }
   total.backward();
   optimizer_->step();

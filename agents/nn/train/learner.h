@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "agents/nn/network.h"
+#include "core/rng.h"
 #include "games/game.h"
 
 namespace arena::nn {
@@ -30,12 +31,19 @@ struct LearnerOptions {
   // biases are not decayed): each step shrinks them by learning_rate x weight_decay.
   double weight_decay = 0.05;
   bool freeze_trunk = false;
+  // Each sample seen through a random one of its game's symmetries (Game::num_symmetries:
+  // Go's eight, Connect Four's two), so that one position teaches every transformed copy.
+  bool symmetries = true;
 };
 
 // Mean losses of one step for one head.
 struct HeadLoss {
   double policy = 0;  // cross-entropy to the search policy (legal actions only)
   double value = 0;   // mean squared error per seat
+  // Of the network's policy over the legal actions: its entropy, and KL(search || network),
+  // the policy loss less the search policy's own entropy (0 when the network matches it).
+  double entropy = 0;
+  double kl = 0;
   int samples = 0;
 };
 
@@ -51,8 +59,9 @@ class Learner {
   Result<CheckpointMeta> resume(const std::string& path);
 
   // One optimizer step over `batch` (any mix of heads; each head's rows are one forward
-  // pass, the losses weighted by their share of the batch). Heads with fewer than two
-  // samples are skipped (BatchNorm needs two).
+  // pass, the losses weighted by their share of the batch), each sample through a random
+  // symmetry of its game (options.symmetries). Heads with fewer than two samples are
+  // skipped (BatchNorm needs two).
   std::map<int, HeadLoss> step(const std::vector<LearnerSample>& batch);
   // The learning rate of the next steps (the trainer's schedule sets it before each step).
   void set_learning_rate(double rate);
@@ -64,8 +73,10 @@ class Learner {
   void make_optimizer();
 
   NetConfig config_;
+  std::vector<std::shared_ptr<const Game>> games_;  // per head: its game (for its symmetries)
   torch::Device device_;
   LearnerOptions options_;
+  Rng rng_;  // the symmetry of each sample
   SharedNet net_{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer_;
 };

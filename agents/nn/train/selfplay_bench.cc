@@ -31,6 +31,8 @@ Result<SelfPlayBenchResult> bench_selfplay(const SelfPlayBenchConfig& config) {
   options.device = config.device;
   options.search_batch = config.search_batch;
   options.max_batch = config.actors * config.search_batch;
+  options.min_batch = config.min_batch;
+  options.max_wait_us = config.max_wait_us;
   Result<std::shared_ptr<InferenceService>> service = InferenceService::create(*net, options, config.seed);
   if (!service.ok()) return service.error();
 

@@ -20,6 +20,8 @@ struct SelfPlayBenchConfig {
   int actors = 64;       // concurrent games
   int simulations = 64;  // per move
   int search_batch = 8;  // leaves per search pass
+  int min_batch = 0;     // ServiceOptions::min_batch (0: automatic; 1: pack whatever waits)
+  double max_wait_us = 0;
   double seconds = 10;
   uint64_t seed = 1;
 };

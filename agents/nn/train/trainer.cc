@@ -82,8 +82,10 @@ void write_metrics(const std::string& path, const TrainProgress& p) {
               {"samples", d.samples},
               {"reuse", d.reuse()}};
     if (auto it = p.losses.find(spec); it != p.losses.end()) {
-      g["policy_loss"] = it->second.first;
-      g["value_loss"] = it->second.second;
+      g["policy_loss"] = it->second.policy;
+      g["value_loss"] = it->second.value;
+      g["policy_entropy"] = it->second.entropy;
+      g["policy_kl"] = it->second.kl;
     }
     games[spec] = std::move(g);
   }
@@ -155,13 +157,17 @@ void restore_progress(const std::string& metrics_path, TrainProgress& progress) 
 
 // Exponential means of the recent losses, per head.
 struct LossMeans {
-  std::map<int, std::pair<double, double>> means;
+  std::map<int, TrainProgress::Losses> means;
   void add(const std::map<int, HeadLoss>& losses) {
     for (const auto& [head, l] : losses) {
-      auto [it, fresh] = means.try_emplace(head, l.policy, l.value);
+      const TrainProgress::Losses now{l.policy, l.value, l.entropy, l.kl};
+      auto [it, fresh] = means.try_emplace(head, now);
       if (!fresh) {
-        it->second.first = 0.9 * it->second.first + 0.1 * l.policy;
-        it->second.second = 0.9 * it->second.second + 0.1 * l.value;
+        TrainProgress::Losses& m = it->second;
+        m.policy = 0.9 * m.policy + 0.1 * now.policy;
+        m.value = 0.9 * m.value + 0.1 * now.value;
+        m.entropy = 0.9 * m.entropy + 0.1 * now.entropy;
+        m.kl = 0.9 * m.kl + 0.1 * now.kl;
       }
     }
   }
@@ -192,7 +198,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
 
   // The learner's network, and the service's copy that self-play searches with.
   Learner learner(*net_config, *device,
-                  {learning_rate_at(config, 0), config.weight_decay, config.freeze_trunk}, config.seed);
+                  {learning_rate_at(config, 0), config.weight_decay, config.freeze_trunk, config.symmetries},
+                  config.seed);
   if (!config.init_from.empty()) {
     if (Status s = learner.init_from(config.init_from); !s.ok()) return s.error();
   }
@@ -212,6 +219,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   service_options.device = config.device;
   service_options.search_batch = config.search_batch;
   service_options.max_batch = std::max(8, config.actors * config.search_batch);
+  service_options.min_batch = config.min_batch;
+  service_options.max_wait_us = config.max_wait_us;
   Result<std::shared_ptr<InferenceService>> service =
       InferenceService::create(*net_config, service_options, config.seed);
   if (!service.ok()) return service.error();

@@ -60,6 +60,9 @@ struct TrainConfig {
   int temperature_moves = 8;                // moves drawn by visit counts, then the most visited
   std::vector<int> game_temperature_moves;  // per game, overriding temperature_moves
   int search_batch = 8;                     // leaves per search pass
+  // The inference service's packing (ServiceOptions::min_batch / max_wait_us; 0: automatic).
+  int min_batch = 0;
+  double max_wait_us = 0;
   // Games against a weaker opponent (SelfPlayConfig::noisy_games / noisy_moves).
   double noisy_games = 0.1;
   double noisy_moves = 0.25;
@@ -67,6 +70,7 @@ struct TrainConfig {
   int batch_size = 128;
   double learning_rate = 1e-3;
   double weight_decay = 0.05;  // AdamW, on convolution and linear weights only
+  bool symmetries = true;      // each sample through a random symmetry of its game (LearnerOptions)
   // Schedule: a linear warm-up over warmup_steps, then a cosine decay to
   // learning_rate x final_lr_fraction at lr_decay_steps (0: the step budget; with no step
   // budget, the rate stays constant after the warm-up).
@@ -110,9 +114,16 @@ struct TrainProgress {
   uint64_t positions = 0;  // self-play decisions recorded
   double games_per_s = 0;  // over this invocation (a resumed run counts from its resumption)
   double positions_per_s = 0;
-  double mean_batch = 0;                                    // the service's mean forward batch
-  std::map<std::string, std::pair<double, double>> losses;  // per game: (policy, value), recent mean
-  std::string last_evaluation;                              // what the checkpoint callback last said
+  double mean_batch = 0;  // the service's mean forward batch
+  // One game's recent learner losses (exponential means, 0.1 per step): see HeadLoss.
+  struct Losses {
+    double policy = 0;   // cross-entropy to the search policy
+    double value = 0;    // mean squared error per seat
+    double entropy = 0;  // of the network's policy
+    double kl = 0;       // KL(search policy || network policy)
+  };
+  std::map<std::string, Losses> losses;  // per game
+  std::string last_evaluation;           // what the checkpoint callback last said
   double learning_rate = 0;
   uint64_t service_errors = 0;
   double eta_s = -1;  // seconds to the end of the budget, from the pace so far; -1: unknown

@@ -1,11 +1,12 @@
 // The cross-game generalization report (GET /api/reports/generalization): per rating group,
 // the anchors and each run column (shared, specialist, transfer, scratch) as interval bars;
 // the step-scorer report (GET /api/reports/steps): per game and difficulty, the AUC of each
-// checkpoint's value as a judge of puzzle steps, as bars with 95% whiskers; and the figures
-// the runs' experiments drew (GET /api/reports/figures), shown as images.
+// checkpoint's value as a judge of puzzle steps, as bars with 95% whiskers; each run's
+// training metrics by learner step (GET /api/reports/training); and the figures the runs'
+// experiments drew (GET /api/reports/figures), shown as images.
 
 import { h, api, ApiError } from '../util.js';
-import { intervalBars, probabilityBars } from '../charts.js';
+import { intervalBars, lineChart, probabilityBars } from '../charts.js';
 
 export async function render(root) {
   root.append(h('h1', {}, 'Generalization'), h('p', { class: 'meta', id: 'report-status' }, 'Fitting ratings…'));
@@ -27,7 +28,34 @@ export async function render(root) {
       h('tbody', {}, r.runs.map((run) => h('tr', {}, keys.map((k) => h('td', {}, Array.isArray(run[k]) ? run[k].join(', ') : String(run[k] ?? ''))))))));
   }
   await renderSteps(root);
+  await renderTraining(root);
   await renderFigures(root);
+}
+
+// Per run, by learner step: each game's policy and value losses, then its policy's KL to
+// the search's and its entropy (what arena train wrote to <run>/metrics.jsonl).
+async function renderTraining(root) {
+  const { runs } = await api('/api/reports/training');
+  const section = h('section', { class: 'report-group', id: 'training' }, h('h1', {}, 'Training'));
+  root.append(section);
+  if (!runs.length) {
+    section.append(h('p', { class: 'empty' }, 'No run has written metrics yet (arena train writes <runs>/<run>/metrics.jsonl).'));
+    return;
+  }
+  const options = (label) => ({ label, xText: (x) => `step ${Math.round(x)}`, yText: (v) => v.toFixed(3), minSpan: 1e-6, yPad: 0.1 });
+  for (const run of runs) {
+    const games = [...new Set(run.points.flatMap((p) => Object.keys(p.per_game ?? {})))];
+    const series = (metric, what) => games.map((g) => ({
+      name: `${g}: ${what}`,
+      points: run.points.filter((p) => Number.isFinite(p.per_game?.[g]?.[metric])).map((p) => ({ x: p.step, y: p.per_game[g][metric] })),
+    })).filter((se) => se.points.length > 0);
+    const last = run.points[run.points.length - 1] ?? {};
+    section.append(h('h2', {}, run.run),
+      h('p', { class: 'meta' }, `${run.lines} progress lines; step ${last.step ?? 0} after ${Math.round((last.elapsed_s ?? 0) / 60)} min, ` +
+        `${Math.round(last.positions_per_s ?? 0)} self-play positions/s`),
+      lineChart([...series('policy_loss', 'policy loss'), ...series('value_loss', 'value loss')], options('losses by learner step')),
+      lineChart([...series('policy_kl', 'policy KL'), ...series('policy_entropy', 'policy entropy')], options('policy KL and entropy by learner step')));
+  }
 }
 
 // Each SVG as an image (an <img> runs no script the file may hold), with its run and name.
