@@ -74,8 +74,6 @@ class LiveRatings {
   // ratings rate() gave it: they become live, or are dropped.
   void settle(int64_t match_id, const std::vector<db::RatingRow>& rows, bool stored);
 
-  const RatingPeriods& periods() const { return periods_; }
-
  private:
   using Key = std::pair<int64_t, std::string>;  // (player, group)
   // One player's standing in its current period.

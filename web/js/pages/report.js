@@ -32,16 +32,23 @@ export async function render(root) {
   await renderFigures(root);
 }
 
+// A section of what the runs folder holds, appended to `root`; with no `items`, it says
+// `empty` and gives null.
+function runsSection(root, id, title, items, empty) {
+  const section = h('section', { class: 'report-group', id }, h('h1', {}, title));
+  root.append(section);
+  if (items.length) return section;
+  section.append(h('p', { class: 'empty' }, empty));
+  return null;
+}
+
 // Per run, by learner step: each game's policy and value losses, then its policy's KL to
 // the search's and its entropy (what arena train wrote to <run>/metrics.jsonl).
 async function renderTraining(root) {
   const { runs } = await api('/api/reports/training');
-  const section = h('section', { class: 'report-group', id: 'training' }, h('h1', {}, 'Training'));
-  root.append(section);
-  if (!runs.length) {
-    section.append(h('p', { class: 'empty' }, 'No run has written metrics yet (arena train writes <runs>/<run>/metrics.jsonl).'));
-    return;
-  }
+  const section = runsSection(root, 'training', 'Training', runs,
+    'No run has written metrics yet (arena train writes <runs>/<run>/metrics.jsonl).');
+  if (!section) return;
   const options = (label) => ({ label, xText: (x) => `step ${Math.round(x)}`, yText: (v) => v.toFixed(3), minSpan: 1e-6, yPad: 0.1 });
   for (const run of runs) {
     const games = [...new Set(run.points.flatMap((p) => Object.keys(p.per_game ?? {})))];
@@ -61,12 +68,9 @@ async function renderTraining(root) {
 // Each SVG as an image (an <img> runs no script the file may hold), with its run and name.
 async function renderFigures(root) {
   const { figures } = await api('/api/reports/figures');
-  const section = h('section', { class: 'report-group', id: 'figures' }, h('h1', {}, 'Figures from the runs'));
-  root.append(section);
-  if (!figures.length) {
-    section.append(h('p', { class: 'empty' }, 'No run has drawn a figure yet (an experiment writes <runs>/<run>/*.svg).'));
-    return;
-  }
+  const section = runsSection(root, 'figures', 'Figures from the runs', figures,
+    'No run has drawn a figure yet (an experiment writes <runs>/<run>/*.svg).');
+  if (!section) return;
   for (const f of figures) {
     section.append(h('figure', { class: 'run-figure' },
       f.svg ? h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(f.svg)}`, alt: `${f.run}: ${f.name}` })
