@@ -605,6 +605,8 @@ Json ServiceStats::to_json() const {
               {"errors", errors}};
 }
 
+bool cuda_available() { return torch::cuda::is_available(); }
+
 Result<std::shared_ptr<InferenceService>> InferenceService::create(const NetConfig& config,
                                                                    const ServiceOptions& options,
                                                                    uint64_t seed) {

@@ -52,6 +52,9 @@ struct ServiceOptions {
   std::function<void(int head, int rows)> on_forward = nullptr;
 };
 
+// Whether LibTorch sees a CUDA device (what the device "auto" picks).
+bool cuda_available();
+
 // Counters since start; histogram buckets are batch sizes 1, 2-3, 4-7, ... (powers of two).
 struct ServiceStats {
   uint64_t positions = 0;  // rows of the network's input (a joint leaf gives one per acting seat)

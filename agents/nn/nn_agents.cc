@@ -79,14 +79,7 @@ std::optional<std::string> resolve_name(std::string_view name) {
     return shared ? resolve_name(*shared) : std::nullopt;
   }
   if (!std::regex_match(name.begin(), name.end(), m, pattern)) return std::nullopt;
-  // The runs folder first, then the shipped models.
-  std::string path = checkpoint_path(runs_dir() + "/" + m[2].str(), std::stoll(m[3].str()));
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec) && !models_dir().empty()) {
-    const std::string shipped = checkpoint_path(models_dir() + "/" + m[2].str(), std::stoll(m[3].str()));
-    if (std::filesystem::exists(shipped, ec)) path = shipped;
-  }
-  std::string spec = m[1].str() + "(checkpoint='" + path + "'";
+  std::string spec = m[1].str() + "(checkpoint='" + checkpoint_file(m[2].str(), std::stoll(m[3].str())) + "'";
   if (m[4].matched && m[4].length() > 0) spec += "," + m[4].str();
   return spec + ")";
 }
@@ -166,6 +159,17 @@ std::string models_dir() {
   }
   const fs::path source = fs::path(ARENA_SOURCE_DIR) / "models";
   return fs::is_directory(source, ec) ? source.string() : "";
+}
+
+std::string checkpoint_file(const std::string& run, int64_t step) {
+  // The runs folder first, then the shipped models.
+  std::string path = checkpoint_path(runs_dir() + "/" + run, step);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && !models_dir().empty()) {
+    const std::string shipped = checkpoint_path(models_dir() + "/" + run, step);
+    if (std::filesystem::exists(shipped, ec)) path = shipped;
+  }
+  return path;
 }
 
 std::optional<std::string> latest_shared_agent() {

@@ -39,6 +39,10 @@ std::string runs_dir();
 // source tree's models/. Checkpoint names not found in runs_dir() are looked for there.
 std::string models_dir();
 
+// The file of the checkpoint named nn:<run>@<step>: in runs_dir(), else in models_dir() (the
+// runs folder's path when neither has it).
+std::string checkpoint_file(const std::string& run, int64_t step);
+
 // The shared agent's checkpoint as a spec ("nn:<run>@<step>"): the newest (by file time)
 // last checkpoint of the runs in runs_dir() that train on several games from nothing, else
 // the shipped model's (models_dir()). nullopt when there is none; unreadable files are

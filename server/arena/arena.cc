@@ -44,23 +44,26 @@ Arena::Arena(asio::io_context& io, db::Store& store, ArenaConfig config)
       store_(store),
       config_(std::move(config)),
       seeds_(config_.seed),
+      aliases_(config_.agent_aliases),
       ratings_(config_.rating_periods),
       matchmaker_(store, config_.challengeable_agents, config_.matchmaking,
                   {[this](std::shared_ptr<const Game> game, MatchRequest request, MatchDone done) {
                      start_match(std::move(game), std::move(request), std::move(done));
                    },
-                   [this](const ArenaEvent& e) { emit(e); }, [this] { return next_seed(); }}),
+                   [this](const ArenaEvent& e) { emit(e); }, [this] { return next_seed(); },
+                   [this](const std::string& agent) { return resolve_agent(agent); }}),
       house_(io, house_config(config_), config_.seed ? seeds_.next_u64() : os_random_u64(),
              {[this](std::shared_ptr<const Game> game, MatchRequest request, MatchDone done) {
                 start_match(std::move(game), std::move(request), std::move(done));
               },
-              [this](int64_t id) { return find(id) != nullptr; }}) {
+              [this](int64_t id) { return find(id) != nullptr; },
+              [this](const std::string& agent) { return resolve_agent(agent); }}) {
   for (const GameRegistration& r : GameRegistry::instance().registrations()) {
     Result<std::shared_ptr<const Game>> game = make_game(showcase(r));
     if (!game.ok()) continue;
     std::vector<std::string>& agents = opponents_[r.type.name];
     for (const std::string& agent : config_.challengeable_agents) {
-      if (can_play(agent, **game).ok()) agents.push_back(agent);
+      if (can_play(resolve_agent(agent), **game).ok()) agents.push_back(agent);
     }
   }
 }
@@ -198,11 +201,12 @@ void Arena::start_match(std::shared_ptr<const Game> game, MatchRequest request, 
     return done(make_error("bad_request", game->spec() + " has " + std::to_string(game->num_players()) +
                                               " seats, got " + std::to_string(request.seats.size())));
   }
-  for (const SeatRequest& seat : request.seats) {
+  for (SeatRequest& seat : request.seats) {
     if (seat.agent.empty()) {
       if (seat.player_id <= 0) return done(make_error("bad_request", "a remote seat needs a player"));
       continue;
     }
+    seat.agent = resolve_agent(seat.agent);
     if (Status playable = can_play(seat.agent, *game); !playable.ok()) return done(playable.error());
   }
   if (!request.seed) request.seed = next_seed();
@@ -398,12 +402,27 @@ void Arena::stop() { house_.stop(); }
 
 bool Arena::is_house_opponent(const std::string& name) const {
   const std::vector<std::string>& agents = config_.challengeable_agents;
-  return std::find(agents.begin(), agents.end(), name) != agents.end();
+  return std::any_of(agents.begin(), agents.end(),
+                     [&](const std::string& a) { return a == name || resolve_agent(a) == name; });
 }
 
 std::vector<std::string> Arena::opponents(const std::string& name) const {
   auto it = opponents_.find(name);
-  return it == opponents_.end() ? std::vector<std::string>() : it->second;
+  if (it == opponents_.end()) return {};
+  std::vector<std::string> out;
+  for (const std::string& agent : it->second) out.push_back(resolve_agent(agent));
+  return out;
+}
+
+std::string Arena::resolve_agent(const std::string& agent) const {
+  std::lock_guard lock(aliases_mutex_);
+  auto it = aliases_.find(agent);
+  return it == aliases_.end() ? agent : it->second;
+}
+
+void Arena::set_alias(const std::string& name, const std::string& spec) {
+  std::lock_guard lock(aliases_mutex_);
+  aliases_[name] = spec;
 }
 
 }  // namespace arena

@@ -41,6 +41,11 @@ struct ArenaConfig {
   Millis house_move_interval{500};  // pacing, so people can watch
   // Agents that accept challenges (spec -> accepted), for people and bots to play against.
   std::vector<std::string> challengeable_agents = {"random"};
+  // Names that stand for an agent spec which may change while serving (serve: "shared" for
+  // the shared agent's checkpoint, nn:<run>@<step>, moved on by set_alias when a learning
+  // run promotes a newer one). The lists above may hold such a name: a match seats the spec
+  // it stands for when the match starts, so every checkpoint is rated as its own player.
+  std::map<std::string, std::string> agent_aliases;
   Millis disconnect_grace{30'000};
   // Matches a remote player may sit in at once, however they are made (seeks, challenges).
   int max_live_matches_per_player = 64;
@@ -104,11 +109,19 @@ class Arena {
     return matchmaker_.decline_challenge(challenge_id, player_id);
   }
   // The challengeable agents that can play the registered game `name` ("go"), in the
-  // configured order (found once, at construction, on the game's showcase spec).
+  // configured order (found once, at construction, on the game's showcase spec), each alias
+  // as the spec it stands for now.
   std::vector<std::string> opponents(const std::string& name) const;
   // Whether `name` is a house agent that accepts challenges at once (a challenge to it asks
   // nobody; the live-match cap bounds it).
   bool is_house_opponent(const std::string& name) const;
+
+  // --- Aliases (ArenaConfig::agent_aliases) -----------------------------------------
+  // The spec `agent` stands for now: an alias's target, any other spec as it is.
+  std::string resolve_agent(const std::string& agent) const;
+  // Points an alias at another spec (which must play the games the old one did) for the
+  // matches that start from now on; matches in play keep their agents.
+  void set_alias(const std::string& name, const std::string& spec);
 
   // Keeps config.house_matches matches running from now on (see HouseMatches).
   void start_house_matches() { house_.start(); }
@@ -142,6 +155,9 @@ class Arena {
   std::map<std::string, int64_t> agent_players_;  // agent spec -> player id
   std::map<int64_t, int> live_per_player_;        // remote player -> live (or starting) matches
   Rng seeds_;                                     // used only with config.seed
+
+  mutable std::mutex aliases_mutex_;            // guards aliases_
+  std::map<std::string, std::string> aliases_;  // from config.agent_aliases, then set_alias
 
   LiveRatings ratings_;
   Matchmaker matchmaker_;

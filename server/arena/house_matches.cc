@@ -13,9 +13,9 @@ HouseMatches::HouseMatches(asio::io_context& io, HouseConfig config, uint64_t se
     if (!game.ok()) continue;
     Lineup lineup{*game, {}};
     for (const std::string& agent : config_.agents) {
-      if (can_play(agent, **game).ok()) lineup.agents.push_back(agent);
+      if (can_play(hooks_.resolve(agent), **game).ok()) lineup.agents.push_back(agent);
     }
-    lineup.featured = !config_.featured.empty() && can_play(config_.featured, **game).ok();
+    lineup.featured = !config_.featured.empty() && can_play(hooks_.resolve(config_.featured), **game).ok();
     if (lineup.featured && lineup.agents.empty()) lineup.agents.push_back(config_.featured);
     if (!lineup.agents.empty()) lineups_.push_back(std::move(lineup));
   }

@@ -32,6 +32,9 @@ class HouseMatches {
   struct Hooks {
     StartMatch start;
     std::function<bool(int64_t match_id)> is_live;  // whether a match is still in play
+    // An agent alias's spec (Arena::resolve_agent): what can_play is asked of at construction.
+    // The lineups keep the alias, which the arena resolves as each match starts.
+    std::function<std::string(const std::string&)> resolve;
   };
   HouseMatches(asio::io_context& io, HouseConfig config, uint64_t seed, Hooks hooks);
 

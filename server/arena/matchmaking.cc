@@ -142,7 +142,10 @@ void Matchmaker::challenge(const SeatRequest& from, const std::string& to_name, 
                            std::function<void(Result<ChallengeOutcome>)> done) {
   Result<std::shared_ptr<const Game>> game = make_game(game_spec);
   if (!game.ok()) return done(game.error());
-  if (std::find(house_agents_.begin(), house_agents_.end(), to_name) != house_agents_.end()) {
+  const bool to_house = std::any_of(house_agents_.begin(), house_agents_.end(), [&](const std::string& a) {
+    return a == to_name || hooks_.resolve(a) == to_name;
+  });
+  if (to_house) {
     // A house agent accepts at once; the challenger's seat is drawn from the seed.
     const int players = (*game)->num_players();
     if (players != 2 && players != 1) {
@@ -170,7 +173,7 @@ void Matchmaker::challenge(const SeatRequest& from, const std::string& to_name, 
     if (!to.ok()) return done(to.error());
     if (!*to || (*to)->kind == db::PlayerKind::kAgent || (*to)->kind == db::PlayerKind::kPuzzle) {
       std::string valid;
-      for (const std::string& a : house_agents_) valid += (valid.empty() ? "" : ", ") + a;
+      for (const std::string& a : house_agents_) valid += (valid.empty() ? "" : ", ") + hooks_.resolve(a);
       return done(
           make_error("unknown_player", "no player '" + to_name + "' to challenge; house agents: " + valid));
     }

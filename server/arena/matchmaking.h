@@ -42,6 +42,8 @@ class Matchmaker {
     StartMatch start;                             // starts a match of a resolved game
     std::function<void(const ArenaEvent&)> emit;  // ChallengeIssued, ChallengeDeclined
     std::function<uint64_t()> next_seed;          // each match's seed (its low bit picks the seats)
+    std::function<std::string(const std::string&)>
+        resolve;  // an agent alias's spec now (Arena::resolve_agent)
   };
   // `house_agents`: the agents that accept every challenge at once.
   Matchmaker(db::Store& store, std::vector<std::string> house_agents, MatchmakingLimits limits, Hooks hooks);

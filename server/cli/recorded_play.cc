@@ -1,5 +1,6 @@
 #include "server/cli/recorded_play.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -7,25 +8,49 @@
 
 namespace arena::cli {
 
+Status register_checkpoint(db::Store& store, const std::string& player, const std::string& run, int64_t step,
+                           const std::string& path) {
+  std::promise<Result<int64_t>> player_id;
+  store.ensure_player(player, db::PlayerKind::kAgent, player,
+                      [&](Result<int64_t> id) { player_id.set_value(std::move(id)); });
+  Result<int64_t> id = player_id.get_future().get();
+  if (!id.ok()) return id.error();
+  std::promise<Result<int64_t>> version;
+  store.add_agent_version(*id, run, step, path, [&](Result<int64_t> v) { version.set_value(std::move(v)); });
+  Result<int64_t> v = version.get_future().get();
+  if (!v.ok()) return v.error();
+  return {};
+}
+
 Result<std::unique_ptr<RecordedPlay>> RecordedPlay::open(const std::string& db_path) {
   Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db_path);
   if (!store.ok()) return store.error();
   return std::unique_ptr<RecordedPlay>(new RecordedPlay(std::move(store).value()));
 }
 
-RecordedPlay::RecordedPlay(std::unique_ptr<db::SqliteStore> store)
-    : store_(std::move(store)), work_(asio::make_work_guard(io_)) {
-  ArenaConfig config;
-  config.house_matches = 0;
-  arena_ = std::make_unique<Arena>(io_, *store_, config);
-  thread_ = std::thread([this] { io_.run(); });
+std::unique_ptr<RecordedPlay> RecordedPlay::over(Arena& arena, db::Store& store) {
+  return std::unique_ptr<RecordedPlay>(new RecordedPlay(arena, store));
 }
 
+RecordedPlay::RecordedPlay(std::unique_ptr<db::SqliteStore> store)
+    : owned_store_(std::move(store)), store_(owned_store_.get()) {
+  ArenaConfig config;
+  config.house_matches = 0;
+  owned_arena_ = std::make_unique<Arena>(io_, *store_, config);
+  arena_ = owned_arena_.get();
+  thread_ = std::thread([this] {
+    auto work = asio::make_work_guard(io_);
+    io_.run();
+  });
+}
+
+RecordedPlay::RecordedPlay(Arena& arena, db::Store& store) : store_(&store), arena_(&arena) {}
+
 RecordedPlay::~RecordedPlay() {
-  work_.reset();
+  if (!owned_arena_) return;
   io_.stop();
   thread_.join();
-  arena_.reset();
+  owned_arena_.reset();
   store_->flush();
 }
 
@@ -63,7 +88,14 @@ Result<RecordedPlay::Outcome> RecordedPlay::play(const std::string& game,
   MatchEnded end;
   {
     std::unique_lock lock(ends->mutex);
-    ends->changed.wait(lock, [&] { return ends->by_id.count(*match_id) > 0; });
+    while (!ends->changed.wait_for(lock, std::chrono::milliseconds(200),
+                                   [&] { return ends->by_id.count(*match_id) > 0; })) {
+      if (cancelled_) {
+        lock.unlock();
+        arena_->unsubscribe(subscription);
+        return make_error("cancelled", "match " + std::to_string(*match_id) + " still in play");
+      }
+    }
     end = ends->by_id.at(*match_id);
   }
   arena_->unsubscribe(subscription);

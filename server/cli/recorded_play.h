@@ -1,7 +1,10 @@
 // RecordedPlay: plays local matches through the real arena and store, for
-// `arena play --db`: every move is stored as it is made and the match is rated.
+// `arena play --db` and `arena train`'s evaluations (an arena of its own on the file) and
+// for `arena serve --learn`'s promotion gate (the served arena): every move is stored as it
+// is made and the match is rated.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -12,9 +15,18 @@
 
 namespace arena::cli {
 
+// Enters a training checkpoint in the database: its player (kind agent, named as its agent's
+// spec) and its agent_versions row. Blocking.
+Status register_checkpoint(db::Store& store, const std::string& player, const std::string& run, int64_t step,
+                           const std::string& path);
+
 class RecordedPlay {
  public:
+  // An arena of its own (no house matches) on the SQLite file, run on a thread of its own.
   static Result<std::unique_ptr<RecordedPlay>> open(const std::string& db_path);
+  // Through an arena already running on its io_context, whose store is `store`: its
+  // matches are that arena's, live for spectators. Both must outlive this object.
+  static std::unique_ptr<RecordedPlay> over(Arena& arena, db::Store& store);
   ~RecordedPlay();
 
   struct Outcome {
@@ -26,17 +38,25 @@ class RecordedPlay {
   // Plays one rated, untimed match between agents (by seat) and waits for its stored end.
   // Thread-safe: several threads may play at once (their agents' searches then overlap).
   Result<Outcome> play(const std::string& game, const std::vector<std::string>& seat_agents, uint64_t seed);
+  // From now on play() stops waiting (its match goes on in the arena) and answers
+  // "cancelled": for a server shutting down while a play waits.
+  void cancel() { cancelled_ = true; }
 
   db::Store& store() { return *store_; }
 
  private:
-  RecordedPlay(std::unique_ptr<db::SqliteStore> store);
+  explicit RecordedPlay(std::unique_ptr<db::SqliteStore> store);
+  RecordedPlay(Arena& arena, db::Store& store);
 
-  std::unique_ptr<db::SqliteStore> store_;
+  // Owned by open()'s kind only.
+  std::unique_ptr<db::SqliteStore> owned_store_;
   asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
-  std::unique_ptr<Arena> arena_;
+  std::unique_ptr<Arena> owned_arena_;
   std::thread thread_;
+
+  db::Store* store_;
+  Arena* arena_;
+  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace arena::cli

@@ -20,6 +20,7 @@
 #include "db/sqlite_store.h"
 #include "games/registry.h"
 #include "server/cli/commands.h"
+#include "server/cli/serve_learn.h"
 #include "server/net/beast.h"
 #include "server/net/server.h"
 
@@ -115,6 +116,9 @@ int run_serve(const std::vector<std::string>& argv) {
   int threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   bool secure_cookies = false;
   std::vector<std::string> allowed_origins;
+  std::string learn = "auto";
+  LearnOptions learning;
+  int64_t learn_seed = 1;
   Options options(
       "serve",
       "Serves the arena: REST under /api, the WebSocket protocol at /ws, the web UI, all on one port.\n"
@@ -166,8 +170,30 @@ int run_serve(const std::vector<std::string>& argv) {
             "mark cookies Secure and take https://Host as the served origin (behind a TLS proxy)")
       .texts("allowed-origin", &allowed_origins,
              "an origin (scheme://host[:port]) whose pages may open /ws and POST or DELETE with the "
-             "user's cookies, besides the served one; several may be separated by ';'");
+             "user's cookies, besides the served one; several may be separated by ';'")
+      .text(
+          "learn", &learn,
+          "on, off or auto (on where there is a CUDA device): self-play and the learner in the server, from "
+          "the shared agent's checkpoint into <runs>/<--learn-run>; each checkpoint plays a promotion gate "
+          "against the shared agent and becomes it when it scores --gate-score")
+      .text("learn-run", &learning.run, "the learning run's folder in --runs (resumed when it is there)")
+      .text("learn-device", &learning.device, "auto, cpu or cuda")
+      .integer("learn-actors", &learning.actors, "self-play threads of the learning run", 1, 1024)
+      .integer("learn-simulations", &learning.simulations, "self-play simulations per move", 1)
+      .integer("learn-checkpoint-every", &learning.checkpoint_every,
+               "learner steps between checkpoints (and gates)", 1)
+      .integer("learn-seed", &learn_seed, "the learning run's seed", 0)
+      .integer("gate-games", &learning.gate_games,
+               "promotion gate: matches per game between a checkpoint and the shared agent", 1)
+      .number("gate-score", &learning.gate_score,
+              "promotion gate: the mean score that promotes (a win 1, a draw 0.5; in games of more seats the "
+              "share of the other seats beaten)",
+              0, 1);
   if (std::optional<int> code = options.parse(argv)) return *code;
+  if (learn != "on" && learn != "off" && learn != "auto") {
+    return options.usage_error("--learn is on, off or auto, not '" + learn + "'");
+  }
+  learning.seed = static_cast<uint64_t>(learn_seed);
   std::vector<std::string> origins;
   for (const std::string& list : allowed_origins) {
     for (const std::string& origin : split_specs(list, ';')) {
@@ -207,31 +233,48 @@ int run_serve(const std::vector<std::string>& argv) {
   arena_config.house_games = std::move(house_game_specs);
   if (!runs.empty()) setenv("ARENA_RUNS", runs.c_str(), 1);  // before any thread starts
   if (!models.empty()) setenv("ARENA_MODELS", models == "none" ? "" : models.c_str(), 1);
-  // 'shared' in a list is the shared agent's latest checkpoint, left out while there is none.
-  const std::optional<std::string> shared = nn::latest_shared_agent();
-  if (shared) std::cout << "arena: the shared agent is " << *shared << std::endl;
+  // 'shared' in a list is the shared agent, an alias of the arena for its checkpoint: the one
+  // the learning run last promoted, else the latest run of several games, else the shipped
+  // model; left out while there is none.
+  std::optional<std::string> shared = last_promoted(learning.run);
+  if (!shared) shared = nn::latest_shared_agent();
+  if (shared) {
+    std::cout << "arena: the shared agent is " << *shared << std::endl;
+    arena_config.agent_aliases["shared"] = *shared;
+  }
   auto with_shared = [&](const std::string& list) {
     std::vector<std::string> out;
     for (const std::string& spec : agent_list(list)) {
-      if (spec != "shared") {
-        out.push_back(spec);
-      } else if (shared) {
-        out.push_back(*shared);
-      }
+      if (spec != "shared" || shared) out.push_back(spec);
     }
     return out;
   };
   arena_config.house_agents = with_shared(house_agents);
   // The shared agent sits in every house match of a game it plays (the others: the list).
-  if (shared && std::find(arena_config.house_agents.begin(), arena_config.house_agents.end(), *shared) !=
+  if (shared && std::find(arena_config.house_agents.begin(), arena_config.house_agents.end(), "shared") !=
                     arena_config.house_agents.end()) {
-    arena_config.house_featured = *shared;
+    arena_config.house_featured = "shared";
   }
   arena_config.challengeable_agents = with_shared(opponents);
+  const bool learning_on = learn == "on" || (learn == "auto" && nn::cuda_available());
+  if (learning_on && !shared) {
+    std::cerr << "arena serve: --learn starts from the shared agent's checkpoint, and there is none (no "
+                 "shipped model, no run of several games in the runs folder)\n";
+    return 1;
+  }
   Arena arena(io, **store, arena_config);
   if (Status s = arena.recover(); !s.ok()) {
     std::cerr << "arena serve: recovery failed: " << s.error().message << "\n";
     return 1;
+  }
+  std::unique_ptr<ServeLearner> learner;
+  if (learning_on) {
+    Result<std::unique_ptr<ServeLearner>> started = ServeLearner::start(arena, **store, "shared", learning);
+    if (!started.ok()) {
+      std::cerr << "arena serve: --learn: " << started.error().message << "\n";
+      return 1;
+    }
+    learner = std::move(started).value();
   }
   net::ServerConfig config;
   config.bind = bind;
@@ -288,15 +331,7 @@ int run_serve(const std::vector<std::string>& argv) {
     std::cerr << "arena serve: " << bound.error().message << "\n";
     return 1;
   }
-  arena.start_house_matches();
-  std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db " << db << ", " << threads
-            << " threads, " << house << " house matches, web UI from " << config.web_root.string() << ")"
-            << std::endl;
-  if (config.metrics == net::ServerConfig::Metrics::kSeparate) {
-    std::cout << "arena: metrics at http://" << config.metrics_bind << ":" << server.metrics_port()
-              << "/metrics" << std::endl;
-  }
-
+  // Handled from here on: a SIGTERM right after the line below is a clean stop.
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     std::cout << "arena: signal " << signal << ", shutting down" << std::endl;
@@ -306,11 +341,23 @@ int run_serve(const std::vector<std::string>& argv) {
     auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(300));
     timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });
   });
+  arena.start_house_matches();
+  std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db " << db << ", " << threads
+            << " threads, " << house << " house matches, web UI from " << config.web_root.string() << ")"
+            << std::endl;
+  if (config.metrics == net::ServerConfig::Metrics::kSeparate) {
+    std::cout << "arena: metrics at http://" << config.metrics_bind << ":" << server.metrics_port()
+              << "/metrics" << std::endl;
+  }
 
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  if (learner) {
+    std::cout << "arena: stopping the learning run (after its self-play phase)" << std::endl;
+    learner->stop();
+  }
   // Agents still deciding on the shared thread pool may hold a network service: stop them
   // before the process's static objects (LibTorch's among them) are destroyed.
   nn::shutdown_services();

@@ -176,21 +176,6 @@ class Evaluation {
   std::string previous_;
 };
 
-// Enters a checkpoint in the database: its player and its agent_versions row.
-Status register_checkpoint(db::Store& store, const std::string& player, const nn::CheckpointEvent& event) {
-  std::promise<Result<int64_t>> player_id;
-  store.ensure_player(player, db::PlayerKind::kAgent, player,
-                      [&](Result<int64_t> id) { player_id.set_value(std::move(id)); });
-  Result<int64_t> id = player_id.get_future().get();
-  if (!id.ok()) return id.error();
-  std::promise<Result<int64_t>> version;
-  store.add_agent_version(*id, event.meta.run, event.meta.step, event.path,
-                          [&](Result<int64_t> v) { version.set_value(std::move(v)); });
-  Result<int64_t> v = version.get_future().get();
-  if (!v.ok()) return v.error();
-  return {};
-}
-
 void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
   std::string line = "[" + fixed(p.elapsed_s, 0) + " s] step " + std::to_string(p.step);
   if (total_steps > 0) line += "/" + std::to_string(total_steps);
@@ -442,7 +427,9 @@ int run_train(const std::vector<std::string>& given_argv) {
     // The checkpoint's player (named as its evaluation agent will be) and its version row.
     std::string line = event.meta.player_name();
     if (eval_simulations != 100) line += "(simulations=" + std::to_string(eval_simulations) + ")";
-    if (Status s = register_checkpoint((*recorder)->store(), line, event); !s.ok()) {
+    if (Status s =
+            register_checkpoint((*recorder)->store(), line, event.meta.run, event.meta.step, event.path);
+        !s.ok()) {
       std::cerr << "arena train: " << s.error().message << "\n";
     }
     if (eval_games > 0) line += ": " + evaluation.evaluate(line);

@@ -164,6 +164,7 @@ const std::vector<RestApi::Endpoint>& RestApi::table() {
       {"GET", "/api/reports/steps", &RestApi::steps_report},
       {"GET", "/api/reports/figures", &RestApi::figures_report},
       {"GET", "/api/reports/training", &RestApi::training_report},
+      {"GET", "/api/reports/shared", &RestApi::shared_report},
   };
   return all;
 }

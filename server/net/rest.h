@@ -113,6 +113,7 @@ class RestApi {
   HttpResponse steps_report(const Call&);
   HttpResponse figures_report(const Call&);
   HttpResponse training_report(const Call&);
+  HttpResponse shared_report(const Call&);
   // rest_matches.cc: stored matches.
   HttpResponse matches(const Call&);
   HttpResponse match(const Call&);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -228,6 +229,53 @@ HttpResponse RestApi::training_report(const Call&) {
                     {"points", std::move(points)}});
   }
   return rest::json_response(200, {{"runs", runs}});
+}
+
+// GET /api/reports/shared: the shared agent now (what the alias "shared" stands for), and the
+// promotion gates of the newest learning run (`arena serve --learn` writes a line per gate to
+// <run>/promotions.jsonl), the last kMaxGates of them, each with its checkpoint's live
+// ratings now, and the same for the checkpoint the first of them faced (`start`).
+HttpResponse RestApi::shared_report(const Call&) {
+  constexpr size_t kMaxGates = 200;
+  const std::string shared = arena_.resolve_agent("shared");
+  Json out = {{"shared", shared == "shared" ? Json(nullptr) : Json(shared)},
+              {"run", nullptr},
+              {"start", nullptr},
+              {"gates", Json::array()}};
+  const std::vector<RunFile> files =
+      run_files(runs_root_, [](const std::string& name) { return name == "promotions.jsonl"; });
+  if (files.empty()) return rest::json_response(200, out);
+  std::deque<Json> gates;
+  std::ifstream in(files.front().path);
+  for (std::string text; std::getline(in, text);) {
+    std::optional<Json> line = parse_json(text);
+    if (!line || !line->is_object() || !line->contains("player") || !(*line)["player"].is_string()) continue;
+    gates.push_back(std::move(*line));
+    if (gates.size() > kMaxGates) gates.pop_front();
+  }
+  const auto now = std::chrono::system_clock::now();
+  auto ratings_of = [&](const std::string& name) {
+    Json rows = Json::array();
+    Result<std::optional<db::PlayerRow>> player = store_.find_player(name);
+    if (!player.ok() || !*player) return rows;
+    Result<std::vector<db::RatingRow>> ratings = store_.player_ratings((*player)->id);
+    if (!ratings.ok()) return rows;
+    for (const db::RatingRow& r : *ratings)
+      rows.push_back(rating_json(rating_as_of(r, arena_.rating_periods(), now)));
+    return rows;
+  };
+  if (!gates.empty() && gates.front().contains("previous") && gates.front()["previous"].is_string()) {
+    const std::string first = gates.front()["previous"];
+    out["start"] = {{"player", first}, {"ratings", ratings_of(first)}};
+  }
+  Json list = Json::array();
+  for (Json& gate : gates) {
+    gate["ratings"] = ratings_of(gate["player"]);
+    list.push_back(std::move(gate));
+  }
+  out["run"] = files.front().path.parent_path().filename().string();
+  out["gates"] = std::move(list);
+  return rest::json_response(200, out);
 }
 
 }  // namespace arena::net

@@ -524,6 +524,54 @@ TEST_F(ArenaTest, ChallengesToHouseAgentsAreAcceptedAndPeopleDecide) {
   EXPECT_EQ(unknown.error().code, "unknown_player");
 }
 
+// An alias (serve's "shared") seats the spec it stands for when each match starts: house
+// matches, challenges by the alias or by that spec, and the opponents offered follow
+// set_alias from then on.
+TEST_F(ArenaTest, AnAliasSeatsTheSpecItStandsForAndMovesOnWithSetAlias) {
+  const std::string before = "mcts(simulations=8)", after = "mcts(simulations=16)";
+  ArenaConfig config = no_house();
+  config.house_matches = 1;
+  config.house_games = {"kuhn_poker"};
+  config.house_agents = {"random"};
+  config.house_featured = "best";
+  config.house_move_interval = Millis(0);
+  config.challengeable_agents = {"random", "best"};
+  config.agent_aliases = {{"best", before}};
+  open_arena(config);
+  auto seats_name = [](const MatchCreated& m, const std::string& name) {
+    return std::any_of(m.seats.begin(), m.seats.end(), [&](const SeatInfo& s) { return s.name == name; });
+  };
+  EXPECT_EQ(arena_->opponents("kuhn_poker"), (std::vector<std::string>{"random", before}));
+  EXPECT_TRUE(arena_->is_house_opponent(before));
+  arena_->start_house_matches();
+  EXPECT_TRUE(events_.wait_for<MatchCreated>([&](const MatchCreated& m) { return seats_name(m, before); }));
+
+  SeatRequest dave = remote("dave");
+  auto challenge = [&](const std::string& to) {
+    std::promise<Result<Arena::ChallengeOutcome>> done;
+    arena_->challenge(dave, to, "kuhn_poker", TimeControl{}, true,
+                      [&](Result<Arena::ChallengeOutcome> r) { done.set_value(r); });
+    return done.get_future().get();
+  };
+  Result<Arena::ChallengeOutcome> by_alias = challenge("best");
+  ASSERT_TRUE(by_alias.ok()) << by_alias.error().message;
+  EXPECT_TRUE(events_.wait_for<MatchCreated>(
+      [&](const MatchCreated& m) { return m.match_id == by_alias->match_id && seats_name(m, before); }));
+
+  arena_->set_alias("best", after);
+  EXPECT_EQ(arena_->opponents("kuhn_poker"), (std::vector<std::string>{"random", after}));
+  EXPECT_TRUE(arena_->is_house_opponent(after));
+  EXPECT_FALSE(arena_->is_house_opponent(before));
+  Result<Arena::ChallengeOutcome> by_spec = challenge(after);
+  ASSERT_TRUE(by_spec.ok()) << by_spec.error().message;
+  EXPECT_TRUE(events_.wait_for<MatchCreated>(
+      [&](const MatchCreated& m) { return m.match_id == by_spec->match_id && seats_name(m, after); }));
+  EXPECT_FALSE(challenge(before).ok()) << "the spec it stood for is no house opponent now";
+  EXPECT_TRUE(events_.wait_for<MatchCreated>([&](const MatchCreated& m) {
+    return m.match_id > by_spec->match_id && seats_name(m, after);
+  })) << "house matches seat the new spec";
+}
+
 TEST_F(ArenaTest, HouseMatchesKeepRunningAndFillTheLeaderboard) {
   ArenaConfig config;
   config.house_matches = 2;

@@ -554,6 +554,92 @@ TEST_F(ServeTest, ASecondServerOnTheSameDatabaseRefusesToStart) {
   EXPECT_EQ(http_get(server_.port(), "/api/health").status, 200);
 }
 
+// `arena serve --learn`: from the shared agent (here a two-step run of Kuhn poker and Connect
+// Four in the runs folder), self-play and the learner run in the server; each checkpoint
+// plays its promotion gate through the arena (rated matches) and, at --gate-score 0, becomes
+// the shared agent: the games offer it, GET /api/reports/shared lists the gate with its
+// ratings. Restarted on the same runs folder, the server takes the promoted checkpoint as
+// the shared agent and resumes the run.
+TEST(ServeLearn, ACheckpointThatPassesTheGateBecomesTheSharedAgentAndStaysItAfterARestart) {
+  const std::filesystem::path runs = std::filesystem::path(::testing::TempDir()) / "serve_learn_runs";
+  std::filesystem::remove_all(runs);
+  const auto [trained, train_out] = run_shell(
+      std::string(ARENA_BINARY) + " train --games 'kuhn_poker;connect_four' --out " +
+      (runs / "tiny").string() + " --steps 2 --blocks 1 --channels 8 --actors 2 --simulations 4 " +
+      "--checkpoint-every 2 --eval-games 0 --device cpu --db " + (runs / "train.db").string() + " 2>&1");
+  ASSERT_EQ(trained, 0) << train_out;
+  ServerOptions options;
+  options.house_matches = 1;
+  options.extra_args = {"--runs",
+                        runs.string(),
+                        "--house-games",
+                        "kuhn_poker;connect_four",
+                        "--learn",
+                        "on",
+                        "--learn-device",
+                        "cpu",
+                        "--learn-actors",
+                        "2",
+                        "--learn-simulations",
+                        "4",
+                        "--learn-checkpoint-every",
+                        "3",
+                        "--gate-games",
+                        "2",
+                        "--gate-score",
+                        "0"};
+  ServerProcess server(ARENA_BINARY, options);
+  server.start();
+  EXPECT_NE(server.output().find("the shared agent is nn:tiny@2"), std::string::npos) << server.output();
+
+  // The first gated checkpoint: promoted, with its matches rated.
+  Json report;
+  for (int tries = 0; tries < 1200; ++tries) {
+    report = http_get(server.port(), "/api/reports/shared").json();
+    if (!report["gates"].empty()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_FALSE(report["gates"].empty()) << report << "\n" << server.output();
+  const Json gate = report["gates"][0];
+  EXPECT_EQ(report["run"], "arena-learn");
+  EXPECT_EQ(report["start"]["player"], "nn:tiny@2") << report;
+  EXPECT_EQ(gate["previous"], "nn:tiny@2") << gate;
+  EXPECT_EQ(gate["player"], "nn:arena-learn@" + std::to_string(gate["step"].get<int>())) << gate;
+  EXPECT_EQ(gate["matches"], 4) << gate;  // 2 per game
+  EXPECT_TRUE(gate["promoted"]) << gate;
+  EXPECT_GE(gate["score"].get<double>(), 0.0);
+  EXPECT_LE(gate["score"].get<double>(), 1.0);
+  std::set<std::string> rated;
+  for (const Json& r : gate["ratings"]) rated.insert(r["game"].get<std::string>());
+  EXPECT_EQ(rated, (std::set<std::string>{"connect_four", "kuhn_poker"})) << gate;
+
+  // The games offer the promoted checkpoint now (or a later one, promoted since).
+  const std::string promoted = gate["player"];
+  report = http_get(server.port(), "/api/reports/shared").json();
+  const std::string shared = report["shared"];
+  EXPECT_EQ(shared.rfind("nn:arena-learn@", 0), 0u) << report;
+  Json games = http_get(server.port(), "/api/games").json();
+  for (const Json& g : games) {
+    if (g["name"] != "kuhn_poker" && g["name"] != "connect_four") continue;
+    bool offered = false;
+    for (const Json& o : g["opponents"])
+      offered = offered || o.get<std::string>().rfind("nn:arena-learn@", 0) == 0;
+    EXPECT_TRUE(offered) << g;
+  }
+  const ExitInfo first = server.stop();
+  EXPECT_TRUE(first.exited && first.code == 0) << first.output;
+
+  server.start();
+  const std::string out = server.output();
+  const size_t at = out.find("the shared agent is ");
+  ASSERT_NE(at, std::string::npos) << out;
+  EXPECT_EQ(out.substr(at + 20, out.find('\n', at) - at - 20).rfind("nn:arena-learn@", 0), 0u) << out;
+  EXPECT_NE(out.find("(resumed)"), std::string::npos) << out;
+  const ExitInfo second = server.stop();
+  EXPECT_TRUE(second.exited && second.code == 0) << second.output;
+  std::filesystem::remove_all(runs);
+}
+
 // A house game that is no game is a usage error at start (exit 2), before the database
 // is touched.
 TEST(ServeOptions, AHouseGameThatIsNoGameIsAUsageError) {

@@ -43,6 +43,11 @@ before(async () => {
     kuhn_poker: { policy_loss: loss, value_loss: loss / 2, policy_entropy: 0.6, policy_kl: loss / 4 },
     game24: { policy_loss: 2 * loss, value_loss: loss, policy_entropy: 1.5, policy_kl: loss / 3 } } });
   writeFileSync(join(dir, 'runs', 'demo', 'metrics.jsonl'), [metric(10, 1.2), metric(20, 0.9), metric(30, 0.7), '{"step": 4'].join('\n'));
+  // Two promotion gates of arena serve --learn: one promoted, one kept (their checkpoints
+  // are not players of this server's database: no ratings).
+  const gate = (step, score, promoted) => JSON.stringify({ at: `2026-12-01T10:0${step / 100}:00Z`, step, player: `nn:demo@${step}`,
+    previous: 'nn:demo@0', score, matches: 40, failed: 0, promoted, gate_score: 0.55, per_game: { kuhn_poker: score } });
+  writeFileSync(join(dir, 'runs', 'demo', 'promotions.jsonl'), [gate(100, 0.6, true), gate(200, 0.5, false), 'not json'].join('\n'));
   writeFileSync(join(dir, 'runs', 'demo', 'curve.svg'),
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#cde"/></svg>');
   // House matches in the three games the pages below look for (a random chess game would
@@ -390,6 +395,12 @@ test('the matches, player, generalization and bots pages load; a bot registers f
   await shot(page, 'leaderboard-house');
   await page.goto(`${base}/#/report`);
   await page.waitForFunction(() => !/Fitting/.test(document.querySelector('#report-status')?.textContent ?? 'Fitting'));
+  // The shared agent: the gates, newest first, and their scores by step.
+  await page.waitForSelector('#shared-gates tbody tr');
+  assert.match(await page.textContent('#shared .meta:nth-of-type(2)'), /^Run demo, from nn:demo@0: /);
+  assert.deepEqual(await page.locator('#shared-gates tbody tr td:nth-child(2)').allTextContents(), ['nn:demo@200', 'nn:demo@100']);
+  assert.deepEqual(await page.locator('#shared-gates tbody tr td:nth-child(5)').allTextContents(), ['no', 'yes']);
+  assert.equal(await page.locator('#shared svg.chart').first().locator('circle').count(), 2);
   // The step report: per chart (every step; steps at one position) a bar for each defined AUC.
   await page.waitForSelector('#steps-report svg .prob-bar');
   assert.match(await page.textContent('#steps-status'), /Run demo/);

@@ -29,7 +29,6 @@ Status validate(const TrainConfig& c) {
   for (double w : c.weights) {
     if (!(w >= 0)) return make_error("bad_config", "weights must not be negative");
   }
-  if (c.steps <= 0 && c.minutes <= 0) return make_error("bad_config", "give a step budget or a time budget");
   if (c.out_dir.empty()) return make_error("bad_config", "no output folder");
   if (c.actors < 1 || c.simulations < 1 || c.batch_size < 2 || c.checkpoint_every < 1 || c.search_batch < 1) {
     return make_error(
@@ -188,6 +187,8 @@ double learning_rate_at(const TrainConfig& c, int64_t step) {
 
 Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks) {
   if (Status s = validate(config); !s.ok()) return s.error();
+  if (config.steps <= 0 && config.minutes <= 0 && !callbacks.stop)
+    return make_error("bad_config", "give a step budget or a time budget");
   Result<NetConfig> net_config = net_config_for(config.games, config.blocks, config.channels);
   if (!net_config.ok()) return make_error("bad_config", net_config.error().message);
   Result<torch::Device> device = pick_device(config.device);
@@ -320,7 +321,10 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   Clock::time_point last_print = start;
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   auto out_of_time = [&] { return config.minutes > 0 && elapsed() >= config.minutes * 60; };
-  auto done = [&] { return (config.steps > 0 && progress.step >= config.steps) || out_of_time(); };
+  auto done = [&] {
+    return (config.steps > 0 && progress.step >= config.steps) || out_of_time() ||
+           (callbacks.stop && callbacks.stop());
+  };
   auto report = [&] {
     progress.elapsed_s = elapsed();
     progress.games_per_s = (progress.games - games_at_start) / std::max(progress.elapsed_s, 1e-9);

@@ -45,7 +45,8 @@ struct TrainConfig {
   std::string device = "auto";
   int blocks = 4;
   int channels = 64;
-  // Budget: whichever ends first (0: no limit of that kind; at least one must be set).
+  // Budget: whichever ends first (0: no limit of that kind; at least one must be set, unless
+  // TrainCallbacks::stop ends the run).
   int64_t steps = 1000;
   double minutes = 0;
   // Self-play.
@@ -147,6 +148,9 @@ struct TrainCallbacks {
   // After each checkpoint is written (step 0, the untrained network, included): evaluates
   // it and returns a one-line summary for the progress line. Runs on the training thread.
   std::function<std::string(const CheckpointEvent&)> checkpoint;
+  // Asked before each self-play phase and learner step: true ends the run as a spent budget
+  // would (a last checkpoint, the shards closed). With it, a run may have no budget.
+  std::function<bool()> stop;
 };
 
 struct TrainSummary {
@@ -157,8 +161,8 @@ struct TrainSummary {
 };
 
 // Each progress report is also a JSON line in <out>/metrics.jsonl.
-// Errors: "bad_config" (no games, no budget, a game the network cannot play; resuming with
-// other games or another network), "not_found" (resuming a run with no checkpoint), "io",
+// Errors: "bad_config" (no games, no budget and no stop callback, a game the network cannot play; resuming
+// with other games or another network), "not_found" (resuming a run with no checkpoint), "io",
 // "bad_checkpoint" (init_from, resume), "inference_error" (a forward pass of self-play failed: its
 // leaves got uniform priors and zero values, which must not become training targets).
 Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks);

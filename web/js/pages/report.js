@@ -3,10 +3,11 @@
 // the step-scorer report (GET /api/reports/steps): per game and difficulty, the AUC of each
 // checkpoint's value as a judge of puzzle steps, as bars with 95% whiskers; each run's
 // training metrics by learner step (GET /api/reports/training); and the figures the runs'
-// experiments drew (GET /api/reports/figures), shown as images.
+// experiments drew (GET /api/reports/figures), shown as images; and the shared agent, with
+// the promotion gates of `arena serve --learn` (GET /api/reports/shared).
 
 import { h, api, ApiError } from '../util.js';
-import { intervalBars, lineChart, probabilityBars } from '../charts.js';
+import { intervalBars, lineChart, probabilityBars, timeChart } from '../charts.js';
 
 export async function render(root) {
   root.append(h('h1', {}, 'Generalization'), h('p', { class: 'meta', id: 'report-status' }, 'Fitting ratings…'));
@@ -27,6 +28,7 @@ export async function render(root) {
       h('thead', {}, h('tr', {}, keys.map((k) => h('th', { scope: 'col' }, k)))),
       h('tbody', {}, r.runs.map((run) => h('tr', {}, keys.map((k) => h('td', {}, Array.isArray(run[k]) ? run[k].join(', ') : String(run[k] ?? ''))))))));
   }
+  await renderShared(root);
   await renderSteps(root);
   await renderTraining(root);
   await renderFigures(root);
@@ -63,6 +65,38 @@ async function renderTraining(root) {
       lineChart([...series('policy_loss', 'policy loss'), ...series('value_loss', 'value loss')], options('losses by learner step')),
       lineChart([...series('policy_kl', 'policy KL'), ...series('policy_entropy', 'policy entropy')], options('policy KL and entropy by learner step')));
   }
+}
+
+// Which checkpoint the shared agent is now; the learning run's gates (score by learner step, a
+// table), and each shared agent's live rating per game, placed at the time it was promoted
+// (the checkpoint the run started from at its first gate's).
+async function renderShared(root) {
+  const r = await api('/api/reports/shared');
+  const section = h('section', { class: 'report-group', id: 'shared' }, h('h1', {}, 'The shared agent'),
+    h('p', { class: 'meta', id: 'shared-now' }, r.shared ? `The shared agent is ${r.shared}.` : 'There is no shared agent.'));
+  root.append(section);
+  if (r.gates.length === 0) {
+    section.append(h('p', { class: 'empty' }, 'No learning run has gated a checkpoint yet (arena serve --learn).'));
+    return;
+  }
+  const last = r.gates[r.gates.length - 1];
+  section.append(h('p', { class: 'meta' }, `Run ${r.run}, from ${r.start?.player ?? 'its first checkpoint'}: a checkpoint ` +
+    `becomes the shared agent when it scores ${last.gate_score} or more against it (a win 1, a draw 0.5).`),
+  lineChart([{ name: 'gate score', points: r.gates.map((g) => ({ x: g.step, y: g.score })) }],
+    { label: 'gate score by learner step', xText: (x) => `step ${Math.round(x)}`, yText: (v) => v.toFixed(2), minSpan: 0.1, yPad: 0.05 }));
+  const shared = [...(r.start ? [{ ...r.start, at: r.gates[0].at }] : []), ...r.gates.filter((g) => g.promoted)];
+  const games = [...new Set(shared.flatMap((p) => p.ratings.map((x) => x.game)))];
+  const series = games.map((game) => ({
+    name: game,
+    points: shared.flatMap((p) => p.ratings.filter((x) => x.game === game)
+      .map((x) => ({ t: new Date(p.at), y: x.elo, lo: x.elo - 2 * x.deviation, hi: x.elo + 2 * x.deviation }))),
+  }));
+  section.append(h('h2', {}, 'Ratings of the shared agents, by promotion'), timeChart(series),
+    h('table', { class: 'data', id: 'shared-gates' },
+      h('thead', {}, h('tr', {}, ['step', 'checkpoint', 'score', 'matches', 'promoted', 'at'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, [...r.gates].reverse().map((g) => h('tr', {},
+        h('td', { class: 'num' }, g.step), h('td', {}, g.player), h('td', { class: 'num' }, g.score.toFixed(3)),
+        h('td', { class: 'num' }, g.matches), h('td', {}, g.promoted ? 'yes' : 'no'), h('td', {}, g.at))))));
 }
 
 // Each SVG as an image (an <img> runs no script the file may hold), with its run and name.
