@@ -268,7 +268,9 @@ class State {
   // chance and terminal nodes.
   virtual std::optional<Action> solver_action() const { return std::nullopt; }
   // Whether `action` is a pass the mover should not make now: in Go, a pass while the board
-  // as it stands (every stone alive, as area scoring counts it) does not win for the mover.
+  // as it stands (every stone alive, as area scoring counts it) does not win for the mover,
+  // or wins but the opponent has not just passed and a move other than filling an own eye
+  // is left (a pass would hand the opponent a free stone in the mover's area).
   // A search skips such an action at its root while another legal one remains (the
   // conservative pass of Leela Zero and KataGo). Default: no action is guarded.
   virtual bool pass_guarded(Action /*action*/) const { return false; }

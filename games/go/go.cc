@@ -222,9 +222,17 @@ std::vector<Action> GoState::playout_actions() const {
 }
 
 bool GoState::pass_guarded(Action action) const {
-  if (action != go_game().pass_action() || is_terminal()) return false;
+  const Action pass = go_game().pass_action();
+  if (action != pass || is_terminal()) return false;
   const double score = area_score(*this);  // Black's margin
-  return to_play_ == go::kBlack ? score <= 0 : score >= 0;
+  const bool wins = to_play_ == go::kBlack ? score > 0 : score < 0;
+  if (!wins) return true;
+  if (passes_ > 0) return false;  // the opponent passed: this pass ends the game, won
+  // Ahead, with the opponent still playing: a pass hands them a free move, a stone in this
+  // side's area that area scoring counts alive unless it is captured. Pass only when
+  // nothing but filling an own eye is left.
+  const std::vector<Action> useful = playout_actions();
+  return !(useful.size() == 1 && useful[0] == pass);
 }
 
 GoState::Snapshot GoState::snapshot() const {

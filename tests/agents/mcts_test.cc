@@ -325,7 +325,7 @@ class PassLover final : public Evaluator {
   }
 };
 
-TEST(Mcts, PassesAtTheRootOnlyWhenTheBoardAsItStandsWins) {
+TEST(Mcts, PassesAtTheRootOnlyWhenTheBoardAsItStandsWinsAndThePassEndsTheGameOrNothingElseIsLeft) {
   auto game = game_of("go(size=5)");
   const Action pass = 25;
   // Empty board, Black to move: komi wins it for White, so Black's pass is guarded.
@@ -337,15 +337,32 @@ TEST(Mcts, PassesAtTheRootOnlyWhenTheBoardAsItStandsWins) {
   ASSERT_TRUE(r.ok());
   EXPECT_NE(r->decision.actions[0], pass);
   for (const auto& [action, visits] : r->visits) {
-    if (action == pass) EXPECT_EQ(visits, 0);
+    if (action == pass) {
+      EXPECT_EQ(visits, 0);
+    }
   }
-  // Black passed: White, winning on komi, may pass (and the search wants to).
+  // Black passed: White, winning on komi, may pass (and the search wants to): it ends the game.
   ASSERT_TRUE(s->apply(pass).ok());
   ASSERT_FALSE(s->pass_guarded(pass));
   Mcts white({.simulations = 50, .seed = 1}, std::make_shared<PassLover>());
   r = white.search(*s, 1);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->decision.actions[0], pass);
+
+  // Ahead while the opponent plays on: a pass would hand White a free stone in Black's area.
+  // Komi 0.5; Black 12, White passes, Black 6, White 0: Black leads by 0.5 with moves left.
+  auto small_komi = game_of("go(size=5,komi=0.5)");
+  s = small_komi->new_initial_state();
+  for (Action a : {Action{12}, pass, Action{6}, Action{0}}) ASSERT_TRUE(s->apply(a).ok());
+  EXPECT_TRUE(s->pass_guarded(pass)) << "Black leads, White did not pass";
+  Mcts ahead({.simulations = 50, .seed = 1}, std::make_shared<PassLover>());
+  r = ahead.search(*s, 0);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->decision.actions[0], pass);
+  // Black plays on and White passes: now Black's pass ends the game, won.
+  ASSERT_TRUE(s->apply(18).ok());
+  ASSERT_TRUE(s->apply(pass).ok());
+  EXPECT_FALSE(s->pass_guarded(pass));
 }
 
 TEST(Mcts, SameSeedSameSearch) {
