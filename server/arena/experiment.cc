@@ -90,6 +90,7 @@ Json Config::to_json() const {
                 {"simulations", eval_simulations},
                 {"anchors", anchors},
                 {"opening_plies", opening_plies},
+                {"exploitability_samples", exploitability_samples},
                 {"threads", threads}}},
               {"curves",
                {{"anchor", curve_anchor},
@@ -123,6 +124,7 @@ Result<Config> parse_config(const Json& json) {
                    read(section("evaluation"), "anchors", c.anchors),
                    read(section("evaluation"), "opening_plies", c.opening_plies),
                    read(section("evaluation"), "threads", c.threads),
+                   read(section("evaluation"), "exploitability_samples", c.exploitability_samples),
                    read(section("curves"), "anchor", c.curve_anchor),
                    read(section("curves"), "points", c.curve_points),
                    read(section("curves"), "games", c.curve_games),
@@ -157,6 +159,7 @@ Result<Config> parse_config(const Json& json) {
     return bad_config("network and self-play settings must be positive");
   if (c.samples_per_game < c.batch_size || c.transfer_samples < c.batch_size)
     return bad_config("each budget must be at least one batch of learner samples");
+  if (c.exploitability_samples < 0) return bad_config("'exploitability_samples' must not be negative");
   if (c.games_per_pairing < 2 || c.games_per_pairing % 2 != 0)
     return bad_config("'games_per_pairing' must be even (games are colour-paired)");
   if (c.eval_simulations < 1 || c.threads < 1 || c.bootstrap < 0)
@@ -549,8 +552,52 @@ Json Report::to_json() const {
          {"seeds_reaching", c.seeds_reaching},
          {"samples_to_threshold", c.samples_to_threshold ? Json(*c.samples_to_threshold) : Json()}});
   }
-  return Json{
-      {"config", config}, {"target", target}, {"runs", runs}, {"games", games_json}, {"curves", curves_json}};
+  Json exploitability_json = Json::array();
+  for (const ExploitabilityRow& e : exploitability) {
+    exploitability_json.push_back({{"game", e.game},
+                                   {"player", e.player},
+                                   {"arm", e.arm},
+                                   {"seed", e.seed},
+                                   {"exploitability", e.value},
+                                   {"low", e.low},
+                                   {"high", e.high},
+                                   {"exact", e.exact}});
+  }
+  Json arms_json = Json::array();
+  for (const ArmExploitability& a : exploitability_by_arm(exploitability)) {
+    arms_json.push_back({{"game", a.game},
+                         {"arm", a.arm},
+                         {"mean", a.mean},
+                         {"min", a.min},
+                         {"max", a.max},
+                         {"seeds", a.seeds}});
+  }
+  return Json{{"config", config},
+              {"target", target},
+              {"runs", runs},
+              {"games", games_json},
+              {"curves", curves_json},
+              {"exploitability", exploitability_json},
+              {"exploitability_by_arm", arms_json}};
+}
+
+std::vector<ArmExploitability> exploitability_by_arm(const std::vector<ExploitabilityRow>& rows) {
+  std::vector<ArmExploitability> out;
+  for (const ExploitabilityRow& r : rows) {
+    if (r.arm.empty()) continue;
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const ArmExploitability& a) { return a.game == r.game && a.arm == r.arm; });
+    if (it == out.end()) {
+      out.push_back({r.game, r.arm, 0, r.value, r.value, 0});
+      it = out.end() - 1;
+    }
+    it->mean += r.value;
+    it->min = std::min(it->min, r.value);
+    it->max = std::max(it->max, r.value);
+    ++it->seeds;
+  }
+  for (ArmExploitability& a : out) a.mean /= a.seeds;
+  return out;
 }
 
 std::string render_text(const Report& report) {
@@ -597,6 +644,21 @@ std::string render_text(const Report& report) {
         out += std::to_string(samples) + ":" + fixed(score, 2) + " ";
       out += "\n";
     }
+  }
+  std::string game;
+  for (const ExploitabilityRow& e : report.exploitability) {
+    if (e.game != game) {
+      game = e.game;
+      out += "== exploitability in " + game + " (chips per hand; 0 is a Nash equilibrium)\n";
+      for (const ArmExploitability& a : exploitability_by_arm(report.exploitability)) {
+        if (a.game != game) continue;
+        out += "  " + a.arm + ": " + fixed(a.mean, 4) + " (seeds " + fixed(a.min, 4) + " to " +
+               fixed(a.max, 4) + ", " + std::to_string(a.seeds) + " seeds)\n";
+      }
+    }
+    const std::string who = e.arm.empty() ? e.player : e.arm + " (seed " + std::to_string(e.seed) + ")";
+    out += "    " + who + ": " + fixed(e.value, 4) +
+           (e.exact ? " (exact)" : " [" + fixed(e.low, 4) + ", " + fixed(e.high, 4) + "] (sampled)") + "\n";
   }
   return out;
 }

@@ -56,6 +56,10 @@ struct Config {
   int eval_simulations = 64;                                // the arms' search at evaluation
   std::map<std::string, std::vector<std::string>> anchors;  // per game spec; "random" first
   std::map<std::string, int> opening_plies;                 // random plies before the players, per game
+  // Exploitability, in the games small enough to hold whole (Kuhn and Leduc poker): of every
+  // arm's final checkpoint and of the anchors whose policy is read exactly (random, cfr);
+  // decisions per information set for a policy that must be sampled; 0: none measured.
+  int exploitability_samples = 20;
   // Learning curves on the target game: each arm's checkpoints against one anchor.
   std::string curve_anchor;
   int curve_points = 4;  // checkpoints per run, the untrained network included
@@ -173,12 +177,30 @@ struct CurveSummary {
 };
 std::vector<CurveSummary> summarise_curves(const std::vector<CurvePoint>& points, double threshold);
 
+// A player's exploitability in one game, chips per hand (agents/cfr/agent_policy.h).
+struct ExploitabilityRow {
+  std::string game, player;
+  std::string arm;  // "" for an anchor
+  uint64_t seed = 0;
+  double value = 0, low = 0, high = 0;  // the interval of a sampled policy; the value when exact
+  bool exact = true;
+};
+
+// An arm's exploitability in one game: the mean over its seeds' checkpoints, and their range.
+struct ArmExploitability {
+  std::string game, arm;
+  double mean = 0, min = 0, max = 0;
+  int seeds = 0;
+};
+std::vector<ArmExploitability> exploitability_by_arm(const std::vector<ExploitabilityRow>& rows);
+
 // The whole report: what report.json holds and report.txt shows.
 struct Report {
   Json config;
   Json runs;  // per run: arm, seed, steps, wall seconds, per game samples / positions / simulations
   std::vector<GameTable> games;
   std::vector<CurveSummary> curves;
+  std::vector<ExploitabilityRow> exploitability;  // per game: anchors, then the arms' checkpoints
   std::string target;
   Json to_json() const;
 };

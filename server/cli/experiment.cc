@@ -14,6 +14,8 @@
 #include <map>
 #include <thread>
 
+#include "agents/cfr/agent_policy.h"
+#include "agents/cfr/cfr_agent.h"
 #include "agents/nn/checkpoint.h"
 #include "agents/nn/nn_agents.h"
 #include "agents/nn/train/trainer.h"
@@ -253,6 +255,7 @@ int run_generalization(const std::vector<std::string>& argv) {
   Result<GameLog> log = GameLog::open(fs::path(out) / "games.jsonl");
   if (!log.ok()) return fail(log.error());
   std::map<std::string, std::pair<std::string, uint64_t>> arm_of;
+  std::map<std::string, std::string> run_of;  // a final checkpoint's agent -> its run
   uint64_t pairing_seed = 1;
   for (const std::string& game : config->games) {
     for (const auto& [name, run] : done) {
@@ -260,6 +263,7 @@ int run_generalization(const std::vector<std::string>& argv) {
       if (std::find(run.plan.games.begin(), run.plan.games.end(), game) == run.plan.games.end()) continue;
       const std::string me = agent_spec(run.checkpoints.back(), config->eval_simulations);
       arm_of[me] = {run.plan.arm, run.plan.seed};
+      run_of[me] = name;
       for (const std::string& anchor : config->anchors.at(game)) {
         std::cout << "experiment: " << game << ": " << name << " against " << anchor << std::endl;
         if (Status s = complete_pairing(*log, *config, "final", game, me, anchor, config->games_per_pairing,
@@ -304,7 +308,40 @@ int run_generalization(const std::vector<std::string>& argv) {
     }
   }
 
+  // Exploitability where the game is small enough to hold whole: the exact anchors', then
+  // every arm's final checkpoint (the nn agent's policy there is its CFR+ search's, read
+  // exactly; a policy that cannot be read is sampled).
+  std::vector<experiment::ExploitabilityRow> exploitability;
+  if (config->exploitability_samples > 0) {
+    for (const std::string& spec : config->games) {
+      Result<std::shared_ptr<const Game>> game = make_game(spec);
+      if (!game.ok()) return fail(game.error());
+      Result<std::shared_ptr<const cfr::GameTree>> tree = cfr::whole_tree(**game);
+      if (!tree.ok()) continue;  // not a game to hold whole (Go, chess, the puzzles, hold'em)
+      cfr::ExploitabilityOptions measure;
+      measure.sampling.samples = config->exploitability_samples;
+      measure.bootstrap = 200;
+      std::vector<std::pair<std::string, std::pair<std::string, uint64_t>>> entrants;
+      for (const std::string& anchor : config->anchors.at(spec)) {
+        if (anchor == "random" || anchor.rfind("cfr", 0) == 0) entrants.push_back({anchor, {"", 0}});
+      }
+      for (const auto& [me, arm] : arm_of) {
+        const auto& games = done.at(run_of.at(me)).plan.games;
+        if (std::find(games.begin(), games.end(), spec) != games.end()) entrants.push_back({me, arm});
+      }
+      for (const auto& [who, arm] : entrants) {
+        Result<cfr::ExploitabilityEstimate> e = cfr::exploitability_of(who, **tree, measure);
+        if (!e.ok()) return fail(e.error());
+        std::cout << "experiment: " << spec << ": exploitability of " << who << " " << e->value.exploitability
+                  << std::endl;
+        exploitability.push_back(
+            {spec, who, arm.first, arm.second, e->value.exploitability, e->low, e->high, e->exact});
+      }
+    }
+  }
+
   experiment::Report report;
+  report.exploitability = std::move(exploitability);
   report.config = config->to_json();
   report.target = config->target;
   report.runs = Json::array();

@@ -99,7 +99,26 @@ TEST(ExperimentCli, ATinyConfigurationRunsEveryArmEndToEnd) {
   EXPECT_EQ(c4.at("games").get<int>() + c4.at("duplicates").get<int>(), 40);
   EXPECT_EQ(count_lines(out + "/games.jsonl"), 40u + 8u + 40u);
   EXPECT_EQ(report.at("curves").size(), 5u);
+  // Exploitability in Kuhn poker (the only game here small enough to hold whole): the random
+  // anchor exactly (the uniform policy: 11/24 chips a hand), and the
+  // final checkpoints of the two arms that play it, two seeds each.
+  int checkpoints = 0;
+  for (const Json& e : report.at("exploitability")) {
+    EXPECT_EQ(e.at("game"), "kuhn_poker") << e;
+    EXPECT_GE(e.at("exploitability").get<double>(), 0.0) << e;
+    EXPECT_LE(e.at("exploitability").get<double>(), 2.0) << e;
+    if (e.at("player") == "random") {
+      EXPECT_TRUE(e.at("exact").get<bool>());
+      EXPECT_NEAR(e.at("exploitability").get<double>(), 11.0 / 24, 1e-6) << e;
+    } else {
+      ++checkpoints;
+      EXPECT_TRUE(e.at("arm") == "shared" || e.at("arm") == "specialist") << e;
+    }
+  }
+  EXPECT_EQ(checkpoints, 4);
+  EXPECT_EQ(report.at("exploitability_by_arm").size(), 2u);
   const std::string text = read_file(out + "/report.txt");
+  EXPECT_NE(text.find("exploitability in kuhn_poker"), std::string::npos) << text;
   EXPECT_NE(text.find("shared - specialist"), std::string::npos) << text;
   EXPECT_NE(text.find("learning curves on connect_four"), std::string::npos) << text;
   // The browser's figures: one per game and the curves, in the experiment's folder.
