@@ -33,12 +33,15 @@ async function route(event) {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = Object.fromEntries(new URLSearchParams(query));
   const gen = ++generation;
-  const root = document.getElementById('page');
   if (cleanup) {
     try { cleanup(); } catch (e) { console.warn(e); }
     cleanup = null;
   }
-  root.replaceChildren();
+  // Each visit renders into a container of its own: a page still loading when the location
+  // moved on (pages await the API before they append) fills a container no longer shown,
+  // never the new page's beside it.
+  const root = h('div', { class: 'page-body', tabindex: -1 });
+  document.getElementById('page').replaceChildren(root);
   // After a link or a form took us here, keyboard users start at the new page, not the header.
   if (event) root.focus({ preventScroll: false });
   for (const a of document.querySelectorAll('header nav a')) {
