@@ -1,95 +1,78 @@
-// Thin RAII wrappers over the SQLite C API: a connection and a prepared statement.
-// Errors come back as Result/Status values carrying SQLite's message.
-// Not thread-safe: one connection per thread at a time.
+// The SQLite driver: a connection and a prepared statement over SQLite's C API, behind the
+// store's Connection and Statement (sql.h).
 #pragma once
 
 #include <sqlite3.h>
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
-#include "core/result.h"
+#include "db/sql.h"
 
 namespace arena::db {
 
-class Statement;
-
-class Connection {
+class SqliteStatement final : public Statement {
  public:
-  // Opens (creating if `create`) the file, with WAL, foreign keys, a busy timeout and
-  // synchronous=FULL (an acknowledged write survives power loss, not only a crash).
-  static Result<std::unique_ptr<Connection>> open(const std::string& path, bool create);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  Status exec(const std::string& sql);
-  Result<Statement> prepare(const std::string& sql);
-  // A statement prepared once per connection and kept: parsing SQL is most of a small
-  // write's cost. Reset, with no bindings, when handed out; reset it again after use (a
-  // ResetOnExit does) so that it holds no read snapshot.
-  Result<Statement*> cached(const std::string& sql);
-  int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-  int changes() const { return sqlite3_changes(db_); }
-  std::string message() const { return sqlite3_errmsg(db_); }
-  sqlite3* raw() { return db_; }
-
- private:
-  explicit Connection(sqlite3* db) : db_(db) {}
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;  // finalized before the close
-  sqlite3* db_;
-};
-
-class Statement {
- public:
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_), db_(other.db_) { other.stmt_ = nullptr; }
-  Statement& operator=(Statement&&) = delete;
-  Statement(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  // Binds by 1-based index; chainable.
-  Statement& bind(int i, int64_t v);
-  Statement& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
-  Statement& bind(int i, double v);
-  Statement& bind(int i, const std::string& v);
-  Statement& bind(int i, const char* v) { return bind(i, std::string(v)); }
-  Statement& bind_null(int i);
-  template <typename T>
-  Statement& bind(int i, const std::optional<T>& v) {
-    return v ? bind(i, *v) : bind_null(i);
+  SqliteStatement(SqliteStatement&& other) noexcept : stmt_(other.stmt_), db_(other.db_) {
+    other.stmt_ = nullptr;
   }
+  SqliteStatement& operator=(SqliteStatement&&) = delete;
+  SqliteStatement(const SqliteStatement&) = delete;
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
 
-  // Steps once: true when a row is ready, false when done; an Error on failure.
-  Result<bool> step();
-  // Runs a statement that returns no rows.
-  Status run();
-  // Ready to run again: no pending row, no bindings.
-  void reset() {
+  using Statement::bind;
+  Statement& bind(int i, int64_t v) override;
+  Statement& bind(int i, double v) override;
+  Statement& bind(int i, const std::string& v) override;
+  Statement& bind_null(int i) override;
+
+  Result<bool> step() override;
+  void reset() override {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  int changes() const override { return sqlite3_changes(db_); }
 
-  int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
-  double column_double(int i) const { return sqlite3_column_double(stmt_, i); }
-  std::string column_text(int i) const;
-  bool column_is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  int column_count() const override { return sqlite3_column_count(stmt_); }
+  std::string column_name(int i) const override { return sqlite3_column_name(stmt_, i); }
+  Kind column_kind(int i) const override;
+  int64_t column_int(int i) const override { return sqlite3_column_int64(stmt_, i); }
+  double column_double(int i) const override { return sqlite3_column_double(stmt_, i); }
+  std::string column_text(int i) const override;
+  bool column_is_null(int i) const override { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
  private:
-  friend class Connection;
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  friend class SqliteConnection;
+  SqliteStatement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
   sqlite3_stmt* stmt_;
   sqlite3* db_;
 };
 
-// Resets a cached statement when the scope ends.
-struct ResetOnExit {
-  Statement* statement;
-  ~ResetOnExit() { statement->reset(); }
-};
+class SqliteConnection final : public Connection {
+ public:
+  // Opens (creating if `create`) the file, with WAL, foreign keys, a busy timeout and
+  // synchronous=FULL (an acknowledged write survives power loss, not only a crash).
+  static Result<std::unique_ptr<SqliteConnection>> open(const std::string& path, bool create);
+  ~SqliteConnection() override;
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
 
-Error db_error(const std::string& what, const std::string& message);
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  Status exec(const std::string& sql) override;
+  Result<Statement*> cached(const std::string& sql) override;
+  Status begin(Transaction kind) override;
+  // Prepared once, like every other statement.
+  Status control(const std::string& sql) override;
+
+  // A statement of its own (not cached), for one-off queries.
+  Result<SqliteStatement> prepare(const std::string& sql);
+
+ private:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> cache_;  // finalized before the close
+  sqlite3* db_;
+};
 
 }  // namespace arena::db

@@ -1,6 +1,6 @@
 // Store: where matches, moves, players and ratings live. The arena talks only to this
-// interface; SQLite (sqlite_store.h) is the embedded default and a PostgreSQL backend can
-// be added for several servers sharing one database.
+// interface; SqlStore (sql_store.h) implements it on SQLite (the embedded default) and on
+// PostgreSQL (several servers sharing one database).
 //
 // Threading: every method may be called from any thread. Writes are queued and run in
 // order on the store's own writer thread, so no caller waits on a disk write; each write's
@@ -85,7 +85,8 @@ class Store {
   virtual Result<std::vector<MatchRecord>> unfinished_matches() = 0;
   // Every finished rated match of a rating group, with seats (for Bradley-Terry).
   virtual Result<std::vector<MatchRecord>> rated_results(const std::string& rating_group) = 0;
-  // Live ratings of a rating group, best first; every group's when `rating_group` is empty.
+  // Live ratings of a rating group, best first (equal ones by player id, so that every backend
+  // lists them alike); every group's when `rating_group` is empty.
   virtual Result<std::vector<RatingRow>> ratings(const std::string& rating_group) = 0;
   virtual Result<std::vector<RatingRow>> player_ratings(int64_t player_id) = 0;
   virtual Result<std::vector<RatingHistoryRow>> rating_history(int64_t player_id,

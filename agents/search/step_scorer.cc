@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/format.h"
 #include "core/rng.h"
 #include "games/params.h"
 #include "games/registry.h"
@@ -54,12 +55,6 @@ Status score_children(const State& state, Evaluator& evaluator, ProblemSteps& ou
   }
   out.positions.push_back(std::move(scored));
   return ok_status();
-}
-
-std::string fixed(double v, int digits) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
-  return buffer;
 }
 
 // The AUC of the pooled steps, each problem's steps weighted by weights[problem]; `order`

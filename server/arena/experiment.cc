@@ -9,6 +9,7 @@
 
 #include "agents/local_match.h"
 #include "agents/registry.h"
+#include "core/format.h"
 #include "core/rng.h"
 #include "core/thread_pool.h"
 #include "games/registry.h"
@@ -30,12 +31,6 @@ Status read(const Json& object, const char* key, T& value) {
     return bad_config(std::string("'") + key + "' has the wrong type");
   }
   return {};
-}
-
-std::string fixed(double v, int digits) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
-  return buffer;
 }
 
 double quantile(std::vector<double> values, double q) {

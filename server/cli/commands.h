@@ -22,6 +22,8 @@ int run_experiment(const std::vector<std::string>& args);
 // `arena report steps` (report_steps.cc), dispatched by run_report.
 int run_report_steps(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
+// `arena db copy`: an arena moved between databases (SQLite, PostgreSQL).
+int run_db(const std::vector<std::string>& args);
 // `arena puzzle export`: beside the puzzle family's own tools, under its command word.
 int run_puzzle_export(const std::vector<std::string>& args);
 // `arena poker exploitability`: beside the poker family's tools; it asks agents.

@@ -36,6 +36,7 @@ const Command kCommands[] = {
     {"report", "reports from the database: 'arena report generalization'", arena::cli::run_report},
     {"experiment", "train and rate the arms of an experiment: 'arena experiment generalization'",
      arena::cli::run_experiment},
+    {"db", "the database: 'arena db copy --from arena.db --to postgresql://...'", arena::cli::run_db},
     {"bench", "the shared network's benchmarks: 'arena bench inference', 'arena bench selfplay'",
      arena::cli::run_bench},
 };

@@ -25,7 +25,7 @@ int run_puzzle_export(const std::vector<std::string>& argv) {
   if (std::optional<int> code = options.parse(argv)) return *code;
   if (format != "prm")
     return options.usage_error("unknown --format '" + format + "' (prm is the one there is)");
-  Result<std::unique_ptr<db::SqliteStore>> store =
+  Result<std::unique_ptr<db::SqlStore>> store =
       open_existing_store(db, "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena puzzle export: " << store.error().message << "\n";

@@ -23,7 +23,7 @@ Status register_checkpoint(db::Store& store, const std::string& player, const st
 }
 
 Result<std::unique_ptr<RecordedPlay>> RecordedPlay::open(const std::string& db_path) {
-  Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db_path);
+  Result<std::unique_ptr<db::SqlStore>> store = db::SqlStore::open(db_path);
   if (!store.ok()) return store.error();
   return std::unique_ptr<RecordedPlay>(new RecordedPlay(std::move(store).value()));
 }
@@ -32,7 +32,7 @@ std::unique_ptr<RecordedPlay> RecordedPlay::over(Arena& arena, db::Store& store)
   return std::unique_ptr<RecordedPlay>(new RecordedPlay(arena, store));
 }
 
-RecordedPlay::RecordedPlay(std::unique_ptr<db::SqliteStore> store)
+RecordedPlay::RecordedPlay(std::unique_ptr<db::SqlStore> store)
     : owned_store_(std::move(store)), store_(owned_store_.get()) {
   ArenaConfig config;
   config.house_matches = 0;

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "server/arena/arena.h"
 
 namespace arena::cli {
@@ -45,11 +45,11 @@ class RecordedPlay {
   db::Store& store() { return *store_; }
 
  private:
-  explicit RecordedPlay(std::unique_ptr<db::SqliteStore> store);
+  explicit RecordedPlay(std::unique_ptr<db::SqlStore> store);
   RecordedPlay(Arena& arena, db::Store& store);
 
   // Owned by open()'s kind only.
-  std::unique_ptr<db::SqliteStore> owned_store_;
+  std::unique_ptr<db::SqlStore> owned_store_;
   asio::io_context io_;
   std::unique_ptr<Arena> owned_arena_;
   std::thread thread_;

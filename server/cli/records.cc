@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "core/args.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "games/registry.h"
 #include "server/arena/leaderboard.h"
 #include "server/arena/ratings/glicko2.h"
@@ -28,7 +28,7 @@ int run_ratings(const std::vector<std::string>& argv) {
       .integer("bootstrap", &bootstrap, "bootstrap resamples for the intervals", 0)
       .flag("json", &json, "print JSON instead of a table");
   if (std::optional<int> code = options.parse(argv)) return *code;
-  Result<std::unique_ptr<db::SqliteStore>> store =
+  Result<std::unique_ptr<db::SqlStore>> store =
       open_existing_store(db, "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena ratings: " << store.error().message << "\n";
@@ -115,7 +115,7 @@ int run_export(const std::vector<std::string>& argv) {
       .text("db", &db, "SQLite file")
       .flag("json", &json, "the whole record as JSON");
   if (std::optional<int> code = options.parse(argv)) return *code;
-  Result<std::unique_ptr<db::SqliteStore>> store =
+  Result<std::unique_ptr<db::SqlStore>> store =
       open_existing_store(db, "record matches with arena play --db");
   if (!store.ok()) {
     std::cerr << "arena export: " << store.error().message << "\n";

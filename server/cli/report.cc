@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "core/args.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "server/arena/generalization.h"
 #include "server/cli/commands.h"
 #include "server/cli/open_store.h"
@@ -45,7 +45,7 @@ int run_generalization(const std::vector<std::string>& argv) {
       .integer("exploitability-seconds", &seconds, "time limit of one sampled agent's estimate", 1, 3600)
       .flag("json", &json, "print JSON instead of a table");
   if (std::optional<int> code = options.parse(argv)) return *code;
-  Result<std::unique_ptr<db::SqliteStore>> store =
+  Result<std::unique_ptr<db::SqlStore>> store =
       open_existing_store(db, "arena train --db records training runs");
   if (!store.ok()) {
     std::cerr << "arena report generalization: " << store.error().message << "\n";

@@ -17,7 +17,8 @@
 
 #include "agents/nn/nn_agents.h"
 #include "core/args.h"
-#include "db/sqlite_store.h"
+#include "db/serve_lock.h"
+#include "db/sql_store.h"
 #include "games/registry.h"
 #include "server/cli/commands.h"
 #include "server/cli/serve_learn.h"
@@ -59,26 +60,6 @@ std::filesystem::path find_games_root(const std::filesystem::path& web_root) {
   const std::filesystem::path beside = web_root.parent_path() / "games";
   if (std::filesystem::is_directory(beside, ec)) return beside;
   return std::filesystem::path(ARENA_SOURCE_DIR) / "games";
-}
-
-// Holds an exclusive lock on the database file for the life of the process, so that a
-// second `arena serve` on the same file refuses to start (two servers would each recover
-// and replay the other's live matches). flock is separate from SQLite's own fcntl locks,
-// so other commands (`arena ratings`, `arena export`) still read the file while it is
-// served. The descriptor is kept open on purpose.
-Status lock_database(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error("db_error", "cannot open " + path + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    ::close(fd);
-    if (error == EWOULDBLOCK) {
-      return make_error("db_busy",
-                        path + " is served by another arena serve; stop it first or pass another --db");
-    }
-    return make_error("db_error", "cannot lock " + path + ": " + std::strerror(error));
-  }
-  return ok_status();
 }
 
 // Agents (specs) from a ';' list; "anchors" stands for every game family's anchor agents.
@@ -125,7 +106,7 @@ int run_serve(const std::vector<std::string>& argv) {
       "Stops cleanly on SIGINT or SIGTERM.");
   options.text("bind", &bind, "address to listen on")
       .integer("port", &port, "port; 0 picks a free one, printed at start", 0, 65535)
-      .text("db", &db, "SQLite file (one server at a time)")
+      .text("db", &db, "SQLite file or postgresql:// URL (one server at a time)")
       .integer("threads", &threads, "network threads", 1, 256)
       .default_text("the number of cores, at least 2")
       .text("web", &web, "folder of the web UI")
@@ -215,11 +196,12 @@ int run_serve(const std::vector<std::string>& argv) {
   }
   keep_freed_memory();
 
-  if (Status locked = lock_database(db); !locked.ok()) {
+  Result<std::unique_ptr<db::ServeLock>> locked = db::lock_for_serving(db);  // held until exit
+  if (!locked.ok()) {
     std::cerr << "arena serve: " << locked.error().message << "\n";
     return 1;
   }
-  Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db);
+  Result<std::unique_ptr<db::SqlStore>> store = db::SqlStore::open(db);
   if (!store.ok()) {
     std::cerr << "arena serve: " << store.error().message << "\n";
     return 1;
@@ -324,7 +306,7 @@ int run_serve(const std::vector<std::string>& argv) {
   config.browser.secure_cookies = secure_cookies;
   config.browser.allowed_origins = origins;
   config.extra_metrics = nn::service_metrics;
-  db::SqliteStore* raw_store = store->get();
+  db::SqlStore* raw_store = store->get();
   net::Server server(io, arena, **store, config, [raw_store] { return raw_store->queue_depth(); });
   Result<uint16_t> bound = server.listen();
   if (!bound.ok()) {

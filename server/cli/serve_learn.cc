@@ -12,6 +12,7 @@
 #include "agents/nn/checkpoint.h"
 #include "agents/nn/nn_agents.h"
 #include "agents/nn/train/trainer.h"
+#include "core/format.h"
 #include "core/json.h"
 #include "core/rng.h"
 #include "games/registry.h"
@@ -39,12 +40,6 @@ std::string utc_now() {
   gmtime_r(&now, &tm);
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-std::string fixed(double v, int digits) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", digits, v);
   return text;
 }
 

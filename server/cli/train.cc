@@ -16,6 +16,7 @@
 #include "agents/nn/nn_agents.h"
 #include "agents/nn/train/trainer.h"
 #include "core/args.h"
+#include "core/format.h"
 #include "core/json.h"
 #include "core/result.h"
 #include "core/rng.h"
@@ -63,12 +64,6 @@ Status write_command(const std::string& out_dir, const std::vector<std::string>&
   std::filesystem::rename(temporary, path, ec);
   if (ec) return make_error("io", "cannot write " + path + ": " + ec.message());
   return ok_status();
-}
-
-std::string fixed(double v, int digits) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
-  return buffer;
 }
 
 // Evaluation of each checkpoint: rated matches, recorded through the arena, several at once

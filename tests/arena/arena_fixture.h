@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "server/arena/arena.h"
 #include "tests/games/test_games.h"
 
@@ -84,7 +84,7 @@ class ArenaTest : public ::testing::Test {
   }
 
   void open_store() {
-    auto s = db::SqliteStore::open(path_.string());
+    auto s = db::SqlStore::open(path_.string());
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(s).value();
   }
@@ -158,7 +158,7 @@ class ArenaTest : public ::testing::Test {
 
   static inline int counter_ = 0;
   std::filesystem::path path_;
-  std::unique_ptr<db::SqliteStore> store_;
+  std::unique_ptr<db::SqlStore> store_;
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;

@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "games/registry.h"
 
 namespace arena {
@@ -24,7 +24,7 @@ class LiveRatingsTest : public ::testing::Test {
     path_ = std::filesystem::path(::testing::TempDir()) /
             ("live_ratings_test_" + std::to_string(::getpid()) + ".db");
     std::filesystem::remove(path_);
-    auto s = db::SqliteStore::open(path_.string());
+    auto s = db::SqlStore::open(path_.string());
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(s).value();
     game_ = *make_game("kuhn_poker");
@@ -59,7 +59,7 @@ class LiveRatingsTest : public ::testing::Test {
 
   asio::io_context io_;
   std::filesystem::path path_;
-  std::unique_ptr<db::SqliteStore> store_;
+  std::unique_ptr<db::SqlStore> store_;
   std::shared_ptr<const Game> game_;
   int64_t match_id_ = 0;
   system_clock::time_point now_ = system_clock::from_time_t(1'780'000'000);  // mid-period

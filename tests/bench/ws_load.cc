@@ -145,6 +145,7 @@ struct Options {
   int think_ms = 0;         // a bot's pause before each move
   double report_every = 0;  // seconds between progress lines; 0: none
   bool verify_store = false;
+  std::string db;  // --launch: the server's --db (empty: SQLite in its folder)
   bool soak() const { return stalled > 0 || verify_store; }
 };
 
@@ -166,6 +167,8 @@ const char* kUsage =
     "  --echo-only            only the echo reference, with --echo-send-bytes (100) and\n"
     "                         --echo-reply-bytes (500)\n"
     "  --seed N               the bots' random moves (default 1)\n"
+    "  --db WHERE             the launched server's database: a postgresql:// URL (default: an\n"
+    "                         SQLite file in its temporary folder)\n"
     "soak mode (any of --stalled, --verify-store; exits nonzero when a criterion is missed):\n"
     "  --stalled N            N more connections that spectate the bots' matches and never read;\n"
     "                         the server must drop them, and they connect again after 1 s\n"
@@ -212,6 +215,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     try {
       if (name == "--game")
         o.game = value;
+      else if (name == "--db")
+        o.db = value;
       else if (name == "--connections")
         o.connections = std::stoi(value);
       else if (name == "--players")
@@ -264,6 +269,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
   if (o.spectate_from != "bots" && o.spectate_from != "rest") return fail("--spectate-from is bots or rest");
   if (o.verify_store && o.launch.empty())
     return fail("--verify-store reads the database of a --launch'ed server");
+  if (!o.db.empty() && o.launch.empty()) return fail("--db is the --launch'ed server's database");
+  if (o.verify_store && !o.db.empty())
+    return fail("--verify-store reads the SQLite file of a server without --db");
   if (o.soak() && o.echo_only) return fail("--echo-only runs no arena to soak");
   if (!o.echo_only && o.launch.empty() && o.port <= 0) return fail("give --launch PATH_TO_ARENA or --port P");
   return o;
@@ -1695,6 +1703,7 @@ std::optional<ArenaFigures> run_arena(const Options& o, rlim_t open_files) {
     harness::ServerOptions options;
     options.house_matches = 0;
     options.threads = o.server_threads;
+    options.db = o.db;
     // Every client comes from this machine's one address: the per-address bounds are
     // lifted, as they would be for a trusted load generator.
     options.extra_args = {"--max-connections-per-address", "0",     "--max-websockets-per-address", "0",

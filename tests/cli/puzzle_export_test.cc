@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "server/arena/puzzle_export.h"
 #include "tests/cli/run_arena.h"
 
@@ -42,7 +42,7 @@ TEST_F(PuzzleExport, AttemptsRoundTripThroughTheDocumentedSchema) {
   EXPECT_EQ(out.back(), "arena puzzle export: 18 attempts");
   out.pop_back();
 
-  Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db_);
+  Result<std::unique_ptr<db::SqlStore>> store = db::SqlStore::open(db_);
   ASSERT_TRUE(store.ok());
   int solver_solves = 0, dead_ends = 0;
   int64_t previous_id = 0;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/rng.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 namespace arena::db {
 namespace {
@@ -57,7 +57,7 @@ void play(Store& store, int64_t match, int from, int64_t a, int64_t b, int& game
 }
 
 int run(const std::string& path, uint64_t seed) {
-  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::open(path);
+  Result<std::unique_ptr<SqlStore>> opened = SqlStore::open(path);
   if (!opened.ok()) fail("open", opened.error());
   Store& store = **opened;
   Rng rng(seed);

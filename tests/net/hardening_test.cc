@@ -16,7 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "server/arena/arena.h"
 #include "server/net/server.h"
 #include "tests/net/server_harness.h"
@@ -37,7 +37,7 @@ class LocalServer {
     std::string pattern = (std::filesystem::temp_directory_path() / "arena_hard_XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
-    store_ = std::move(db::SqliteStore::open((dir_ / "arena.db").string())).value();
+    store_ = std::move(db::SqlStore::open((dir_ / "arena.db").string())).value();
     arena_config.house_matches = 0;
     arena_ = std::make_unique<Arena>(io_, *store_, arena_config);
     if (!arena_->recover().ok()) throw std::runtime_error("recover failed");
@@ -70,7 +70,7 @@ class LocalServer {
   std::filesystem::path dir_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> guard_ = asio::make_work_guard(io_);
-  std::unique_ptr<db::SqliteStore> store_;
+  std::unique_ptr<db::SqlStore> store_;
   std::unique_ptr<Arena> arena_;
   std::unique_ptr<net::Server> server_;
   uint16_t port_ = 0;

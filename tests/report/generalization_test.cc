@@ -6,7 +6,7 @@
 
 #include <sstream>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "server/net/wire.h"
 #include "tests/report/report_fixture.h"
 
@@ -18,7 +18,7 @@ constexpr size_t kShared = 0, kSpecialist = 1, kTransfer = 2, kScratch = 3;
 class GeneralizationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<db::SqliteStore>> s = db::SqliteStore::open(db_.path());
+    Result<std::unique_ptr<db::SqlStore>> s = db::SqlStore::open(db_.path());
     ASSERT_TRUE(s.ok()) << s.error().message;
     store_ = std::move(s).value();
     held_out_ = rating_group_of(kHeldOut);
@@ -29,7 +29,7 @@ class GeneralizationTest : public ::testing::Test {
     return r.ok() ? std::move(r).value() : GeneralizationReport{};
   }
   TempDbFile db_;
-  std::unique_ptr<db::SqliteStore> store_;
+  std::unique_ptr<db::SqlStore> store_;
   std::string held_out_;
 };
 

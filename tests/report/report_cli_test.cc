@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 #include "server/arena/generalization.h"
 #include "server/cli/commands.h"
 #include "tests/report/report_fixture.h"
@@ -55,7 +55,7 @@ TEST(ReportCli, PrintsTheTableAndTheJson) {
   TempDbFile db;
   const std::string held_out = rating_group_of(kHeldOut);
   {
-    Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db.path());
+    Result<std::unique_ptr<db::SqlStore>> store = db::SqlStore::open(db.path());
     ASSERT_TRUE(store.ok());
     fill_scenario(**store, held_out);
   }
@@ -79,7 +79,7 @@ TEST(ReportCli, PrintsTheTableAndTheJson) {
 TEST(ReportCli, ShowsExploitabilityBesideEloInPoker) {
   TempDbFile db;
   {
-    Result<std::unique_ptr<db::SqliteStore>> store = db::SqliteStore::open(db.path());
+    Result<std::unique_ptr<db::SqlStore>> store = db::SqlStore::open(db.path());
     ASSERT_TRUE(store.ok());
     fill_scenario(**store, rating_group_of(kHeldOut));
     play_rated(**store, "kuhn_poker", "cfr(iterations=300)", "random", 6, 10);

@@ -3,26 +3,28 @@
 #include <gtest/gtest.h>
 
 #include "db/migrations.h"
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
+#include "db/sqlite.h"
 #include "tests/report/report_fixture.h"
 
 namespace arena::testing {
 namespace {
 
-using db::Connection;
-using db::SqliteStore;
+using Connection = db::SqliteConnection;
+using db::SqlStore;
 using db::TrainingRunRow;
 
 bool has_table(Connection& c, const std::string& table) {
-  Result<db::Statement> s = c.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+  Result<db::SqliteStatement> s =
+      c.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
   if (!s.ok()) return false;
   s->bind(1, table);
   Result<bool> row = s->step();
   return row.ok() && *row && s->column_int(0) == 1;
 }
 
-std::unique_ptr<SqliteStore> open_store(const std::string& path) {
-  Result<std::unique_ptr<SqliteStore>> s = SqliteStore::open(path);
+std::unique_ptr<SqlStore> open_store(const std::string& path) {
+  Result<std::unique_ptr<SqlStore>> s = SqlStore::open(path);
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
   return s.ok() ? std::move(s).value() : nullptr;
 }
@@ -45,7 +47,7 @@ TEST(TrainingRunsMigration, AVersionOneFileGainsTheTableAndKeepsItsData) {
     ASSERT_EQ(*v, 1);
     EXPECT_FALSE(has_table(**c, "training_runs"));
   }
-  std::unique_ptr<SqliteStore> store = open_store(db.path());
+  std::unique_ptr<SqlStore> store = open_store(db.path());
   ASSERT_TRUE(store);
   Result<std::optional<db::PlayerRow>> p = store->find_player("nn:old@5");
   ASSERT_TRUE(p.ok());
@@ -67,7 +69,7 @@ TEST(TrainingRunsMigration, AVersionOneFileGainsTheTableAndKeepsItsData) {
 
 TEST(TrainingRunsMigration, AFreshFileHasTheTable) {
   TempDbFile db;
-  std::unique_ptr<SqliteStore> store = open_store(db.path());
+  std::unique_ptr<SqlStore> store = open_store(db.path());
   ASSERT_TRUE(store);
   Result<std::vector<TrainingRunRow>> runs = store->training_runs();
   ASSERT_TRUE(runs.ok()) << runs.error().message;
@@ -94,7 +96,7 @@ class TrainingRunsTest : public ::testing::Test {
     return db::wait([&](db::Store::DoneId d) { store_->upsert_training_run(run, d); });
   }
   TempDbFile db_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<SqlStore> store_;
 };
 
 TEST_F(TrainingRunsTest, UpsertCreatesThenUpdatesTheSameRow) {

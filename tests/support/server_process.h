@@ -41,6 +41,8 @@ struct ServerOptions {
   // Whether the server finds the shipped shared agent (models/); off, house matches and
   // challenges are the plain agents' (the tests of the server's mechanics stay light).
   bool shipped_models = false;
+  // The server's database: empty, arena.db in its folder; or another, e.g. a postgresql:// URL.
+  std::string db;
   std::vector<std::string> extra_args;  // more `arena serve` options
   int max_open_files = 0;               // nonzero: the server's RLIMIT_NOFILE
 };
@@ -82,6 +84,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::filesystem::path db_path() const { return dir_ / "arena.db"; }
+  // What the server is given as --db.
+  std::string database() const { return options_.db.empty() ? db_path().string() : options_.db; }
   std::filesystem::path web_dir() const { return dir_ / "web"; }
 
   // Starts the server and waits for the line that says its port. After kill() it may be
@@ -104,7 +108,7 @@ class ServerProcess {
                                      "--port",
                                      "0",
                                      "--db",
-                                     db_path().string(),
+                                     database(),
                                      "--house-matches",
                                      std::to_string(options_.house_matches),
                                      "--house-interval-ms",

@@ -1,25 +1,38 @@
-// SqliteStore: the Store on one SQLite file in WAL mode. One writer thread owns the write
-// connection and commits queued writes in groups (one transaction per batch, a savepoint
-// per write, so one failing write does not undo the others); readers take connections
-// from a small pool. See store.h for the threading contract.
+// SqlStore: the Store on a SQL database, SQLite (one file in WAL mode, the embedded default)
+// or PostgreSQL (several servers may share one). One writer thread owns the write connection
+// and commits queued writes in groups (one transaction per batch, a savepoint per write, so
+// one failing write does not undo the others); readers take connections from a small pool.
+// The SQL is the same for both (sql.h). See store.h for the threading contract.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
-#include "db/sqlite.h"
+#include "db/sql.h"
 #include "db/store.h"
 
 namespace arena::db {
 
-class SqliteStore final : public Store {
+// True for a libpq connection URI (postgresql://... or postgres://...): where a store lives
+// when it is not an SQLite file.
+bool is_postgres_url(const std::string& where);
+
+// A plain connection to `where` (a URL or a file; SQLite: `create` makes a missing file), for
+// tools that work below the store (arena db copy).
+Result<std::unique_ptr<Connection>> connect(const std::string& where, bool create = false);
+
+class SqlStore final : public Store {
  public:
-  // Opens or creates the file and applies pending migrations.
-  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  // Opens `where`, a libpq URI (postgresql://...) or else an SQLite file (created if
+  // missing), and applies pending migrations.
+  static Result<std::unique_ptr<SqlStore>> open(const std::string& where);
   // Finishes every queued write, then closes.
-  ~SqliteStore() override;
+  ~SqlStore() override;
+
+  Dialect dialect() const { return dialect_; }
 
   void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
   void create_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
@@ -69,8 +82,19 @@ class SqliteStore final : public Store {
     std::function<void(Result<int64_t>)> done;
   };
 
-  SqliteStore(std::string path, std::unique_ptr<Connection> writer);
+  // A new connection: the writer's (SQLite: may create the file) or a reader's.
+  using Connect = std::function<Result<std::unique_ptr<Connection>>(bool writer)>;
+
+  SqlStore(Connect connect, std::unique_ptr<Connection> writer);
   void enqueue(Job job);
+  // Runs a batch's writes in one transaction and gives each write's result. Without
+  // savepoints (the common case, where every write succeeds: a round trip less per write on
+  // PostgreSQL) the first failing write rolls the whole transaction back and nothing is
+  // given; the batch then runs again with a savepoint per write, so that a failing write's
+  // changes alone are undone and its neighbours still commit.
+  std::optional<std::vector<Result<int64_t>>> run_batch(std::vector<Job>& batch, bool savepoints);
+  // The writer's connection, opened again when the server dropped it.
+  Status reconnect_writer_if_lost();
   void enqueue_status(std::function<Status(Connection&)> run, Done done);
   void write_loop();
 
@@ -81,7 +105,8 @@ class SqliteStore final : public Store {
   Result<std::vector<MatchRecord>> records_where(const std::string& where, const std::string& arg,
                                                  bool with_moves);
 
-  const std::string path_;
+  const Connect connect_;
+  const Dialect dialect_;
   std::unique_ptr<Connection> writer_;
 
   std::mutex mutex_;

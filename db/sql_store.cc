@@ -1,10 +1,16 @@
-#include "db/sqlite_store.h"
+#include "db/sql_store.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <future>
 #include <limits>
 
 #include "db/migrations.h"
+#include "db/sqlite.h"
+#if ARENA_WITH_POSTGRES
+#include "db/postgres.h"
+#endif
 
 namespace arena::db {
 namespace {
@@ -68,24 +74,16 @@ RatingRow read_rating(const Statement& s) {
   return r;
 }
 
-// Runs a statement without binds or rows (transaction control), prepared once.
-Status run_cached(Connection& db, const std::string& sql) {
-  Result<Statement*> stmt = db.cached(sql);
-  if (!stmt.ok()) return stmt.error();
-  ResetOnExit reset{*stmt};
-  return (*stmt)->run();
-}
-
-// Runs one statement with the given binds; gives the last insert id.
+// Runs one statement with the given binds (1, 2, ... in order); gives the rows it changed.
 template <typename... Args>
-Result<int64_t> exec_insert(Connection& db, const std::string& sql, const Args&... args) {
+Result<int> execute(Connection& db, const std::string& sql, const Args&... args) {
   Result<Statement*> stmt = db.cached(sql);
   if (!stmt.ok()) return stmt.error();
   ResetOnExit reset{*stmt};
   int i = 0;
   ((*stmt)->bind(++i, args), ...);
   if (Status s = (*stmt)->run(); !s.ok()) return s.error();
-  return db.last_insert_id();
+  return (*stmt)->changes();
 }
 
 // The id of the single row a query returns, if any.
@@ -100,6 +98,15 @@ Result<std::optional<int64_t>> query_id(Connection& db, const std::string& sql, 
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<int64_t>();
   return std::optional<int64_t>((*stmt)->column_int(0));
+}
+
+// An INSERT ... RETURNING id that must insert: gives the new row's id.
+template <typename... Args>
+Result<int64_t> insert(Connection& db, const std::string& sql, const Args&... args) {
+  Result<std::optional<int64_t>> id = query_id(db, sql, args...);
+  if (!id.ok()) return id.error();
+  if (!*id) return make_error("db_error", "no row inserted by " + sql.substr(0, 60));
+  return **id;
 }
 
 }  // namespace
@@ -136,17 +143,41 @@ const std::vector<std::string>& training_run_kinds() {
 // ---------------------------------------------------------------------------------------
 // Opening, the writer thread
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
-  Result<std::unique_ptr<Connection>> writer = Connection::open(path, /*create=*/true);
-  if (!writer.ok()) return writer.error();
-  if (Status s = migrate(**writer); !s.ok()) return s.error();
-  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer).value()));
+bool is_postgres_url(const std::string& where) {
+  return where.rfind("postgresql://", 0) == 0 || where.rfind("postgres://", 0) == 0;
 }
 
-SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer)
-    : path_(std::move(path)), writer_(std::move(writer)), thread_([this] { write_loop(); }) {}
+Result<std::unique_ptr<Connection>> connect(const std::string& where, bool create) {
+  if (is_postgres_url(where)) {
+#if ARENA_WITH_POSTGRES
+    Result<std::unique_ptr<PostgresConnection>> c = PostgresConnection::open(where);
+    if (!c.ok()) return c.error();
+    return std::unique_ptr<Connection>(std::move(c).value());
+#else
+    return make_error("db_error", "this arena was built without PostgreSQL (-DARENA_WITH_POSTGRES=OFF)");
+#endif
+  }
+  Result<std::unique_ptr<SqliteConnection>> c = SqliteConnection::open(where, create);
+  if (!c.ok()) return c.error();
+  return std::unique_ptr<Connection>(std::move(c).value());
+}
 
-SqliteStore::~SqliteStore() {
+Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& where) {
+  // SQLite: only the writer may create the file.
+  Connect connect_to = [where](bool writer) { return connect(where, /*create=*/writer); };
+  Result<std::unique_ptr<Connection>> writer = connect_to(/*writer=*/true);
+  if (!writer.ok()) return writer.error();
+  if (Status s = migrate(**writer); !s.ok()) return s.error();
+  return std::unique_ptr<SqlStore>(new SqlStore(std::move(connect_to), std::move(writer).value()));
+}
+
+SqlStore::SqlStore(Connect connect, std::unique_ptr<Connection> writer)
+    : connect_(std::move(connect)),
+      dialect_(writer->dialect()),
+      writer_(std::move(writer)),
+      thread_([this] { write_loop(); }) {}
+
+SqlStore::~SqlStore() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -155,7 +186,7 @@ SqliteStore::~SqliteStore() {
   thread_.join();
 }
 
-void SqliteStore::enqueue(Job job) {
+void SqlStore::enqueue(Job job) {
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(job));
@@ -163,7 +194,7 @@ void SqliteStore::enqueue(Job job) {
   wake_.notify_one();
 }
 
-void SqliteStore::enqueue_status(std::function<Status(Connection&)> run, Done done) {
+void SqlStore::enqueue_status(std::function<Status(Connection&)> run, Done done) {
   enqueue(Job{[run = std::move(run)](Connection& db) -> Result<int64_t> {
                 Status s = run(db);
                 if (!s.ok()) return s.error();
@@ -174,7 +205,7 @@ void SqliteStore::enqueue_status(std::function<Status(Connection&)> run, Done do
               }});
 }
 
-void SqliteStore::write_loop() {
+void SqlStore::write_loop() {
   for (;;) {
     std::vector<Job> batch;
     {
@@ -187,38 +218,10 @@ void SqliteStore::write_loop() {
       }
       in_flight_ = batch.size();
     }
-    // One transaction for the batch; a savepoint per write keeps a failing write's
-    // changes out without undoing its neighbours'.
-    std::vector<Result<int64_t>> results;
-    results.reserve(batch.size());
-    Status begin = run_cached(*writer_, "BEGIN IMMEDIATE");
-    for (Job& job : batch) {
-      if (!begin.ok()) {
-        results.emplace_back(begin.error());
-        continue;
-      }
-      (void)run_cached(*writer_, "SAVEPOINT write");
-      // A write that throws (nlohmann's dump on a string that is not UTF-8) fails alone
-      // instead of ending the process from the writer thread.
-      Result<int64_t> r = [&]() -> Result<int64_t> {
-        try {
-          return job.run(*writer_);
-        } catch (const std::exception& e) {
-          return make_error("db_error", std::string("write failed: ") + e.what());
-        }
-      }();
-      if (!r.ok()) (void)run_cached(*writer_, "ROLLBACK TO write");
-      (void)run_cached(*writer_, "RELEASE write");
-      results.push_back(std::move(r));
-    }
-    if (begin.ok()) {
-      if (Status commit = run_cached(*writer_, "COMMIT"); !commit.ok()) {
-        (void)writer_->exec("ROLLBACK");
-        for (auto& r : results) r = commit.error();
-      }
-    }
+    std::optional<std::vector<Result<int64_t>>> results = run_batch(batch, /*savepoints=*/false);
+    if (!results) results = run_batch(batch, /*savepoints=*/true);
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].done) batch[i].done(std::move(results[i]));
+      if (batch[i].done) batch[i].done(std::move((*results)[i]));
     }
     // The jobs go before flush() may return: a callback can hold the last reference to an
     // object with I/O objects (a match and its timer), which must not outlive the
@@ -232,12 +235,55 @@ void SqliteStore::write_loop() {
   }
 }
 
-void SqliteStore::flush() {
+std::optional<std::vector<Result<int64_t>>> SqlStore::run_batch(std::vector<Job>& batch, bool savepoints) {
+  std::vector<Result<int64_t>> results;
+  results.reserve(batch.size());
+  Status begin = reconnect_writer_if_lost();
+  if (begin.ok()) begin = writer_->begin(Transaction::kWrite);
+  if (!begin.ok()) {
+    for (size_t i = 0; i < batch.size(); ++i) results.emplace_back(begin.error());
+    return results;
+  }
+  for (Job& job : batch) {
+    if (savepoints) (void)writer_->control("SAVEPOINT write");
+    // A write that throws (nlohmann's dump on a string that is not UTF-8) fails alone
+    // instead of ending the process from the writer thread.
+    Result<int64_t> r = [&]() -> Result<int64_t> {
+      try {
+        return job.run(*writer_);
+      } catch (const std::exception& e) {
+        return make_error("db_error", std::string("write failed: ") + e.what());
+      }
+    }();
+    if (!r.ok() && !savepoints) {
+      (void)writer_->control("ROLLBACK");
+      return std::nullopt;
+    }
+    if (!r.ok()) (void)writer_->control("ROLLBACK TO write");
+    if (savepoints) (void)writer_->control("RELEASE write");
+    results.push_back(std::move(r));
+  }
+  if (Status commit = writer_->control("COMMIT"); !commit.ok()) {
+    (void)writer_->exec("ROLLBACK");
+    for (auto& r : results) r = commit.error();
+  }
+  return results;
+}
+
+Status SqlStore::reconnect_writer_if_lost() {
+  if (writer_->usable()) return ok_status();
+  Result<std::unique_ptr<Connection>> fresh = connect_(/*writer=*/true);
+  if (!fresh.ok()) return fresh.error();
+  writer_ = std::move(fresh).value();
+  return ok_status();
+}
+
+void SqlStore::flush() {
   std::unique_lock lock(mutex_);
   drained_.wait(lock, [this] { return queue_.empty() && in_flight_ == 0; });
 }
 
-size_t SqliteStore::queue_depth() {
+size_t SqlStore::queue_depth() {
   std::lock_guard lock(mutex_);
   return queue_.size() + in_flight_;
 }
@@ -245,112 +291,110 @@ size_t SqliteStore::queue_depth() {
 // ---------------------------------------------------------------------------------------
 // Writes
 
-void SqliteStore::ensure_player(const std::string& name, PlayerKind kind, const std::string& spec,
-                                DoneId done) {
+void SqlStore::ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) {
   enqueue({[=](Connection& db) -> Result<int64_t> {
              Result<std::optional<int64_t>> found =
                  query_id(db, "SELECT id FROM players WHERE name = ?", name);
              if (!found.ok()) return found.error();
              if (*found) return **found;
-             return exec_insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, ?, ?)", name,
-                                to_string(kind), spec);
+             return insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, ?, ?) RETURNING id", name,
+                           to_string(kind), spec);
            },
            std::move(done)});
 }
 
-void SqliteStore::create_player(const std::string& name, PlayerKind kind, const std::string& spec,
-                                DoneId done) {
+void SqlStore::create_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) {
   enqueue({[=](Connection& db) -> Result<int64_t> {
              // One statement: no other write can come between the check and the insert.
-             Result<int64_t> id = exec_insert(db,
-                                              "INSERT INTO players (name, kind, spec) SELECT ?1, ?2, ?3 "
-                                              "WHERE NOT EXISTS (SELECT 1 FROM players WHERE name = ?1 "
-                                              "COLLATE NOCASE) ON CONFLICT (name) DO NOTHING",
-                                              name, to_string(kind), spec);
-             if (!id.ok()) return id;
-             if (db.changes() != 1) return make_error("conflict", "the name '" + name + "' is taken");
-             return id;
+             Result<std::optional<int64_t>> id =
+                 query_id(db,
+                          "INSERT INTO players (name, kind, spec) SELECT ?1, ?2, ?3 "
+                          "WHERE NOT EXISTS (SELECT 1 FROM players WHERE lower(name) = lower(?1)) "
+                          "ON CONFLICT DO NOTHING RETURNING id",
+                          name, to_string(kind), spec);
+             if (!id.ok()) return id.error();
+             if (!*id) return make_error("conflict", "the name '" + name + "' is taken");
+             return **id;
            },
            std::move(done)});
 }
 
-void SqliteStore::ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
-                                DoneId done) {
+void SqlStore::ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
+                             DoneId done) {
   enqueue({[=](Connection& db) -> Result<int64_t> {
              Result<std::optional<int64_t>> found =
                  query_id(db, "SELECT player_id FROM puzzles WHERE spec = ?", spec);
              if (!found.ok()) return found.error();
              if (*found) return **found;
-             Result<int64_t> player = exec_insert(
-                 db, "INSERT INTO players (name, kind, spec) VALUES (?, 'puzzle', ?)", spec, spec);
+             Result<int64_t> player =
+                 insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, 'puzzle', ?) RETURNING id",
+                        spec, spec);
              if (!player.ok()) return player.error();
-             Result<int64_t> puzzle = exec_insert(
-                 db, "INSERT INTO puzzles (game, spec, difficulty, player_id) VALUES (?, ?, ?, ?)", game,
-                 spec, difficulty, *player);
+             Result<int> puzzle =
+                 execute(db, "INSERT INTO puzzles (game, spec, difficulty, player_id) VALUES (?, ?, ?, ?)",
+                         game, spec, difficulty, *player);
              if (!puzzle.ok()) return puzzle.error();
              return *player;
            },
            std::move(done)});
 }
 
-void SqliteStore::create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) {
-  enqueue(
-      {[=](Connection& db) -> Result<int64_t> {
-         Result<int64_t> id = exec_insert(
-             db,
-             "INSERT INTO matches (game, rating_group, rated, status, seed, time_control, puzzle_player_id, "
-             "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-             "CASE WHEN ?4 = 'active' THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)",
-             match.game, match.rating_group, int64_t{match.rated}, match.status,
-             static_cast<int64_t>(match.seed), match.time_control, match.puzzle_player_id);
-         if (!id.ok()) return id;
-         for (const SeatRow& seat : seats) {
-           Result<int64_t> r =
-               exec_insert(db, "INSERT INTO seats (match_id, seat, player_id) VALUES (?, ?, ?)", *id,
-                           int64_t{seat.seat}, seat.player_id);
-           if (!r.ok()) return r.error();
-         }
-         return id;
-       },
-       std::move(done)});
+void SqlStore::create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) {
+  enqueue({[=](Connection& db) -> Result<int64_t> {
+             const std::optional<std::string> started =
+                 match.status == "active" ? std::optional<std::string>(now_utc()) : std::nullopt;
+             Result<int64_t> id = insert(db,
+                                         "INSERT INTO matches (game, rating_group, rated, status, seed, "
+                                         "time_control, puzzle_player_id, started_at) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                         match.game, match.rating_group, int64_t{match.rated}, match.status,
+                                         static_cast<int64_t>(match.seed), match.time_control,
+                                         match.puzzle_player_id, started);
+             if (!id.ok()) return id;
+             for (const SeatRow& seat : seats) {
+               Result<int> r = execute(db, "INSERT INTO seats (match_id, seat, player_id) VALUES (?, ?, ?)",
+                                       *id, int64_t{seat.seat}, seat.player_id);
+               if (!r.ok()) return r.error();
+             }
+             return id;
+           },
+           std::move(done)});
 }
 
-void SqliteStore::start_match(int64_t match_id, Done done) {
+void SqlStore::start_match(int64_t match_id, Done done) {
   enqueue_status(
       [=](Connection& db) -> Status {
-        Result<int64_t> r = exec_insert(db,
-                                        "UPDATE matches SET status = 'active', "
-                                        "started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-                                        "WHERE id = ? AND status = 'pending'",
-                                        match_id);
-        if (!r.ok()) return r.error();
-        if (db.changes() != 1)
+        Result<int> changed = execute(
+            db, "UPDATE matches SET status = 'active', started_at = ? WHERE id = ? AND status = 'pending'",
+            now_utc(), match_id);
+        if (!changed.ok()) return changed.error();
+        if (*changed != 1)
           return make_error("db_error", "match " + std::to_string(match_id) + " is not pending");
         return ok_status();
       },
       std::move(done));
 }
 
-void SqliteStore::set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) {
+void SqlStore::set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) {
   enqueue_status(
       [=](Connection& db) -> Status {
-        Result<int64_t> r = exec_insert(db, "UPDATE matches SET puzzle_player_id = ? WHERE id = ?",
-                                        puzzle_player_id, match_id);
+        Result<int> r =
+            execute(db, "UPDATE matches SET puzzle_player_id = ? WHERE id = ?", puzzle_player_id, match_id);
         return r.ok() ? ok_status() : Status(r.error());
       },
       std::move(done));
 }
 
-void SqliteStore::append_moves(int64_t match_id, std::vector<MoveRow> moves, Done done) {
+void SqlStore::append_moves(int64_t match_id, std::vector<MoveRow> moves, Done done) {
   enqueue_status(
       [match_id, moves = std::move(moves)](Connection& db) -> Status {
         for (const MoveRow& move : moves) {
-          Result<int64_t> r = exec_insert(
-              db,
-              "INSERT INTO moves (match_id, ply, seat, action, step, think_ms, clocks_ms, rewards) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              match_id, int64_t{move.ply}, int64_t{move.seat}, move.action, move.step.dump(), move.think_ms,
-              Json(move.clocks_ms).dump(), Json(move.rewards).dump());
+          Result<int> r =
+              execute(db,
+                      "INSERT INTO moves (match_id, ply, seat, action, step, think_ms, clocks_ms, "
+                      "rewards, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      match_id, int64_t{move.ply}, int64_t{move.seat}, move.action, move.step.dump(),
+                      move.think_ms, Json(move.clocks_ms).dump(), Json(move.rewards).dump(), now_utc());
           if (!r.ok()) return r.error();
         }
         return ok_status();
@@ -358,34 +402,36 @@ void SqliteStore::append_moves(int64_t match_id, std::vector<MoveRow> moves, Don
       std::move(done));
 }
 
-void SqliteStore::finish_match(const MatchEnd& end, Done done) {
+void SqlStore::finish_match(const MatchEnd& end, Done done) {
   enqueue_status(
       [=](Connection& db) -> Status {
-        Result<int64_t> r = exec_insert(db,
-                                        "UPDATE matches SET status = ?, result = ?, termination = ?, "
-                                        "ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-                                        "WHERE id = ? AND status IN ('pending', 'active')",
-                                        end.status, Json(end.result).dump(), end.termination, end.match_id);
-        if (!r.ok()) return r.error();
-        if (db.changes() != 1) {
+        const std::string now = now_utc();
+        Result<int> changed =
+            execute(db,
+                    "UPDATE matches SET status = ?, result = ?, termination = ?, ended_at = ? "
+                    "WHERE id = ? AND status IN ('pending', 'active')",
+                    end.status, Json(end.result).dump(), end.termination, now, end.match_id);
+        if (!changed.ok()) return changed.error();
+        if (*changed != 1) {
           return make_error("db_error", "match " + std::to_string(end.match_id) + " is not in progress");
         }
         for (const RatingRow& rating : end.ratings) {
-          Result<int64_t> up = exec_insert(db,
-                                           "INSERT INTO ratings (player_id, game, rating, deviation, "
-                                           "volatility, games) VALUES (?, ?, ?, ?, ?, ?) "
-                                           "ON CONFLICT (player_id, game) DO UPDATE SET rating = "
-                                           "excluded.rating, deviation = excluded.deviation, "
-                                           "volatility = excluded.volatility, games = excluded.games, "
-                                           "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                                           rating.player_id, rating.game, rating.rating, rating.deviation,
-                                           rating.volatility, int64_t{rating.games});
+          Result<int> up =
+              execute(db,
+                      "INSERT INTO ratings (player_id, game, rating, deviation, volatility, games, "
+                      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT (player_id, game) DO UPDATE SET rating = excluded.rating, "
+                      "deviation = excluded.deviation, volatility = excluded.volatility, "
+                      "games = excluded.games, updated_at = excluded.updated_at",
+                      rating.player_id, rating.game, rating.rating, rating.deviation, rating.volatility,
+                      int64_t{rating.games}, now);
           if (!up.ok()) return up.error();
-          Result<int64_t> hist = exec_insert(db,
-                                             "INSERT INTO rating_history (player_id, game, match_id, rating, "
-                                             "deviation, volatility) VALUES (?, ?, ?, ?, ?, ?)",
-                                             rating.player_id, rating.game, end.match_id, rating.rating,
-                                             rating.deviation, rating.volatility);
+          Result<int> hist =
+              execute(db,
+                      "INSERT INTO rating_history (player_id, game, match_id, rating, deviation, "
+                      "volatility, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      rating.player_id, rating.game, end.match_id, rating.rating, rating.deviation,
+                      rating.volatility, now);
           if (!hist.ok()) return hist.error();
         }
         return ok_status();
@@ -393,66 +439,64 @@ void SqliteStore::finish_match(const MatchEnd& end, Done done) {
       std::move(done));
 }
 
-void SqliteStore::add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
-                            DoneId done) {
+void SqlStore::add_token(int64_t player_id, const std::string& token_sha256_hex, const std::string& scopes,
+                         DoneId done) {
   enqueue({[=](Connection& db) {
-             return exec_insert(db,
-                                "INSERT INTO api_tokens (player_id, token_sha256, scopes) VALUES (?, ?, ?)",
-                                player_id, token_sha256_hex, scopes);
+             return insert(
+                 db, "INSERT INTO api_tokens (player_id, token_sha256, scopes) VALUES (?, ?, ?) RETURNING id",
+                 player_id, token_sha256_hex, scopes);
            },
            std::move(done)});
 }
 
-void SqliteStore::revoke_token(const std::string& token_sha256_hex, Done done) {
+void SqlStore::revoke_token(const std::string& token_sha256_hex, Done done) {
   enqueue_status(
       [=](Connection& db) -> Status {
-        Result<int64_t> r = exec_insert(db,
-                                        "UPDATE api_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
-                                        "'now') WHERE token_sha256 = ? AND revoked_at IS NULL",
-                                        token_sha256_hex);
-        if (!r.ok()) return r.error();
-        if (db.changes() != 1) return make_error("not_found", "no live token with that hash");
+        Result<int> changed =
+            execute(db, "UPDATE api_tokens SET revoked_at = ? WHERE token_sha256 = ? AND revoked_at IS NULL",
+                    now_utc(), token_sha256_hex);
+        if (!changed.ok()) return changed.error();
+        if (*changed != 1) return make_error("not_found", "no live token with that hash");
         return ok_status();
       },
       std::move(done));
 }
 
-void SqliteStore::add_session(int64_t player_id, const std::string& session_sha256_hex,
-                              std::chrono::seconds lifetime, DoneId done) {
-  enqueue(
-      {[=](Connection& db) -> Result<int64_t> {
-         Status swept =
-             run_cached(db, "DELETE FROM sessions WHERE expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
-         if (!swept.ok()) return swept.error();
-         return exec_insert(db,
-                            "INSERT INTO sessions (player_id, session_sha256, expires_at) VALUES (?1, ?2, "
-                            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3 || ' seconds'))",
-                            player_id, session_sha256_hex, static_cast<int64_t>(lifetime.count()));
-       },
-       std::move(done)});
+void SqlStore::add_session(int64_t player_id, const std::string& session_sha256_hex,
+                           std::chrono::seconds lifetime, DoneId done) {
+  enqueue({[=](Connection& db) -> Result<int64_t> {
+             Result<int> swept = execute(db, "DELETE FROM sessions WHERE expires_at <= ?", now_utc());
+             if (!swept.ok()) return swept.error();
+             return insert(db,
+                           "INSERT INTO sessions (player_id, session_sha256, expires_at) VALUES (?, ?, ?) "
+                           "RETURNING id",
+                           player_id, session_sha256_hex, utc_in(lifetime.count()));
+           },
+           std::move(done)});
 }
 
-void SqliteStore::delete_session(const std::string& session_sha256_hex, Done done) {
+void SqlStore::delete_session(const std::string& session_sha256_hex, Done done) {
   enqueue_status(
       [=](Connection& db) -> Status {
-        Result<int64_t> r =
-            exec_insert(db, "DELETE FROM sessions WHERE session_sha256 = ?", session_sha256_hex);
+        Result<int> r = execute(db, "DELETE FROM sessions WHERE session_sha256 = ?", session_sha256_hex);
         return r.ok() ? ok_status() : Status(r.error());
       },
       std::move(done));
 }
 
-void SqliteStore::add_agent_version(int64_t player_id, const std::string& run, int64_t step,
-                                    const std::string& path, DoneId done) {
+void SqlStore::add_agent_version(int64_t player_id, const std::string& run, int64_t step,
+                                 const std::string& path, DoneId done) {
   enqueue({[=](Connection& db) {
-             return exec_insert(
-                 db, "INSERT INTO agent_versions (player_id, run, step, checkpoint_path) VALUES (?, ?, ?, ?)",
+             return insert(
+                 db,
+                 "INSERT INTO agent_versions (player_id, run, step, checkpoint_path) VALUES (?, ?, ?, ?) "
+                 "RETURNING id",
                  player_id, run, step, path);
            },
            std::move(done)});
 }
 
-void SqliteStore::upsert_training_run(const TrainingRunRow& run, DoneId done) {
+void SqlStore::upsert_training_run(const TrainingRunRow& run, DoneId done) {
   enqueue({[run](Connection& db) -> Result<int64_t> {
              const std::vector<std::string>& kinds = training_run_kinds();
              if (std::find(kinds.begin(), kinds.end(), run.kind) == kinds.end()) {
@@ -466,30 +510,22 @@ void SqliteStore::upsert_training_run(const TrainingRunRow& run, DoneId done) {
                return make_error("bad_request",
                                  "training run '" + run.name + "': step counts are not negative");
              }
-             Result<int64_t> r = exec_insert(
+             // RETURNING gives the row's id whether it was inserted or updated.
+             return insert(
                  db,
                  "INSERT INTO training_runs (name, games, kind, init_from, frozen_trunk, budget_steps, "
-                 "steps, device) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                 "steps, device, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (name) DO UPDATE SET games = excluded.games, kind = excluded.kind, "
                  "init_from = excluded.init_from, frozen_trunk = excluded.frozen_trunk, "
                  "budget_steps = excluded.budget_steps, steps = excluded.steps, device = excluded.device, "
-                 "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                 "updated_at = excluded.updated_at RETURNING id",
                  run.name, Json(run.games).dump(), run.kind, run.init_from, int64_t{run.frozen_trunk},
-                 run.budget_steps, run.steps, run.device);
-             if (!r.ok()) return r.error();
-             // After an update last_insert_id is not this row's: look it up by name.
-             Result<std::optional<int64_t>> id =
-                 query_id(db, "SELECT id FROM training_runs WHERE name = ?", run.name);
-             if (!id.ok()) return id.error();
-             if (!*id)
-               return make_error("db_error", "training run '" + run.name + "' vanished after its write");
-             return **id;
+                 run.budget_steps, run.steps, run.device, now_utc());
            },
            std::move(done)});
 }
 
-void SqliteStore::upsert_exploitability(const ExploitabilityRow& row, Done done) {
+void SqlStore::upsert_exploitability(const ExploitabilityRow& row, Done done) {
   enqueue_status(
       [row](Connection& db) -> Status {
         if (row.rating_group.empty() || row.player.empty())
@@ -498,15 +534,16 @@ void SqliteStore::upsert_exploitability(const ExploitabilityRow& row, Done done)
           return make_error("bad_request", "exploitability of '" + row.player + "' in " + row.rating_group +
                                                ": a value at least 0 and low <= high");
         }
-        Result<int64_t> r = exec_insert(
+        Result<int> r = execute(
             db,
-            "INSERT INTO exploitability (rating_group, player, value, low, high, method, samples) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO exploitability (rating_group, player, value, low, high, method, samples, "
+            "computed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (rating_group, player) DO UPDATE SET value = excluded.value, low = excluded.low, "
             "high = excluded.high, method = excluded.method, samples = excluded.samples, "
-            "computed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            "computed_at = excluded.computed_at",
             row.rating_group, row.player, row.value, row.low, row.high,
-            std::string(row.exact ? "exact" : "sampled"), int64_t{row.samples});
+            std::string(row.exact ? "exact" : "sampled"), int64_t{row.samples}, now_utc());
         if (!r.ok()) return r.error();
         return ok_status();
       },
@@ -516,12 +553,12 @@ void SqliteStore::upsert_exploitability(const ExploitabilityRow& row, Done done)
 // ---------------------------------------------------------------------------------------
 // Reads
 
-class SqliteStore::Lease {
+class SqlStore::Lease {
  public:
-  Lease(SqliteStore* store, std::unique_ptr<Connection> c) : store_(store), c_(std::move(c)) {}
+  Lease(SqlStore* store, std::unique_ptr<Connection> c) : store_(store), c_(std::move(c)) {}
   Lease(Lease&&) = default;
   ~Lease() {
-    if (!c_) return;
+    if (!c_ || !c_->usable()) return;  // a lost connection is dropped, not pooled
     std::lock_guard lock(store_->readers_mutex_);
     store_->readers_.push_back(std::move(c_));
   }
@@ -529,11 +566,11 @@ class SqliteStore::Lease {
   Connection* operator->() { return c_.get(); }
 
  private:
-  SqliteStore* store_;
+  SqlStore* store_;
   std::unique_ptr<Connection> c_;
 };
 
-Result<SqliteStore::Lease> SqliteStore::lease() {
+Result<SqlStore::Lease> SqlStore::lease() {
   {
     std::lock_guard lock(readers_mutex_);
     if (!readers_.empty()) {
@@ -542,7 +579,7 @@ Result<SqliteStore::Lease> SqliteStore::lease() {
       return Lease(this, std::move(c));
     }
   }
-  Result<std::unique_ptr<Connection>> c = Connection::open(path_, /*create=*/false);
+  Result<std::unique_ptr<Connection>> c = connect_(/*writer=*/false);
   if (!c.ok()) return c.error();
   return Lease(this, std::move(c).value());
 }
@@ -628,31 +665,31 @@ TrainingRunRow read_training_run(const Statement& s) {
 
 }  // namespace
 
-Result<std::optional<PlayerRow>> SqliteStore::find_player(const std::string& name) {
+Result<std::optional<PlayerRow>> SqlStore::find_player(const std::string& name) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return first(query_rows(**db, std::string(kPlayerSelect) + "WHERE name = ?", read_player, name));
 }
 
-Result<std::optional<PlayerRow>> SqliteStore::player(int64_t id) {
+Result<std::optional<PlayerRow>> SqlStore::player(int64_t id) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return first(query_rows(**db, std::string(kPlayerSelect) + "WHERE id = ?", read_player, id));
 }
 
-Result<std::optional<MatchRecord>> SqliteStore::match(int64_t id) {
+Result<std::optional<MatchRecord>> SqlStore::match(int64_t id) {
   return first(records_where("id = ?", std::to_string(id), /*with_moves=*/true));
 }
 
-Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& where, const std::string& arg,
-                                                            bool with_moves) {
+Result<std::vector<MatchRecord>> SqlStore::records_where(const std::string& where, const std::string& arg,
+                                                         bool with_moves) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   // One read transaction, so the match, its seats and its moves are one snapshot.
-  if (Status s = (*db)->exec("BEGIN"); !s.ok()) return s.error();
+  if (Status s = (*db)->begin(Transaction::kRead); !s.ok()) return s.error();
   struct EndRead {
     Connection& c;
-    ~EndRead() { (void)c.exec("COMMIT"); }
+    ~EndRead() { (void)c.control("COMMIT"); }
   } end_read{**db};
   const std::string sql =
       std::string("SELECT ") + kMatchColumns + " FROM matches WHERE " + where + " ORDER BY id";
@@ -680,7 +717,7 @@ Result<std::vector<MatchRecord>> SqliteStore::records_where(const std::string& w
   return out;
 }
 
-Result<std::vector<MatchRow>> SqliteStore::matches(const MatchFilter& f) {
+Result<std::vector<MatchRow>> SqlStore::matches(const MatchFilter& f) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return query_rows(
@@ -692,33 +729,33 @@ Result<std::vector<MatchRow>> SqliteStore::matches(const MatchFilter& f) {
       read_match, f.game, f.status, f.before_id, f.player_id, int64_t{f.limit});
 }
 
-Result<std::vector<MatchRecord>> SqliteStore::unfinished_matches() {
+Result<std::vector<MatchRecord>> SqlStore::unfinished_matches() {
   return records_where("status IN ('pending', 'active')", "", /*with_moves=*/true);
 }
 
-Result<std::vector<MatchRecord>> SqliteStore::rated_results(const std::string& rating_group) {
+Result<std::vector<MatchRecord>> SqlStore::rated_results(const std::string& rating_group) {
   // The ratings need results and seats, not moves.
   return records_where("rated = 1 AND status = 'finished' AND rating_group = ?", rating_group,
                        /*with_moves=*/false);
 }
 
-Result<std::vector<RatingRow>> SqliteStore::ratings(const std::string& rating_group) {
+Result<std::vector<RatingRow>> SqlStore::ratings(const std::string& rating_group) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
-  return query_rows(
-      **db, std::string(kRatingSelect) + "WHERE (?1 = '' OR r.game = ?1) ORDER BY r.game, r.rating DESC",
-      read_rating, rating_group);
+  return query_rows(**db,
+                    std::string(kRatingSelect) +
+                        "WHERE (?1 = '' OR r.game = ?1) ORDER BY r.game, r.rating DESC, r.player_id",
+                    read_rating, rating_group);
 }
 
-Result<std::vector<RatingRow>> SqliteStore::player_ratings(int64_t player_id) {
+Result<std::vector<RatingRow>> SqlStore::player_ratings(int64_t player_id) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return query_rows(**db, std::string(kRatingSelect) + "WHERE r.player_id = ? ORDER BY r.game", read_rating,
                     player_id);
 }
 
-Result<std::vector<RatingHistoryRow>> SqliteStore::rating_history(int64_t player_id,
-                                                                  const std::string& group) {
+Result<std::vector<RatingHistoryRow>> SqlStore::rating_history(int64_t player_id, const std::string& group) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return query_rows(
@@ -732,7 +769,7 @@ Result<std::vector<RatingHistoryRow>> SqliteStore::rating_history(int64_t player
       player_id, group);
 }
 
-Result<std::optional<TokenRow>> SqliteStore::find_token(const std::string& token_sha256_hex) {
+Result<std::optional<TokenRow>> SqlStore::find_token(const std::string& token_sha256_hex) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return first(query_rows(
@@ -745,20 +782,20 @@ Result<std::optional<TokenRow>> SqliteStore::find_token(const std::string& token
       token_sha256_hex));
 }
 
-Result<std::optional<SessionRow>> SqliteStore::find_session(const std::string& session_sha256_hex) {
+Result<std::optional<SessionRow>> SqlStore::find_session(const std::string& session_sha256_hex) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return first(query_rows(
       **db,
       "SELECT id, player_id, created_at, expires_at FROM sessions WHERE session_sha256 = ? AND expires_at > "
-      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+      "?",
       [](const Statement& s) {
         return SessionRow{s.column_int(0), s.column_int(1), s.column_text(2), s.column_text(3)};
       },
-      session_sha256_hex));
+      session_sha256_hex, now_utc()));
 }
 
-Result<std::vector<PuzzleRow>> SqliteStore::puzzles(const std::string& game) {
+Result<std::vector<PuzzleRow>> SqlStore::puzzles(const std::string& game) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return query_rows(
@@ -770,19 +807,19 @@ Result<std::vector<PuzzleRow>> SqliteStore::puzzles(const std::string& game) {
       game);
 }
 
-Result<std::vector<TrainingRunRow>> SqliteStore::training_runs() {
+Result<std::vector<TrainingRunRow>> SqlStore::training_runs() {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return query_rows(**db, std::string(kTrainingRunSelect) + "ORDER BY id", read_training_run);
 }
 
-Result<std::optional<TrainingRunRow>> SqliteStore::find_training_run(const std::string& name) {
+Result<std::optional<TrainingRunRow>> SqlStore::find_training_run(const std::string& name) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return first(query_rows(**db, std::string(kTrainingRunSelect) + "WHERE name = ?", read_training_run, name));
 }
 
-Result<std::vector<ExploitabilityRow>> SqliteStore::exploitability(const std::string& rating_group) {
+Result<std::vector<ExploitabilityRow>> SqlStore::exploitability(const std::string& rating_group) {
   Result<Lease> db = lease();
   if (!db.ok()) return db.error();
   return query_rows(
@@ -805,6 +842,24 @@ Result<std::vector<ExploitabilityRow>> SqliteStore::exploitability(const std::st
 }
 
 // ---------------------------------------------------------------------------------------
+
+std::string now_utc() { return utc_in(0); }
+
+std::string utc_in(int64_t seconds) {
+  using namespace std::chrono;
+  const auto at = time_point_cast<milliseconds>(system_clock::now()) + std::chrono::seconds(seconds);
+  const std::time_t t = system_clock::to_time_t(at);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[40];
+  const size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(at.time_since_epoch().count() % 1000));
+  return text;
+}
+
+Error db_error(const std::string& what, const std::string& message) {
+  return make_error("db_error", what + ": " + message);
+}
 
 Result<int64_t> wait(std::function<void(Store::DoneId)> write) {
   std::promise<Result<int64_t>> promise;
