@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "db/sql_store.h"
 #if ARENA_WITH_POSTGRES
@@ -48,16 +50,23 @@ class PostgresLock final : public ServeLock {
   std::unique_ptr<PostgresConnection> c_;
 };
 
+// A server restarted at once after a kill may find its predecessor's session still open for
+// a moment (until the database notices the closed connection): it tries for a few seconds.
 Result<std::unique_ptr<ServeLock>> lock_postgres(const std::string& url) {
   Result<std::unique_ptr<PostgresConnection>> c = PostgresConnection::open(url);
   if (!c.ok()) return c.error();
-  Result<Statement*> s = (*c)->cached("SELECT pg_try_advisory_lock(20261203)");
-  if (!s.ok()) return s.error();
-  Result<bool> row = (*s)->step();
-  if (!row.ok()) return row.error();
-  const bool held = *row && (*s)->column_text(0) == "t";
-  (*s)->reset();
-  if (!held) return make_error("db_busy", "the database" + std::string(kBusy));
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    Result<Statement*> s = (*c)->cached("SELECT pg_try_advisory_lock(20261203)");
+    if (!s.ok()) return s.error();
+    ResetOnExit reset{*s};
+    Result<bool> row = (*s)->step();
+    if (!row.ok()) return row.error();
+    if (*row && (*s)->column_text(0) == "t") break;
+    if (std::chrono::steady_clock::now() > give_up)
+      return make_error("db_busy", "the database" + std::string(kBusy));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   return std::unique_ptr<ServeLock>(new PostgresLock(std::move(c).value()));
 }
 #endif

@@ -1,10 +1,11 @@
-// The fault test of issue 14: the real `arena serve` on a SQLite file, many matches played
+// The fault test of issue 14, on each backend of the store (an SQLite file; a PostgreSQL
+// database, whose server stays up while the arena is killed): the real `arena serve`, many matches played
 // at once by real WebSocket bots (C++ threads with the harness's Beast client), the server
 // killed with SIGKILL at random moments and restarted on the same database each time. It
 // checks what a crash must never break:
 //   - every move the server acknowledged is stored (checked right after each kill, before
 //     the restart can touch the file, and again at the end);
-//   - the file is whole (PRAGMA integrity_check after every kill and at the end);
+//   - the file is whole (SQLite: PRAGMA integrity_check after every kill and at the end);
 //   - every match in play at a kill is resumed (agent-only matches: it moves on or ends) or
 //     ended with a reason after the restart;
 //   - a bot that comes back and resyncs a match it was playing is told clearly that it is
@@ -17,7 +18,6 @@
 //
 // The kill moments come from a seed printed by the test (ARENA_FAULT_SEED repeats a run).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -27,6 +27,7 @@
 #include "games/registry.h"
 #include "server/arena/ratings/glicko2.h"
 #include "tests/net/server_harness.h"
+#include "tests/support/test_database.h"
 
 namespace arena::harness {
 namespace {
@@ -226,44 +227,42 @@ void run_bot(const BotSpec& spec, Shared& shared) {
                  std::to_string(orphaned.size()) + " to resync)");
 }
 
-// A SQLite connection of the test's own.
+// A connection of the test's own to the server's database.
 class Db {
  public:
-  explicit Db(const std::filesystem::path& path) {
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
-      throw std::runtime_error("cannot open " + path.string());
-    sqlite3_busy_timeout(db_, 5000);
+  explicit Db(const testing::TestDatabase& database) {
+    Result<std::unique_ptr<db::Connection>> c = database.connect();
+    if (!c.ok()) throw std::runtime_error("cannot open " + database.where() + ": " + c.error().message);
+    db_ = std::move(c).value();
   }
-  ~Db() { sqlite3_close(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
+  bool sqlite() const { return db_->dialect() == db::Dialect::kSqlite; }
 
   // Every row, each column as text (NULL as "").
   std::vector<std::vector<std::string>> rows(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-      throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+    Result<db::Statement*> stmt = db_->cached(sql);
+    if (!stmt.ok()) throw std::runtime_error(sql + ": " + stmt.error().message);
+    db::ResetOnExit reset{*stmt};
     std::vector<std::vector<std::string>> out;
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        const unsigned char* text = sqlite3_column_text(stmt, c);
-        row.push_back(text ? reinterpret_cast<const char*>(text) : "");
-      }
-      out.push_back(std::move(row));
+    for (;;) {
+      Result<bool> row = (*stmt)->step();
+      if (!row.ok()) throw std::runtime_error(sql + ": " + row.error().message);
+      if (!*row) return out;
+      std::vector<std::string> values;
+      for (int c = 0; c < (*stmt)->column_count(); ++c) values.push_back((*stmt)->column_text(c));
+      out.push_back(std::move(values));
     }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
-    return out;
   }
   std::string one(const std::string& sql) {
     auto r = rows(sql);
     return r.empty() || r[0].empty() ? "" : r[0][0];
   }
+  // SQLite's own check that the file is whole (the PostgreSQL server is never killed).
+  void expect_intact() {
+    if (sqlite()) EXPECT_EQ(one("PRAGMA integrity_check"), "ok");
+  }
 
  private:
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<db::Connection> db_;
 };
 
 // Every acknowledged move is in the file, with the action the bot sent.
@@ -420,7 +419,11 @@ void expect_ratings_recompute(Db& db) {
   EXPECT_GT(checked, 10) << "too few rated matches to mean anything";
 }
 
-TEST(ServerFaultTest, SigkillAtRandomMomentsLosesNoAcknowledgedMoveAndRecoversEveryMatch) {
+class ServerFaultTest : public ::testing::TestWithParam<testing::Backend> {};
+INSTANTIATE_TEST_SUITE_P(Backends, ServerFaultTest, ::testing::ValuesIn(testing::backends()),
+                         testing::BackendName());
+
+TEST_P(ServerFaultTest, SigkillAtRandomMomentsLosesNoAcknowledgedMoveAndRecoversEveryMatch) {
   uint32_t seed = std::random_device{}();
   if (const char* s = std::getenv("ARENA_FAULT_SEED")) seed = static_cast<uint32_t>(std::stoul(s));
   std::printf("fault test seed %u (ARENA_FAULT_SEED=%u repeats the kill moments)\n", seed, seed);
@@ -432,6 +435,8 @@ TEST(ServerFaultTest, SigkillAtRandomMomentsLosesNoAcknowledgedMoveAndRecoversEv
   options.house_interval_ms = 20;
   options.threads = 2;
   options.extra_args = {"--rating-period", "0"};  // every match a period: recomputed below match by match
+  testing::TestDatabase database(GetParam());
+  options.db = database.where();
   ServerProcess server(ARENA_BINARY, options);
   server.start();
   Shared shared;
@@ -476,11 +481,12 @@ TEST(ServerFaultTest, SigkillAtRandomMomentsLosesNoAcknowledgedMoveAndRecoversEv
     };
     std::map<int64_t, InPlay> in_play;
     {
-      Db db(server.db_path());
-      EXPECT_EQ(db.one("PRAGMA integrity_check"), "ok");
+      Db db(database);
+      db.expect_intact();
       expect_acks_stored(db, acks, "after kill " + std::to_string(kill + 1));
       for (auto& r :
-           db.rows("SELECT m.id, MIN(p.kind = 'agent'), (SELECT COUNT(*) FROM moves WHERE match_id = m.id) "
+           db.rows("SELECT m.id, MIN(CASE WHEN p.kind = 'agent' THEN 1 ELSE 0 END), "
+                   "(SELECT COUNT(*) FROM moves WHERE match_id = m.id) "
                    "FROM matches m JOIN seats s ON s.match_id = m.id JOIN players p ON p.id = s.player_id "
                    "WHERE m.status IN ('pending', 'active') GROUP BY m.id")) {
         in_play[std::stoll(r[0])] = InPlay{r[1] == "1", std::stoi(r[2])};
@@ -526,8 +532,8 @@ TEST(ServerFaultTest, SigkillAtRandomMomentsLosesNoAcknowledgedMoveAndRecoversEv
 
   std::lock_guard lock(shared.mutex);
   for (const std::string& p : shared.problems) ADD_FAILURE() << p;
-  Db db(server.db_path());
-  EXPECT_EQ(db.one("PRAGMA integrity_check"), "ok");
+  Db db(database);
+  db.expect_intact();
   expect_acks_stored(db, shared.acks, "at the end");
   expect_matches_replay(db);
   expect_ratings_recompute(db);
