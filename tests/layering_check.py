@@ -10,7 +10,8 @@ The rules:
     everything else reaches a game through the registry (tests/ may test a family's
     internals);
   - LibTorch (torch/, ATen/, c10/) only under agents/nn/; Beast only under server/net/;
-    Asio only under server/; SQLite's header only under db/.
+    Asio only under server/; SQLite's header only under db/; libpq's under db/ and
+    server/cluster/; hiredis only under server/cluster/.
 """
 import os
 import re
@@ -24,7 +25,8 @@ LAYERS = [
     ("db", {"core", "db"}),
     ("server/arena", {"core", "games", "agents", "db", "server/arena"}),
     ("server/net", {"core", "games", "db", "server/arena", "server/net"}),
-    ("server/cli", {"core", "games", "agents", "db", "server/arena", "server/net", "server/cli"}),
+    ("server/cluster", {"core", "server/cluster"}),
+    ("server/cli", {"core", "games", "agents", "db", "server/arena", "server/net", "server/cluster", "server/cli"}),
 ]
 
 # <system> include prefix -> the folders where it may appear.
@@ -33,6 +35,8 @@ SYSTEM = [
     (("boost/beast",), ("server/net/", "tests/"), "Beast is included only under server/net/"),
     (("boost/asio",), ("server/", "tests/"), "Asio is included only under server/"),
     (("sqlite3.h",), ("db/", "tests/"), "SQLite is included only under db/"),
+    (("libpq-fe.h",), ("db/", "server/cluster/", "tests/"), "libpq is included only under db/ and server/cluster/"),
+    (("hiredis/",), ("server/cluster/", "tests/"), "hiredis is included only under server/cluster/"),
 ]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

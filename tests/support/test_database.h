@@ -2,9 +2,10 @@
 // file under the test temp folder, or a database on the test PostgreSQL server. Removed at
 // both ends of its life.
 //
-// The PostgreSQL server is the one CTest starts for the run (the fixture in
-// tests/CMakeLists.txt passes its admin URL in ARENA_TEST_POSTGRES); a test binary run by
-// hand starts its own with scripts/postgres-test-server on first use and stops it at exit.
+// The PostgreSQL server is the one CTest starts for the run (the fixture `servers` in
+// tests/CMakeLists.txt: ARENA_TEST_SERVERS names the folder whose pg/ holds its socket); a
+// test binary run by hand starts its own with scripts/postgres-test-server on first use and
+// stops it at exit.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "db/sql.h"
 #include "db/sqlite.h"
@@ -45,21 +47,34 @@ inline std::vector<Backend> backends() {
 #endif
 }
 
+// Starts a throwaway server with `script` (scripts/postgres-test-server or redis-test-server)
+// in `dir`, stopped when the process exits; gives the URL it printed. Throws on failure.
+inline std::string start_own_server(const std::string& script, const std::string& dir) {
+  FILE* out = popen((script + " start " + dir).c_str(), "r");
+  std::string printed;
+  char buf[512];
+  while (out && fgets(buf, sizeof buf, out)) printed += buf;
+  if (!out || pclose(out) != 0)
+    throw std::runtime_error("cannot start a server: " + script + " start " + dir);
+  static std::vector<std::string> stops;  // run at exit, after main
+  if (stops.empty()) {
+    std::atexit([] {
+      for (const std::string& stop : stops) (void)!std::system(stop.c_str());
+    });
+  }
+  stops.push_back(script + " stop " + dir);
+  while (!printed.empty() && printed.back() == '\n') printed.pop_back();
+  return printed;
+}
+
 #if ARENA_WITH_POSTGRES
 // The test server's admin URL (database `postgres`). Throws when no server can be had.
 inline const std::string& postgres_admin_url() {
-  static const std::string admin = [] {
-    if (const char* given = std::getenv("ARENA_TEST_POSTGRES"); given && *given) return std::string(given);
-    static const std::string dir = "/tmp/arena-pg-test-" + std::to_string(getpid());
-    const std::string start = std::string(POSTGRES_TEST_SERVER) + " start " + dir;
-    FILE* out = popen(start.c_str(), "r");
-    std::string printed;
-    char buf[512];
-    while (out && fgets(buf, sizeof buf, out)) printed += buf;
-    if (!out || pclose(out) != 0) throw std::runtime_error("cannot start a PostgreSQL server: " + start);
-    std::atexit([] { (void)!std::system((std::string(POSTGRES_TEST_SERVER) + " stop " + dir).c_str()); });
-    while (!printed.empty() && printed.back() == '\n') printed.pop_back();
-    return printed;
+  static const std::string admin = []() -> std::string {
+    if (const char* servers = std::getenv("ARENA_TEST_SERVERS"); servers && *servers) {
+      return "postgresql://arena@/postgres?host=" + std::string(servers) + "/pg";
+    }
+    return start_own_server(POSTGRES_TEST_SERVER, "/tmp/arena-pg-test-" + std::to_string(getpid()));
   }();
   return admin;
 }
