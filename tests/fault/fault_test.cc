@@ -258,7 +258,9 @@ class Db {
   }
   // SQLite's own check that the file is whole (the PostgreSQL server is never killed).
   void expect_intact() {
-    if (sqlite()) EXPECT_EQ(one("PRAGMA integrity_check"), "ok");
+    if (sqlite()) {
+      EXPECT_EQ(one("PRAGMA integrity_check"), "ok");
+    }
   }
 
  private:
