@@ -66,13 +66,15 @@ TEST(NnCli, TrainEntersCheckpointsAsRatedPlayersAndTheReportShowsThem) {
   // head, so both state their policies and are measured exactly. The search is near an
   // equilibrium after its 30 iterations whatever ten learner steps made of the network.
   const std::string checkpoint = "(checkpoint='" + dir + "/runs/kuhnonly/checkpoints/step-00000010.pt')";
-  for (const std::string agent : {"nn" + checkpoint, "nn-policy" + checkpoint}) {
+  for (const std::string& agent : {"nn" + checkpoint, "nn-policy" + checkpoint}) {
     Output x = run_arena("poker exploitability --game kuhn_poker --agent \"" + agent + "\"");
     ASSERT_EQ(x.exit_code, 0) << x.out;
     std::optional<Json> j = parse_json(x.out);
     ASSERT_TRUE(j.has_value()) << x.out;
     EXPECT_EQ((*j)["method"], "exact") << agent;
-    if (agent.rfind("nn(", 0) == 0) EXPECT_LT((*j)["exploitability"].get<double>(), 0.1) << x.out;
+    if (agent.rfind("nn(", 0) == 0) {
+      EXPECT_LT((*j)["exploitability"].get<double>(), 0.1) << x.out;
+    }
   }
 
   // The value head as a step scorer: the run folder's last checkpoint on one 24-game puzzle
