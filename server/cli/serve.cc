@@ -1,16 +1,11 @@
 // `arena serve`: the main job. HTTP and WebSocket on one port, the store, the arena with
 // its house matches; SIGINT/SIGTERM stop it cleanly (connections closed, writes finished,
 // the store closed).
-#include <fcntl.h>
 #include <malloc.h>
-#include <sys/file.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstring>
-
 #include <filesystem>
 #include <iostream>
 #include <thread>
