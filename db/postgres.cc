@@ -1,5 +1,6 @@
 #include "db/postgres.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>

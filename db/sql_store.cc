@@ -172,10 +172,7 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& where) {
 }
 
 SqlStore::SqlStore(Connect connect, std::unique_ptr<Connection> writer)
-    : connect_(std::move(connect)),
-      dialect_(writer->dialect()),
-      writer_(std::move(writer)),
-      thread_([this] { write_loop(); }) {}
+    : connect_(std::move(connect)), writer_(std::move(writer)), thread_([this] { write_loop(); }) {}
 
 SqlStore::~SqlStore() {
   {

@@ -32,8 +32,6 @@ class SqlStore final : public Store {
   // Finishes every queued write, then closes.
   ~SqlStore() override;
 
-  Dialect dialect() const { return dialect_; }
-
   void ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
   void create_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) override;
   void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
@@ -106,7 +104,6 @@ class SqlStore final : public Store {
                                                  bool with_moves);
 
   const Connect connect_;
-  const Dialect dialect_;
   std::unique_ptr<Connection> writer_;
 
   std::mutex mutex_;

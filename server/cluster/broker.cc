@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <future>
