@@ -148,6 +148,12 @@ CREATE TABLE exploitability (
       R"sql(
 CREATE INDEX players_by_lower_name ON players (lower(name));
 )sql",
+      // 6: the node hosting each match while it is live (arena serve --node; 0 on a single
+      // server), so that a node recovers its own matches and takes over a dead node's.
+      R"sql(
+ALTER TABLE matches ADD COLUMN node INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX matches_by_node ON matches (node, status);
+)sql",
   };
   return all;
 }

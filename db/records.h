@@ -36,6 +36,7 @@ struct MatchRow {
   std::vector<double> result;  // final returns by seat, once ended
   std::string termination;     // normal, resign, flag, abort, disconnect, draw_agreed, server_restart
   std::optional<int64_t> puzzle_player_id;  // one-player puzzles: the puzzle, rated as the opponent
+  int64_t node = 0;  // the server node hosting it while it is live (arena serve --node); 0: a single server
 };
 
 struct SeatRow {

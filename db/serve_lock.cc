@@ -50,25 +50,100 @@ class PostgresLock final : public ServeLock {
   std::unique_ptr<PostgresConnection> c_;
 };
 
+// The one value of the first row of a query, as text ("" without a row).
+Result<std::string> first_value(Connection& c, const std::string& sql, int64_t arg) {
+  Result<Statement*> s = c.cached(sql);
+  if (!s.ok()) return s.error();
+  ResetOnExit reset{*s};
+  (*s)->bind(1, arg);
+  Result<bool> row = (*s)->step();
+  if (!row.ok()) return row.error();
+  return *row ? (*s)->column_text(0) : std::string();
+}
+
+// Advisory locks in two keys: the arena's (class) and the node's number, 0 for the house,
+// -1 the single server's (exclusive; every node holds it shared, so neither starts beside
+// the other).
+constexpr const char* kTryLock = "SELECT pg_try_advisory_lock(20261203, ?::integer)";
+constexpr const char* kTryShared = "SELECT pg_try_advisory_lock_shared(20261203, ?::integer)";
+constexpr int64_t kHouse = 0, kSingle = -1;
+
 // A server restarted at once after a kill may find its predecessor's session still open for
 // a moment (until the database notices the closed connection): it tries for a few seconds.
-Result<std::unique_ptr<ServeLock>> lock_postgres(const std::string& url) {
+Result<std::unique_ptr<PostgresConnection>> wait_for_lock(const std::string& url, int64_t key,
+                                                          const std::string& busy, bool shared = false) {
   Result<std::unique_ptr<PostgresConnection>> c = PostgresConnection::open(url);
   if (!c.ok()) return c.error();
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (;;) {
-    Result<Statement*> s = (*c)->cached("SELECT pg_try_advisory_lock(20261203)");
+    Result<std::string> taken = first_value(**c, shared ? kTryShared : kTryLock, key);
+    if (!taken.ok()) return taken.error();
+    if (*taken == "t") return c;
+    if (std::chrono::steady_clock::now() > give_up) return make_error("db_busy", busy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Result<std::unique_ptr<ServeLock>> lock_postgres(const std::string& url) {
+  Result<std::unique_ptr<PostgresConnection>> c =
+      wait_for_lock(url, kSingle, "the database" + std::string(kBusy));
+  if (!c.ok()) return c.error();
+  return std::unique_ptr<ServeLock>(new PostgresLock(std::move(c).value()));
+}
+
+class PostgresNodeLocks final : public NodeLocks {
+ public:
+  PostgresNodeLocks(int64_t node, std::unique_ptr<PostgresConnection> c) : node_(node), c_(std::move(c)) {}
+
+  Result<std::vector<int64_t>> nodes_with_live_matches() override {
+    Result<Statement*> s = c_->cached(
+        "SELECT DISTINCT node FROM matches WHERE status IN ('pending', 'active') AND node <> ? ORDER BY "
+        "node");
+    if (!s.ok()) return s.error();
+    ResetOnExit reset{*s};
+    (*s)->bind(1, node_);
+    std::vector<int64_t> out;
+    for (;;) {
+      Result<bool> row = (*s)->step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.push_back((*s)->column_int(0));
+    }
+  }
+
+  Result<bool> try_take(int64_t node) override {
+    Result<std::string> taken = first_value(*c_, kTryLock, node);
+    if (!taken.ok()) return taken.error();
+    return *taken == "t";
+  }
+
+  Status release(int64_t node) override {
+    Result<std::string> released = first_value(*c_, "SELECT pg_advisory_unlock(20261203, ?::integer)", node);
+    if (!released.ok()) return released.error();
+    return ok_status();
+  }
+
+  Result<std::string> database_name() override {
+    Result<Statement*> s = c_->cached("SELECT current_database()");
     if (!s.ok()) return s.error();
     ResetOnExit reset{*s};
     Result<bool> row = (*s)->step();
     if (!row.ok()) return row.error();
-    if (*row && (*s)->column_text(0) == "t") break;
-    if (std::chrono::steady_clock::now() > give_up)
-      return make_error("db_busy", "the database" + std::string(kBusy));
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return *row ? (*s)->column_text(0) : std::string();
   }
-  return std::unique_ptr<ServeLock>(new PostgresLock(std::move(c).value()));
-}
+
+  Result<bool> try_take_house() override {
+    if (house_) return true;
+    Result<bool> taken = try_take(kHouse);
+    if (taken.ok() && *taken) house_ = true;
+    return taken;
+  }
+
+ private:
+  const int64_t node_;
+  std::unique_ptr<PostgresConnection> c_;
+  bool house_ = false;
+};
 #endif
 
 }  // namespace
@@ -78,6 +153,25 @@ Result<std::unique_ptr<ServeLock>> lock_for_serving(const std::string& where) {
   if (is_postgres_url(where)) return lock_postgres(where);
 #endif
   return lock_file(where);
+}
+
+Result<std::unique_ptr<NodeLocks>> lock_node(const std::string& url, int64_t node) {
+#if ARENA_WITH_POSTGRES
+  if (is_postgres_url(url)) {
+    if (node < 1) return make_error("bad_request", "a node's number is 1 or more");
+    Result<std::unique_ptr<PostgresConnection>> c =
+        wait_for_lock(url, node, "node " + std::to_string(node) + " of this database" + kBusy);
+    if (!c.ok()) return c.error();
+    Result<std::string> beside = first_value(**c, kTryShared, kSingle);
+    if (!beside.ok()) return beside.error();
+    if (*beside != "t")
+      return make_error("db_busy", "the database" + std::string(kBusy) + " (without --node)");
+    return std::unique_ptr<NodeLocks>(new PostgresNodeLocks(node, std::move(c).value()));
+  }
+#endif
+  (void)node;
+  return make_error("bad_request", "several nodes share a PostgreSQL database (--db postgresql://...): '" +
+                                       url + "' is not one");
 }
 
 }  // namespace arena::db

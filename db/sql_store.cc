@@ -19,7 +19,7 @@ constexpr size_t kMaxBatch = 1024;  // writes per transaction
 
 const char* kMatchColumns =
     "id, game, rating_group, rated, status, seed, time_control, created_at, COALESCE(started_at, ''), "
-    "COALESCE(ended_at, ''), COALESCE(result, '[]'), COALESCE(termination, ''), puzzle_player_id";
+    "COALESCE(ended_at, ''), COALESCE(result, '[]'), COALESCE(termination, ''), puzzle_player_id, node";
 
 // A stored JSON array of numbers. JSON writes NaN and infinities as null: they read back
 // as NaN rather than throwing from get<double>.
@@ -47,6 +47,7 @@ MatchRow read_match(const Statement& s) {
   m.result = read_doubles(s.column_text(10));
   m.termination = s.column_text(11);
   if (!s.column_is_null(12)) m.puzzle_player_id = s.column_int(12);
+  m.node = s.column_int(13);
   return m;
 }
 
@@ -288,16 +289,38 @@ size_t SqlStore::queue_depth() {
 // ---------------------------------------------------------------------------------------
 // Writes
 
+namespace {
+
+// The id of the row `select` finds, inserted by `insert` (INSERT ... ON CONFLICT DO NOTHING)
+// when there is none. Safe with several writers on one database (the nodes of an arena):
+// one that lost the race to insert finds the winner's row, committed before its conflict
+// was reported.
+template <typename... Args>
+Result<int64_t> find_or_insert(Connection& db, const std::string& select, const std::string& insert,
+                               const std::string& key, const Args&... args) {
+  Result<std::optional<int64_t>> found = query_id(db, select, key);
+  if (!found.ok()) return found.error();
+  if (*found) return **found;
+  Result<std::optional<int64_t>> inserted = query_id(db, insert, args...);
+  if (!inserted.ok()) return inserted.error();
+  if (*inserted) return **inserted;
+  found = query_id(db, select, key);
+  if (!found.ok()) return found.error();
+  if (*found) return **found;
+  return make_error("conflict", "'" + key + "' is taken in another letter case");
+}
+
+}  // namespace
+
 void SqlStore::ensure_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) {
-  enqueue({[=](Connection& db) -> Result<int64_t> {
-             Result<std::optional<int64_t>> found =
-                 query_id(db, "SELECT id FROM players WHERE name = ?", name);
-             if (!found.ok()) return found.error();
-             if (*found) return **found;
-             return insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, ?, ?) RETURNING id", name,
-                           to_string(kind), spec);
-           },
-           std::move(done)});
+  enqueue(
+      {[=](Connection& db) -> Result<int64_t> {
+         return find_or_insert(
+             db, "SELECT id FROM players WHERE name = ?",
+             "INSERT INTO players (name, kind, spec) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+             name, name, to_string(kind), spec);
+       },
+       std::move(done)});
 }
 
 void SqlStore::create_player(const std::string& name, PlayerKind kind, const std::string& spec, DoneId done) {
@@ -324,11 +347,15 @@ void SqlStore::ensure_puzzle(const std::string& game, const std::string& spec, d
              if (!found.ok()) return found.error();
              if (*found) return **found;
              Result<int64_t> player =
-                 insert(db, "INSERT INTO players (name, kind, spec) VALUES (?, 'puzzle', ?) RETURNING id",
-                        spec, spec);
+                 find_or_insert(db, "SELECT id FROM players WHERE name = ?",
+                                "INSERT INTO players (name, kind, spec) VALUES (?, 'puzzle', "
+                                "?) ON CONFLICT DO NOTHING RETURNING id",
+                                spec, spec, spec);
              if (!player.ok()) return player.error();
              Result<int> puzzle =
-                 execute(db, "INSERT INTO puzzles (game, spec, difficulty, player_id) VALUES (?, ?, ?, ?)",
+                 execute(db,
+                         "INSERT INTO puzzles (game, spec, difficulty, player_id) VALUES (?, ?, "
+                         "?, ?) ON CONFLICT DO NOTHING",
                          game, spec, difficulty, *player);
              if (!puzzle.ok()) return puzzle.error();
              return *player;
@@ -342,11 +369,11 @@ void SqlStore::create_match(const MatchRow& match, const std::vector<SeatRow>& s
                  match.status == "active" ? std::optional<std::string>(now_utc()) : std::nullopt;
              Result<int64_t> id = insert(db,
                                          "INSERT INTO matches (game, rating_group, rated, status, seed, "
-                                         "time_control, puzzle_player_id, started_at) "
-                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                         "time_control, puzzle_player_id, started_at, node) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                                          match.game, match.rating_group, int64_t{match.rated}, match.status,
                                          static_cast<int64_t>(match.seed), match.time_control,
-                                         match.puzzle_player_id, started);
+                                         match.puzzle_player_id, started, match.node);
              if (!id.ok()) return id;
              for (const SeatRow& seat : seats) {
                Result<int> r = execute(db, "INSERT INTO seats (match_id, seat, player_id) VALUES (?, ?, ?)",
@@ -726,8 +753,29 @@ Result<std::vector<MatchRow>> SqlStore::matches(const MatchFilter& f) {
       read_match, f.game, f.status, f.before_id, f.player_id, int64_t{f.limit});
 }
 
-Result<std::vector<MatchRecord>> SqlStore::unfinished_matches() {
-  return records_where("status IN ('pending', 'active')", "", /*with_moves=*/true);
+void SqlStore::claim_matches(int64_t from_node, int64_t to_node, DoneIds done) {
+  // The job may run twice (see run_batch): each run starts the list again.
+  auto ids = std::make_shared<std::vector<int64_t>>();
+  enqueue(
+      {[=](Connection& db) -> Result<int64_t> {
+         Result<std::vector<int64_t>> claimed = query_rows(
+             db,
+             "UPDATE matches SET node = ? WHERE node = ? AND status IN ('pending', 'active') RETURNING id",
+             [](const Statement& s) { return s.column_int(0); }, to_node, from_node);
+         if (!claimed.ok()) return claimed.error();
+         *ids = std::move(claimed).value();
+         std::sort(ids->begin(), ids->end());
+         return static_cast<int64_t>(ids->size());
+       },
+       [ids, done = std::move(done)](Result<int64_t> r) {
+         if (!r.ok()) return done(r.error());
+         done(*ids);
+       }});
+}
+
+Result<std::vector<MatchRecord>> SqlStore::unfinished_matches(int64_t node) {
+  return records_where("status IN ('pending', 'active') AND node = " + std::to_string(node), "",
+                       /*with_moves=*/true);
 }
 
 Result<std::vector<MatchRecord>> SqlStore::rated_results(const std::string& rating_group) {
@@ -862,6 +910,13 @@ Result<int64_t> wait(std::function<void(Store::DoneId)> write) {
   std::promise<Result<int64_t>> promise;
   std::future<Result<int64_t>> future = promise.get_future();
   write([&promise](Result<int64_t> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+Result<std::vector<int64_t>> wait_ids(std::function<void(Store::DoneIds)> write) {
+  std::promise<Result<std::vector<int64_t>>> promise;
+  std::future<Result<std::vector<int64_t>>> future = promise.get_future();
+  write([&promise](Result<std::vector<int64_t>> r) { promise.set_value(std::move(r)); });
   return future.get();
 }
 

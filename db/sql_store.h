@@ -37,6 +37,7 @@ class SqlStore final : public Store {
   void ensure_puzzle(const std::string& game, const std::string& spec, double difficulty,
                      DoneId done) override;
   void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) override;
+  void claim_matches(int64_t from_node, int64_t to_node, DoneIds done) override;
   void start_match(int64_t match_id, Done done) override;
   void set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) override;
   void append_moves(int64_t match_id, std::vector<MoveRow> moves, Done done) override;
@@ -57,7 +58,7 @@ class SqlStore final : public Store {
   Result<std::optional<PlayerRow>> player(int64_t id) override;
   Result<std::optional<MatchRecord>> match(int64_t id) override;
   Result<std::vector<MatchRow>> matches(const MatchFilter& filter) override;
-  Result<std::vector<MatchRecord>> unfinished_matches() override;
+  Result<std::vector<MatchRecord>> unfinished_matches(int64_t node) override;
   Result<std::vector<MatchRecord>> rated_results(const std::string& rating_group) override;
   Result<std::vector<RatingRow>> ratings(const std::string& rating_group) override;
   Result<std::vector<RatingRow>> player_ratings(int64_t player_id) override;

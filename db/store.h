@@ -24,6 +24,7 @@ class Store {
  public:
   using Done = std::function<void(Status)>;
   using DoneId = std::function<void(Result<int64_t>)>;
+  using DoneIds = std::function<void(Result<std::vector<int64_t>>)>;
 
   virtual ~Store() = default;
 
@@ -43,6 +44,8 @@ class Store {
   // created with status "active" is started at once (no start_match()).
   virtual void create_match(const MatchRow& match, const std::vector<SeatRow>& seats, DoneId done) = 0;
   virtual void start_match(int64_t match_id, Done done) = 0;
+  // Moves the unfinished matches of node `from_node` (a dead one) to `to_node`; gives their ids.
+  virtual void claim_matches(int64_t from_node, int64_t to_node, DoneIds done) = 0;
   // Sets the puzzle a match turned out to be (known after a chance deal).
   virtual void set_match_puzzle(int64_t match_id, int64_t puzzle_player_id, Done done) = 0;
   // Consecutive moves (a run of chance outcomes, or one move) as one write: all or none.
@@ -81,8 +84,9 @@ class Store {
   virtual Result<std::optional<PlayerRow>> player(int64_t id) = 0;
   virtual Result<std::optional<MatchRecord>> match(int64_t id) = 0;
   virtual Result<std::vector<MatchRow>> matches(const MatchFilter& filter) = 0;
-  // Matches whose status is pending or active (for recovery at start-up), oldest first.
-  virtual Result<std::vector<MatchRecord>> unfinished_matches() = 0;
+  // The matches of server node `node` (0: a single server) whose status is pending or active
+  // (for recovery at start-up), oldest first.
+  virtual Result<std::vector<MatchRecord>> unfinished_matches(int64_t node) = 0;
   // Every finished rated match of a rating group, with seats (for Bradley-Terry).
   virtual Result<std::vector<MatchRecord>> rated_results(const std::string& rating_group) = 0;
   // Live ratings of a rating group, best first (equal ones by player id, so that every backend
@@ -104,6 +108,7 @@ class Store {
 
 // Blocking helpers over the callback API, for command-line tools and tests.
 Result<int64_t> wait(std::function<void(Store::DoneId)> write);
+Result<std::vector<int64_t>> wait_ids(std::function<void(Store::DoneIds)> write);
 Status wait_status(std::function<void(Store::Done)> write);
 
 }  // namespace arena::db

@@ -74,7 +74,7 @@ int run(const std::string& path, uint64_t seed) {
   int games = 0;
   report("ready\n");
 
-  Result<std::vector<MatchRecord>> unfinished = store.unfinished_matches();
+  Result<std::vector<MatchRecord>> unfinished = store.unfinished_matches(0);
   if (!unfinished.ok()) fail("unfinished_matches", unfinished.error());
   for (const MatchRecord& r : *unfinished) {
     play(store, r.match.id, static_cast<int>(r.moves.size()), ids[0], ids[1], games, rng);

@@ -832,7 +832,7 @@ TEST_P(StoreTest, UnfinishedMatchesArePendingAndActiveOldestFirst) {
   end.termination = "abort";
   ASSERT_TRUE(ok(finish(end)));
 
-  Result<std::vector<MatchRecord>> open = store_->unfinished_matches();
+  Result<std::vector<MatchRecord>> open = store_->unfinished_matches(0);
   ASSERT_TRUE(ok(open));
   ASSERT_EQ(open->size(), 2u);
   EXPECT_EQ((*open)[0].match.id, active);
@@ -843,6 +843,57 @@ TEST_P(StoreTest, UnfinishedMatchesArePendingAndActiveOldestFirst) {
   EXPECT_EQ((*open)[1].match.id, *pending);
   EXPECT_EQ((*open)[1].match.status, "pending");
   ASSERT_EQ((*open)[1].seats.size(), 1u);
+}
+
+TEST_P(StoreTest, EachNodeRecoversItsOwnMatchesAndClaimsADeadNodesUnfinishedOnes) {
+  const int64_t a = player("a"), b = player("b");
+  auto on_node = [&](int64_t node) {
+    MatchRow m = match_row("kuhn_poker");
+    m.node = node;
+    Result<int64_t> id = create(m, {a, b});
+    EXPECT_TRUE(ok(id));
+    return id.ok() ? *id : 0;
+  };
+  auto unfinished = [&](int64_t node) {
+    std::vector<int64_t> out;
+    Result<std::vector<MatchRecord>> open = store_->unfinished_matches(node);
+    EXPECT_TRUE(ok(open));
+    if (open.ok()) {
+      for (const MatchRecord& r : *open) out.push_back(r.match.id);
+    }
+    return out;
+  };
+  auto claim = [&](int64_t from, int64_t to) {
+    return wait_ids([&](Store::DoneIds d) { store_->claim_matches(from, to, std::move(d)); });
+  };
+  const int64_t one_a = on_node(1), two_a = on_node(2), one_b = on_node(1), single = on_node(0);
+  const int64_t one_done = on_node(1);
+  MatchEnd end;
+  end.match_id = one_done;
+  end.result = {1, -1};
+  end.termination = "normal";
+  ASSERT_TRUE(ok(finish(end)));
+
+  using Ids = std::vector<int64_t>;
+  EXPECT_EQ(unfinished(1), (Ids{one_a, one_b}));
+  EXPECT_EQ(unfinished(2), (Ids{two_a}));
+  EXPECT_EQ(unfinished(0), (Ids{single}));
+  Result<std::optional<MatchRecord>> record = store_->match(two_a);
+  ASSERT_TRUE(ok(record));
+  ASSERT_TRUE(record->has_value());
+  EXPECT_EQ((*record)->match.node, 2);
+
+  Result<Ids> claimed = claim(1, 2);  // node 1 died; node 2 takes its live matches, not the finished one
+  ASSERT_TRUE(ok(claimed));
+  EXPECT_EQ(*claimed, (Ids{one_a, one_b}));
+  EXPECT_EQ(unfinished(1), Ids{});
+  EXPECT_EQ(unfinished(2), (Ids{one_a, two_a, one_b}));
+  record = store_->match(one_done);
+  ASSERT_TRUE(ok(record));
+  EXPECT_EQ((*record)->match.node, 1) << "a finished match keeps the node that played it";
+  claimed = claim(1, 2);
+  ASSERT_TRUE(ok(claimed));
+  EXPECT_EQ(*claimed, Ids{}) << "claimed once";
 }
 
 TEST_P(StoreTest, RatedResultsAreTheFinishedRatedMatchesOfTheGroup) {
