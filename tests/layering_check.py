@@ -24,8 +24,8 @@ LAYERS = [
     ("agents", {"core", "games", "agents"}),
     ("db", {"core", "db"}),
     ("server/arena", {"core", "games", "agents", "db", "server/arena"}),
-    ("server/net", {"core", "games", "db", "server/arena", "server/net"}),
     ("server/cluster", {"core", "server/cluster"}),
+    ("server/net", {"core", "games", "db", "server/arena", "server/cluster", "server/net"}),
     ("server/cli", {"core", "games", "agents", "db", "server/arena", "server/net", "server/cluster", "server/cli"}),
 ]
 

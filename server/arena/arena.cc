@@ -51,7 +51,8 @@ Arena::Arena(asio::io_context& io, db::Store& store, ArenaConfig config)
                      start_match(std::move(game), std::move(request), std::move(done));
                    },
                    [this](const ArenaEvent& e) { emit(e); }, [this] { return next_seed(); },
-                   [this](const std::string& agent) { return resolve_agent(agent); }}),
+                   [this](const std::string& agent) { return resolve_agent(agent); }},
+                  config_.node),
       house_(io, house_config(config_), config_.seed ? seeds_.next_u64() : os_random_u64(),
              {[this](std::shared_ptr<const Game> game, MatchRequest request, MatchDone done) {
                 start_match(std::move(game), std::move(request), std::move(done));
@@ -256,6 +257,7 @@ void Arena::start_match(std::shared_ptr<const Game> game, MatchRequest request, 
     row.seed = *request.seed;
     row.time_control = request.time_control.to_string();
     row.status = "active";  // it starts as soon as it is stored
+    row.node = config_.node;
     std::vector<db::SeatRow> seat_rows;
     for (size_t i = 0; i < pending->seats.size(); ++i) {
       seat_rows.push_back(
@@ -342,60 +344,87 @@ Status Arena::recover() {
   Result<std::vector<db::RatingRow>> all = store_.ratings("");
   if (!all.ok()) return all.error();
   ratings_.load(*all);
-  Result<std::vector<db::MatchRecord>> unfinished = store_.unfinished_matches();
+  Result<std::vector<db::MatchRecord>> unfinished = store_.unfinished_matches(config_.node);
   if (!unfinished.ok()) return unfinished.error();
   for (const db::MatchRecord& record : *unfinished) {
-    // Resumable: every seat an in-process agent whose spec is on record, and a record that
-    // replays under its own seed.
-    MatchRequest request;
-    request.game = record.match.game;
-    request.rated = record.match.rated;
-    request.seed = record.match.seed;
-    bool agents_only = true;
-    std::vector<SeatInfo> seats;
-    for (const db::SeatRow& s : record.seats) {
-      Result<std::optional<db::PlayerRow>> player = store_.player(s.player_id);
-      const bool agent =
-          player.ok() && *player && (*player)->kind == db::PlayerKind::kAgent && !(*player)->spec.empty();
-      agents_only = agents_only && agent;
-      request.seats.push_back(
-          SeatRequest{agent ? (*player)->spec : "", s.player_id, s.player_name, s.player_kind});
-      seats.push_back(SeatInfo{s.player_id, s.player_name, s.player_kind, !agent});
-    }
-    std::optional<Error> why;
-    if (Result<TimeControl> tc = TimeControl::parse(record.match.time_control); tc.ok()) {
-      request.time_control = *tc;
-    } else {
-      why = tc.error();
-    }
-    Result<std::shared_ptr<const Game>> game = make_game(record.match.game);
-    if (!game.ok()) why = game.error();
-    if (!why && agents_only) {
-      Result<std::shared_ptr<Match>> match =
-          build(record.match.id, request, *game, seats, /*stored_active=*/false);
-      if (match.ok()) {
-        Status restored = (*match)->restore(record.moves, record.match.status == "active");
-        if (restored.ok()) {
-          {
-            std::lock_guard lock(mutex_);
-            matches_[record.match.id] = *match;
-          }
-          (*match)->resume();
-          continue;
-        }
-        why = restored.error();
-      } else {
-        why = match.error();
-      }
-    }
-    db::MatchEnd end;
-    end.match_id = record.match.id;
-    end.status = "aborted";
-    end.termination = "server_restart";
-    Status s = db::wait_status([&](db::Store::Done d) { store_.finish_match(end, std::move(d)); });
-    if (!s.ok()) return s;
+    if (Status s = recover_match(record, /*resume_remote=*/false); !s.ok()) return s;
   }
   return ok_status();
+}
+
+Result<std::vector<int64_t>> Arena::take_over(int64_t dead_node) {
+  Result<std::vector<int64_t>> claimed = db::wait_ids(
+      [&](db::Store::DoneIds d) { store_.claim_matches(dead_node, config_.node, std::move(d)); });
+  if (!claimed.ok() || claimed->empty()) return claimed;
+  Result<std::vector<db::MatchRecord>> mine = store_.unfinished_matches(config_.node);
+  if (!mine.ok()) return mine.error();
+  for (const db::MatchRecord& record : *mine) {
+    // Only the claimed ones: the others are this node's own, live here already.
+    if (!std::binary_search(claimed->begin(), claimed->end(), record.match.id)) continue;
+    if (Status s = recover_match(record, /*resume_remote=*/true); !s.ok()) return s.error();
+  }
+  return claimed;
+}
+
+Status Arena::recover_match(const db::MatchRecord& record, bool resume_remote) {
+  // Resumable: every seat an in-process agent whose spec is on record (or, with
+  // resume_remote, a remote player), and a record that replays under its own seed.
+  MatchRequest request;
+  request.game = record.match.game;
+  request.rated = record.match.rated;
+  request.seed = record.match.seed;
+  bool agents_only = true;
+  std::vector<SeatInfo> seats;
+  for (const db::SeatRow& s : record.seats) {
+    Result<std::optional<db::PlayerRow>> player = store_.player(s.player_id);
+    const bool agent =
+        player.ok() && *player && (*player)->kind == db::PlayerKind::kAgent && !(*player)->spec.empty();
+    agents_only = agents_only && agent;
+    request.seats.push_back(
+        SeatRequest{agent ? (*player)->spec : "", s.player_id, s.player_name, s.player_kind});
+    seats.push_back(SeatInfo{s.player_id, s.player_name, s.player_kind, !agent});
+  }
+  std::optional<Error> why;
+  if (Result<TimeControl> tc = TimeControl::parse(record.match.time_control); tc.ok()) {
+    request.time_control = *tc;
+  } else {
+    why = tc.error();
+  }
+  Result<std::shared_ptr<const Game>> game = make_game(record.match.game);
+  if (!game.ok()) why = game.error();
+  if (!why && (agents_only || resume_remote)) {
+    Result<std::shared_ptr<Match>> match =
+        build(record.match.id, request, *game, seats, /*stored_active=*/false);
+    if (match.ok()) {
+      Status restored = (*match)->restore(record.moves, record.match.status == "active");
+      if (restored.ok()) {
+        {
+          std::lock_guard lock(mutex_);
+          matches_[record.match.id] = *match;
+          std::set<int64_t> players;  // as reserve_live counts them
+          for (const SeatInfo& seat : seats) {
+            if (seat.remote && players.insert(seat.player_id).second) ++live_per_player_[seat.player_id];
+          }
+        }
+        // Its players hear of it as of a new match (the network layer seats them again, and
+        // their grace runs until they come back).
+        if (!agents_only) {
+          emit(MatchCreated{record.match.id, (*game)->spec(), seats, record.match.rated,
+                            request.time_control.to_string()});
+        }
+        (*match)->resume();
+        return ok_status();
+      }
+      why = restored.error();
+    } else {
+      why = match.error();
+    }
+  }
+  db::MatchEnd end;
+  end.match_id = record.match.id;
+  end.status = "aborted";
+  end.termination = "server_restart";
+  return db::wait_status([&](db::Store::Done d) { store_.finish_match(end, std::move(d)); });
 }
 
 void Arena::stop() { house_.stop(); }

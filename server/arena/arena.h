@@ -56,6 +56,10 @@ struct ArenaConfig {
   uint64_t seed = 0;
   // The live Glicko-2 ratings' periods (see LiveRatings).
   RatingPeriods rating_periods;
+  // The node this arena is, among several serving one database (arena serve --node, 1 to
+  // kMaxNodes - 1): its matches are stored as its own, and it recovers only those; 0: a
+  // single server.
+  int64_t node = 0;
 };
 
 class Arena {
@@ -65,10 +69,16 @@ class Arena {
   Arena(asio::io_context& io, db::Store& store, ArenaConfig config = {});
   ~Arena();
 
-  // Loads live ratings, then ends or resumes matches left unfinished by a previous run:
-  // agent-only matches resume from their stored moves; the others end as aborted
-  // ("server_restart"). Blocking: call before serving.
+  // Loads live ratings, then ends or resumes this node's matches left unfinished by a
+  // previous run: agent-only matches resume from their stored moves; the others end as
+  // aborted ("server_restart"). Blocking: call before serving.
   Status recover();
+  // Claims the unfinished matches of `dead_node` (whose lock the caller holds: see
+  // db::NodeLocks) and resumes them here, remote players' too (a MatchCreated each: their
+  // players come back through any node within the disconnect grace, or forfeit); a record
+  // that does not replay ends ("server_restart"). Blocking: call off the network threads.
+  // Gives the claimed ids.
+  Result<std::vector<int64_t>> take_over(int64_t dead_node);
   // The live ratings' periods (what a leaderboard shows a rating as of now with).
   const RatingPeriods& rating_periods() const { return config_.rating_periods; }
 
@@ -130,6 +140,8 @@ class Arena {
 
  private:
   void emit(const ArenaEvent& event);
+  // Resumes or ends one unfinished match (recover; take_over with resume_remote).
+  Status recover_match(const db::MatchRecord& record, bool resume_remote);
   // Starts a match of a resolved game (what create_match and the collaborators call).
   void start_match(std::shared_ptr<const Game> game, MatchRequest request, MatchDone done);
   void on_finished(int64_t match_id);

@@ -13,8 +13,17 @@ Error limited(const std::string& what) { return make_error("rate_limited", what)
 }  // namespace
 
 Matchmaker::Matchmaker(db::Store& store, std::vector<std::string> house_agents, MatchmakingLimits limits,
-                       Hooks hooks)
-    : store_(store), house_agents_(std::move(house_agents)), limits_(limits), hooks_(std::move(hooks)) {}
+                       Hooks hooks, int64_t node)
+    : store_(store),
+      house_agents_(std::move(house_agents)),
+      limits_(limits),
+      hooks_(std::move(hooks)),
+      node_(node) {}
+
+int64_t Matchmaker::next_id(int64_t& counter) const {
+  const int64_t k = counter++;
+  return node_ == 0 ? k : (k - 1) * kMaxNodes + node_;
+}
 
 std::vector<SeatRequest> Matchmaker::seated(uint64_t seed, const SeatRequest& a, const SeatRequest& b) {
   return (seed & 1) ? std::vector<SeatRequest>{a, b} : std::vector<SeatRequest>{b, a};
@@ -85,7 +94,7 @@ Result<int64_t> Matchmaker::seek(const SeatRequest& who, Seek seek) {
         return limited("at most " + std::to_string(limits_.max_seeks_per_player) + " open seeks per player");
       }
       ++mine;
-      id = next_seek_++;
+      id = next_id(next_seek_);
       for (const std::shared_ptr<const Game>& game : placed.games) {
         if (game->num_players() != 2) continue;
         for (const TimeControl& tc : seek.time_controls) {
@@ -96,7 +105,7 @@ Result<int64_t> Matchmaker::seek(const SeatRequest& who, Seek seek) {
       seeks_[id] = std::move(placed);
       return id;
     }
-    id = next_seek_++;
+    id = next_id(next_seek_);
   }
   request.game = paired_game->spec();
   request.rated = seek.rated;
@@ -195,7 +204,7 @@ void Matchmaker::challenge(const SeatRequest& from, const std::string& to_name, 
       }
       ++challenges_from_[from.player_id];
       ++challenges_to_[to_id];
-      id = next_challenge_++;
+      id = next_id(next_challenge_);
       challenges_[id] = PendingChallenge{
           from, to_id, game, time_control, rated, std::chrono::steady_clock::now() + limits_.challenge_ttl};
     }

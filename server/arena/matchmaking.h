@@ -46,7 +46,9 @@ class Matchmaker {
         resolve;  // an agent alias's spec now (Arena::resolve_agent)
   };
   // `house_agents`: the agents that accept every challenge at once.
-  Matchmaker(db::Store& store, std::vector<std::string> house_agents, MatchmakingLimits limits, Hooks hooks);
+  // `node`: the arena's node (0 on a single server), which numbers the ids (see kMaxNodes).
+  Matchmaker(db::Store& store, std::vector<std::string> house_agents, MatchmakingLimits limits, Hooks hooks,
+             int64_t node = 0);
 
   // Places a seek; pairs it at once with a compatible seek of another player, if any. A
   // seek that names a one-player game (a puzzle) starts that match at once. Returns the
@@ -90,11 +92,14 @@ class Matchmaker {
   void remove_seek(std::map<int64_t, Placed>::iterator it);
   void remove_challenge(std::map<int64_t, PendingChallenge>::iterator it);
   void expire_challenges();
+  // The next seek or challenge id from `counter` (see kMaxNodes). Under the mutex.
+  int64_t next_id(int64_t& counter) const;
 
   db::Store& store_;
   const std::vector<std::string> house_agents_;
   const MatchmakingLimits limits_;
   const Hooks hooks_;
+  const int64_t node_;
 
   std::mutex mutex_;  // guards everything below
   std::map<int64_t, Placed> seeks_;

@@ -16,6 +16,13 @@
 
 namespace arena {
 
+// Seek and challenge ids are unique among the nodes of one arena: node n (1 to
+// kMaxNodes - 1) numbers them n, n + kMaxNodes, n + 2 * kMaxNodes, ...; a single server
+// (node 0) 1, 2, 3, ... So an id names the node that holds it (node_of_id), where a player
+// connected to another node is sent to accept a challenge.
+constexpr int64_t kMaxNodes = 1024;
+inline int64_t node_of_id(int64_t id) { return id % kMaxNodes; }
+
 // Who sits at a seat: an in-process agent made from a spec, or a remote player.
 struct SeatRequest {
   std::string agent;  // agent spec ("random"); empty for a remote player

@@ -4,10 +4,14 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "agents/nn/nn_agents.h"
@@ -17,7 +21,9 @@
 #include "games/registry.h"
 #include "server/cli/commands.h"
 #include "server/cli/serve_learn.h"
+#include "server/cluster/broker.h"
 #include "server/net/beast.h"
+#include "server/net/cluster_link.h"
 #include "server/net/server.h"
 
 namespace arena::cli {
@@ -72,6 +78,75 @@ std::vector<std::string> agent_list(const std::string& text) {
   return out;
 }
 
+// A node's watch over the others (arena serve --node), on a thread of its own: each second
+// it tries the house lock (the house matches start on the node that gets it) and the locks
+// of the other nodes with live matches; a lock it gets is a dead node's, whose matches it
+// takes over (Arena::take_over) before letting the lock go.
+class NodeWatch {
+ public:
+  NodeWatch(db::NodeLocks& locks, Arena& arena, net::ClusterLink& link, int64_t node)
+      : locks_(locks), arena_(arena), link_(link), node_(node), thread_([this] { run(); }) {}
+  ~NodeWatch() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      watch_once();
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    }
+  }
+
+  void watch_once() {
+    if (!house_) {
+      Result<bool> house = locks_.try_take_house();
+      if (house.ok() && *house) {
+        house_ = true;
+        std::cout << "arena: node " << node_ << " runs the house matches" << std::endl;
+        arena_.start_house_matches();
+      }
+    }
+    Result<std::vector<int64_t>> nodes = locks_.nodes_with_live_matches();
+    if (!nodes.ok()) {
+      std::cerr << "arena: node " << node_ << ": " << nodes.error().message << "\n";
+      return;
+    }
+    for (int64_t other : *nodes) {
+      Result<bool> dead = locks_.try_take(other);
+      if (!dead.ok() || !*dead) continue;
+      Result<std::vector<int64_t>> taken = arena_.take_over(other);
+      (void)locks_.release(other);
+      if (!taken.ok()) {
+        std::cerr << "arena: node " << node_ << ": taking over node " << other << ": "
+                  << taken.error().message << "\n";
+        continue;
+      }
+      std::cout << "arena: node " << node_ << " took over " << taken->size() << " live matches of node "
+                << other << std::endl;
+      link_.node_down(other);
+    }
+  }
+
+  db::NodeLocks& locks_;
+  Arena& arena_;
+  net::ClusterLink& link_;
+  const int64_t node_;
+  bool house_ = false;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;  // last
+};
+
 }  // namespace
 
 int run_serve(const std::vector<std::string>& argv) {
@@ -93,6 +168,8 @@ int run_serve(const std::vector<std::string>& argv) {
   bool secure_cookies = false;
   std::vector<std::string> allowed_origins;
   std::string learn = "auto";
+  int node = 0;
+  std::string broker_url;
   LearnOptions learning;
   int64_t learn_seed = 1;
   Options options(
@@ -101,7 +178,14 @@ int run_serve(const std::vector<std::string>& argv) {
       "Stops cleanly on SIGINT or SIGTERM.");
   options.text("bind", &bind, "address to listen on")
       .integer("port", &port, "port; 0 picks a free one, printed at start", 0, 65535)
-      .text("db", &db, "SQLite file or postgresql:// URL (one server at a time)")
+      .text("db", &db, "SQLite file or postgresql:// URL (one server at a time, or several --node ones)")
+      .integer("node", &node,
+               "this server's number among several serving one PostgreSQL --db as one arena (1 to 1023), "
+               "with --broker; 0: the only server",
+               0, static_cast<int>(kMaxNodes - 1))
+      .text("broker", &broker_url,
+            "with --node: how the nodes reach each other, redis://host:port, redis:///path.sock or a "
+            "postgresql:// URL (LISTEN/NOTIFY)")
       .integer("threads", &threads, "network threads", 1, 256)
       .default_text("the number of cores, at least 2")
       .text("web", &web, "folder of the web UI")
@@ -189,12 +273,48 @@ int run_serve(const std::vector<std::string>& argv) {
       return options.usage_error("--house-games: " + game.error().message);
     }
   }
+  if ((node != 0) != !broker_url.empty()) return options.usage_error("--node and --broker go together");
   keep_freed_memory();
 
-  Result<std::unique_ptr<db::ServeLock>> locked = db::lock_for_serving(db);  // held until exit
-  if (!locked.ok()) {
-    std::cerr << "arena serve: " << locked.error().message << "\n";
+  // Held until exit: the database's lock (one server), or this node's.
+  std::unique_ptr<db::ServeLock> serve_lock;
+  std::unique_ptr<db::NodeLocks> node_locks;
+  if (node == 0) {
+    Result<std::unique_ptr<db::ServeLock>> locked = db::lock_for_serving(db);
+    if (!locked.ok()) {
+      std::cerr << "arena serve: " << locked.error().message << "\n";
+      return 1;
+    }
+    serve_lock = std::move(locked).value();
+  } else {
+    Result<std::unique_ptr<db::NodeLocks>> locked = db::lock_node(db, node);
+    if (!locked.ok()) {
+      std::cerr << "arena serve: " << locked.error().message << "\n";
+      return 1;
+    }
+    node_locks = std::move(locked).value();
+  }
+  // The broker's messages go to the server's link while it exists (none come before: the
+  // link subscribes to its channels itself).
+  std::mutex link_mutex;
+  net::ClusterLink* link = nullptr;
+  std::unique_ptr<cluster::Broker> broker;
+  if (node != 0) {
+#if ARENA_WITH_POSTGRES
+    Result<std::unique_ptr<cluster::Broker>> opened =
+        cluster::open_broker(broker_url, [&](const std::string& channel, const std::string& payload) {
+          std::lock_guard lock(link_mutex);
+          if (link) link->on_message(channel, payload);
+        });
+    if (!opened.ok()) {
+      std::cerr << "arena serve: --broker: " << opened.error().message << "\n";
+      return 1;
+    }
+    broker = std::move(opened).value();
+#else
+    std::cerr << "arena serve: this build has no broker (configured without ARENA_WITH_POSTGRES)\n";
     return 1;
+#endif
   }
   Result<std::unique_ptr<db::SqlStore>> store = db::SqlStore::open(db);
   if (!store.ok()) {
@@ -204,6 +324,7 @@ int run_serve(const std::vector<std::string>& argv) {
   asio::io_context io(threads);
   ArenaConfig arena_config;
   arena_config.house_matches = house;
+  arena_config.node = node;
   arena_config.house_move_interval = Millis(interval);
   arena_config.rating_periods.length =
       std::chrono::seconds(static_cast<int64_t>(std::llround(rating_period_hours * 3600)));
@@ -301,8 +422,34 @@ int run_serve(const std::vector<std::string>& argv) {
   config.browser.secure_cookies = secure_cookies;
   config.browser.allowed_origins = origins;
   config.extra_metrics = nn::service_metrics;
+  config.broker = broker.get();
+  config.node = node;
+  if (node_locks) {
+    // Channel names are letters, digits, '_', '.' and ':'.
+    Result<std::string> name = node_locks->database_name();
+    if (!name.ok()) {
+      std::cerr << "arena serve: " << name.error().message << "\n";
+      return 1;
+    }
+    config.arena_name = *name;
+    for (char& c : config.arena_name) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') c = '_';
+    }
+  }
   db::SqlStore* raw_store = store->get();
   net::Server server(io, arena, **store, config, [raw_store] { return raw_store->queue_depth(); });
+  if (net::ClusterLink* l = server.cluster()) {
+    {
+      std::lock_guard lock(link_mutex);
+      link = l;
+    }
+    if (Status s = l->start(); !s.ok()) {
+      std::cerr << "arena serve: --broker: " << s.error().message << "\n";
+      std::lock_guard lock(link_mutex);
+      link = nullptr;
+      return 1;
+    }
+  }
   Result<uint16_t> bound = server.listen();
   if (!bound.ok()) {
     std::cerr << "arena serve: " << bound.error().message << "\n";
@@ -318,10 +465,17 @@ int run_serve(const std::vector<std::string>& argv) {
     auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(300));
     timer->async_wait([&io, timer](const boost::system::error_code&) { io.stop(); });
   });
-  arena.start_house_matches();
+  // One node runs the house matches: the one that holds the house lock (NodeWatch).
+  std::optional<NodeWatch> watch;
+  if (node_locks) {
+    watch.emplace(*node_locks, arena, *server.cluster(), node);
+  } else {
+    arena.start_house_matches();
+  }
   std::cout << "arena: serving http://" << config.bind << ":" << *bound << "/ (db " << db << ", " << threads
             << " threads, " << house << " house matches, web UI from " << config.web_root.string() << ")"
             << std::endl;
+  if (node != 0) std::cout << "arena: node " << node << " of the arena, broker " << broker_url << std::endl;
   if (config.metrics == net::ServerConfig::Metrics::kSeparate) {
     std::cout << "arena: metrics at http://" << config.metrics_bind << ":" << server.metrics_port()
               << "/metrics" << std::endl;
@@ -331,6 +485,11 @@ int run_serve(const std::vector<std::string>& argv) {
   for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  watch.reset();  // before the arena goes
+  {
+    std::lock_guard lock(link_mutex);
+    link = nullptr;  // the server (and its link) goes before the broker
+  }
   if (learner) {
     std::cout << "arena: stopping the learning run (after its self-play phase)" << std::endl;
     learner->stop();

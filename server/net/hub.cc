@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/net/cluster_link.h"
 #include "server/net/websocket_session.h"
 #include "server/net/wire.h"
 
@@ -34,6 +35,60 @@ std::vector<int> seats_of(const Match& match, int64_t player_id) {
   return out;
 }
 
+Json SeatAction::to_json() const {
+  static const char* const kKinds[] = {"move", "orders", "resign", "abort", "offer_draw"};
+  Json j = {{"kind", kKinds[static_cast<int>(kind)]}, {"ply", ply}};
+  if (kind == Kind::kMove) j["action"] = action;
+  if (kind == Kind::kOrders) j["orders"] = orders;
+  return j;
+}
+
+Result<SeatAction> SeatAction::from_json(const Json& j) {
+  static const std::map<std::string, Kind> kKinds = {{"move", Kind::kMove},
+                                                     {"orders", Kind::kOrders},
+                                                     {"resign", Kind::kResign},
+                                                     {"abort", Kind::kAbort},
+                                                     {"offer_draw", Kind::kOfferDraw}};
+  SeatAction a;
+  try {
+    auto kind = kKinds.find(j.at("kind").get<std::string>());
+    if (kind == kKinds.end()) return make_error("bad_message", "unknown seat action " + j.at("kind").dump());
+    a.kind = kind->second;
+    a.ply = j.at("ply").get<int>();
+    if (a.kind == Kind::kMove) a.action = j.at("action").get<std::string>();
+    if (a.kind == Kind::kOrders) a.orders = j.at("orders").get<std::vector<std::string>>();
+  } catch (const Json::exception& e) {
+    return make_error("bad_message", std::string("a seat action: ") + e.what());
+  }
+  return a;
+}
+
+void act_as(const std::shared_ptr<Match>& match, int64_t player_id, SeatAction action, Match::Done done) {
+  std::vector<int> seats = seats_of(*match, player_id);
+  if (seats.empty()) {
+    return done(make_error("not_your_turn", "you have no seat in match " + std::to_string(match->id())));
+  }
+  auto run = [action = std::move(action)](Match& m, int seat, Match::Done d) {
+    switch (action.kind) {
+      case SeatAction::Kind::kMove:
+        return m.submit(seat, action.ply, action.action, std::move(d));
+      case SeatAction::Kind::kOrders:
+        return m.submit_orders(seat, action.ply, action.orders, std::move(d));
+      case SeatAction::Kind::kResign:
+        return m.resign(seat, std::move(d));
+      case SeatAction::Kind::kAbort:
+        return m.abort(seat, std::move(d));
+      case SeatAction::Kind::kOfferDraw:
+        return m.offer_draw(seat, std::move(d));
+    }
+  };
+  if (seats.size() == 1) return run(*match, seats.front(), std::move(done));
+  // Whose turn it is lives on the match's strand: ask there, and act from there.
+  match->snapshot(
+      [match, seats = std::move(seats), run = std::move(run), done = std::move(done)](
+          const StateChanged& state, bool) { run(*match, seat_to_act(seats, state.to_act), done); });
+}
+
 int seat_to_act(const std::vector<int>& seats, const std::vector<int>& to_act) {
   for (int seat : seats) {
     if (std::find(to_act.begin(), to_act.end(), seat) != to_act.end()) return seat;
@@ -41,12 +96,29 @@ int seat_to_act(const std::vector<int>& seats, const std::vector<int>& to_act) {
   return seats.empty() ? -1 : seats.front();
 }
 
-void Hub::send_to_player(int64_t player_id, const Message& m) {
+void Hub::send_to_player(int64_t player_id, const Message& m, int64_t match_id) {
+  if (link_ && link_->connected_elsewhere(player_id)) link_->to_player(player_id, m, match_id);
   auto it = players_.find(player_id);
   if (it == players_.end()) return;
   for (const auto& weak : it->second) {
+    if (auto s = weak.lock()) {
+      if (match_id != 0) s->set_seated();
+      s->send(m);
+    }
+  }
+}
+
+void Hub::send_to_spectators(int64_t match_id, Watched& watched, const Message& m) {
+  for (const auto& weak : watched.spectators) {
     if (auto s = weak.lock()) s->send(m);
   }
+  if (link_ && link_->watched_elsewhere(match_id)) link_->to_spectators(match_id, m, false);
+}
+
+void Hub::drop_if_unwatched(std::map<int64_t, Watched>::iterator it) {
+  if (!it->second.remote || !it->second.spectators.empty()) return;
+  if (link_) link_->unwatch(it->first);
+  matches_.erase(it);
 }
 
 Json Hub::last_move_json(const Watched& watched) {
@@ -61,23 +133,22 @@ void Hub::on(const MatchCreated& e) {
   std::shared_ptr<Match> match = arena_.find(e.match_id);
   if (!match) return;  // it cannot have ended: it starts after this event
   std::lock_guard lock(mutex_);
-  matches_[e.match_id].match = match;
+  Watched& watched = matches_[e.match_id];
+  watched.match = match;
+  if (watched.remote) {  // watched here while another node hosted it: taken over
+    watched.remote = false;
+    if (link_) link_->unwatch(e.match_id);
+  }
   for (size_t seat = 0; seat < e.seats.size(); ++seat) {
     if (!e.seats[seat].remote) continue;
-    auto player = players_.find(e.seats[seat].player_id);
-    if (player == players_.end()) {
+    const int64_t player = e.seats[seat].player_id;
+    if (!players_.contains(player) && !(link_ && link_->connected_elsewhere(player))) {
       // Nobody to tell: the seat's grace starts now (posted under the mutex, so a join
       // that follows is heard after it).
       match->set_connected(static_cast<int>(seat), false);
       continue;
     }
-    const Message start = make_message(match_start_message(e, static_cast<int>(seat)));
-    for (const auto& weak : player->second) {
-      if (auto s = weak.lock()) {
-        s->set_seated();
-        s->send(start);
-      }
-    }
+    send_to_player(player, make_message(match_start_message(e, static_cast<int>(seat))), e.match_id);
   }
 }
 
@@ -104,12 +175,10 @@ void Hub::on(const StateChanged& e) {
     send_to_player(seats[seat].player_id,
                    std::make_shared<const std::string>(state_message(e, s, view_text(s), last_move)));
   }
-  if (!it->second.spectators.empty()) {
+  if (!it->second.spectators.empty() || (link_ && link_->watched_elsewhere(e.match_id))) {
     const Message view =
         std::make_shared<const std::string>(state_message(e, -1, view_text(-1), last_move));  // one for all
-    for (const auto& weak : it->second.spectators) {
-      if (auto s = weak.lock()) s->send(view);
-    }
+    send_to_spectators(e.match_id, it->second, view);
   }
 }
 
@@ -135,6 +204,7 @@ void Hub::on(const MatchEnded& e) {
       stop_watching(s.get());
     }
   }
+  if (link_ && link_->watched_elsewhere(e.match_id)) link_->to_spectators(e.match_id, end, true);
   matches_.erase(it);
 }
 
@@ -166,6 +236,7 @@ bool Hub::join(const std::shared_ptr<WebSocketSession>& session) {
     auto& list = players_[player];
     std::erase_if(list, [](const auto& w) { return w.expired(); });
     list.push_back(session);
+    if (link_) link_->joined(player, list.size() == 1);
     for (const auto& [id, watched] : matches_) {
       std::shared_ptr<Match> match = watched.match.lock();
       if (!match) continue;
@@ -194,12 +265,19 @@ void Hub::leave(WebSocketSession* session) {
       if (!still_connected) players_.erase(it);
     }
     watching_.erase(session);
-    for (auto& [id, watched] : matches_) {
+    if (!still_connected && link_) {
+      link_->left(player);
+      still_connected = link_->connected_elsewhere(player);
+    }
+    for (auto it = matches_.begin(); it != matches_.end();) {
+      auto& [id, watched] = *it;
       forget(watched.spectators, session);
-      if (still_connected) continue;
-      if (std::shared_ptr<Match> match = watched.match.lock()) {
-        for (int seat : seats_of(*match, player)) seats.emplace_back(match, seat);
+      if (!still_connected) {
+        if (std::shared_ptr<Match> match = watched.match.lock()) {
+          for (int seat : seats_of(*match, player)) seats.emplace_back(match, seat);
+        }
       }
+      drop_if_unwatched(it++);
     }
   }
   // The last connection of a seated player is gone: its grace period starts.
@@ -237,6 +315,7 @@ void Hub::unspectate(WebSocketSession* session, int64_t match_id) {
                                    [session](const auto& weak) { return weak.lock().get() == session; });
   forget(spectators, session);
   if (watched) stop_watching(session);
+  drop_if_unwatched(it);
 }
 
 void Hub::stop_watching(const WebSocketSession* session) {
@@ -246,16 +325,110 @@ void Hub::stop_watching(const WebSocketSession* session) {
 
 void Hub::send_snapshot(const std::shared_ptr<WebSocketSession>& session, Match& match,
                         std::vector<int> seats) {
+  snapshot_message(match, std::move(seats), [session](Message m) { session->send(std::move(m)); });
+}
+
+void Hub::snapshot_message(Match& match, std::vector<int> seats, std::function<void(Message)> sink) {
   Json last_move;
   {
     std::lock_guard lock(mutex_);
     if (auto it = matches_.find(match.id()); it != matches_.end()) last_move = last_move_json(it->second);
   }
-  match.snapshot([session, seats = std::move(seats), last_move](const StateChanged& state, bool) {
-    const int seat = seat_to_act(seats, state.to_act);
-    session->send(std::make_shared<const std::string>(
-        state_message(state, seat, view_for(state, seat).dump(), last_move.dump())));
-  });
+  match.snapshot(
+      [sink = std::move(sink), seats = std::move(seats), last_move](const StateChanged& state, bool) {
+        const int seat = seat_to_act(seats, state.to_act);
+        sink(std::make_shared<const std::string>(
+            state_message(state, seat, view_for(state, seat).dump(), last_move.dump())));
+      });
+}
+
+// --- From the other nodes ----------------------------------------------------------------
+
+void Hub::deliver_to_player(int64_t player_id, const Message& m, bool seated) {
+  std::lock_guard lock(mutex_);
+  auto it = players_.find(player_id);
+  if (it == players_.end()) return;
+  for (const auto& weak : it->second) {
+    if (auto s = weak.lock()) {
+      if (seated) s->set_seated();
+      s->send(m);
+    }
+  }
+}
+
+void Hub::deliver_to_spectators(int64_t match_id, const Message& m, bool end) {
+  std::lock_guard lock(mutex_);
+  auto it = matches_.find(match_id);
+  if (it == matches_.end() || !it->second.remote) return;
+  for (const auto& weak : it->second.spectators) {
+    if (auto s = weak.lock()) {
+      s->send(m);
+      if (end) stop_watching(s.get());
+    }
+  }
+  if (!end) return;
+  it->second.spectators.clear();
+  drop_if_unwatched(it);
+}
+
+Status Hub::spectate_remote(const std::shared_ptr<WebSocketSession>& session, int64_t match_id,
+                            size_t max_watched, const Message& snapshot) {
+  std::lock_guard lock(mutex_);
+  auto [it, added] = matches_.try_emplace(match_id);
+  Watched& watched = it->second;
+  if (added) {
+    watched.remote = true;
+    if (link_) link_->watch(match_id);
+  } else if (!watched.remote) {  // it came here meanwhile (taken over): a spectator like any
+    watched.spectators.insert(session);
+    return ok_status();
+  }
+  if (!watched.spectators.contains(session)) {
+    size_t& count = watching_[session.get()];
+    if (count >= max_watched) {
+      drop_if_unwatched(it);
+      return make_error("rate_limited", "a connection watches at most " + std::to_string(max_watched) +
+                                            " matches at once; unspectate one first");
+    }
+    ++count;
+    watched.spectators.insert(session);
+  }
+  session->send(snapshot);
+  return ok_status();
+}
+
+void Hub::player_joined_elsewhere(int64_t player_id, int64_t node) {
+  std::vector<std::pair<std::shared_ptr<Match>, int>> seats;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, watched] : matches_) {
+      std::shared_ptr<Match> match = watched.match.lock();
+      if (!match) continue;
+      for (int seat : seats_of(*match, player_id)) {
+        seats.emplace_back(match, seat);
+        link_->to_player(player_id, make_message(match_start_message(created_of(*match), seat)), id, node);
+      }
+    }
+  }
+  for (const auto& [match, seat] : seats) {
+    match->set_connected(seat, true);
+    snapshot_message(*match, {seat},
+                     [this, player_id, node](Message m) { link_->to_player(player_id, m, 0, node); });
+  }
+}
+
+void Hub::player_gone_elsewhere(int64_t player_id) {
+  std::vector<std::pair<std::shared_ptr<Match>, int>> seats;
+  {
+    std::lock_guard lock(mutex_);
+    if (players_.contains(player_id)) return;
+    for (const auto& [id, watched] : matches_) {
+      if (std::shared_ptr<Match> match = watched.match.lock()) {
+        for (int seat : seats_of(*match, player_id)) seats.emplace_back(match, seat);
+      }
+    }
+  }
+  for (const auto& [match, seat] : seats) match->set_connected(seat, false);
 }
 
 }  // namespace arena::net

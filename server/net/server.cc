@@ -1,5 +1,6 @@
 #include "server/net/server.h"
 
+#include "server/net/cluster_link.h"
 #include "server/net/listener.h"
 #include "server/net/shared_state.h"
 
@@ -11,11 +12,19 @@ Server::Server(asio::io_context& io, Arena& arena, db::Store& store, ServerConfi
           std::make_shared<SharedState>(io, arena, store, std::move(config), std::move(store_queue_depth))),
       listener_(std::make_shared<Listener>(state_)) {
   Hub* hub = &state_->hub;
+  if (const ServerConfig& c = state_->config; c.broker) {
+    link_ = std::make_unique<ClusterLink>(io, *c.broker, c.node, c.arena_name, arena, store, state_->workers,
+                                          *hub);
+    state_->cluster = link_.get();
+    hub->set_link(link_.get());
+  }
   subscription_ = arena.subscribe([hub](const ArenaEvent& e) { hub->on_event(e); });
 }
 
 Server::~Server() {
   stop();
+  state_->hub.set_link(nullptr);
+  state_->cluster = nullptr;
   state_->arena.unsubscribe(subscription_);
 }
 

@@ -23,7 +23,13 @@
 #include "server/net/rate_limiter.h"
 #include "server/net/rest.h"
 
+namespace arena::cluster {
+class Broker;
+}
+
 namespace arena::net {
+
+class ClusterLink;
 
 struct SharedState;
 class Listener;
@@ -71,6 +77,12 @@ struct ServerConfig {
   // More Prometheus text for /metrics from layers the server does not know (the shared
   // network's inference services); called on a worker thread.
   std::function<std::string()> extra_metrics;
+  // A node of several serving one arena (arena serve --node): the broker to the others
+  // (owned by the caller, outliving the server), this node's number and the arena's name on
+  // the broker (ClusterLink); no broker: one server.
+  cluster::Broker* broker = nullptr;
+  int64_t node = 0;
+  std::string arena_name;
 };
 
 class Server {
@@ -90,6 +102,9 @@ class Server {
   void stop();
 
   ServerStats& stats();
+  // This node's link to the others (config.broker); null on a single server. Its start()
+  // goes before listen(); the broker's handler calls its on_message().
+  ClusterLink* cluster() { return link_.get(); }
 
  private:
   // What the connections share; they hold it, so it outlives this facade while they last.
@@ -98,6 +113,7 @@ class Server {
   std::shared_ptr<Listener> metrics_listener_;
   uint16_t metrics_port_ = 0;
   int subscription_ = 0;  // the hub's, to the arena's events
+  std::unique_ptr<ClusterLink> link_;
 };
 
 }  // namespace arena::net

@@ -23,6 +23,7 @@
 
 namespace arena::net {
 
+class ClusterLink;
 class WebSocketSession;
 
 struct SharedState {
@@ -45,6 +46,8 @@ struct SharedState {
   Hub hub;
   RestApi rest;
   ThreadPool workers;  // REST handlers and store reads: never on the network threads
+  // The link to the other nodes (the Server's; set before serving), null on a single server.
+  ClusterLink* cluster = nullptr;
 
  private:
   std::mutex sessions_mutex_;

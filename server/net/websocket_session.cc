@@ -1,5 +1,6 @@
 #include "server/net/websocket_session.h"
 
+#include "server/net/cluster_link.h"
 #include "server/net/hub.h"
 #include "server/net/shared_state.h"
 #include "server/net/wire.h"
@@ -162,27 +163,11 @@ std::function<void(Status)> WebSocketSession::answer(const Json& ref, Json ok) {
   };
 }
 
-std::shared_ptr<Match> WebSocketSession::find_match(int64_t id, const Json& ref) {
-  std::shared_ptr<Match> m = arena_.find(id);
-  if (!m) reply_error(make_error("unknown_match", "no live match " + std::to_string(id)), ref);
-  return m;
-}
-
-template <typename Act>
-void WebSocketSession::as_seat(int64_t match_id, const Json& ref, Json ok, Act act) {
-  std::shared_ptr<Match> match = find_match(match_id, ref);
-  if (!match) return;
-  std::vector<int> seats = seats_of(*match, who_.id);
-  if (seats.empty()) {
-    return reply_error(make_error("not_your_turn", "you have no seat in match " + std::to_string(match_id)),
-                       ref);
-  }
-  std::function<void(Status)> done = answer(ref, std::move(ok));
-  if (seats.size() == 1) return act(*match, seats.front(), std::move(done));
-  // Whose turn it is lives on the match's strand: ask there, and act from there.
-  match->snapshot(
-      [match, seats = std::move(seats), act = std::move(act), done = std::move(done)](
-          const StateChanged& state, bool) { act(*match, seat_to_act(seats, state.to_act), done); });
+void WebSocketSession::as_seat(int64_t match_id, std::function<void(Status)> done, SeatAction action) {
+  if (std::shared_ptr<Match> match = arena_.find(match_id))
+    return act_as(match, who_.id, std::move(action), done);
+  if (ClusterLink* link = state_->cluster) return link->act(who_.id, match_id, action, std::move(done));
+  done(make_error("unknown_match", "no live match " + std::to_string(match_id)));
 }
 
 SeatRequest WebSocketSession::as_seat_request() const {
@@ -252,56 +237,79 @@ void WebSocketSession::handle(const ChallengeMessage& m, const Json& ref) {
 
 void WebSocketSession::handle(const AcceptChallenge& m, const Json& ref) {
   auto self = shared_from_this();
-  arena_.accept_challenge(m.challenge_id, as_seat_request(), [self, ref](Result<int64_t> id) {
+  MatchDone done = [self, ref](Result<int64_t> id) {
     asio::post(self->ws_.get_executor(), [self, ref, id] {
       if (!id.ok()) return self->reply_error(id.error(), ref);
       self->reply(match_ack(ref, *id));
     });
-  });
+  };
+  // A challenge another node holds is accepted there (its id names that node).
+  if (ClusterLink* link = state_->cluster; link && node_of_id(m.challenge_id) != link->node()) {
+    return link->accept_challenge(m.challenge_id, as_seat_request(), std::move(done));
+  }
+  arena_.accept_challenge(m.challenge_id, as_seat_request(), std::move(done));
 }
 
 void WebSocketSession::handle(const DeclineChallenge& m, const Json& ref) {
+  if (ClusterLink* link = state_->cluster; link && node_of_id(m.challenge_id) != link->node()) {
+    return link->decline_challenge(m.challenge_id, who_.id,
+                                   answer(ref, challenge_declined_ack(ref, m.challenge_id)));
+  }
   Status s = arena_.decline_challenge(m.challenge_id, who_.id);
   if (!s.ok()) return reply_error(s.error(), ref);
   reply(challenge_declined_ack(ref, m.challenge_id));
 }
 
 void WebSocketSession::handle(const MoveMessage& m, const Json& ref) {
+  SeatAction action;
+  action.ply = m.ply;
+  if (m.orders) {
+    action.kind = SeatAction::Kind::kOrders;
+    action.orders = *m.orders;
+  } else {
+    action.action = *m.action;
+  }
   ServerStats* stats = &stats_;
-  as_seat(m.match_id, ref, move_ack(ref, m.match_id, m.ply),
-          [m, stats](Match& match, int seat, std::function<void(Status)> done) {
-            auto counted = [done, stats](Status s) {
-              if (s.ok()) ++stats->moves_acknowledged;
-              done(std::move(s));
-            };
-            if (m.orders) {
-              match.submit_orders(seat, m.ply, *m.orders, counted);
-            } else {
-              match.submit(seat, m.ply, *m.action, counted);
-            }
-          });
+  auto done = [done = answer(ref, move_ack(ref, m.match_id, m.ply)), stats](Status s) {
+    if (s.ok()) ++stats->moves_acknowledged;
+    done(std::move(s));
+  };
+  as_seat(m.match_id, std::move(done), std::move(action));
 }
 
 void WebSocketSession::handle(const Resign& m, const Json& ref) {
-  as_seat(m.match_id, ref, match_ack(ref, m.match_id),
-          [](Match& match, int seat, Match::Done done) { match.resign(seat, done); });
+  as_seat(m.match_id, answer(ref, match_ack(ref, m.match_id)), SeatAction::of(SeatAction::Kind::kResign));
 }
 
 void WebSocketSession::handle(const Abort& m, const Json& ref) {
-  as_seat(m.match_id, ref, match_ack(ref, m.match_id),
-          [](Match& match, int seat, Match::Done done) { match.abort(seat, done); });
+  as_seat(m.match_id, answer(ref, match_ack(ref, m.match_id)), SeatAction::of(SeatAction::Kind::kAbort));
 }
 
 void WebSocketSession::handle(const OfferDraw& m, const Json& ref) {
-  as_seat(m.match_id, ref, match_ack(ref, m.match_id),
-          [](Match& match, int seat, Match::Done done) { match.offer_draw(seat, done); });
+  as_seat(m.match_id, answer(ref, match_ack(ref, m.match_id)), SeatAction::of(SeatAction::Kind::kOfferDraw));
 }
 
 void WebSocketSession::handle(const Spectate& m, const Json& ref) {
-  if (Status s = hub_.spectate(shared_from_this(), m.match_id, config_.max_spectated_matches); !s.ok()) {
-    return reply_error(s.error(), ref);
+  ClusterLink* link = state_->cluster;
+  if (!link || arena_.find(m.match_id)) {
+    if (Status s = hub_.spectate(shared_from_this(), m.match_id, config_.max_spectated_matches); !s.ok()) {
+      return reply_error(s.error(), ref);
+    }
+    return reply(spectate_ack(ref, m.match_id, true));
   }
-  reply(spectate_ack(ref, m.match_id, true));
+  // Another node's match: its state comes from there, and then its messages.
+  auto self = shared_from_this();
+  link->snapshot(0, m.match_id, [self, ref, id = m.match_id](Result<Message> snapshot) {
+    asio::post(self->ws_.get_executor(), [self, ref, id, snapshot] {
+      if (!snapshot.ok()) return self->reply_error(snapshot.error(), ref);
+      if (self->finished_) return;
+      if (Status s = self->hub_.spectate_remote(self, id, self->config_.max_spectated_matches, *snapshot);
+          !s.ok()) {
+        return self->reply_error(s.error(), ref);
+      }
+      self->reply(spectate_ack(ref, id, true));
+    });
+  });
 }
 
 void WebSocketSession::handle(const Unspectate& m, const Json& ref) {
@@ -310,14 +318,23 @@ void WebSocketSession::handle(const Unspectate& m, const Json& ref) {
 }
 
 void WebSocketSession::handle(const Resync& m, const Json& ref) {
-  std::shared_ptr<Match> match = arena_.find(m.match_id);
-  if (!match) {
-    return reply_error(make_error("unknown_match", "no live match " + std::to_string(m.match_id) +
-                                                       " (a finished match is at GET /api/matches/" +
-                                                       std::to_string(m.match_id) + ")"),
-                       ref);
+  const Error unknown = make_error("unknown_match", "no live match " + std::to_string(m.match_id) +
+                                                        " (a finished match is at GET /api/matches/" +
+                                                        std::to_string(m.match_id) + ")");
+  if (std::shared_ptr<Match> match = arena_.find(m.match_id)) {
+    return hub_.send_snapshot(shared_from_this(), *match, seats_of(*match, who_.id));
   }
-  hub_.send_snapshot(shared_from_this(), *match, seats_of(*match, who_.id));
+  ClusterLink* link = state_->cluster;
+  if (!link) return reply_error(unknown, ref);
+  auto self = shared_from_this();
+  link->snapshot(who_.id, m.match_id, [self, ref, unknown](Result<Message> snapshot) {
+    asio::post(self->ws_.get_executor(), [self, ref, unknown, snapshot] {
+      if (!snapshot.ok()) {
+        return self->reply_error(snapshot.error().code == "unknown_match" ? unknown : snapshot.error(), ref);
+      }
+      self->enqueue(*snapshot);
+    });
+  });
 }
 
 // --- Writing: one write in flight, a bounded queue ------------------------------------------

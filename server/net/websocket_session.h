@@ -22,6 +22,7 @@
 #include "server/arena/arena.h"
 #include "server/net/beast.h"
 #include "server/net/connection_limits.h"
+#include "server/net/hub.h"
 #include "server/net/protocol.h"
 #include "server/net/rate_limiter.h"
 #include "server/net/rest.h"
@@ -33,7 +34,6 @@ class Hub;
 struct SharedState;
 
 // A message serialised once, shared by every connection it goes to.
-using Message = std::shared_ptr<const std::string>;
 inline Message make_message(const Json& j) { return std::make_shared<const std::string>(j.dump()); }
 
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
@@ -74,12 +74,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void reply_error(const Error& e, const Json& ref);
   // A callback for a match: `ok` (an ack) or the refusal, answered on this connection's strand.
   std::function<void(Status)> answer(const Json& ref, Json ok);
-  std::shared_ptr<Match> find_match(int64_t id, const Json& ref);
-  // Calls act(match, seat, done) for this player's seat in a live match, where `done`
-  // acknowledges with `ok`. With several seats (a player who challenged itself) the seat is
-  // the one to act, asked of the match; no seat is refused.
-  template <typename Act>
-  void as_seat(int64_t match_id, const Json& ref, Json ok, Act act);
+  // Runs `action` for this player's seat in a live match (act_as), on this node or the
+  // match's; `done` answers.
+  void as_seat(int64_t match_id, std::function<void(Status)> done, SeatAction action);
   SeatRequest as_seat_request() const;
 
   void handle(const Hello& m, const Json& ref);

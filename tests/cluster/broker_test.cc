@@ -22,18 +22,9 @@ using namespace std::chrono_literals;
 
 enum class Engine { kRedis, kPostgres };
 
-// The Redis server of the run: CTest's (ARENA_TEST_SERVERS/redis), else one of this process's own.
-const std::string& redis_url() {
-  static const std::string url = []() -> std::string {
-    if (const char* servers = std::getenv("ARENA_TEST_SERVERS"); servers && *servers) {
-      return "redis://" + std::string(servers) + "/redis/redis.sock";
-    }
-    return testing::start_own_server(REDIS_TEST_SERVER, "/tmp/arena-redis-test-" + std::to_string(getpid()));
-  }();
-  return url;
+std::string url_of(Engine e) {
+  return e == Engine::kRedis ? testing::redis_url() : testing::postgres_admin_url();
 }
-
-std::string url_of(Engine e) { return e == Engine::kRedis ? redis_url() : testing::postgres_admin_url(); }
 
 // What one broker received, in order.
 struct Inbox {

@@ -78,6 +78,19 @@ inline const std::string& postgres_admin_url() {
   }();
   return admin;
 }
+
+#ifdef REDIS_TEST_SERVER
+// The Redis server of the run: CTest's (ARENA_TEST_SERVERS/redis), else one of this process's own.
+inline const std::string& redis_url() {
+  static const std::string url = []() -> std::string {
+    if (const char* servers = std::getenv("ARENA_TEST_SERVERS"); servers && *servers) {
+      return "redis://" + std::string(servers) + "/redis/redis.sock";
+    }
+    return start_own_server(REDIS_TEST_SERVER, "/tmp/arena-redis-test-" + std::to_string(getpid()));
+  }();
+  return url;
+}
+#endif
 #endif
 
 class TestDatabase {
