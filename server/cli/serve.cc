@@ -79,7 +79,8 @@ std::vector<std::string> agent_list(const std::string& text) {
 }
 
 // A node's watch over the others (arena serve --node), on a thread of its own: each second
-// it tries the house lock (the house matches start on the node that gets it) and the locks
+// it tries the house lock (the house matches start on the node that gets it, and it becomes
+// the lobby, where every node places its seeks: ClusterLink) and the locks
 // of the other nodes with live matches; a lock it gets is a dead node's, whose matches it
 // takes over (Arena::take_over) before letting the lock go.
 class NodeWatch {
@@ -111,7 +112,8 @@ class NodeWatch {
       Result<bool> house = locks_.try_take_house();
       if (house.ok() && *house) {
         house_ = true;
-        std::cout << "arena: node " << node_ << " runs the house matches" << std::endl;
+        std::cout << "arena: node " << node_ << " runs the house matches and holds the seeks" << std::endl;
+        link_.become_lobby();
         arena_.start_house_matches();
       }
     }

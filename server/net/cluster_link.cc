@@ -11,6 +11,8 @@ Json error_json(const Error& e) { return {{"code", e.code}, {"message", e.messag
 
 Error unknown_match(int64_t id) { return make_error("unknown_match", "no live match " + std::to_string(id)); }
 
+Error unavailable() { return make_error("unavailable", "the node holding it did not answer; try again"); }
+
 // A field of an envelope, or `fallback` when it is absent or of another type.
 int64_t int_field(const Json& j, const char* key, int64_t fallback = 0) {
   auto it = j.find(key);
@@ -176,6 +178,11 @@ void ClusterLink::unwatch(int64_t match_id) {
   send(Outgoing::Kind::kUnsubscribe, match_channel(match_id));
 }
 
+void ClusterLink::become_lobby() {
+  lobby_ = node_;
+  publish(nodes_channel(), {{"op", "lobby"}});
+}
+
 void ClusterLink::node_down(int64_t dead) {
   asio::post(strand_, [this, dead] { forget_node(dead); });
   publish(nodes_channel(), {{"op", "down"}, {"node", dead}});
@@ -188,7 +195,7 @@ void ClusterLink::request(int64_t to, Json body, Answer answer) {
   {
     std::lock_guard lock(mutex_);
     id = next_request_++;
-    pending_[id] = Pending{std::chrono::steady_clock::now() + kRequestTimeout, std::move(answer)};
+    pending_[id] = Pending{to, std::chrono::steady_clock::now() + kRequestTimeout, std::move(answer)};
   }
   body["req"] = id;
   publish(node_channel(to), std::move(body));
@@ -208,7 +215,7 @@ void ClusterLink::expire_requests() {
       it = pending_.erase(it);
     }
   }
-  for (Answer& a : late) a(make_error("unavailable", "the node holding it did not answer; try again"));
+  for (Answer& a : late) a(unavailable());
   sweep_.expires_after(std::chrono::seconds(1));
   sweep_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) expire_requests();
@@ -272,6 +279,28 @@ void ClusterLink::decline_challenge(int64_t challenge_id, int64_t player_id,
                                     std::function<void(Status)> done) {
   request(node_of_id(challenge_id), {{"op", "decline"}, {"challenge", challenge_id}, {"player", player_id}},
           [done](Result<Json> r) { done(r.ok() ? ok_status() : Status(r.error())); });
+}
+
+void ClusterLink::seek(const SeatRequest& who, const Seek& seek, std::function<void(Result<int64_t>)> done) {
+  const int64_t lobby = lobby_;
+  Json time_controls = Json::array();
+  for (const TimeControl& tc : seek.time_controls) time_controls.push_back(tc.to_string());
+  request(lobby,
+          {{"op", "seek"},
+           {"by", seat_request_json(who)},
+           {"games", seek.games},
+           {"time_controls", time_controls},
+           {"rated", seek.rated}},
+          [done](Result<Json> r) {
+            if (!r.ok()) return done(r.error());
+            done(int_field(*r, "seek_id"));
+          });
+}
+
+void ClusterLink::cancel_seek(int64_t seek_id, std::function<void(Status)> done) {
+  request(node_of_id(seek_id), {{"op", "cancel_seek"}, {"seek", seek_id}}, [done](Result<Json> r) {
+    if (done) done(r.ok() ? ok_status() : Status(r.error()));
+  });
 }
 
 // --- Incoming ------------------------------------------------------------------------------
@@ -367,6 +396,31 @@ void ClusterLink::on_node_message(const Json& m) {
   } else if (op == "decline") {
     Status s = arena_.decline_challenge(int_field(m, "challenge"), int_field(m, "player"));
     answer_request(m, s.ok() ? Result<Json>(Json::object()) : Result<Json>(s.error()));
+  } else if (op == "seek") {
+    // Placing a seek resolves its games' specs: on the workers.
+    workers_.post([this, m] {
+      const SeatRequest who = seat_request_from(m.contains("by") ? m["by"] : Json());
+      Seek seek;
+      seek.player_id = who.player_id;
+      auto rated = m.find("rated");
+      seek.rated = rated == m.end() || !rated->is_boolean() || rated->get<bool>();
+      for (const Json& g : m.value("games", Json::array())) {
+        if (g.is_string()) seek.games.push_back(g.get<std::string>());
+      }
+      for (const Json& t : m.value("time_controls", Json::array())) {
+        Result<TimeControl> tc = TimeControl::parse(t.is_string() ? t.get<std::string>() : "");
+        if (!tc.ok()) return answer_request(m, tc.error());
+        seek.time_controls.push_back(*tc);
+      }
+      Result<int64_t> id = arena_.seek(who, std::move(seek));
+      if (!id.ok()) return answer_request(m, id.error());
+      answer_request(m, Json{{"seek_id", *id}});
+    });
+  } else if (op == "cancel_seek") {
+    const int64_t id = int_field(m, "seek");
+    if (!arena_.cancel_seek(id))
+      return answer_request(m, make_error("unknown_seek", "no open seek " + std::to_string(id)));
+    answer_request(m, Json::object());
   } else {
     answer_request(m, make_error("bad_request", "unknown request '" + op + "'"));
   }
@@ -412,8 +466,12 @@ void ClusterLink::on_nodes_message(const Json& m) {
         for (int64_t p : here_) players.push_back(p);
         for (int64_t w : watching_) watched.push_back(w);
       }
-      return publish(nodes_channel(), {{"op", "present"}, {"players", players}, {"watching", watched}});
+      return publish(
+          nodes_channel(),
+          {{"op", "present"}, {"players", players}, {"watching", watched}, {"lobby", lobby_ == node_}});
     }
+    if (auto lobby = m.find("lobby"); lobby != m.end() && lobby->is_boolean() && lobby->get<bool>())
+      lobby_ = from;
     std::lock_guard lock(mutex_);
     for (const Json& p : m.value("players", Json::array())) {
       if (p.is_number_integer()) players_[p.get<int64_t>()].insert(from);
@@ -421,6 +479,8 @@ void ClusterLink::on_nodes_message(const Json& m) {
     for (const Json& w : m.value("watching", Json::array())) {
       if (w.is_number_integer()) watchers_[w.get<int64_t>()].insert(from);
     }
+  } else if (op == "lobby") {
+    lobby_ = from;
   } else if (op == "down") {
     forget_node(int_field(m, "node"));
   }
@@ -428,8 +488,17 @@ void ClusterLink::on_nodes_message(const Json& m) {
 
 void ClusterLink::forget_node(int64_t n) {
   std::vector<int64_t> gone;
+  std::vector<Answer> unanswered;
   {
     std::lock_guard lock(mutex_);
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->second.to != n) {
+        ++it;
+        continue;
+      }
+      unanswered.push_back(std::move(it->second.answer));
+      it = pending_.erase(it);
+    }
     for (auto it = players_.begin(); it != players_.end();) {
       if (it->second.erase(n) && it->second.empty()) {
         gone.push_back(it->first);
@@ -443,6 +512,9 @@ void ClusterLink::forget_node(int64_t n) {
     }
     std::erase_if(hosts_, [n](const auto& entry) { return entry.second == n; });
   }
+  int64_t lobby = n;
+  lobby_.compare_exchange_strong(lobby, 0);  // until the next one says so
+  for (Answer& a : unanswered) a(unavailable());
   for (int64_t player : gone) hub_.player_gone_elsewhere(player);
 }
 

@@ -8,8 +8,14 @@
 //                connections on other nodes than the sender;
 //   match:<id>   a match's spectator messages, for the nodes that watch it;
 //   node:<n>     requests to node n: a remote seat's action, a snapshot, accepting or
-//                declining a challenge that node holds; and the answers to n's requests;
-//   nodes        who is connected where, who watches which match, a node taken over.
+//                declining a challenge that node holds, placing or cancelling a seek on
+//                the lobby; and the answers to n's requests;
+//   nodes        who is connected where, who watches which match, which node is the lobby,
+//                a node taken over.
+//
+// Seeks are all held by one node, the lobby (the node that runs the house matches), so that
+// any two seeks of the arena can pair: the other nodes place and cancel theirs there, and
+// the match lives on the lobby.
 //
 // Each is a JSON envelope naming its sender ("from"). Every node keeps the whole picture of
 // who is connected and watching where (so that whoever takes a dead node's matches over
@@ -22,6 +28,7 @@
 // taken under the hub's, never the other way round.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -61,7 +68,11 @@ class ClusterLink {
   // Node `dead` was taken over (by this node or another): whoever was connected there is
   // gone, its answers will not come, and its matches live elsewhere now. Tells every node.
   void node_down(int64_t dead);
+  // This node holds the seeks from now on (it took the house lock). Tells every node.
+  void become_lobby();
   int64_t node() const { return node_; }
+  // The node holding the seeks: 0 while none is known (seeks are then placed where they come).
+  int64_t lobby() const { return lobby_; }
 
   // --- For the hub (it may hold its mutex) -------------------------------------------
   // A connection of `player_id` opened here (each one: the nodes hosting its matches send
@@ -88,10 +99,15 @@ class ClusterLink {
   void snapshot(int64_t player_id, int64_t match_id, std::function<void(Result<Message>)> done);
   void accept_challenge(int64_t challenge_id, const SeatRequest& by, MatchDone done);
   void decline_challenge(int64_t challenge_id, int64_t player_id, std::function<void(Status)> done);
+  // A seek placed on the lobby (its games resolved there); gives its id.
+  void seek(const SeatRequest& who, const Seek& seek, std::function<void(Result<int64_t>)> done);
+  // Cancels a seek the lobby holds (node_of_id says so); `done` may be empty.
+  void cancel_seek(int64_t seek_id, std::function<void(Status)> done);
 
  private:
   using Answer = std::function<void(Result<Json>)>;
   struct Pending {
+    int64_t to;  // the node asked
     std::chrono::steady_clock::time_point deadline;
     Answer answer;
   };
@@ -118,7 +134,8 @@ class ClusterLink {
   void on_node_message(const Json& m);
   void on_nodes_message(const Json& m);
   void answer_request(const Json& m, Result<Json> result);
-  // Forgets what node `n` had: its connections, what it watched, its hosted matches.
+  // Forgets what node `n` had: its connections, what it watched, its hosted matches; its
+  // requests in flight are answered "unavailable" at once.
   void forget_node(int64_t n);
 
   asio::io_context& io_;
@@ -140,6 +157,7 @@ class ClusterLink {
   std::map<int64_t, int64_t> hosts_;               // match -> its node, as learnt
   std::map<int64_t, Pending> pending_;
   int64_t next_request_ = 1;
+  std::atomic<int64_t> lobby_{0};
 
   std::mutex outbox_mutex_;
   std::condition_variable outbox_ready_;

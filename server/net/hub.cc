@@ -98,11 +98,15 @@ int seat_to_act(const std::vector<int>& seats, const std::vector<int>& to_act) {
 
 void Hub::send_to_player(int64_t player_id, const Message& m, int64_t match_id) {
   if (link_ && link_->connected_elsewhere(player_id)) link_->to_player(player_id, m, match_id);
+  send_here(player_id, m, match_id != 0);
+}
+
+void Hub::send_here(int64_t player_id, const Message& m, bool seated) {
   auto it = players_.find(player_id);
   if (it == players_.end()) return;
   for (const auto& weak : it->second) {
     if (auto s = weak.lock()) {
-      if (match_id != 0) s->set_seated();
+      if (seated) s->set_seated();
       s->send(m);
     }
   }
@@ -346,14 +350,7 @@ void Hub::snapshot_message(Match& match, std::vector<int> seats, std::function<v
 
 void Hub::deliver_to_player(int64_t player_id, const Message& m, bool seated) {
   std::lock_guard lock(mutex_);
-  auto it = players_.find(player_id);
-  if (it == players_.end()) return;
-  for (const auto& weak : it->second) {
-    if (auto s = weak.lock()) {
-      if (seated) s->set_seated();
-      s->send(m);
-    }
-  }
+  send_here(player_id, m, seated);
 }
 
 void Hub::deliver_to_spectators(int64_t match_id, const Message& m, bool end) {

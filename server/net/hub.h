@@ -118,6 +118,8 @@ class Hub {
   // Under the mutex. A player's connections here and, through the link, elsewhere;
   // `match_id`: a match_start's, which seats them.
   void send_to_player(int64_t player_id, const Message& message, int64_t match_id = 0);
+  // The player's connections here only; `seated`: the message seats them.
+  void send_here(int64_t player_id, const Message& message, bool seated);
   // A local match's message for spectators, here and on the nodes that watch it.
   void send_to_spectators(int64_t match_id, Watched& watched, const Message& message);
   // Forgets a remote match nobody here watches any more.

@@ -193,27 +193,43 @@ void WebSocketSession::handle(const SeekMessage& m, const Json& ref) {
     if (!tc.ok()) return reply_error(tc.error(), ref);
     seek.time_controls.push_back(*tc);
   }
-  // Placing a seek resolves its games' specs: off the network threads.
-  state_->workers.post([self = shared_from_this(), who = as_seat_request(), seek = std::move(seek), ref] {
-    Result<int64_t> id = self->arena_.seek(who, seek);
+  auto self = shared_from_this();
+  auto placed = [self, ref](Result<int64_t> id) {
     asio::post(self->ws_.get_executor(), [self, id, ref] {
       if (!id.ok()) return self->reply_error(id.error(), ref);
       if (self->finished_) {
-        self->arena_.cancel_seek(*id);  // the connection went meanwhile: so does its seek
+        self->cancel_seek(*id);  // the connection went meanwhile: so does its seek
         return;
       }
       self->seeks_.insert(*id);
       self->reply(seek_ack(ref, *id));
     });
+  };
+  // On a node of several, the seeks are the lobby's (where any two can pair).
+  if (ClusterLink* link = state_->cluster; link && link->lobby() != 0 && link->lobby() != link->node()) {
+    return link->seek(as_seat_request(), seek, std::move(placed));
+  }
+  // Placing a seek resolves its games' specs: off the network threads.
+  state_->workers.post([self, who = as_seat_request(), seek = std::move(seek), placed = std::move(placed)] {
+    placed(self->arena_.seek(who, seek));
   });
 }
 
+void WebSocketSession::cancel_seek(int64_t seek_id, std::function<void(Status)> done) {
+  if (ClusterLink* link = state_->cluster; link && node_of_id(seek_id) != link->node()) {
+    return link->cancel_seek(seek_id, std::move(done));
+  }
+  const bool cancelled = arena_.cancel_seek(seek_id);
+  if (!done) return;
+  done(cancelled ? ok_status()
+                 : Status(make_error("unknown_seek", "no open seek " + std::to_string(seek_id))));
+}
+
 void WebSocketSession::handle(const CancelSeek& m, const Json& ref) {
-  const bool cancelled = seeks_.count(m.seek_id) && arena_.cancel_seek(m.seek_id);
-  seeks_.erase(m.seek_id);
-  if (!cancelled)
+  if (!seeks_.erase(m.seek_id)) {
     return reply_error(make_error("unknown_seek", "no open seek " + std::to_string(m.seek_id)), ref);
-  reply(seek_ack(ref, m.seek_id));
+  }
+  cancel_seek(m.seek_id, answer(ref, seek_ack(ref, m.seek_id)));
 }
 
 void WebSocketSession::handle(const ChallengeMessage& m, const Json& ref) {
@@ -417,7 +433,7 @@ void WebSocketSession::finish() {
   --stats_.websocket_connections;
   stall_timer_.cancel();
   stats_.outbound_queued -= static_cast<int64_t>(queue_.size());
-  for (int64_t seek : seeks_) arena_.cancel_seek(seek);
+  for (int64_t seek : seeks_) cancel_seek(seek);
   seeks_.clear();
   hub_.leave(this);
 }

@@ -78,6 +78,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   // match's; `done` answers.
   void as_seat(int64_t match_id, std::function<void(Status)> done, SeatAction action);
   SeatRequest as_seat_request() const;
+  // Cancels one of this connection's seeks, here or on the lobby node; `done` (if any) hears
+  // how it went.
+  void cancel_seek(int64_t seek_id, std::function<void(Status)> done = nullptr);
 
   void handle(const Hello& m, const Json& ref);
   void handle(const Ping& m, const Json& ref);

@@ -245,6 +245,49 @@ TEST_F(NodesTest, ANodeKilledLosesOnlyItsConnectionsAndItsMatchesGoOnElsewhere) 
   EXPECT_EQ(match["status"], "finished") << match.dump();
 }
 
+TEST_F(NodesTest, SeeksOnTwoNodesPairAndCancelAnywhere) {
+  ServerProcess one(ARENA_BINARY, node_options(db_.where(), 1));
+  one.start();
+  const auto deadline = Clock::now() + 10s;  // node 1 becomes the lobby
+  while (one.output().find("holds the seeks") == std::string::npos && Clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ServerProcess two(ARENA_BINARY, node_options(db_.where(), 2));
+  two.start();
+  Bot alice{"alice", register_bot(one.port(), "alice"), {}, {}};
+  Bot bob{"bob", register_bot(two.port(), "bob"), {}, {}};
+  alice.connect(one.port());
+  bob.connect(two.port());
+
+  // Bob's seek, on node 2, goes to the lobby; a cancel from node 2 reaches it there.
+  bob.ws->send_json({{"type", "seek"}, {"games", {"kuhn_poker"}}, {"ref", "s0"}});
+  std::optional<Json> placed = bob.receive([](const Json& j) { return has_ref(j, "s0"); });
+  ASSERT_TRUE(placed && is_type(*placed, "ack")) << (placed ? placed->dump() : "nothing");
+  const int64_t first = (*placed)["seek_id"].get<int64_t>();
+  EXPECT_EQ(first % 1024, 1) << "held by node 1";
+  bob.ws->send_json({{"type", "cancel_seek"}, {"seek_id", first}, {"ref", "c0"}});
+  std::optional<Json> cancelled = bob.receive([](const Json& j) { return has_ref(j, "c0"); });
+  ASSERT_TRUE(cancelled && is_type(*cancelled, "ack")) << (cancelled ? cancelled->dump() : "nothing");
+  bob.ws->send_json({{"type", "cancel_seek"}, {"seek_id", first}, {"ref", "c1"}});
+  std::optional<Json> again = bob.receive([](const Json& j) { return has_ref(j, "c1"); });
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)["code"], "unknown_seek");
+
+  // Two seeks for the same game, one on each node, pair; the two play it out.
+  bob.ws->send_json({{"type", "seek"}, {"games", {"connect_four"}}, {"ref", "s1"}});
+  ASSERT_TRUE(bob.receive([](const Json& j) { return has_ref(j, "s1") && is_type(j, "ack"); }));
+  alice.ws->send_json({{"type", "seek"}, {"games", {"connect_four"}}, {"ref", "s2"}});
+  ASSERT_TRUE(alice.receive([](const Json& j) { return has_ref(j, "s2") && is_type(j, "ack"); }));
+  std::optional<Json> start = bob.receive([](const Json& j) { return is_type(j, "match_start"); });
+  ASSERT_TRUE(start) << "bob's seek never paired";
+  const int64_t match_id = (*start)["match_id"].get<int64_t>();
+  bob.later.push_front(*start);
+  Seen a, b;
+  ASSERT_TRUE(play_out(alice, a, bob, b, match_id));
+  EXPECT_NE(a.seat, b.seat);
+  EXPECT_FALSE(b.acked.empty());
+}
+
 TEST_F(NodesTest, NodesNeedPostgresAndNumbersOfTheirOwn) {
   ServerProcess one(ARENA_BINARY, node_options(db_.where(), 1));
   one.start();
