@@ -61,12 +61,12 @@ Result<std::string> first_value(Connection& c, const std::string& sql, int64_t a
   return *row ? (*s)->column_text(0) : std::string();
 }
 
-// Advisory locks in two keys: the arena's (class) and the node's number, 0 for the house,
-// -1 the single server's (exclusive; every node holds it shared, so neither starts beside
-// the other).
+// Advisory locks in two keys: the arena's (class) and the node's number; -1 the single
+// server's (exclusive; every node holds it shared, so neither starts beside the other), -2
+// the house's.
 constexpr const char* kTryLock = "SELECT pg_try_advisory_lock(20261203, ?::integer)";
 constexpr const char* kTryShared = "SELECT pg_try_advisory_lock_shared(20261203, ?::integer)";
-constexpr int64_t kHouse = 0, kSingle = -1;
+constexpr int64_t kSingle = -1, kHouse = -2;
 
 // A server restarted at once after a kill may find its predecessor's session still open for
 // a moment (until the database notices the closed connection): it tries for a few seconds.

@@ -28,7 +28,8 @@ Result<std::unique_ptr<ServeLock>> lock_for_serving(const std::string& where);
 class NodeLocks {
  public:
   virtual ~NodeLocks() = default;
-  // Other nodes with pending or active matches.
+  // Other nodes with pending or active matches (0: a single server's, left by one that
+  // stopped before the nodes started: no one holds a lock for them).
   virtual Result<std::vector<int64_t>> nodes_with_live_matches() = 0;
   // Takes a node's lock when it is free (true): the node is dead, and its matches are the
   // taker's to claim (Store::claim_matches) until release(). False: that node is alive.

@@ -123,10 +123,15 @@ class NodeWatch {
       return;
     }
     for (int64_t other : *nodes) {
-      Result<bool> dead = locks_.try_take(other);
-      if (!dead.ok() || !*dead) continue;
+      // A single server's matches (node 0) are the house node's to adopt: no single server
+      // runs beside nodes (db::lock_node), so they are orphans.
+      if (other == 0 && !house_) continue;
+      if (other != 0) {
+        Result<bool> dead = locks_.try_take(other);
+        if (!dead.ok() || !*dead) continue;
+      }
       Result<std::vector<int64_t>> taken = arena_.take_over(other);
-      (void)locks_.release(other);
+      if (other != 0) (void)locks_.release(other);
       if (!taken.ok()) {
         std::cerr << "arena: node " << node_ << ": taking over node " << other << ": "
                   << taken.error().message << "\n";
@@ -134,7 +139,7 @@ class NodeWatch {
       }
       std::cout << "arena: node " << node_ << " took over " << taken->size() << " live matches of node "
                 << other << std::endl;
-      link_.node_down(other);
+      if (other != 0) link_.node_down(other);
     }
   }
 

@@ -2,8 +2,6 @@
 
 #include <iostream>
 
-#include "server/net/websocket_session.h"
-
 namespace arena::net {
 namespace {
 
@@ -42,8 +40,7 @@ SeatRequest seat_request_from(const Json& j) {
 
 ClusterLink::ClusterLink(asio::io_context& io, cluster::Broker& broker, int64_t node, std::string arena_name,
                          Arena& arena, db::Store& store, ThreadPool& workers, Hub& hub)
-    : io_(io),
-      broker_(broker),
+    : broker_(broker),
       node_(node),
       prefix_(std::move(arena_name) + ":"),
       arena_(arena),

@@ -138,7 +138,6 @@ class ClusterLink {
   // requests in flight are answered "unavailable" at once.
   void forget_node(int64_t n);
 
-  asio::io_context& io_;
   cluster::Broker& broker_;
   const int64_t node_;
   const std::string prefix_;  // the arena's name and ':'

@@ -288,6 +288,34 @@ TEST_F(NodesTest, SeeksOnTwoNodesPairAndCancelAnywhere) {
   EXPECT_FALSE(b.acked.empty());
 }
 
+TEST_F(NodesTest, NodesAdoptTheMatchesASingleServerLeft) {
+  ServerOptions alone;  // a single server on the database, killed in the middle of a match
+  alone.db = db_.where();
+  alone.house_matches = 0;
+  ServerProcess single(ARENA_BINARY, alone);
+  single.start();
+  Bot alice{"alice", register_bot(single.port(), "alice"), {}, {}};
+  alice.connect(single.port());
+  alice.ws->send_json({{"type", "challenge"}, {"to", "random"}, {"game", "connect_four"}, {"ref", "h"}});
+  std::optional<Json> ack = alice.receive([](const Json& j) { return has_ref(j, "h"); });
+  ASSERT_TRUE(ack && is_type(*ack, "ack")) << (ack ? ack->dump() : "nothing");
+  const int64_t match_id = (*ack)["match_id"].get<int64_t>();
+  Seen a;
+  while (a.acked.size() < 2 && !a.ended) ASSERT_TRUE(handle_one(alice, match_id, a, 10s));
+  single.kill();
+
+  ServerProcess one(ARENA_BINARY, node_options(db_.where(), 1));  // the house node adopts it
+  one.start();
+  alice.connect(one.port());
+  const auto deadline = Clock::now() + 20s;
+  while (!a.ended && Clock::now() < deadline) handle_one(alice, match_id, a, 1s);
+  EXPECT_TRUE(a.ended) << one.output();
+  EXPECT_NE(one.output().find("took over"), std::string::npos) << one.output();
+  const Json match = http_get(one.port(), "/api/matches/" + std::to_string(match_id)).json();
+  EXPECT_EQ(match["status"], "finished") << match.dump();
+  EXPECT_GT(a.acked.size(), 2u) << "alice played on after the adoption";
+}
+
 TEST_F(NodesTest, NodesNeedPostgresAndNumbersOfTheirOwn) {
   ServerProcess one(ARENA_BINARY, node_options(db_.where(), 1));
   one.start();
