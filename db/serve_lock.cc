@@ -71,12 +71,12 @@ constexpr int64_t kSingle = -1, kHouse = -2;
 // A server restarted at once after a kill may find its predecessor's session still open for
 // a moment (until the database notices the closed connection): it tries for a few seconds.
 Result<std::unique_ptr<PostgresConnection>> wait_for_lock(const std::string& url, int64_t key,
-                                                          const std::string& busy, bool shared = false) {
+                                                          const std::string& busy) {
   Result<std::unique_ptr<PostgresConnection>> c = PostgresConnection::open(url);
   if (!c.ok()) return c.error();
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (;;) {
-    Result<std::string> taken = first_value(**c, shared ? kTryShared : kTryLock, key);
+    Result<std::string> taken = first_value(**c, kTryLock, key);
     if (!taken.ok()) return taken.error();
     if (*taken == "t") return c;
     if (std::chrono::steady_clock::now() > give_up) return make_error("db_busy", busy);
