@@ -296,17 +296,22 @@ Status Hub::spectate(const std::shared_ptr<WebSocketSession>& session, int64_t m
     // A match the hub does not watch yet (agents only, or older than this server).
     Watched& watched = matches_[match_id];
     watched.match = match;
-    if (!watched.spectators.contains(session)) {
-      size_t& count = watching_[session.get()];
-      if (count >= max_watched) {
-        return make_error("rate_limited", "a connection watches at most " + std::to_string(max_watched) +
-                                              " matches at once; unspectate one first");
-      }
-      ++count;
-      watched.spectators.insert(session);
-    }
+    if (Status s = add_spectator(watched, session, max_watched); !s.ok()) return s;
   }
   send_snapshot(session, *match, {});
+  return ok_status();
+}
+
+Status Hub::add_spectator(Watched& watched, const std::shared_ptr<WebSocketSession>& session,
+                          size_t max_watched) {
+  if (watched.spectators.contains(session)) return ok_status();
+  size_t& count = watching_[session.get()];
+  if (count >= max_watched) {
+    return make_error("rate_limited", "a connection watches at most " + std::to_string(max_watched) +
+                                          " matches at once; unspectate one first");
+  }
+  ++count;
+  watched.spectators.insert(session);
   return ok_status();
 }
 
@@ -371,24 +376,15 @@ void Hub::deliver_to_spectators(int64_t match_id, const Message& m, bool end) {
 Status Hub::spectate_remote(const std::shared_ptr<WebSocketSession>& session, int64_t match_id,
                             size_t max_watched, const Message& snapshot) {
   std::lock_guard lock(mutex_);
+  // An entry that is not remote came here meanwhile (taken over): a spectator like any.
   auto [it, added] = matches_.try_emplace(match_id);
-  Watched& watched = it->second;
   if (added) {
-    watched.remote = true;
+    it->second.remote = true;
     if (link_) link_->watch(match_id);
-  } else if (!watched.remote) {  // it came here meanwhile (taken over): a spectator like any
-    watched.spectators.insert(session);
-    return ok_status();
   }
-  if (!watched.spectators.contains(session)) {
-    size_t& count = watching_[session.get()];
-    if (count >= max_watched) {
-      drop_if_unwatched(it);
-      return make_error("rate_limited", "a connection watches at most " + std::to_string(max_watched) +
-                                            " matches at once; unspectate one first");
-    }
-    ++count;
-    watched.spectators.insert(session);
+  if (Status s = add_spectator(it->second, session, max_watched); !s.ok()) {
+    drop_if_unwatched(it);
+    return s;
   }
   session->send(snapshot);
   return ok_status();

@@ -122,6 +122,9 @@ class Hub {
   void send_here(int64_t player_id, const Message& message, bool seated);
   // A local match's message for spectators, here and on the nodes that watch it.
   void send_to_spectators(int64_t match_id, Watched& watched, const Message& message);
+  // Counts `session` as watching `watched` (rate_limited past max_watched matches).
+  Status add_spectator(Watched& watched, const std::shared_ptr<WebSocketSession>& session,
+                       size_t max_watched);
   // Forgets a remote match nobody here watches any more.
   void drop_if_unwatched(std::map<int64_t, Watched>::iterator it);
   void stop_watching(const WebSocketSession* session);
