@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.h"
 #include "games/game.h"
 
 namespace arena::selfplay {
@@ -39,5 +40,15 @@ struct Trajectory {
   std::vector<float> scaled_returns;  // the same scaled to [-1, 1]: the value target
   bool operator==(const Trajectory&) const = default;
 };
+
+// Checks a trajectory from elsewhere (a self-play worker's upload) before a learner trains on
+// it: that it is a game of `game` (its canonical spec, its number of seats) and that every
+// recorded step fits the network's shapes: the seat in range, an observation of the game's
+// size, legal entries strictly ascending below game.num_policy_slots(), a policy of one
+// finite non-negative fraction per legal entry summing to 1, a reward per seat; returns
+// per seat, finite, the scaled ones in [-1, 1]. Errors: "wrong_game", "bad_trajectory",
+// each naming the step and what is wrong. It cannot tell a well-formed but poisoned game
+// from a real one: a learner takes uploads from workers it trusts (tokens).
+Status check_trajectory(const Game& game, const Trajectory& trajectory);
 
 }  // namespace arena::selfplay

@@ -17,6 +17,8 @@ int run_gtp(const std::vector<std::string>& args);
 int run_uci(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_ship(const std::vector<std::string>& args);
+// `arena selfplay`: a self-play worker for a learner's run (arena train --listen).
+int run_selfplay(const std::vector<std::string>& args);
 int run_report(const std::vector<std::string>& args);
 int run_experiment(const std::vector<std::string>& args);
 // `arena report steps` (report_steps.cc), dispatched by run_report.

@@ -31,6 +31,8 @@ const Command kCommands[] = {
     {"uci", "play chess as a UCI engine on stdin and stdout, for one agent", arena::cli::run_uci},
     {"train", "train the shared network by self-play; checkpoints become rated players",
      arena::cli::run_train},
+    {"selfplay", "a self-play worker: play a learner's games here and upload them (arena train --listen)",
+     arena::cli::run_selfplay},
     {"ship", "write a checkpoint into models/ (half precision, no optimizer state): the shipped shared agent",
      arena::cli::run_ship},
     {"report", "reports from the database: 'arena report generalization'", arena::cli::run_report},

@@ -43,6 +43,10 @@ class RecordedPlay {
   void cancel() { cancelled_ = true; }
 
   db::Store& store() { return *store_; }
+  // The arena it plays through, and the io_context that runs it (open()'s kind: its own
+  // thread runs it, so a server may share it).
+  Arena& arena() { return *arena_; }
+  asio::io_context& io() { return io_; }
 
  private:
   explicit RecordedPlay(std::unique_ptr<db::SqlStore> store);

@@ -22,8 +22,10 @@
 #include "core/rng.h"
 #include "games/registry.h"
 #include "server/cli/commands.h"
+#include "server/cli/learn_front.h"
 #include "server/cli/packing_options.h"
 #include "server/cli/recorded_play.h"
+#include "server/net/server.h"
 
 namespace arena::cli {
 namespace {
@@ -171,10 +173,34 @@ class Evaluation {
   std::string previous_;
 };
 
+// "host:port" with a port 0-65535.
+std::optional<std::pair<std::string, uint16_t>> host_and_port(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const int value = std::stoi(port);
+  if (value > 65535) return std::nullopt;
+  return std::make_pair(text.substr(0, colon), static_cast<uint16_t>(value));
+}
+
+// The step and path of the run's newest checkpoint, if it has one.
+std::optional<std::pair<int64_t, std::string>> newest_checkpoint(const std::string& out_dir) {
+  std::optional<std::pair<int64_t, std::string>> newest;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(out_dir + "/checkpoints", ec)) {
+    Result<nn::CheckpointMeta> meta = nn::read_checkpoint_meta(entry.path().string());
+    if (meta.ok() && (!newest || meta->step > newest->first)) newest = {meta->step, entry.path().string()};
+  }
+  return newest;
+}
+
 void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
   std::string line = "[" + fixed(p.elapsed_s, 0) + " s] step " + std::to_string(p.step);
   if (total_steps > 0) line += "/" + std::to_string(total_steps);
   line += "  games " + std::to_string(p.games) + " (" + fixed(p.games_per_s, 1) + "/s)";
+  if (p.collected_games > 0) line += " [" + std::to_string(p.collected_games) + " from workers]";
   line += "  positions " + std::to_string(p.positions) + " (" + fixed(p.positions_per_s, 0) + "/s)";
   line += "  batch " + fixed(p.mean_batch, 1);
   char lr[32];
@@ -210,7 +236,10 @@ int run_train(const std::vector<std::string>& given_argv) {
   nn::TrainConfig config;
   std::string games, weights, db = "arena.db", kind;
   std::string selfplay_weights, reuse, temperature_moves, replay_windows;
-  bool no_symmetries = false;
+  bool no_symmetries = false, no_selfplay = false;
+  std::string listen, worker_tokens;
+  int64_t max_worker_lag = -1;
+  double worker_uploads_per_minute = 60;
   int64_t seed = 1, eval_games = 4, eval_simulations = 100, games_per_phase = 0;
   int64_t replay_capacity = static_cast<int64_t>(config.replay_capacity);
   Options options(
@@ -295,7 +324,21 @@ int run_train(const std::vector<std::string>& given_argv) {
                "evaluation matches per opponent and game at each checkpoint; 0: none", 0)
       .integer("eval-simulations", &eval_simulations,
                "simulations of the checkpoint and of rollout MCTS in evaluation", 1)
-      .integer("seed", &seed, "seed", 0);
+      .integer("seed", &seed, "seed", 0)
+      .text("listen", &listen,
+            "offer the run to self-play workers (arena selfplay --server http://HOST:PORT) at HOST:PORT "
+            "(port 0: any free one): they download its checkpoints and upload shards of their games, which "
+            "join its learner phases")
+      .text("worker-tokens", &worker_tokens,
+            "with --listen: a file of '<name> <token>' lines, the workers allowed to upload")
+      .flag("no-selfplay", &no_selfplay,
+            "with --listen: play no self-play here; learn only from the workers' games")
+      .integer("max-worker-lag", &max_worker_lag,
+               "with --listen: refuse games played with a checkpoint more than this many learner steps old",
+               0)
+      .default_text("2 x --checkpoint-every")
+      .number("worker-uploads-per-minute", &worker_uploads_per_minute,
+              "with --listen: uploads one worker token may make a minute (bursts of as many)", 0);
   packing_options(options, config);
   if (std::optional<int> code = options.parse(argv)) return *code;
   config.resume = resuming;
@@ -303,6 +346,16 @@ int run_train(const std::vector<std::string>& given_argv) {
 
   config.seed = static_cast<uint64_t>(seed);
   config.symmetries = !no_symmetries;
+  config.selfplay = !no_selfplay;
+  if (listen.empty() != worker_tokens.empty()) return usage("--listen and --worker-tokens go together");
+  if (no_selfplay && listen.empty())
+    return usage("--no-selfplay learns from workers only: give --listen too");
+  std::optional<std::pair<std::string, uint16_t>> listen_at;
+  if (!listen.empty()) {
+    listen_at = host_and_port(listen);
+    if (!listen_at) return usage("--listen is HOST:PORT, e.g. 127.0.0.1:8090");
+  }
+  if (max_worker_lag < 0) max_worker_lag = 2 * config.checkpoint_every;
   config.games_per_phase = static_cast<int>(games_per_phase);
   // A time budget alone means what it says: no step limit unless --steps is given too.
   if (options.given("minutes") && !options.given("steps")) config.steps = 0;
@@ -416,9 +469,41 @@ int run_train(const std::vector<std::string>& given_argv) {
   };
   if (!config.resume && !save_run(0)) return 1;  // a resumed run keeps its row until its next checkpoint
 
+  // Self-play workers: the run's learner offered over HTTP on the evaluation arena's server.
+  std::unique_ptr<LearnFront> front;
+  std::unique_ptr<net::Server> server;
+  if (listen_at) {
+    Result<std::unique_ptr<LearnFront>> made = LearnFront::create(
+        config, worker_tokens, {config.run, config.out_dir + "/incoming", max_worker_lag, 200'000});
+    if (!made.ok()) {
+      std::cerr << "arena train: --worker-tokens: " << made.error().message << "\n";
+      return 1;
+    }
+    front = std::move(*made);
+    if (config.resume) {
+      if (std::optional<std::pair<int64_t, std::string>> last = newest_checkpoint(config.out_dir))
+        front->publish(last->first, last->second);
+    }
+    net::ServerConfig server_config;
+    server_config.bind = listen_at->first;
+    server_config.port = listen_at->second;
+    server_config.learn = {front.get(), worker_uploads_per_minute};
+    server = std::make_unique<net::Server>((*recorder)->io(), (*recorder)->arena(), (*recorder)->store(),
+                                           server_config);
+    Result<uint16_t> port = server->listen();
+    if (!port.ok()) {
+      std::cerr << "arena train: --listen " << listen << ": " << port.error().message << "\n";
+      return 1;
+    }
+    std::cout << "arena train: self-play workers: arena selfplay --server http://" << listen_at->first << ":"
+              << *port << " --token <token>" << std::endl;
+  }
+
   nn::TrainCallbacks callbacks;
   callbacks.progress = [&](const nn::TrainProgress& p) { print_progress(p, config.steps); };
+  if (front) callbacks.collect = [&](double wait_s) { return front->collect(wait_s); };
   callbacks.checkpoint = [&](const nn::CheckpointEvent& event) -> std::string {
+    if (front) front->publish(event.meta.step, event.path);
     // The checkpoint's player (named as its evaluation agent will be) and its version row.
     std::string line = event.meta.player_name();
     if (eval_simulations != 100) line += "(simulations=" + std::to_string(eval_simulations) + ")";
@@ -435,6 +520,7 @@ int run_train(const std::vector<std::string>& given_argv) {
   std::cout << "arena train: run " << config.run << " (" << kind << ") on " << games << ", out "
             << config.out_dir << std::endl;
   Result<nn::TrainSummary> summary = nn::train(config, callbacks);
+  if (server) server->stop();
   if (!summary.ok()) {
     std::cerr << "arena train: " << summary.error().message << "\n";
     return summary.error().code == "bad_config" ? 2 : 1;
@@ -445,6 +531,12 @@ int run_train(const std::vector<std::string>& given_argv) {
             << summary->shards.size() << " shards; mean batch " << fixed(summary->service.mean_batch, 1)
             << ", " << fixed(summary->service.positions_per_second, 0) << " positions/s through the service"
             << std::endl;
+  if (front) {
+    for (const auto& [worker, c] : front->counts()) {
+      std::cout << "worker " << worker << ": " << c.games << " games (" << c.positions << " positions) in "
+                << c.uploads << " shards, " << c.refused << " uploads refused" << std::endl;
+    }
+  }
   return 0;
 }
 

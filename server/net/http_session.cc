@@ -67,8 +67,23 @@ void HttpSession::read() {
   parser_->body_limit(state_->config.http_body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(state_->config.http_header_limit));
   stream_.expires_after(state_->config.http_idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  parser_->body_limit(body_limit());
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+uint64_t HttpSession::body_limit() const {
+  // A learner's shard uploads have a limit of their own (ServerConfig::learn).
+  const ServerConfig& config = state_->config;
+  if (config.learn.endpoint && view(parser_->get().target()).starts_with("/api/learn/shards"))
+    return config.learn.upload_body_limit;
+  return config.http_body_limit;
 }
 
 void HttpSession::on_read(beast::error_code ec, size_t) {
@@ -79,8 +94,7 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
   }
   if (ec == http::error::body_limit) {
     return reply(
-        error_response(413, "too_large",
-                       "request body over " + std::to_string(state_->config.http_body_limit) + " bytes"),
+        error_response(413, "too_large", "request body over " + std::to_string(body_limit()) + " bytes"),
         false, 11, "POST");
   }
   if (ec == http::error::header_limit) {

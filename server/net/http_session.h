@@ -34,7 +34,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   using Request = http::request<http::string_body>;
 
   void read();
+  // The request's header is in: its body limit is chosen by its target, then the body read.
+  void on_header(beast::error_code ec, size_t bytes);
   void on_read(beast::error_code ec, size_t);
+  // The body limit of the request being read (its header is in).
+  uint64_t body_limit() const;
   // On a worker: the answer to `req` (REST or a static file), then its reply on the strand.
   void answer(const Request& req, const std::string& path);
   // A static file; `content_length` is what GET would send, for HEAD.

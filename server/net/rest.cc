@@ -55,16 +55,16 @@ HttpResponse method_not_allowed(const std::string& method, const std::vector<std
   return r;
 }
 
-// "application/json", with parameters or not ("application/json; charset=utf-8"), any case.
-bool is_json_media_type(std::string_view content_type) {
+// Whether a Content-Type is `wanted` ("application/json"), with parameters or not
+// ("application/json; charset=utf-8"), in any case.
+bool is_media_type(std::string_view content_type, std::string_view wanted) {
   const std::string_view type = content_type.substr(0, content_type.find(';'));
-  constexpr std::string_view json = "application/json";
   size_t begin = type.find_first_not_of(' ');
   if (begin == std::string_view::npos) return false;
   const std::string_view t = type.substr(begin, type.find_last_not_of(' ') - begin + 1);
-  if (t.size() != json.size()) return false;
+  if (t.size() != wanted.size()) return false;
   for (size_t i = 0; i < t.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(t[i])) != json[i]) return false;
+    if (std::tolower(static_cast<unsigned char>(t[i])) != wanted[i]) return false;
   }
   return true;
 }
@@ -119,16 +119,17 @@ unsigned status_for(const std::string& code) {
   if (code == "unauthorized") return 401;
   if (code == "forbidden") return 403;
   if (code == "unsupported_media_type") return 415;
-  if (code == "conflict" || code == "match_in_progress") return 409;
+  if (code == "conflict" || code == "match_in_progress" || code == "stale") return 409;
   if (code == "rate_limited") return 429;
   if (code == "db_error" || code == "internal") return 500;
+  if (code == "busy") return 503;
   return 400;  // bad_request, bad_spec, bad_time_control, bad_message, ...
 }
 
 RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
                  std::function<size_t()> store_queue_depth, std::function<std::string()> extra_metrics,
                  std::filesystem::path games_root, BrowserPolicy browser, AbuseLimits* limits,
-                 std::filesystem::path runs_root)
+                 std::filesystem::path runs_root, LearnRoutes learn)
     : arena_(arena),
       store_(store),
       stats_(stats),
@@ -137,7 +138,9 @@ RestApi::RestApi(Arena& arena, db::Store& store, ServerStats& stats,
       games_root_(std::move(games_root)),
       browser_(std::move(browser)),
       limits_(limits),
-      runs_root_(std::move(runs_root)) {}
+      runs_root_(std::move(runs_root)),
+      learn_(learn),
+      learn_uploads_(learn.uploads_per_minute / 60, std::max(1.0, learn.uploads_per_minute)) {}
 
 // The one list of routes: dispatch reads it, routes() (and so the OpenAPI test) is made of it.
 const std::vector<RestApi::Endpoint>& RestApi::table() {
@@ -165,6 +168,9 @@ const std::vector<RestApi::Endpoint>& RestApi::table() {
       {"GET", "/api/reports/figures", &RestApi::figures_report},
       {"GET", "/api/reports/training", &RestApi::training_report},
       {"GET", "/api/reports/shared", &RestApi::shared_report},
+      {"GET", "/api/learn", &RestApi::learn},
+      {"GET", "/api/learn/checkpoint", &RestApi::learn_checkpoint},
+      {"POST", "/api/learn/shards", &RestApi::learn_upload, "application/octet-stream"},
   };
   return all;
 }
@@ -231,9 +237,9 @@ HttpResponse RestApi::handle(const HttpRequest& request) {
               !s.ok()) {
             return error_response(s.error());
           }
-          if (!request.body.empty() && !is_json_media_type(rest::header(request, "content-type"))) {
+          if (!request.body.empty() && !is_media_type(rest::header(request, "content-type"), e->body_type)) {
             return error_response(415, "unsupported_media_type",
-                                  "send the body as JSON, with Content-Type: application/json");
+                                  std::string("send the body with Content-Type: ") + e->body_type);
           }
         }
         return (this->*(e->handler))(Call{request, query, id});

@@ -16,6 +16,7 @@
 
 #include "db/store.h"
 #include "server/arena/arena.h"
+#include "server/net/learn_endpoint.h"
 #include "server/net/protocol.h"
 #include "server/net/rate_limiter.h"
 
@@ -71,11 +72,13 @@ class RestApi {
   // `extra_metrics`, when set, adds its Prometheus text to /metrics.
   // `limits`, when given, limits registrations, sign-ins and challenges per address and
   // per player (429 with Retry-After past them).
+  // `learn`, when it has an endpoint, serves /api/learn to self-play workers.
   // `runs_root` is the folder of training runs, where /api/reports/steps finds the newest
   // <run>/step_auc.json (`arena report steps --out`) and /api/reports/figures the runs' SVGs.
   RestApi(Arena& arena, db::Store& store, ServerStats& stats, std::function<size_t()> store_queue_depth,
           std::function<std::string()> extra_metrics = {}, std::filesystem::path games_root = {},
-          BrowserPolicy browser = {}, AbuseLimits* limits = nullptr, std::filesystem::path runs_root = {});
+          BrowserPolicy browser = {}, AbuseLimits* limits = nullptr, std::filesystem::path runs_root = {},
+          LearnRoutes learn = {});
 
   // Handles /api/... and /metrics; other targets are not its business (404). A POST or
   // DELETE from a browser page of another origin is refused (403, check_origin() in auth.h),
@@ -99,6 +102,7 @@ class RestApi {
     const char* method;
     const char* path;
     Handler handler;
+    const char* body_type = "application/json";  // what a POST's body must be
   };
   static const std::vector<Endpoint>& table();
 
@@ -140,6 +144,10 @@ class RestApi {
   // rest_matchmaking.cc: open seeks and challenges.
   HttpResponse seeks(const Call&);
   HttpResponse challenge(const Call&);
+  // rest_learn.cc: a training run's learner, for self-play workers.
+  HttpResponse learn(const Call&);
+  HttpResponse learn_checkpoint(const Call&);
+  HttpResponse learn_upload(const Call&);
 
   Arena& arena_;
   db::Store& store_;
@@ -150,6 +158,8 @@ class RestApi {
   const BrowserPolicy browser_;
   AbuseLimits* limits_;
   std::filesystem::path runs_root_;
+  const LearnRoutes learn_;
+  KeyedRateLimiter learn_uploads_;  // per worker
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

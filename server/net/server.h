@@ -20,6 +20,7 @@
 #include "core/result.h"
 #include "db/store.h"
 #include "server/arena/arena.h"
+#include "server/net/learn_endpoint.h"
 #include "server/net/rate_limiter.h"
 #include "server/net/rest.h"
 
@@ -80,6 +81,9 @@ struct ServerConfig {
   // A node of several serving one arena (arena serve --node): the broker to the others
   // (owned by the caller, outliving the server), this node's number and the arena's name on
   // the broker (ClusterLink); no broker: one server.
+  // A training run's learner offered to self-play workers at /api/learn (arena train
+  // --listen); none by default.
+  LearnRoutes learn;
   cluster::Broker* broker = nullptr;
   int64_t node = 0;
   std::string arena_name;

@@ -15,7 +15,8 @@ SharedState::SharedState(asio::io_context& io, Arena& arena, db::Store& store, S
       limits(this->config.abuse),
       hub(arena),
       rest(arena, store, stats, std::move(store_queue_depth), this->config.extra_metrics,
-           this->config.games_root, this->config.browser, &limits, this->config.runs_root),
+           this->config.games_root, this->config.browser, &limits, this->config.runs_root,
+           this->config.learn),
       workers(static_cast<size_t>(std::max(1, this->config.worker_threads))) {}
 
 void SharedState::track(const std::shared_ptr<WebSocketSession>& session) {

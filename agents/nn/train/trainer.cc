@@ -67,6 +67,7 @@ void write_metrics(const std::string& path, const TrainProgress& p) {
                {"step", p.step},
                {"games", p.games},
                {"positions", p.positions},
+               {"collected_games", p.collected_games},
                {"games_per_s", p.games_per_s},
                {"positions_per_s", p.positions_per_s},
                {"mean_batch", p.mean_batch},
@@ -143,6 +144,7 @@ void restore_progress(const std::string& metrics_path, TrainProgress& progress) 
     const Json j = Json::parse(last);
     progress.games = j.at("games").get<uint64_t>();
     progress.positions = j.at("positions").get<uint64_t>();
+    progress.collected_games = j.value("collected_games", uint64_t{0});
     for (const auto& [spec, g] : j.at("per_game").items()) {
       TrainProgress::GameData& d = progress.per_game[spec];
       d.games = g.at("games").get<uint64_t>();
@@ -152,6 +154,14 @@ void restore_progress(const std::string& metrics_path, TrainProgress& progress) 
   } catch (const Json::exception&) {
     // No metrics (or a line cut short): the counters start again; the step does not.
   }
+}
+
+// Each config game's share of the learner mix, and its target reuse.
+std::vector<double> learner_mix(const TrainConfig& c) {
+  return c.weights.empty() ? std::vector<double>(c.games.size(), 1.0) : c.weights;
+}
+std::vector<double> game_reuse(const TrainConfig& c) {
+  return c.game_reuse.empty() ? std::vector<double>(c.games.size(), c.sample_reuse) : c.game_reuse;
 }
 
 // Exponential means of the recent losses, per head.
@@ -174,6 +184,45 @@ struct LossMeans {
 
 }  // namespace
 
+Result<selfplay::SelfPlayConfig> selfplay_config(const TrainConfig& config, uint64_t seed) {
+  const std::vector<double> mix = learner_mix(config);
+  selfplay::SelfPlayConfig sp;
+  for (size_t i = 0; i < config.games.size(); ++i) {
+    Result<std::shared_ptr<const Game>> game = make_game(config.games[i]);
+    if (!game.ok()) return make_error("bad_config", game.error().message);
+    sp.games.push_back({(*game)->spec(),
+                        config.selfplay_weights.empty() ? mix[i] : config.selfplay_weights[i],
+                        config.game_temperature_moves.empty() ? -1 : config.game_temperature_moves[i]});
+  }
+  sp.search.simulations = config.simulations;
+  sp.search.c_puct = config.c_puct;
+  sp.search.batch_size = config.search_batch;
+  sp.search.fpu_reduction = config.fpu_reduction;
+  sp.dirichlet_alpha = config.dirichlet_alpha;
+  sp.dirichlet_scale = config.dirichlet_alpha > 0 ? 0 : config.dirichlet_scale;
+  sp.temperature_moves = config.temperature_moves;
+  sp.noisy_games = config.noisy_games;
+  sp.noisy_moves = config.noisy_moves;
+  sp.threads = config.actors;
+  sp.seed = seed;
+  return sp;
+}
+
+std::vector<double> balanced_selfplay_weights(const TrainConfig& config, const selfplay::ActorStats& stats) {
+  if (!config.selfplay_weights.empty() || config.games.size() < 2) return {};
+  const std::vector<double> mix = learner_mix(config), reuse = game_reuse(config);
+  std::vector<double> w;
+  for (size_t i = 0; i < config.games.size(); ++i) {
+    double length = 1;
+    Result<std::shared_ptr<const Game>> game = make_game(config.games[i]);
+    if (!game.ok()) return {};
+    if (auto it = stats.per_game.find((*game)->spec()); it != stats.per_game.end() && it->second.games > 0)
+      length = std::max(1.0, static_cast<double>(it->second.positions) / it->second.games);
+    w.push_back(mix[i] / reuse[i] / length);
+  }
+  return w;
+}
+
 double learning_rate_at(const TrainConfig& c, int64_t step) {
   const double base = c.learning_rate;
   if (c.warmup_steps > 0 && step < c.warmup_steps)
@@ -189,6 +238,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   if (Status s = validate(config); !s.ok()) return s.error();
   if (config.steps <= 0 && config.minutes <= 0 && !callbacks.stop)
     return make_error("bad_config", "give a step budget or a time budget");
+  if (!config.selfplay && !callbacks.collect)
+    return make_error("bad_config", "self-play is off and no games come from elsewhere");
   Result<NetConfig> net_config = net_config_for(config.games, config.blocks, config.channels);
   if (!net_config.ok()) return make_error("bad_config", net_config.error().message);
   Result<torch::Device> device = pick_device(config.device);
@@ -235,15 +286,10 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   std::map<std::string, double> weight_of_key;     // the learner's mix
   std::map<std::string, double> reuse_of_key;      // the mix-weighted mean of its games' reuse
   std::map<std::string, std::string> name_of_key;  // its first spec, for reports
-  selfplay::SelfPlayConfig sp;
   // Per config game: its share of the learner mix and its target reuse.
-  std::vector<double> mix_of_game, reuse_of_game;
+  const std::vector<double> mix_of_game = learner_mix(config), reuse_of_game = game_reuse(config);
   double weight_sum = 0;
-  for (size_t i = 0; i < config.games.size(); ++i) {
-    mix_of_game.push_back(config.weights.empty() ? 1.0 : config.weights[i]);
-    reuse_of_game.push_back(config.game_reuse.empty() ? config.sample_reuse : config.game_reuse[i]);
-    weight_sum += mix_of_game.back();
-  }
+  for (double w : mix_of_game) weight_sum += w;
   if (!(weight_sum > 0)) return make_error("bad_config", "the weights must have a positive sum");
   selfplay::ReplayBufferOptions replay_options;
   for (size_t i = 0; i < config.games.size(); ++i) {
@@ -263,39 +309,17 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
                                static_cast<size_t>(config.replay_capacity * weight / weight_sum))
             : config.replay_windows[i];
     replay_options.capacity[key] += window;
-    sp.games.push_back({(*game)->spec(),
-                        config.selfplay_weights.empty() ? weight : config.selfplay_weights[i],
-                        config.game_temperature_moves.empty() ? -1 : config.game_temperature_moves[i]});
   }
   for (auto& [key, reuse] : reuse_of_key) reuse = weight_of_key[key] > 0 ? reuse / weight_of_key[key] : 1.0;
-  sp.search.simulations = config.simulations;
-  sp.search.c_puct = config.c_puct;
-  sp.search.batch_size = config.search_batch;
-  sp.search.fpu_reduction = config.fpu_reduction;
-  sp.dirichlet_alpha = config.dirichlet_alpha;
-  sp.dirichlet_scale = config.dirichlet_alpha > 0 ? 0 : config.dirichlet_scale;
-  sp.temperature_moves = config.temperature_moves;
-  sp.noisy_games = config.noisy_games;
-  sp.noisy_moves = config.noisy_moves;
-  sp.threads = config.actors;
-  sp.seed = phase_seed;
+  Result<selfplay::SelfPlayConfig> sp = selfplay_config(config, phase_seed);
+  if (!sp.ok()) return sp.error();
   std::shared_ptr<Evaluator> evaluator = *service;
   Result<std::unique_ptr<selfplay::SelfPlayActors>> actors =
-      selfplay::SelfPlayActors::create(sp, [evaluator](int, uint64_t) { return evaluator; });
+      selfplay::SelfPlayActors::create(*sp, [evaluator](int, uint64_t) { return evaluator; });
   if (!actors.ok()) return make_error("bad_config", actors.error().message);
-  // Balanced self-play: game i is drawn in proportion to the positions its learner share
-  // needs (mix / reuse), divided by its mean length so far (1 before its first game).
   auto balance_selfplay = [&]() -> Status {
-    if (!config.selfplay_weights.empty() || config.games.size() < 2) return {};
-    const selfplay::ActorStats stats = (*actors)->stats();
-    std::vector<double> w;
-    for (size_t i = 0; i < config.games.size(); ++i) {
-      double length = 1;
-      if (auto it = stats.per_game.find(sp.games[i].spec); it != stats.per_game.end() && it->second.games > 0)
-        length = std::max(1.0, static_cast<double>(it->second.positions) / it->second.games);
-      w.push_back(mix_of_game[i] / reuse_of_game[i] / length);
-    }
-    return (*actors)->set_weights(std::move(w));
+    std::vector<double> w = balanced_selfplay_weights(config, (*actors)->stats());
+    return w.empty() ? Status{} : (*actors)->set_weights(std::move(w));
   };
   selfplay::ShardWriterOptions shard_options;
   shard_options.dir = config.out_dir + "/shards";
@@ -368,20 +392,32 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   Rng rng(phase_seed ^ 0x1ea4e5);
   const int games_per_phase = config.games_per_phase > 0 ? config.games_per_phase : 2 * config.actors;
   while (!done()) {
-    // Self-play phase.
-    if (Status s = balance_selfplay(); !s.ok()) return s.error();
-    const uint64_t errors_before = (*service)->stats().errors;
-    Result<std::vector<selfplay::Trajectory>> games = (*actors)->play_batch(games_per_phase);
-    if (!games.ok()) return games.error();
-    if (const ServiceStats stats = (*service)->stats(); stats.errors > errors_before) {
-      return make_error("inference_error",
-                        std::to_string(stats.errors - errors_before) +
-                            " forward passes of self-play failed (their leaves got uniform priors and zero "
-                            "values); stopping rather than training on them" +
-                            (stats.last_error.empty() ? "" : ": " + stats.last_error));
+    // Self-play phase: this process's games, then those played elsewhere.
+    std::vector<selfplay::Trajectory> games;
+    if (config.selfplay) {
+      if (Status s = balance_selfplay(); !s.ok()) return s.error();
+      const uint64_t errors_before = (*service)->stats().errors;
+      Result<std::vector<selfplay::Trajectory>> played = (*actors)->play_batch(games_per_phase);
+      if (!played.ok()) return played.error();
+      if (const ServiceStats stats = (*service)->stats(); stats.errors > errors_before) {
+        return make_error("inference_error",
+                          std::to_string(stats.errors - errors_before) +
+                              " forward passes of self-play failed (their leaves got uniform priors and zero "
+                              "values); stopping rather than training on them" +
+                              (stats.last_error.empty() ? "" : ": " + stats.last_error));
+      }
+      games = std::move(*played);
     }
-    double wanted_samples = 0;  // the phase's positions x their games' reuse
-    for (selfplay::Trajectory& t : *games) {
+    if (callbacks.collect) {
+      for (selfplay::Trajectory& t : callbacks.collect(config.selfplay ? 0.0 : 1.0)) {
+        if (!key_of_spec.contains(t.game)) continue;  // the caller checks; a game of no head is never trained
+        ++progress.collected_games;
+        games.push_back(std::move(t));
+      }
+    }
+    if (games.empty() && !config.selfplay) continue;  // nothing came in: ask again (done() first)
+    double wanted_samples = 0;                        // the phase's positions x their games' reuse
+    for (selfplay::Trajectory& t : games) {
       if (Status s = (*shards)->write(t); !s.ok()) return s.error();
       const std::string& key = key_of_spec.at(t.game);
       TrainProgress::GameData& d = progress.per_game[name_of_key.at(key)];
@@ -391,7 +427,7 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
       wanted_samples += t.steps.size() * reuse_of_key.at(key);
       replay.add(std::move(t));
     }
-    progress.games += games->size();
+    progress.games += games.size();
 
     // Learner phase.
     const int64_t phase_steps =

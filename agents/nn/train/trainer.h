@@ -26,6 +26,8 @@
 
 #include "agents/nn/checkpoint.h"
 #include "agents/nn/inference_service.h"
+#include "agents/selfplay/actor.h"
+#include "agents/selfplay/trajectory.h"
 #include "core/result.h"
 
 namespace arena::nn {
@@ -90,6 +92,10 @@ struct TrainConfig {
   size_t replay_capacity = 100000;
   std::vector<size_t> replay_windows;  // per game, overriding the default
   int64_t checkpoint_every = 100;
+  // Whether this process plays self-play games itself. Off, it learns only from the games
+  // TrainCallbacks::collect brings (self-play workers on other machines, `arena selfplay`):
+  // each phase waits for some, then takes its learner steps from them as from its own.
+  bool selfplay = true;
   // Transfer: start from this checkpoint's weights (its trunk, and the heads of the games it
   // knows); with freeze_trunk only the stems and heads learn.
   std::string init_from;
@@ -112,8 +118,9 @@ struct TrainProgress {
   double elapsed_s = 0;
   int64_t step = 0;
   uint64_t games = 0;
-  uint64_t positions = 0;  // self-play decisions recorded
-  double games_per_s = 0;  // over this invocation (a resumed run counts from its resumption)
+  uint64_t positions = 0;        // self-play decisions recorded
+  uint64_t collected_games = 0;  // of them, games from TrainCallbacks::collect
+  double games_per_s = 0;        // over this invocation (a resumed run counts from its resumption)
   double positions_per_s = 0;
   double mean_batch = 0;  // the service's mean forward batch
   // One game's recent learner losses (exponential means, 0.1 per step): see HeadLoss.
@@ -151,6 +158,12 @@ struct TrainCallbacks {
   // Asked before each self-play phase and learner step: true ends the run as a spent budget
   // would (a last checkpoint, the shards closed). With it, a run may have no budget.
   std::function<bool()> stop;
+  // Trajectories played elsewhere (self-play workers), checked by the caller against the
+  // run's games (selfplay::check_trajectory): asked once per phase, after the phase's own
+  // self-play, they join its games (shards, replay, the learner steps the phase takes).
+  // `wait_s`: how long it may block for some when there are none yet (0 while this process
+  // plays self-play itself; a second without, so that stop() and budgets are still seen).
+  std::function<std::vector<selfplay::Trajectory>(double wait_s)> collect;
 };
 
 struct TrainSummary {
@@ -160,8 +173,20 @@ struct TrainSummary {
   ServiceStats service;
 };
 
+// How the run's self-play plays (its games by their canonical specs, drawn by
+// selfplay_weights or the learner's mix; search, noise and temperature from the config), for
+// game indices from `seed` on: the trainer's own actors and a worker's play alike. Errors:
+// "bad_config" (a game the registry does not know).
+Result<selfplay::SelfPlayConfig> selfplay_config(const TrainConfig& config, uint64_t seed);
+// Balanced self-play (TrainConfig::selfplay_weights empty, two games or more): the draw
+// weight of each game, in proportion to the positions its learner share needs (mix / reuse)
+// divided by its mean length in `stats` so far (1 before its first game). Empty when the
+// weights are fixed.
+std::vector<double> balanced_selfplay_weights(const TrainConfig& config, const selfplay::ActorStats& stats);
+
 // Each progress report is also a JSON line in <out>/metrics.jsonl.
-// Errors: "bad_config" (no games, no budget and no stop callback, a game the network cannot play; resuming
+// Errors: "bad_config" (no games, no budget and no stop callback, self-play off without a collect callback, a
+// game the network cannot play; resuming
 // with other games or another network), "not_found" (resuming a run with no checkpoint), "io",
 // "bad_checkpoint" (init_from, resume), "inference_error" (a forward pass of self-play failed: its
 // leaves got uniform priors and zero values, which must not become training targets).
