@@ -40,7 +40,8 @@ struct SumOverRanksFunction : torch::autograd::Function<SumOverRanksFunction> {
   }
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
-    const auto* sum = reinterpret_cast<const SumOverRanks*>(static_cast<intptr_t>(ctx->saved_data["sum"].toInt()));
+    const auto* sum =
+        reinterpret_cast<const SumOverRanks*>(static_cast<intptr_t>(ctx->saved_data["sum"].toInt()));
     torch::Tensor g = grads[0].contiguous().clone();
     (*sum)(g);
     return {g, torch::Tensor()};
@@ -49,7 +50,8 @@ struct SumOverRanksFunction : torch::autograd::Function<SumOverRanksFunction> {
 
 }  // namespace
 
-torch::Tensor batch_norm_over_ranks(tnn::BatchNorm2dImpl& bn, const torch::Tensor& x, const SumOverRanks& sum) {
+torch::Tensor batch_norm_over_ranks(tnn::BatchNorm2dImpl& bn, const torch::Tensor& x,
+                                    const SumOverRanks& sum) {
   if (!sum || !bn.is_training()) return bn.forward(x);
   const int64_t c = x.size(1);
   const double rows = static_cast<double>(x.numel() / std::max<int64_t>(1, c));
@@ -65,9 +67,8 @@ torch::Tensor batch_norm_over_ranks(tnn::BatchNorm2dImpl& bn, const torch::Tenso
   {
     torch::NoGradGuard no_grad;
     bn.num_batches_tracked += 1;
-    const double momentum = bn.options.momentum().has_value()
-                                ? *bn.options.momentum()
-                                : 1.0 / bn.num_batches_tracked.item<double>();
+    const double momentum = bn.options.momentum().has_value() ? *bn.options.momentum()
+                                                              : 1.0 / bn.num_batches_tracked.item<double>();
     const torch::Tensor unbiased = var * count / (count - 1).clamp_min(1);
     bn.running_mean.mul_(1 - momentum).add_(mean.to(bn.running_mean.scalar_type()), momentum);
     bn.running_var.mul_(1 - momentum).add_(unbiased.to(bn.running_var.scalar_type()), momentum);

@@ -206,8 +206,8 @@ int run_follower(const nn::TrainConfig& config) {
     print_progress(p, config.steps);
   };
   std::cout << "arena train: rank " << config.data_parallel.rank << " of " << config.data_parallel.nodes
-            << " (master " << config.data_parallel.master << "), shards in " << config.out_dir << "/shards-rank"
-            << config.data_parallel.rank << std::endl;
+            << " (master " << config.data_parallel.master << "), shards in " << config.out_dir
+            << "/shards-rank" << config.data_parallel.rank << std::endl;
   Result<nn::TrainSummary> summary = nn::train(config, callbacks);
   if (!summary.ok()) {
     std::cerr << "arena train: " << summary.error().message << "\n";
@@ -333,10 +333,11 @@ int run_train(const std::vector<std::string>& given_argv) {
                "self-play, every learner step sums their gradients over all their batches",
                1)
       .default_text("1")
-      .integer("rank", &config.data_parallel.rank,
-               "this process's rank in [0, --nodes); rank 0 serves --master and writes checkpoints and metrics, "
-               "rank R > 0 writes its shards to <out>/shards-rank<R>",
-               0)
+      .integer(
+          "rank", &config.data_parallel.rank,
+          "this process's rank in [0, --nodes); rank 0 serves --master and writes checkpoints and metrics, "
+          "rank R > 0 writes its shards to <out>/shards-rank<R>",
+          0)
       .text("master", &master, "host:port of rank 0's rendezvous (TCP store), e.g. 127.0.0.1:29500")
       .number("master-timeout", &config.data_parallel.timeout_s,
               "seconds to wait at the start for the master and every rank", 0);

@@ -46,7 +46,8 @@ struct Rows {
   std::vector<Player> players;
   std::vector<LearnerSample> samples(size_t from, size_t to) const {
     std::vector<LearnerSample> out;
-    for (size_t i = from; i < to; ++i) out.push_back({0, players[i], &observations[i], &legal[i], &policies[i], &values[i]});
+    for (size_t i = from; i < to; ++i)
+      out.push_back({0, players[i], &observations[i], &legal[i], &policies[i], &values[i]});
     return out;
   }
 };
@@ -132,13 +133,14 @@ int main(int argc, char** argv) {
     Learner learner(*config, torch::kCPU, options, 1);
     learner.distribute(*group);
     const size_t from = static_cast<size_t>(rank * settings.rows);
-    const double ms = time_steps(learner, rows.samples(from, from + static_cast<size_t>(settings.rows)), settings.steps);
+    const double ms =
+        time_steps(learner, rows.samples(from, from + static_cast<size_t>(settings.rows)), settings.steps);
     std::ofstream(std::getenv("LEARNER_BENCH_OUT")) << ms << "\n";
     return 0;
   }
 
-  std::printf("learner steps of %s, %d blocks x %d channels, %u cores, %d steps each\n", settings.game.c_str(),
-              settings.blocks, settings.channels, cores, settings.steps);
+  std::printf("learner steps of %s, %d blocks x %d channels, %u cores, %d steps each\n",
+              settings.game.c_str(), settings.blocks, settings.channels, cores, settings.steps);
   double single = 0;
   {
     Learner learner(*config, torch::kCPU, options, 1);
@@ -147,17 +149,20 @@ int main(int argc, char** argv) {
   }
   {
     Learner learner(*config, torch::kCPU, options, 1);
-    const double half = time_steps(learner, rows.samples(0, static_cast<size_t>(settings.rows)), settings.steps);
+    const double half =
+        time_steps(learner, rows.samples(0, static_cast<size_t>(settings.rows)), settings.steps);
     std::printf("one process, %3d rows, %u threads:   %8.1f ms/step\n", settings.rows, cores, half);
   }
   // Two ranks: this program again, twice.
   const std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::string dir = std::filesystem::temp_directory_path() / ("learner-bench-" + std::to_string(getpid()));
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("learner-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string master = "127.0.0.1:" + std::to_string(free_port());
   std::vector<pid_t> pids;
   for (int rank = 0; rank < 2; ++rank) {
-    std::vector<std::string> env = {"LEARNER_BENCH_RANK=" + std::to_string(rank), "LEARNER_BENCH_MASTER=" + master,
+    std::vector<std::string> env = {"LEARNER_BENCH_RANK=" + std::to_string(rank),
+                                    "LEARNER_BENCH_MASTER=" + master,
                                     "LEARNER_BENCH_OUT=" + dir + "/rank" + std::to_string(rank)};
     for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
     std::vector<char*> envp;

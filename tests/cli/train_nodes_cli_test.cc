@@ -48,10 +48,11 @@ std::string digest_of(const std::string& out) {
 TEST(TrainNodesCli, TwoRanksTrainOneNetwork) {
   const std::string dir = temp_dir();
   const std::string master = "127.0.0.1:" + std::to_string(free_port());
-  const std::string common = "train --games connect_four --blocks 1 --channels 16 --simulations 8 --actors 4 "
-                             "--steps 20 --steps-per-phase 5 --checkpoint-every 10 --eval-games 0 --device cpu "
-                             "--out " + dir + "/runs/pair --db " + dir + "/arena.db --nodes 2 --master " + master +
-                             " --master-timeout 30";
+  const std::string common =
+      "train --games connect_four --blocks 1 --channels 16 --simulations 8 --actors 4 "
+      "--steps 20 --steps-per-phase 5 --checkpoint-every 10 --eval-games 0 --device cpu "
+      "--out " +
+      dir + "/runs/pair --db " + dir + "/arena.db --nodes 2 --master " + master + " --master-timeout 30";
   std::future<Output> rank1 = std::async(std::launch::async, [&] { return run_arena(common + " --rank 1"); });
   const Output rank0 = run_arena(common + " --rank 0");
   const Output follower = rank1.get();

@@ -1,12 +1,12 @@
 // The data-parallel learner: two processes (this test binary, run again as two ranks over
 // Gloo on the loopback) that train on the two halves of a batch end with the weights of one
 // learner trained on the whole batch; the rendezvous fails with a clear error, not a hang.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <fcntl.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -114,8 +114,10 @@ LearnerOptions options() { return {3e-3, 0.05, false, /*symmetries=*/false}; }
 // Every parameter and buffer, in order, flattened, as doubles.
 std::vector<torch::Tensor> weights(Learner& learner) {
   std::vector<torch::Tensor> out;
-  for (const torch::Tensor& p : learner.net()->parameters()) out.push_back(p.detach().to(torch::kDouble).flatten());
-  for (const torch::Tensor& b : learner.net()->buffers()) out.push_back(b.detach().to(torch::kDouble).flatten());
+  for (const torch::Tensor& p : learner.net()->parameters())
+    out.push_back(p.detach().to(torch::kDouble).flatten());
+  for (const torch::Tensor& b : learner.net()->buffers())
+    out.push_back(b.detach().to(torch::kDouble).flatten());
   return out;
 }
 
@@ -214,14 +216,18 @@ struct Worker {
 
 // This binary again (posix_spawn: no fork of a threaded process), as rank `rank` of `nodes`,
 // its output in a log beside its weights.
-Worker spawn(int rank, int nodes, const std::string& master, const std::string& mode, const std::string& dir) {
+Worker spawn(int rank, int nodes, const std::string& master, const std::string& mode,
+             const std::string& dir) {
   Worker w;
   w.out = dir + "/rank" + std::to_string(rank) + ".pt";
   w.log = dir + "/rank" + std::to_string(rank) + ".log";
   std::filesystem::remove(w.out);
   const std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> env = {"ARENA_DDP_RANK=" + std::to_string(rank), "ARENA_DDP_NODES=" + std::to_string(nodes),
-                                  "ARENA_DDP_MASTER=" + master, "ARENA_DDP_MODE=" + mode, "ARENA_DDP_OUT=" + w.out,
+  std::vector<std::string> env = {"ARENA_DDP_RANK=" + std::to_string(rank),
+                                  "ARENA_DDP_NODES=" + std::to_string(nodes),
+                                  "ARENA_DDP_MASTER=" + master,
+                                  "ARENA_DDP_MODE=" + mode,
+                                  "ARENA_DDP_OUT=" + w.out,
                                   "OMP_NUM_THREADS=1"};
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::string(*e).rfind("ARENA_DDP_", 0) != 0 && std::string(*e).rfind("OMP_NUM_THREADS=", 0) != 0)
@@ -344,7 +350,8 @@ TEST(DataParallel, TheRendezvousFailsClearly) {
   Result<std::shared_ptr<LearnerGroup>> lonely = LearnerGroup::join(config, torch::kCPU);
   ASSERT_FALSE(lonely.ok());
   EXPECT_EQ(lonely.error().code, "rendezvous");
-  EXPECT_NE(lonely.error().message.find("only 1 of 2 ranks joined"), std::string::npos) << lonely.error().message;
+  EXPECT_NE(lonely.error().message.find("only 1 of 2 ranks joined"), std::string::npos)
+      << lonely.error().message;
 
   // Rank 0 of 2 in another process; this rank says 3 nodes.
   const std::string dir = temp_dir("mismatch");
@@ -361,8 +368,11 @@ TEST(DataParallel, TheRendezvousFailsClearly) {
   kill(rank0.pid, SIGKILL);
   wait_for(rank0, std::chrono::seconds(5));
 
-  for (const auto& [nodes, rank, master] : std::vector<std::tuple<int, int, std::string>>{
-           {2, 2, "127.0.0.1:29500"}, {2, 0, "127.0.0.1"}, {2, 0, "127.0.0.1:0"}, {1, 0, "127.0.0.1:29500"}}) {
+  for (const auto& [nodes, rank, master] :
+       std::vector<std::tuple<int, int, std::string>>{{2, 2, "127.0.0.1:29500"},
+                                                      {2, 0, "127.0.0.1"},
+                                                      {2, 0, "127.0.0.1:0"},
+                                                      {1, 0, "127.0.0.1:29500"}}) {
     DataParallelConfig bad;
     bad.nodes = nodes;
     bad.rank = rank;

@@ -31,8 +31,8 @@ Status validate(const DataParallelConfig& c) {
     return {};
   }
   if (c.rank < 0 || c.rank >= c.nodes)
-    return make_error("bad_config", "rank " + std::to_string(c.rank) + " is not in [0, " +
-                                        std::to_string(c.nodes) + ")");
+    return make_error("bad_config",
+                      "rank " + std::to_string(c.rank) + " is not in [0, " + std::to_string(c.nodes) + ")");
   if (Result<HostPort> master = parse_host_port(c.master); !master.ok()) return master.error();
   if (!(c.timeout_s > 0)) return make_error("bad_config", "the rendezvous timeout must be positive");
   return {};

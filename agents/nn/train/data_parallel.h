@@ -15,9 +15,9 @@ namespace arena::nn {
 // statistics taken over the whole batch), so every rank holds the same weights. Rank 0 serves
 // the rendezvous store at `master`, writes the checkpoints and metrics.
 struct DataParallelConfig {
-  int nodes = 1;        // 1: one process, no group
-  int rank = 0;         // in [0, nodes)
-  std::string master;   // "host:port" of rank 0's store
+  int nodes = 1;          // 1: one process, no group
+  int rank = 0;           // in [0, nodes)
+  std::string master;     // "host:port" of rank 0's store
   double timeout_s = 60;  // to wait for every rank at the start
 
   bool enabled() const { return nodes > 1; }

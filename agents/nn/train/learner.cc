@@ -91,7 +91,8 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
   // Each head's rows: this process's, or, distributed, every rank's (so that every rank runs
   // the same heads and weighs them alike).
   std::vector<int64_t> rows_of(config_.games.size(), 0);
-  for (const auto& [head, rows] : by_head) rows_of[static_cast<size_t>(head)] = static_cast<int64_t>(rows.size());
+  for (const auto& [head, rows] : by_head)
+    rows_of[static_cast<size_t>(head)] = static_cast<int64_t>(rows.size());
   if (group_) {
     torch::Tensor counts = torch::tensor(rows_of, torch::kInt64).to(device_);
     group_->all_reduce(counts);

@@ -86,6 +86,7 @@ class Learner {
   void distribute(std::shared_ptr<LearnerGroup> group);
   // A digest of every parameter's and buffer's bytes: equal on every rank of a group.
   uint64_t weights_digest();
+
  private:
   void make_optimizer();
 

@@ -60,7 +60,9 @@ class C10dGroup final : public LearnerGroup {
 };
 
 #ifdef ARENA_HAVE_GLOO
-bool loopback(const std::string& host) { return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1"; }
+bool loopback(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
+}
 
 // Gloo's network device: the interface GLOO_SOCKET_IFNAME names (as PyTorch reads it), the
 // loopback when the master is on this machine's loopback, else the address this machine's
@@ -68,7 +70,8 @@ bool loopback(const std::string& host) { return host == "localhost" || host.rfin
 std::shared_ptr<::gloo::transport::Device> gloo_device(const std::string& master_host) {
   if (const char* name = std::getenv("GLOO_SOCKET_IFNAME"); name != nullptr && *name != '\0')
     return c10d::ProcessGroupGloo::createDeviceForInterface(name);
-  if (loopback(master_host)) return c10d::ProcessGroupGloo::createDeviceForHostname(master_host == "::1" ? "::1" : "127.0.0.1");
+  if (loopback(master_host))
+    return c10d::ProcessGroupGloo::createDeviceForHostname(master_host == "::1" ? "::1" : "127.0.0.1");
   return c10d::ProcessGroupGloo::createDefaultDevice();
 }
 #endif
@@ -77,7 +80,8 @@ std::string first_line(const std::string& what) { return what.substr(0, what.fin
 
 }  // namespace
 
-Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfig& config, torch::Device device,
+Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfig& config,
+                                                         torch::Device device,
                                                          Milliseconds collective_timeout) {
   if (Status s = validate(config); !s.ok()) return s.error();
   if (!config.enabled()) return make_error("bad_config", "a learner group needs at least two nodes");
@@ -86,8 +90,9 @@ Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfi
   const std::string where = "rank " + std::to_string(config.rank) + " of " + std::to_string(config.nodes);
 #ifndef ARENA_HAVE_NCCL
   if (device.is_cuda()) {
-    return make_error("bad_device", "data parallelism on " + device.str() +
-                                        ": this build has no NCCL (a CPU LibTorch, or no nccl.h); use --device cpu");
+    return make_error("bad_device",
+                      "data parallelism on " + device.str() +
+                          ": this build has no NCCL (a CPU LibTorch, or no nccl.h); use --device cpu");
   }
 #endif
 #ifndef ARENA_HAVE_GLOO
@@ -106,11 +111,11 @@ Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfi
     options.timeout = timeout;
     store = c10::make_intrusive<c10d::TCPStore>(master.host, options);
   } catch (const std::exception& e) {
-    return make_error("rendezvous", where + ": " +
-                                        (config.rank == 0 ? "cannot serve the store at " : "no store at ") +
-                                        config.master + " within " + std::to_string(config.timeout_s) +
-                                        " s (" + (config.rank == 0 ? "is the port taken?" : "is rank 0 running?") +
-                                        "): " + first_line(e.what()));
+    return make_error("rendezvous",
+                      where + ": " + (config.rank == 0 ? "cannot serve the store at " : "no store at ") +
+                          config.master + " within " + std::to_string(config.timeout_s) + " s (" +
+                          (config.rank == 0 ? "is the port taken?" : "is rank 0 running?") +
+                          "): " + first_line(e.what()));
   }
   auto arena = c10::make_intrusive<c10d::PrefixStore>("arena", store);
   try {
@@ -123,8 +128,8 @@ Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfi
     const std::vector<uint8_t> got = arena->get("nodes");
     const std::string nodes(got.begin(), got.end());
     if (nodes != std::to_string(config.nodes)) {
-      return make_error("rendezvous", where + ": rank 0 runs with --nodes " + nodes + ", this rank with --nodes " +
-                                          std::to_string(config.nodes));
+      return make_error("rendezvous", where + ": rank 0 runs with --nodes " + nodes +
+                                          ", this rank with --nodes " + std::to_string(config.nodes));
     }
     if (arena->add("rank-" + std::to_string(config.rank), 1) != 1)
       return make_error("rendezvous", where + ": another process joined " + config.master + " as rank " +
@@ -142,7 +147,8 @@ Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfi
       std::this_thread::sleep_for(Milliseconds(20));
     }
   } catch (const std::exception& e) {
-    return make_error("rendezvous", where + ": the store at " + config.master + " failed: " + first_line(e.what()));
+    return make_error("rendezvous",
+                      where + ": the store at " + config.master + " failed: " + first_line(e.what()));
   }
   try {
     auto backend_store = c10::make_intrusive<c10d::PrefixStore>("backend", store);
@@ -150,7 +156,8 @@ Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfi
     if (device.is_cuda()) {
       auto options = c10d::ProcessGroupNCCL::Options::create();
       options->timeout = collective_timeout;
-      auto nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(backend_store, config.rank, config.nodes, options);
+      auto nccl =
+          c10::make_intrusive<c10d::ProcessGroupNCCL>(backend_store, config.rank, config.nodes, options);
       return std::shared_ptr<LearnerGroup>(
           new C10dGroup<c10d::ProcessGroupNCCL>(config.rank, config.nodes, device, store, nccl));
     }
@@ -159,15 +166,16 @@ Result<std::shared_ptr<LearnerGroup>> LearnerGroup::join(const DataParallelConfi
     auto options = c10d::ProcessGroupGloo::Options::create(collective_timeout);
     options->devices.push_back(gloo_device(master.host));
     options->threads = 2;
-    auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(backend_store, config.rank, config.nodes, options);
+    auto gloo =
+        c10::make_intrusive<c10d::ProcessGroupGloo>(backend_store, config.rank, config.nodes, options);
     return std::shared_ptr<LearnerGroup>(
         new C10dGroup<c10d::ProcessGroupGloo>(config.rank, config.nodes, device, store, gloo));
 #else
     return make_error("bad_device", "no c10d backend for " + device.str());
 #endif
   } catch (const std::exception& e) {
-    return make_error("rendezvous", where + ": the process group at " + config.master + " failed: " +
-                                        first_line(e.what()));
+    return make_error("rendezvous",
+                      where + ": the process group at " + config.master + " failed: " + first_line(e.what()));
   }
 }
 

@@ -310,7 +310,8 @@ Result<TrainSummary> train_rank(const TrainConfig& config, const TrainCallbacks&
     return (*actors)->set_weights(std::move(w));
   };
   selfplay::ShardWriterOptions shard_options;
-  shard_options.dir = config.out_dir + (follower ? "/shards-rank" + std::to_string(group->rank()) : "/shards");
+  shard_options.dir =
+      config.out_dir + (follower ? "/shards-rank" + std::to_string(group->rank()) : "/shards");
   Result<std::unique_ptr<selfplay::ShardWriter>> shards = selfplay::ShardWriter::open(shard_options);
   if (!shards.ok()) return shards.error();
   replay_options.capacity_per_group = config.replay_capacity;
@@ -364,11 +365,13 @@ Result<TrainSummary> train_rank(const TrainConfig& config, const TrainCallbacks&
     if (group) {
       // The ranks' weights must be the same bytes (the max and min of the digest over ranks).
       const int64_t digest = static_cast<int64_t>(learner.weights_digest() >> 1);
-      torch::Tensor both = torch::tensor(std::vector<int64_t>{digest, -digest}).to(learner.net()->parameters()[0].device());
+      torch::Tensor both =
+          torch::tensor(std::vector<int64_t>{digest, -digest}).to(learner.net()->parameters()[0].device());
       group->all_reduce(both, LearnerGroup::Op::max);
       both = both.cpu();
       if (both[0].item<int64_t>() != -both[1].item<int64_t>())
-        return make_error("diverged", "step " + std::to_string(progress.step) + ": the ranks' weights differ");
+        return make_error("diverged",
+                          "step " + std::to_string(progress.step) + ": the ranks' weights differ");
       if (follower) return {};
     }
     CheckpointMeta meta;
@@ -421,12 +424,12 @@ Result<TrainSummary> train_rank(const TrainConfig& config, const TrainCallbacks&
     // rank's new positions that often, the same number on every rank.
     const int64_t phase_steps =
         config.steps_per_phase > 0
-            ? (group ? static_cast<int64_t>(group->reduce(static_cast<double>(config.steps_per_phase),
-                                                          LearnerGroup::Op::max))
+            ? (group ? static_cast<int64_t>(
+                           group->reduce(static_cast<double>(config.steps_per_phase), LearnerGroup::Op::max))
                      : config.steps_per_phase)
         : group ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil(
-                                          group->reduce(wanted_samples, LearnerGroup::Op::sum) /
-                                          (static_cast<double>(config.batch_size) * group->size()))))
+                                           group->reduce(wanted_samples, LearnerGroup::Op::sum) /
+                                           (static_cast<double>(config.batch_size) * group->size()))))
                 : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wanted_samples / config.batch_size)));
     for (int64_t i = 0; i < phase_steps && !done(); ++i) {
       learner.set_learning_rate(learning_rate_at(config, progress.step));
@@ -479,8 +482,11 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   rank_config.seed = config.seed + static_cast<uint64_t>(config.data_parallel.rank);  // its own self-play
   try {
     return train_rank(rank_config, callbacks, *group);
-  } catch (const c10::Error& e) {
-    const std::string what = e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    // c10::Error from c10d's timeouts and Gloo's closed connections (the autograd engine
+    // passes those of the backward pass on): the ends of a collective.
+    const auto* c10_error = dynamic_cast<const c10::Error*>(&e);
+    const std::string what = c10_error != nullptr ? c10_error->what_without_backtrace() : e.what();
     return make_error("group_error", "rank " + std::to_string(config.data_parallel.rank) +
                                          ": a collective failed (another rank stopped?): " +
                                          what.substr(0, what.find('\n')));
