@@ -27,7 +27,55 @@ tnn::GroupNorm group_norm(int channels) {
   return tnn::GroupNorm(tnn::GroupNormOptions(groups, channels));
 }
 
+// Sums its input over the ranks; its gradient is summed over the ranks too (each rank's loss
+// depends on every rank's statistics).
+struct SumOverRanksFunction : torch::autograd::Function<SumOverRanksFunction> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                               const SumOverRanks* sum) {
+    // The function outlives the pass: it is a member of the module whose forward this is.
+    ctx->saved_data["sum"] = static_cast<int64_t>(reinterpret_cast<intptr_t>(sum));
+    torch::Tensor y = x.detach().clone();
+    (*sum)(y);
+    return y;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto* sum =
+        reinterpret_cast<const SumOverRanks*>(static_cast<intptr_t>(ctx->saved_data["sum"].toInt()));
+    torch::Tensor g = grads[0].contiguous().clone();
+    (*sum)(g);
+    return {g, torch::Tensor()};
+  }
+};
+
 }  // namespace
+
+torch::Tensor batch_norm_over_ranks(tnn::BatchNorm2dImpl& bn, const torch::Tensor& x,
+                                    const SumOverRanks& sum) {
+  if (!sum || !bn.is_training()) return bn.forward(x);
+  const int64_t c = x.size(1);
+  const double rows = static_cast<double>(x.numel() / std::max<int64_t>(1, c));
+  const torch::Tensor xd = x.to(torch::kDouble);
+  torch::Tensor stats =
+      torch::cat({xd.sum({0, 2, 3}), (xd * xd).sum({0, 2, 3}), torch::full({1}, rows, xd.options())});
+  stats = SumOverRanksFunction::apply(stats, &sum);
+  const torch::Tensor count = stats.slice(0, 2 * c, 2 * c + 1);  // a tensor: no wait for the device
+  const torch::Tensor mean = stats.slice(0, 0, c) / count;
+  const torch::Tensor var = (stats.slice(0, c, 2 * c) / count - mean * mean).clamp_min(0);
+  const torch::Tensor invstd = torch::rsqrt(var + bn.options.eps());
+  const torch::Tensor scale = (invstd * bn.weight.to(torch::kDouble)).to(x.scalar_type());
+  {
+    torch::NoGradGuard no_grad;
+    bn.num_batches_tracked += 1;
+    const double momentum = bn.options.momentum().has_value() ? *bn.options.momentum()
+                                                              : 1.0 / bn.num_batches_tracked.item<double>();
+    const torch::Tensor unbiased = var * count / (count - 1).clamp_min(1);
+    bn.running_mean.mul_(1 - momentum).add_(mean.to(bn.running_mean.scalar_type()), momentum);
+    bn.running_var.mul_(1 - momentum).add_(unbiased.to(bn.running_var.scalar_type()), momentum);
+  }
+  const torch::Tensor centred = x - mean.to(x.scalar_type()).view({1, c, 1, 1});
+  return centred * scale.view({1, c, 1, 1}) + bn.bias.view({1, c, 1, 1});
+}
 
 ResidualBlockImpl::ResidualBlockImpl(int channels)
     : conv1(register_module("conv1", conv(channels, channels, 3))),
@@ -52,10 +100,12 @@ GameLayersImpl::GameLayersImpl(const GameHead& head, int channels) {
   value_fc2 = register_module("value_fc2", tnn::Linear(channels, head.num_players));
 }
 
-torch::Tensor GameLayersImpl::stem(const torch::Tensor& x) { return torch::relu(stem_bn(stem_conv(x))); }
+torch::Tensor GameLayersImpl::stem(const torch::Tensor& x) {
+  return torch::relu(batch_norm_over_ranks(*stem_bn, stem_conv(x), sum_over_ranks));
+}
 
 torch::Tensor GameLayersImpl::policy(const torch::Tensor& features) {
-  torch::Tensor p = torch::relu(policy_bn(policy_conv(features)));
+  torch::Tensor p = torch::relu(batch_norm_over_ranks(*policy_bn, policy_conv(features), sum_over_ranks));
   return policy_fc(p.flatten(1));
 }
 
@@ -97,6 +147,10 @@ std::vector<torch::Tensor> SharedNetImpl::head_parameters() const {
     out.insert(out.end(), p.begin(), p.end());
   }
   return out;
+}
+
+void SharedNetImpl::sync_batch_norm(SumOverRanks sum) {
+  for (GameLayers& g : games) g->sum_over_ranks = sum;
 }
 
 SharedNet make_shared_net(const NetConfig& config, uint64_t seed) {

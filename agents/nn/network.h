@@ -19,6 +19,19 @@
 
 namespace arena::nn {
 
+// Sums a tensor over the ranks of a data-parallel learner, in place (train/process_group.h);
+// every rank calls it at the same point of the same forward and backward pass.
+using SumOverRanks = std::function<void(torch::Tensor&)>;
+
+// A BatchNorm2d forward that, in training mode with `sum` set, normalises by the statistics
+// of the batch of every rank together (PyTorch's SyncBatchNorm): each channel's sum, sum of
+// squares and count are summed over the ranks (in double), and so, in the backward pass, are
+// their gradients; the running statistics move by the same global mean and unbiased variance
+// on every rank. Otherwise (eval mode, or no `sum`) it is `bn(x)` itself. A rank may hold no
+// rows (an empty batch) as long as the ranks together hold at least two.
+torch::Tensor batch_norm_over_ranks(torch::nn::BatchNorm2dImpl& bn, const torch::Tensor& x,
+                                    const SumOverRanks& sum);
+
 // One residual block of the trunk: conv3x3-norm-ReLU-conv3x3-norm, plus the input, then
 // ReLU. The norm is GroupNorm, not BatchNorm: every game's batches run through the trunk,
 // and BatchNorm's running statistics would average a 19x19 board's activations with a
@@ -50,6 +63,8 @@ struct GameLayersImpl : torch::nn::Module {
   torch::nn::BatchNorm2d policy_bn{nullptr};
   torch::nn::Linear policy_fc{nullptr};
   torch::nn::Linear value_fc1{nullptr}, value_fc2{nullptr};
+  // Set in a data-parallel learner: the BatchNorms' statistics are the whole batch's.
+  SumOverRanks sum_over_ranks;
 };
 TORCH_MODULE(GameLayers);
 
@@ -77,6 +92,10 @@ struct SharedNetImpl : torch::nn::Module {
   // The trunk's parameters (frozen in transfer runs), and every stem's and head's.
   std::vector<torch::Tensor> trunk_parameters() const;
   std::vector<torch::Tensor> head_parameters() const;
+  // Data parallelism: every stem's and head's BatchNorm takes its training statistics over
+  // the ranks through `sum` (batch_norm_over_ranks); an empty function, as at the start,
+  // keeps them this process's own.
+  void sync_batch_norm(SumOverRanks sum);
 
   torch::nn::ModuleList blocks{nullptr};
   std::vector<GameLayers> games;

@@ -215,6 +215,36 @@ void print_progress(const nn::TrainProgress& p, int64_t total_steps) {
   std::cout << line << std::endl;
 }
 
+// A data-parallel run's final weights, as every rank sees them (they must be the same).
+void print_digest(const nn::TrainConfig& config, const nn::TrainSummary& summary) {
+  if (!config.data_parallel.enabled()) return;
+  char digest[32];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(summary.weights_digest));
+  std::cout << "rank " << config.data_parallel.rank << " of " << config.data_parallel.nodes
+            << ": final weights digest " << digest << std::endl;
+}
+
+// Rank R > 0: the same training without the database, checkpoints or metrics (rank 0's).
+int run_follower(const nn::TrainConfig& config) {
+  nn::TrainCallbacks callbacks;
+  callbacks.progress = [&](const nn::TrainProgress& p) {
+    std::cout << "rank " << config.data_parallel.rank << ": ";
+    print_progress(p, config.steps);
+  };
+  std::cout << "arena train: rank " << config.data_parallel.rank << " of " << config.data_parallel.nodes
+            << " (master " << config.data_parallel.master << "), shards in " << config.out_dir
+            << "/shards-rank" << config.data_parallel.rank << std::endl;
+  Result<nn::TrainSummary> summary = nn::train(config, callbacks);
+  if (!summary.ok()) {
+    std::cerr << "arena train: " << summary.error().message << "\n";
+    return summary.error().code == "bad_config" ? 2 : 1;
+  }
+  std::cout << "done: " << summary->final.step << " learner steps, " << summary->final.games
+            << " self-play games of this rank in " << fixed(summary->final.elapsed_s, 0) << " s" << std::endl;
+  print_digest(config, *summary);
+  return 0;
+}
+
 }  // namespace
 
 int run_train(const std::vector<std::string>& given_argv) {
@@ -339,6 +369,21 @@ int run_train(const std::vector<std::string>& given_argv) {
       .default_text("2 x --checkpoint-every")
       .number("worker-uploads-per-minute", &worker_uploads_per_minute,
               "with --listen: uploads one worker token may make a minute (bursts of as many)", 0);
+  std::string master;
+  options
+      .integer("nodes", &config.data_parallel.nodes,
+               "processes of one data-parallel learner (with --rank and --master): each plays its own "
+               "self-play, every learner step sums their gradients over all their batches",
+               1)
+      .default_text("1")
+      .integer(
+          "rank", &config.data_parallel.rank,
+          "this process's rank in [0, --nodes); rank 0 serves --master and writes checkpoints and metrics, "
+          "rank R > 0 writes its shards to <out>/shards-rank<R>",
+          0)
+      .text("master", &master, "host:port of rank 0's rendezvous (TCP store), e.g. 127.0.0.1:29500")
+      .number("master-timeout", &config.data_parallel.timeout_s,
+              "seconds to wait at the start for the master and every rank", 0);
   packing_options(options, config);
   if (std::optional<int> code = options.parse(argv)) return *code;
   config.resume = resuming;
@@ -356,6 +401,15 @@ int run_train(const std::vector<std::string>& given_argv) {
     if (!listen_at) return usage("--listen is HOST:PORT, e.g. 127.0.0.1:8090");
   }
   if (max_worker_lag < 0) max_worker_lag = 2 * config.checkpoint_every;
+  if (options.given("nodes") || options.given("rank") || options.given("master")) {
+    if (!options.given("nodes") || !options.given("rank") || !options.given("master"))
+      return usage("--nodes, --rank and --master go together");
+    if (config.data_parallel.nodes < 2) return usage("--nodes must be at least 2");
+    config.data_parallel.master = master;
+    if (Status s = nn::validate(config.data_parallel); !s.ok()) return usage(s.error().message);
+  }
+  if (listen_at && config.data_parallel.nodes > 1)
+    return usage("--listen serves one learner process: not with --nodes (yet)");
   config.games_per_phase = static_cast<int>(games_per_phase);
   // A time budget alone means what it says: no step limit unless --steps is given too.
   if (options.given("minutes") && !options.given("steps")) config.steps = 0;
@@ -416,6 +470,8 @@ int run_train(const std::vector<std::string>& given_argv) {
     if (Status s = nn::check_held_out(*start, config.games); !s.ok())
       return usage("--kind transfer: " + s.error().message);
   }
+  // Rank R > 0 of a data-parallel run trains beside rank 0, which records the run.
+  if (config.data_parallel.rank > 0) return run_follower(config);
   // Another run's checkpoints there would be overwritten by a network of another shape,
   // under the same player names: refuse (resuming a run is not implemented).
   std::error_code ec;
@@ -537,6 +593,7 @@ int run_train(const std::vector<std::string>& given_argv) {
                 << c.uploads << " shards, " << c.refused << " uploads refused" << std::endl;
     }
   }
+  print_digest(config, *summary);
   return 0;
 }
 

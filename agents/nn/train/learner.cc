@@ -88,12 +88,34 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
   optimizer_->zero_grad();
   std::map<int, HeadLoss> losses;
   torch::Tensor total = torch::zeros({}, torch::TensorOptions().device(device_));
+  // Each head's rows: this process's, or, distributed, every rank's (so that every rank runs
+  // the same heads and weighs them alike).
+  std::vector<int64_t> rows_of(config_.games.size(), 0);
+  for (const auto& [head, rows] : by_head)
+    rows_of[static_cast<size_t>(head)] = static_cast<int64_t>(rows.size());
+  if (group_) {
+    torch::Tensor counts = torch::tensor(rows_of, torch::kInt64).to(device_);
+    group_->all_reduce(counts);
+    counts = counts.cpu();
+    for (size_t h = 0; h < rows_of.size(); ++h) rows_of[h] = counts[static_cast<int64_t>(h)].item<int64_t>();
+  }
   int used = 0;
-  for (const auto& [head, rows] : by_head) used += rows.size() >= 2 ? static_cast<int>(rows.size()) : 0;
+  last_global_rows_ = 0;
+  for (const int64_t rows : rows_of) {
+    used += rows >= 2 ? static_cast<int>(rows) : 0;
+    last_global_rows_ += rows;
+  }
   if (used == 0) return losses;
-  for (const auto& [head, rows] : by_head) {
-    if (rows.size() < 2) continue;
-    const GameHead& h = config_.games[static_cast<size_t>(head)];
+  // Distributed: per head, the sums over this rank's rows of the policy loss, the value loss,
+  // the network policy's entropy and the target's, summed over the ranks with the gradients.
+  std::vector<std::pair<int, torch::Tensor>> loss_sums;
+  const std::vector<const LearnerSample*> no_rows;
+  for (size_t head_index = 0; head_index < rows_of.size(); ++head_index) {
+    if (rows_of[head_index] < 2) continue;
+    const int head = static_cast<int>(head_index);
+    const auto found = by_head.find(head);
+    const std::vector<const LearnerSample*>& rows = found == by_head.end() ? no_rows : found->second;
+    const GameHead& h = config_.games[head_index];
     const int64_t n = static_cast<int64_t>(rows.size());
     torch::Tensor input = torch::empty({n, h.planes, h.height, h.width});
     torch::Tensor policy_target = torch::zeros({n, h.num_actions});
@@ -104,7 +126,7 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
     bool* lm = legal_mask.data_ptr<bool>();
     float* vt = value_target.data_ptr<float>();
     const size_t input_size = static_cast<size_t>(h.input_size());
-    const Game* game = games_[static_cast<size_t>(head)].get();
+    const Game* game = games_[head_index].get();
     const int symmetries = options_.symmetries && game != nullptr ? game->num_symmetries() : 1;
     for (int64_t r = 0; r < n; ++r) {
       const LearnerSample& s = *rows[static_cast<size_t>(r)];
@@ -134,6 +156,18 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
     // Illegal actions are masked at the logits; a large negative (not -inf) keeps 0 * log p finite.
     const torch::Tensor logits = out.policy_logits.masked_fill(legal_mask.logical_not(), -1e9);
     const torch::Tensor log_p = torch::log_softmax(logits, 1);
+    if (group_) {
+      // The combined batch's loss, (policy mean + value mean) x rows / used, is the sum over
+      // every rank's rows / used: this rank adds its rows' part, and the ranks' gradients sum.
+      const torch::Tensor policy_rows = -(policy_target * log_p).sum(1);
+      const torch::Tensor value_rows = (out.values - value_target).pow(2).mean(1);
+      total = total + (policy_rows.sum() + value_rows.sum()) * (1.0 / used);
+      torch::NoGradGuard no_grad;
+      const torch::Tensor p = log_p.exp();
+      loss_sums.emplace_back(head, torch::stack({policy_rows.sum(), value_rows.sum(), -(p * log_p).sum(),
+                                                 -torch::xlogy(policy_target, policy_target).sum()}));
+      continue;
+    }
     const torch::Tensor policy_loss = -(policy_target * log_p).sum(1).mean();
     const torch::Tensor value_loss = (out.values - value_target).pow(2).mean();
     total = total + (policy_loss + value_loss) * (static_cast<double>(n) / used);
@@ -151,8 +185,113 @@ std::map<int, HeadLoss> Learner::step(const std::vector<LearnerSample>& batch) {
     }
   }
   total.backward();
+  if (group_) {
+    // One bucket: every gradient (the same parameters have one on every rank: the heads that
+    // ran are the same), then the loss sums; summed over the ranks, written back.
+    std::vector<torch::Tensor> grads, flat;
+    for (torch::optim::OptimizerParamGroup& g : optimizer_->param_groups()) {
+      for (torch::Tensor& p : g.params()) {
+        if (!p.grad().defined()) continue;
+        grads.push_back(p.grad());
+        flat.push_back(p.grad().reshape({-1}));
+      }
+    }
+    for (const auto& [head, sums] : loss_sums) flat.push_back(sums.to(torch::kFloat));
+    torch::Tensor bucket = torch::cat(flat);
+    group_->all_reduce(bucket);
+    int64_t offset = 0;
+    torch::NoGradGuard no_grad;
+    for (torch::Tensor& g : grads) {
+      g.copy_(bucket.slice(0, offset, offset + g.numel()).view_as(g));
+      offset += g.numel();
+    }
+    const torch::Tensor sums = bucket.slice(0, offset).to(torch::kDouble).cpu();
+    for (size_t i = 0; i < loss_sums.size(); ++i) {
+      const int head = loss_sums[i].first;
+      const double rows = static_cast<double>(rows_of[static_cast<size_t>(head)]);
+      const int64_t at = static_cast<int64_t>(4 * i);
+      HeadLoss& loss = losses[head];
+      loss.policy = sums[at].item<double>() / rows;
+      loss.value = sums[at + 1].item<double>() / rows;
+      loss.entropy = sums[at + 2].item<double>() / rows;
+      loss.kl = loss.policy - sums[at + 3].item<double>() / rows;
+      loss.samples = static_cast<int>(rows);
+    }
+  }
   optimizer_->step();
   return losses;
+}
+
+namespace {
+
+// The optimizer's state map is keyed by a tensor's address as a string in LibTorch 1.13,
+// by the address itself in 2.x.
+template <class Map>
+typename Map::key_type state_key(const Map&, const torch::Tensor& p) {
+  if constexpr (std::is_same_v<typename Map::key_type, std::string>) {
+    return c10::guts::to_string(p.unsafeGetTensorImpl());
+  } else {
+    return static_cast<typename Map::key_type>(p.unsafeGetTensorImpl());
+  }
+}
+
+}  // namespace
+
+void Learner::distribute(std::shared_ptr<LearnerGroup> group) {
+  group_ = std::move(group);
+  LearnerGroup* g = group_.get();
+  net_->sync_batch_norm([g](torch::Tensor& t) { g->all_reduce(t); });
+  torch::NoGradGuard no_grad;
+  for (torch::Tensor& p : net_->parameters()) g->broadcast(p);
+  for (torch::Tensor& b : net_->buffers()) g->broadcast(b);
+  // AdamW's state (a resumed run's), parameter by parameter: which have one, their steps, moments.
+  auto& state = optimizer_->state();
+  std::vector<torch::Tensor> params;
+  for (torch::optim::OptimizerParamGroup& group_params : optimizer_->param_groups()) {
+    for (torch::Tensor& p : group_params.params()) params.push_back(p);
+  }
+  const int64_t n = static_cast<int64_t>(params.size());
+  torch::Tensor steps = torch::full({n}, -1, torch::kInt64);
+  for (int64_t i = 0; i < n; ++i) {
+    auto it = state.find(state_key(state, params[static_cast<size_t>(i)]));
+    if (it != state.end()) steps[i] = static_cast<torch::optim::AdamWParamState&>(*it->second).step();
+  }
+  steps = steps.to(device_);
+  g->broadcast(steps);
+  steps = steps.cpu();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t step = steps[i].item<int64_t>();
+    torch::Tensor& p = params[static_cast<size_t>(i)];
+    const auto key = state_key(state, p);
+    if (step < 0) {
+      state.erase(key);
+      continue;
+    }
+    auto it = state.find(key);
+    if (it == state.end()) {
+      auto fresh = std::make_unique<torch::optim::AdamWParamState>();
+      fresh->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+      fresh->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+      it = state.emplace(key, std::move(fresh)).first;
+    }
+    auto& s = static_cast<torch::optim::AdamWParamState&>(*it->second);
+    s.step(step);
+    torch::Tensor avg = s.exp_avg(), avg_sq = s.exp_avg_sq();
+    g->broadcast(avg);
+    g->broadcast(avg_sq);  // (no amsgrad: make_optimizer never asks for its third moment)
+  }
+}
+
+uint64_t Learner::weights_digest() {
+  uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a
+  auto add = [&hash](const torch::Tensor& t) {
+    const torch::Tensor c = t.detach().cpu().contiguous();
+    const auto* bytes = static_cast<const unsigned char*>(c.data_ptr());
+    for (size_t i = 0; i < c.nbytes(); ++i) hash = (hash ^ bytes[i]) * 0x100000001b3ULL;
+  };
+  for (const torch::Tensor& p : net_->parameters()) add(p);
+  for (const torch::Tensor& b : net_->buffers()) add(b);
+  return hash;
 }
 
 Status Learner::save(const std::string& path, const CheckpointMeta& meta) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "agents/nn/network.h"
+#include "agents/nn/train/process_group.h"
 #include "core/rng.h"
 #include "games/game.h"
 
@@ -62,12 +63,29 @@ class Learner {
   // pass, the losses weighted by their share of the batch), each sample through a random
   // symmetry of its game (options.symmetries). Heads with fewer than two samples are
   // skipped (BatchNorm needs two).
+  //
+  // Distributed (after distribute()): every rank calls it at once with its own rows, and the
+  // step is the one a single learner would take over all ranks' rows together: heads are
+  // counted, weighted and skipped by their rows over all ranks (a rank with none of a head's
+  // rows still runs its layers on an empty batch), BatchNorm's statistics are the whole
+  // batch's, the gradients are summed over the ranks before AdamW's step, and the losses
+  // returned are the whole batch's.
   std::map<int, HeadLoss> step(const std::vector<LearnerSample>& batch);
+  // The rows of the last step over every rank (this rank's alone when not distributed).
+  int64_t last_global_rows() const { return last_global_rows_; }
   // The learning rate of the next steps (the trainer's schedule sets it before each step).
   void set_learning_rate(double rate);
 
   Status save(const std::string& path, const CheckpointMeta& meta);
   SharedNet& net() { return net_; }
+
+  // Makes this learner one rank of a data-parallel group: every rank takes rank 0's
+  // parameters, buffers (BatchNorm's running statistics) and optimizer state (so call it
+  // after init_from or resume, on every rank at once), and its BatchNorms' statistics become
+  // the group's. Collectives throw c10::Error when a rank is gone.
+  void distribute(std::shared_ptr<LearnerGroup> group);
+  // A digest of every parameter's and buffer's bytes: equal on every rank of a group.
+  uint64_t weights_digest();
 
  private:
   void make_optimizer();
@@ -79,6 +97,8 @@ class Learner {
   Rng rng_;  // the symmetry of each sample
   SharedNet net_{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer_;
+  std::shared_ptr<LearnerGroup> group_;  // null: one process
+  int64_t last_global_rows_ = 0;
 };
 
 }  // namespace arena::nn

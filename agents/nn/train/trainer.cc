@@ -8,6 +8,7 @@
 
 #include "agents/nn/network.h"
 #include "agents/nn/train/learner.h"
+#include "agents/nn/train/process_group.h"
 #include "agents/selfplay/actor.h"
 #include "agents/selfplay/replay_buffer.h"
 #include "agents/selfplay/shard.h"
@@ -234,7 +235,13 @@ double learning_rate_at(const TrainConfig& c, int64_t step) {
   return floor + (base - floor) * 0.5 * (1 + std::cos(std::acos(-1.0) * t));
 }
 
-Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks) {
+namespace {
+
+// One process's run; `group` is null unless the learner is data-parallel (see train()).
+Result<TrainSummary> train_rank(const TrainConfig& config, const TrainCallbacks& callbacks,
+                                const std::shared_ptr<LearnerGroup>& group) {
+  // Rank 0 alone writes checkpoints and metrics; the others follow it.
+  const bool follower = group && group->rank() > 0;
   if (Status s = validate(config); !s.ok()) return s.error();
   if (config.steps <= 0 && config.minutes <= 0 && !callbacks.stop)
     return make_error("bad_config", "give a step budget or a time budget");
@@ -256,7 +263,7 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     if (Status s = learner.init_from(config.init_from); !s.ok()) return s.error();
   }
   int64_t start_step = 0;
-  if (config.resume) {
+  if (config.resume && !follower) {
     Result<std::string> last = last_checkpoint(config.out_dir);
     if (!last.ok()) return last.error();
     Result<CheckpointMeta> meta = learner.resume(*last);
@@ -264,6 +271,11 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     if (meta->games != config.games)
       return make_error("bad_config", "resuming " + *last + ": it trains other games than these");
     start_step = meta->step;
+  }
+  if (group) {
+    // Every rank starts from rank 0's weights, optimizer state and step.
+    start_step = static_cast<int64_t>(group->reduce(static_cast<double>(start_step), LearnerGroup::Op::max));
+    learner.distribute(group);
   }
   // Seeds of what comes after the start: a resumed run draws new games and batches.
   const uint64_t phase_seed = config.seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(start_step));
@@ -322,7 +334,8 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     return w.empty() ? Status{} : (*actors)->set_weights(std::move(w));
   };
   selfplay::ShardWriterOptions shard_options;
-  shard_options.dir = config.out_dir + "/shards";
+  shard_options.dir =
+      config.out_dir + (follower ? "/shards-rank" + std::to_string(group->rank()) : "/shards");
   Result<std::unique_ptr<selfplay::ShardWriter>> shards = selfplay::ShardWriter::open(shard_options);
   if (!shards.ok()) return shards.error();
   replay_options.capacity_per_group = config.replay_capacity;
@@ -338,7 +351,7 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   TrainSummary summary;
   TrainProgress progress;
   progress.step = start_step;
-  if (config.resume) restore_progress(config.out_dir + "/metrics.jsonl", progress);
+  if (config.resume && !follower) restore_progress(config.out_dir + "/metrics.jsonl", progress);
   const uint64_t games_at_start = progress.games, positions_at_start = progress.positions;
   LossMeans loss_means;
   const Clock::time_point start = Clock::now();
@@ -346,8 +359,9 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   auto out_of_time = [&] { return config.minutes > 0 && elapsed() >= config.minutes * 60; };
   auto done = [&] {
-    return (config.steps > 0 && progress.step >= config.steps) || out_of_time() ||
-           (callbacks.stop && callbacks.stop());
+    const bool local = (config.steps > 0 && progress.step >= config.steps) || out_of_time() ||
+                       (callbacks.stop && callbacks.stop());
+    return group ? group->any(local) : local;  // one rank's time budget or stop ends every rank's run
   };
   auto report = [&] {
     progress.elapsed_s = elapsed();
@@ -367,11 +381,23 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
       const double left = std::max(0.0, config.minutes * 60 - progress.elapsed_s);
       progress.eta_s = progress.eta_s < 0 ? left : std::min(progress.eta_s, left);
     }
-    write_metrics(config.out_dir + "/metrics.jsonl", progress);
+    if (!follower) write_metrics(config.out_dir + "/metrics.jsonl", progress);
     if (callbacks.progress) callbacks.progress(progress);
     last_print = Clock::now();
   };
   auto checkpoint = [&]() -> Status {
+    if (group) {
+      // The ranks' weights must be the same bytes (the max and min of the digest over ranks).
+      const int64_t digest = static_cast<int64_t>(learner.weights_digest() >> 1);
+      torch::Tensor both =
+          torch::tensor(std::vector<int64_t>{digest, -digest}).to(learner.net()->parameters()[0].device());
+      group->all_reduce(both, LearnerGroup::Op::max);
+      both = both.cpu();
+      if (both[0].item<int64_t>() != -both[1].item<int64_t>())
+        return make_error("diverged",
+                          "step " + std::to_string(progress.step) + ": the ranks' weights differ");
+      if (follower) return {};
+    }
     CheckpointMeta meta;
     meta.net = *net_config;
     meta.run = run;
@@ -430,22 +456,33 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
     progress.games += games.size();
 
     // Learner phase.
+    // Distributed, a step takes batch_size rows from every rank: the steps that sample every
+    // rank's new positions that often, the same number on every rank.
     const int64_t phase_steps =
         config.steps_per_phase > 0
-            ? config.steps_per_phase
-            : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wanted_samples / config.batch_size)));
+            ? (group ? static_cast<int64_t>(
+                           group->reduce(static_cast<double>(config.steps_per_phase), LearnerGroup::Op::max))
+                     : config.steps_per_phase)
+        : group ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil(
+                                           group->reduce(wanted_samples, LearnerGroup::Op::sum) /
+                                           (static_cast<double>(config.batch_size) * group->size()))))
+                : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(wanted_samples / config.batch_size)));
     for (int64_t i = 0; i < phase_steps && !done(); ++i) {
       learner.set_learning_rate(learning_rate_at(config, progress.step));
       Result<std::vector<selfplay::Sample>> batch =
           replay.sample_mixed(weight_of_key, config.batch_size, rng);
-      if (!batch.ok()) break;  // nothing recorded yet (games of single forced moves)
+      // Nothing recorded yet (games of single forced moves); distributed, this rank steps with
+      // no rows of its own, and the ranks stop together when none has any.
+      if (!batch.ok() && !group) break;
       std::vector<LearnerSample> rows;
-      rows.reserve(batch->size());
-      for (const selfplay::Sample& s : *batch) {
+      rows.reserve(batch.ok() ? batch->size() : 0);
+      static const std::vector<selfplay::Sample> no_samples;
+      for (const selfplay::Sample& s : batch.ok() ? *batch : no_samples) {
         ++progress.per_game[name_of_key.at(s.group)].samples;
         rows.push_back({head_of_key.at(s.group), s.player, &s.observation, &s.legal, &s.policy, &s.value});
       }
       loss_means.add(learner.step(rows));
+      if (group && learner.last_global_rows() == 0) break;
       ++progress.step;
       if (progress.step % config.checkpoint_every == 0) {
         if (Status s = checkpoint(); !s.ok()) return s.error();
@@ -464,7 +501,32 @@ Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& call
   summary.final = progress;
   summary.shards = (*shards)->completed();
   summary.service = (*service)->stats();
+  summary.weights_digest = learner.weights_digest();
   return summary;
+}
+
+}  // namespace
+
+Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks) {
+  if (!config.data_parallel.enabled()) return train_rank(config, callbacks, nullptr);
+  if (Status s = validate(config.data_parallel); !s.ok()) return s.error();
+  Result<torch::Device> device = pick_device(config.device);
+  if (!device.ok()) return device.error();
+  Result<std::shared_ptr<LearnerGroup>> group = LearnerGroup::join(config.data_parallel, *device);
+  if (!group.ok()) return group.error();
+  TrainConfig rank_config = config;
+  rank_config.seed = config.seed + static_cast<uint64_t>(config.data_parallel.rank);  // its own self-play
+  try {
+    return train_rank(rank_config, callbacks, *group);
+  } catch (const std::exception& e) {
+    // c10::Error from c10d's timeouts and Gloo's closed connections (the autograd engine
+    // passes those of the backward pass on): the ends of a collective.
+    const auto* c10_error = dynamic_cast<const c10::Error*>(&e);
+    const std::string what = c10_error != nullptr ? c10_error->what_without_backtrace() : e.what();
+    return make_error("group_error", "rank " + std::to_string(config.data_parallel.rank) +
+                                         ": a collective failed (another rank stopped?): " +
+                                         what.substr(0, what.find('\n')));
+  }
 }
 
 }  // namespace arena::nn

@@ -26,6 +26,7 @@
 
 #include "agents/nn/checkpoint.h"
 #include "agents/nn/inference_service.h"
+#include "agents/nn/train/data_parallel.h"
 #include "agents/selfplay/actor.h"
 #include "agents/selfplay/trajectory.h"
 #include "core/result.h"
@@ -108,6 +109,14 @@ struct TrainConfig {
   bool resume = false;
   uint64_t seed = 1;
   double progress_seconds = 10;
+  // Several processes, one learner (data_parallel.h): each rank plays its own self-play
+  // (seed + rank; rank R > 0 writes its shards to <out>/shards-rank<R>), samples batch_size
+  // rows, and every learner step is one step over all ranks' rows (gradients summed,
+  // BatchNorm over the whole batch): a phase's steps are those that sample every rank's new
+  // positions `reuse` times (or steps_per_phase); one rank's time budget or stop ends all.
+  // Rank 0 writes checkpoints (after checking that every rank's weights are the same) and
+  // metrics; its metrics count its own self-play, the losses are the whole batch's.
+  DataParallelConfig data_parallel;
 };
 
 // The learning rate at a learner step under the config's schedule.
@@ -171,6 +180,7 @@ struct TrainSummary {
   std::vector<std::string> checkpoints;
   std::vector<std::string> shards;
   ServiceStats service;
+  uint64_t weights_digest = 0;  // of the final weights (equal on every rank of a data-parallel run)
 };
 
 // How the run's self-play plays (its games by their canonical specs, drawn by
@@ -189,7 +199,9 @@ std::vector<double> balanced_selfplay_weights(const TrainConfig& config, const s
 // game the network cannot play; resuming
 // with other games or another network), "not_found" (resuming a run with no checkpoint), "io",
 // "bad_checkpoint" (init_from, resume), "inference_error" (a forward pass of self-play failed: its
-// leaves got uniform priors and zero values, which must not become training targets).
+// leaves got uniform priors and zero values, which must not become training targets); data parallel:
+// "rendezvous" (the ranks did not meet: see LearnerGroup::join), "group_error" (a collective failed:
+// another rank stopped), "diverged" (the ranks' weights differ at a checkpoint).
 Result<TrainSummary> train(const TrainConfig& config, const TrainCallbacks& callbacks);
 
 }  // namespace arena::nn
