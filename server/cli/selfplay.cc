@@ -80,9 +80,9 @@ class Worker {
   void report(double elapsed) const {
     std::cout << "[" << fixed(elapsed, 0) << " s] step " << step_ << "  games " << games_ << " ("
               << fixed(games_ / std::max(elapsed, 1e-9), 2) << "/s)  positions " << positions_
-              << "  uploaded " << uploaded_games_ << " games in " << uploads_ << " shards  refused "
-              << refused_ << "  batch " << fixed(worker_ ? worker_->service_stats().mean_batch : 0, 1)
-              << std::endl;
+              << "  uploaded " << uploaded_games_ << " games in " << uploads_ << " shards ("
+              << uploaded_bytes_ / 1024 << " KiB)  refused " << refused_ << "  batch "
+              << fixed(worker_ ? worker_->service_stats().mean_batch : 0, 1) << std::endl;
   }
 
  private:
@@ -110,7 +110,8 @@ class Worker {
     }
     if (run->status != 200) return make_error("bad_run", server_.text() + "/api/learn: " + reply_error(*run));
     const std::optional<Json> j = parse_json(run->body);
-    if (!j || !j->contains("selfplay") || !j->contains("step"))
+    if (!j || !j->contains("selfplay") || !j->contains("step") ||
+        !(j->at("step").is_null() || j->at("step").is_number_integer()))
       return make_error("bad_run", server_.text() + "/api/learn: not a learner's answer");
     if (j->at("step").is_null()) {
       pause_for(2);  // no checkpoint yet
@@ -191,6 +192,7 @@ class Worker {
       for (const std::string& shard : shards.ok() ? *shards : std::vector<std::string>{}) {
         std::ifstream in(shard, std::ios::binary);
         std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        const uint64_t size = bytes.size();
         Result<net::HttpReply> r =
             call("POST", "/api/learn/shards?step=" + std::to_string(step), std::move(bytes), true);
         if (!r.ok() || r->status >= 500 || r->status == 429) {  // out of reach, busy, rate-limited: later
@@ -205,6 +207,7 @@ class Worker {
         if (r->status == 200) {
           const std::optional<Json> taken = parse_json(r->body);
           uploaded_games_ += taken ? taken->value("games", 0) : 0;
+          uploaded_bytes_ += size;
           ++uploads_;
         } else {
           ++refused_;
@@ -224,7 +227,7 @@ class Worker {
   Json settings_;
   std::unique_ptr<nn::SelfPlayWorker> worker_;
   int64_t step_ = -1;
-  uint64_t games_ = 0, positions_ = 0, uploads_ = 0, uploaded_games_ = 0, refused_ = 0;
+  uint64_t games_ = 0, positions_ = 0, uploads_ = 0, uploaded_games_ = 0, uploaded_bytes_ = 0, refused_ = 0;
 };
 
 }  // namespace

@@ -366,7 +366,7 @@ int run_train(const std::vector<std::string>& given_argv) {
       .integer("max-worker-lag", &max_worker_lag,
                "with --listen: refuse games played with a checkpoint more than this many learner steps old",
                0)
-      .default_text("2 x --checkpoint-every")
+      .default_text("4 x --checkpoint-every")
       .number("worker-uploads-per-minute", &worker_uploads_per_minute,
               "with --listen: uploads one worker token may make a minute (bursts of as many)", 0);
   std::string master;
@@ -400,7 +400,7 @@ int run_train(const std::vector<std::string>& given_argv) {
     listen_at = host_and_port(listen);
     if (!listen_at) return usage("--listen is HOST:PORT, e.g. 127.0.0.1:8090");
   }
-  if (max_worker_lag < 0) max_worker_lag = 2 * config.checkpoint_every;
+  if (max_worker_lag < 0) max_worker_lag = 4 * config.checkpoint_every;
   if (options.given("nodes") || options.given("rank") || options.given("master")) {
     if (!options.given("nodes") || !options.given("rank") || !options.given("master"))
       return usage("--nodes, --rank and --master go together");

@@ -64,7 +64,12 @@ void HttpSession::run() {
 
 void HttpSession::read() {
   parser_.emplace();
-  parser_->body_limit(state_->config.http_body_limit);
+  // The largest limit any target has: Beast weighs a Content-Length against the limit while
+  // it reads the header, before on_header() knows the target.
+  const ServerConfig& config = state_->config;
+  parser_->body_limit(config.learn.endpoint
+                          ? std::max<uint64_t>(config.http_body_limit, config.learn.upload_body_limit)
+                          : config.http_body_limit);
   parser_->header_limit(static_cast<std::uint32_t>(state_->config.http_header_limit));
   stream_.expires_after(state_->config.http_idle_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
@@ -73,7 +78,11 @@ void HttpSession::read() {
 
 void HttpSession::on_header(beast::error_code ec, size_t bytes) {
   if (ec) return on_read(ec, bytes);
-  parser_->body_limit(body_limit());
+  // This target's limit: for a Content-Length here, for chunks as they come.
+  const uint64_t limit = body_limit();
+  if (const auto length = parser_->content_length(); length && *length > limit)
+    return on_read(http::error::body_limit, bytes);
+  parser_->body_limit(limit);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }

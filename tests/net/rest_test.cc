@@ -819,5 +819,69 @@ TEST_F(RestTest, TheRunsTrainingMetricsAreThinnedNewestFirst) {
   fs::remove_all(runs);
 }
 
+// The learner's routes over a learner that keeps what it is given: the routes name the worker
+// by its token, limit its uploads, pass the step and the bytes through, and map the
+// learner's errors to statuses.
+class FakeLearner final : public net::LearnEndpoint {
+ public:
+  std::optional<std::string> worker_of(std::string_view token) const override {
+    if (token == "good-token") return "w1";
+    return std::nullopt;
+  }
+  Json describe() const override { return {{"run", "fake"}, {"step", 7}}; }
+  Result<std::string> checkpoint(std::optional<int64_t> step, int64_t& served) const override {
+    if (step && *step != 7) return make_error("not_found", "no such checkpoint");
+    served = 7;
+    return std::string("weights\0bytes", 13);
+  }
+  Result<Json> upload(const std::string& worker, int64_t step, const std::string& bytes) override {
+    if (step < 7) return make_error("stale", "too old");
+    if (bytes == "full") return make_error("busy", "later");
+    uploads.push_back(worker + "@" + std::to_string(step) + ":" + bytes);
+    return Json{{"games", 1}};
+  }
+  std::vector<std::string> uploads;
+};
+
+TEST_F(RestTest, TheLearnerRoutesCheckTokensLimitUploadsAndMapTheLearnersErrors) {
+  EXPECT_EQ(body(call("GET", "/api/learn"))["error"]["code"],
+            "no_learner");  // no learner: the route is there
+  FakeLearner learner;
+  api_ = std::make_unique<RestApi>(
+      *arena_, *store_, stats_, [] { return size_t{0}; }, std::function<std::string()>(),
+      std::filesystem::path(), net::BrowserPolicy{}, nullptr, std::filesystem::path(),
+      net::LearnRoutes{&learner, 3});
+  EXPECT_EQ(body(call("GET", "/api/learn"))["run"], "fake");
+  HttpResponse file = call("GET", "/api/learn/checkpoint");
+  ASSERT_EQ(file.status, 200u);
+  EXPECT_EQ(file.content_type, "application/octet-stream");
+  EXPECT_EQ(file.body, std::string("weights\0bytes", 13));
+  EXPECT_EQ(call("GET", "/api/learn/checkpoint?step=8").status, 404u);
+  EXPECT_EQ(call("GET", "/api/learn/checkpoint?step=-1").status, 400u);
+
+  auto upload = [&](const std::string& target, const std::string& bytes, const std::string& token) {
+    std::map<std::string, std::string> headers = {{"content-type", "application/octet-stream"}};
+    if (!token.empty()) headers["authorization"] = "Bearer " + token;
+    return api_->handle(HttpRequest{"POST", target, headers, bytes, "10.0.0.1"});
+  };
+  EXPECT_EQ(upload("/api/learn/shards?step=7", "g1", "").status, 401u);
+  EXPECT_EQ(upload("/api/learn/shards?step=7", "g1", "bad-token").status, 401u);
+  EXPECT_EQ(call("POST", "/api/learn/shards?step=7", "{}", {{"authorization", "Bearer good-token"}}).status,
+            415u);
+  EXPECT_EQ(upload("/api/learn/shards?step=7", "g1", "good-token").status, 200u);
+  EXPECT_EQ(upload("/api/learn/shards?step=3", "g2", "good-token").status, 409u);  // stale
+  HttpResponse busy = upload("/api/learn/shards?step=7", "full", "good-token");
+  EXPECT_EQ(busy.status, 503u);
+  EXPECT_EQ(body(busy)["error"]["code"], "busy");
+  // Three uploads a minute, in bursts of three: the fourth waits.
+  HttpResponse limited = upload("/api/learn/shards?step=7", "g3", "good-token");
+  EXPECT_EQ(limited.status, 429u);
+  bool retry_after = false;
+  for (const auto& [name, value] : limited.headers)
+    retry_after |= name == "Retry-After" && std::stoi(value) >= 1;
+  EXPECT_TRUE(retry_after);
+  EXPECT_EQ(learner.uploads, std::vector<std::string>{"w1@7:g1"});
+}
+
 }  // namespace
 }  // namespace arena::testing
