@@ -20,14 +20,6 @@ namespace {
 using testing::Output;
 using testing::run_arena;
 
-std::string temp_dir() {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("arena-experiment-cli-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -41,7 +33,7 @@ size_t count_lines(const std::string& path) {
 }
 
 TEST(ExperimentCli, ATinyConfigurationRunsEveryArmEndToEnd) {
-  const std::string dir = temp_dir();
+  const std::string dir = testing::fresh_temp_dir("experiment-cli");
   const std::string config = dir + "/tiny.json";
   std::ofstream(config) << R"json({
     "name": "tiny",
@@ -136,7 +128,7 @@ TEST(ExperimentCli, ATinyConfigurationRunsEveryArmEndToEnd) {
 }
 
 TEST(ExperimentCli, ABadConfigurationIsAUsageErrorAndTrainsNothing) {
-  const std::string dir = temp_dir();
+  const std::string dir = testing::fresh_temp_dir("experiment-cli");
   std::ofstream(dir + "/bad.json") << R"json({"games": ["connect_four"], "target": "go(size=9)"})json";
   Output bad = run_arena("experiment generalization --config " + dir + "/bad.json --out " + dir + "/exp");
   EXPECT_EQ(bad.exit_code, 2);

@@ -20,16 +20,8 @@ using testing::Output;
 using testing::run_arena;
 using testing::run_command;
 
-std::string temp_dir() {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("arena-nn-cli-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
 TEST(NnCli, TrainEntersCheckpointsAsRatedPlayersAndTheReportShowsThem) {
-  const std::string dir = temp_dir();
+  const std::string dir = testing::fresh_temp_dir("nn-cli");
   const std::string db = dir + "/arena.db";
   Output train =
       run_arena("train --games 'kuhn_poker;game24' --out " + dir + "/runs/clirun --db " + db +
@@ -108,7 +100,7 @@ TEST(NnCli, TrainEntersCheckpointsAsRatedPlayersAndTheReportShowsThem) {
 // A network trained on 5x5 Go plays GTP once the controller sets that size (the server
 // starts on 19x19, which it has no head for); a run folder is not trained into twice.
 TEST(NnCli, GtpFollowsBoardsizeAndARunFolderIsNotReused) {
-  const std::string dir = temp_dir();
+  const std::string dir = testing::fresh_temp_dir("nn-cli");
   const std::string train = "train --games 'go(size=5,komi=0.5)' --out " + dir + "/runs/go5 --db " + dir +
                             "/arena.db --device cpu --steps 2 --checkpoint-every 2 --actors 2 --simulations 4"
                             " --blocks 1 --channels 8 --batch 8 --eval-games 0";
@@ -155,8 +147,8 @@ TEST(NnCli, TrainUsageErrorsExitTwo) {
   EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --kind sideways").exit_code, 2);
   EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --steps-per-phase -1").exit_code, 2);
   EXPECT_EQ(run_arena("train --games kuhn_poker --out /tmp/x --games-per-phase -1").exit_code, 2);
-  Output bad_game =
-      run_arena("train --games 'no_such_game' --out " + temp_dir() + "/r --db " + temp_dir() + "/a.db");
+  Output bad_game = run_arena("train --games 'no_such_game' --out " + testing::fresh_temp_dir("nn-cli") +
+                              "/r --db " + testing::fresh_temp_dir("nn-cli") + "/a.db");
   EXPECT_EQ(bad_game.exit_code, 2) << bad_game.out;
   EXPECT_NE(bad_game.out.find("no_such_game"), std::string::npos) << bad_game.out;
 }

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,6 +34,16 @@ inline Output run_command(const std::string& command) {
 // `arena <args>` (the binary's path comes from the build: ARENA_BINARY).
 inline Output run_arena(const std::string& args) {
   return run_command(std::string(ARENA_BINARY) + " " + args);
+}
+
+// A new, empty folder "arena-<name>-<pid>" in the system's temporary folder (emptied if a
+// run before left it), for a test's runs and databases.
+inline std::string fresh_temp_dir(const std::string& name) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("arena-" + name + "-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
 }
 
 // What a command printed, one element a line.

@@ -75,9 +75,7 @@ class Background {
 class SelfPlayWorkers : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("arena-workers-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_temp_dir("workers");
     std::ofstream(dir_ / "tokens") << "# the workers\nw1 " << kToken1 << "\nw2 " << kToken2 << "\n";
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -197,8 +195,7 @@ TEST(SelfPlayWorkersUsage, BadOptionsAndTokenFilesAreRefused) {
   EXPECT_EQ(run_arena("train --games connect_four --out /tmp/x --no-selfplay").exit_code, 2);
   EXPECT_EQ(run_arena("train --games connect_four --out /tmp/x --listen nowhere --worker-tokens t").exit_code,
             2);
-  const fs::path dir = fs::temp_directory_path() / ("arena-worker-usage-" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = testing::fresh_temp_dir("worker-usage");
   std::ofstream(dir / "tokens") << "w1 short\n";
   Output bad = run_arena("train --games connect_four --out " + (dir / "run").string() + " --db " +
                          (dir / "a.db").string() + " --steps 1 --listen 127.0.0.1:0 --worker-tokens " +

@@ -19,14 +19,6 @@ namespace {
 using testing::Output;
 using testing::run_arena;
 
-std::string temp_dir() {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("arena-train-nodes-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
 // A loopback port no one listens on now.
 int free_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -46,7 +38,7 @@ std::string digest_of(const std::string& out) {
 }
 
 TEST(TrainNodesCli, TwoRanksTrainOneNetwork) {
-  const std::string dir = temp_dir();
+  const std::string dir = testing::fresh_temp_dir("train-nodes");
   const std::string master = "127.0.0.1:" + std::to_string(free_port());
   const std::string common =
       "train --games connect_four --blocks 1 --channels 16 --simulations 8 --actors 4 "
@@ -71,7 +63,7 @@ TEST(TrainNodesCli, TwoRanksTrainOneNetwork) {
 }
 
 TEST(TrainNodesCli, BadFlagsAndAMissingMasterAreClearErrors) {
-  const std::string dir = temp_dir();
+  const std::string dir = testing::fresh_temp_dir("train-nodes");
   const std::string base = "train --games kuhn_poker --steps 2 --eval-games 0 --device cpu --out " + dir +
                            "/runs/r --db " + dir + "/arena.db ";
   Output partial = run_arena(base + "--nodes 2 --rank 0");
