@@ -147,14 +147,15 @@ TEST_F(SelfPlayWorkers, TwoWorkersFeedALearnerThatPlaysNoSelfPlayItself) {
   EXPECT_EQ(checkpoint.headers["x-arena-step"], "0");
   EXPECT_GT(checkpoint.body.size(), 1000u);
 
-  // One worker's batch, a shard over the server's usual 64 KiB body limit (uploads have one of
-  // their own): the learner's first phase, its checkpoint of step 20.
-  Output w1 = worker("w1", kToken1, 160);
+  // One worker's batch, a shard well over the server's usual 64 KiB body limit (uploads have
+  // one of their own; 160 games made 61-90 KiB, as the worker's random seed fell): the learner's first phase,
+  // its checkpoint of step 20.
+  Output w1 = worker("w1", kToken1, 320);
   ASSERT_EQ(w1.exit_code, 0) << w1.out;
   EXPECT_NE(w1.out.find("playing with the checkpoint of step 0"), std::string::npos) << w1.out;
   std::smatch uploaded;
   ASSERT_TRUE(std::regex_search(w1.out, uploaded,
-                                std::regex("uploaded 160 games in 1 shards \\((\\d+) KiB\\)  refused 0")))
+                                std::regex("uploaded 320 games in 1 shards \\((\\d+) KiB\\)  refused 0")))
       << w1.out;
   EXPECT_GT(std::stoi(uploaded[1]), 64);
   ASSERT_TRUE(wait_for_run([](const Json& j) { return j.at("step").get<int64_t>() >= 20; },
@@ -173,7 +174,7 @@ TEST_F(SelfPlayWorkers, TwoWorkersFeedALearnerThatPlaysNoSelfPlayItself) {
   ASSERT_TRUE(wait_for_run(
       [](const Json& j) {
         const Json& w = j.at("workers");
-        return w.contains("w1") && w.contains("w2") && w["w1"]["games"] == 184 && w["w2"]["games"] == 24 &&
+        return w.contains("w1") && w.contains("w2") && w["w1"]["games"] == 344 && w["w2"]["games"] == 24 &&
                j.at("queued_positions") == 0 && j.at("step").get<int64_t>() >= 40;
       },
       std::chrono::seconds(120)))
